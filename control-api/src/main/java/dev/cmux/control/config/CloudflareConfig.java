@@ -1,0 +1,39 @@
+package dev.cmux.control.config;
+
+import java.net.URI;
+import java.nio.file.Path;
+
+/**
+ * Cloudflare tunnel and DNS settings. Disabled when {@link #apiToken()} is missing.
+ *
+ * @param apiUrl         API base (env {@code CF_API_URL}); tests point it at the emulator
+ * @param apiToken       API token (env {@code CF_API_TOKEN})
+ * @param accountId      account that owns the tunnel (env {@code CF_ACCOUNT_ID})
+ * @param zoneId         zone of the domain, found from the domain when absent (env {@code CF_ZONE_ID})
+ * @param domain         the public domain; sandboxes are {@code port-P-vm-V.<domain>} (env {@code CF_DOMAIN})
+ * @param tunnelName     tunnel name (env {@code CF_TUNNEL_NAME})
+ * @param cloudflaredDir where the tunnel token file is written (env {@code CLOUDFLARED_DIR})
+ * @param systemdUnitDir where the cloudflared unit is written (env {@code SYSTEMD_UNIT_DIR})
+ */
+public record CloudflareConfig(URI apiUrl, String apiToken, String accountId, String zoneId, String domain,
+                               String tunnelName, Path cloudflaredDir, Path systemdUnitDir) {
+
+    public static final URI DEFAULT_API_URL = URI.create("https://api.cloudflare.com/client/v4");
+
+    public static CloudflareConfig defaults() {
+        return new CloudflareConfig(DEFAULT_API_URL, null, null, null, null, "cmux-gateway",
+                Path.of("/etc/cloudflared"), Path.of("/etc/systemd/system"));
+    }
+
+    public boolean enabled() {
+        return apiToken != null && !apiToken.isEmpty();
+    }
+
+    @Override
+    public String toString() {
+        return "CloudflareConfig[apiUrl=" + apiUrl + ", apiToken=" + Secrets.redact(apiToken)
+                + ", accountId=" + accountId + ", zoneId=" + zoneId + ", domain=" + domain
+                + ", tunnelName=" + tunnelName + ", cloudflaredDir=" + cloudflaredDir
+                + ", systemdUnitDir=" + systemdUnitDir + "]";
+    }
+}

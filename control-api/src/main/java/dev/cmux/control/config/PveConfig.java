@@ -1,0 +1,34 @@
+package dev.cmux.control.config;
+
+import java.net.URI;
+import java.nio.file.Path;
+
+/**
+ * How to reach the Proxmox VE API. Disabled when {@link #apiUrl()} or {@link #apiToken()} is missing.
+ *
+ * @param apiUrl         e.g. {@code https://127.0.0.1:8006/api2/json} (env {@code PVE_API_URL})
+ * @param apiToken       {@code user@realm!tokenid=secret} (env {@code PVE_API_TOKEN})
+ * @param node           node name, or {@code auto} to take the only/local node (env {@code PVE_NODE})
+ * @param templateVmid   the container template that sandboxes are cloned from (env {@code PVE_TEMPLATE_VMID})
+ * @param verifyTls      verify the API certificate (env {@code PVE_VERIFY_TLS}); false only when set explicitly
+ * @param tlsFingerprint SHA-256 fingerprint of the API certificate to pin (env {@code PVE_TLS_FINGERPRINT})
+ * @param caFile         CA file to verify against, e.g. {@code /etc/pve/pve-root-ca.pem}
+ */
+public record PveConfig(URI apiUrl, String apiToken, String node, Integer templateVmid,
+                        boolean verifyTls, String tlsFingerprint, Path caFile) {
+
+    public static PveConfig defaults() {
+        return new PveConfig(null, null, "auto", null, true, null, null);
+    }
+
+    public boolean enabled() {
+        return apiUrl != null && apiToken != null && !apiToken.isEmpty();
+    }
+
+    @Override
+    public String toString() {
+        return "PveConfig[apiUrl=" + apiUrl + ", apiToken=" + Secrets.redact(apiToken) + ", node=" + node
+                + ", templateVmid=" + templateVmid + ", verifyTls=" + verifyTls
+                + ", tlsFingerprint=" + tlsFingerprint + ", caFile=" + caFile + "]";
+    }
+}

@@ -1,0 +1,16 @@
+package dev.cmux.gateway.config;
+
+import java.time.Duration;
+
+/**
+ * Keep-alive connections to backends, kept per event loop and backend address.
+ *
+ * @param idleTimeout        closed after this long unused: below the backend's own keep-alive (Node: 5 s)
+ * @param maxIdlePerBackend  idle connections kept per backend per event loop
+ */
+public record PoolConfig(Duration idleTimeout, int maxIdlePerBackend) {
+
+    public static PoolConfig defaults() {
+        return new PoolConfig(Duration.ofSeconds(4), 16);
+    }
+}

@@ -1,0 +1,43 @@
+package dev.cmux.gateway.error;
+
+import io.netty.handler.codec.http.HttpResponseStatus;
+
+/**
+ * The one error table (DESIGN.md "Errors"): every answer the gateway makes up itself has one of these,
+ * sent as the status and the {@code X-Gateway-Error} header.
+ */
+public enum GatewayError {
+    NO_ROUTE(HttpResponseStatus.NOT_FOUND, "no-route"),
+    BAD_HOST(HttpResponseStatus.BAD_REQUEST, "bad-host"),
+    PORT_DENIED(HttpResponseStatus.FORBIDDEN, "port-denied"),
+    ADDRESS_DENIED(HttpResponseStatus.FORBIDDEN, "address-denied"),
+    UNRESOLVED(HttpResponseStatus.BAD_GATEWAY, "unresolved"),
+    CONNECT_FAILED(HttpResponseStatus.BAD_GATEWAY, "connect-failed"),
+    BACKEND_RESET(HttpResponseStatus.BAD_GATEWAY, "backend-reset"),
+    CONNECT_TIMEOUT(HttpResponseStatus.GATEWAY_TIMEOUT, "connect-timeout"),
+    RESPONSE_TIMEOUT(HttpResponseStatus.GATEWAY_TIMEOUT, "response-timeout"),
+    BAD_REQUEST(HttpResponseStatus.BAD_REQUEST, "bad-request"),
+    NOT_IMPLEMENTED(HttpResponseStatus.NOT_IMPLEMENTED, "bad-request"),
+    URI_TOO_LONG(HttpResponseStatus.REQUEST_URI_TOO_LONG, "bad-request"),
+    HEADERS_TOO_LARGE(HttpResponseStatus.REQUEST_HEADER_FIELDS_TOO_LARGE, "bad-request"),
+    REQUEST_TIMEOUT(HttpResponseStatus.REQUEST_TIMEOUT, "request-timeout");
+
+    public static final String HEADER = "X-Gateway-Error";
+
+    private final HttpResponseStatus status;
+    private final String code;
+
+    GatewayError(HttpResponseStatus status, String code) {
+        this.status = status;
+        this.code = code;
+    }
+
+    public HttpResponseStatus status() {
+        return status;
+    }
+
+    /** The machine-readable code sent in {@link #HEADER}. */
+    public String code() {
+        return code;
+    }
+}
