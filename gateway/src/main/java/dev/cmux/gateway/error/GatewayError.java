@@ -18,6 +18,7 @@ public enum GatewayError {
     RESPONSE_TIMEOUT(HttpResponseStatus.GATEWAY_TIMEOUT, "response-timeout"),
     BAD_REQUEST(HttpResponseStatus.BAD_REQUEST, "bad-request"),
     NOT_IMPLEMENTED(HttpResponseStatus.NOT_IMPLEMENTED, "bad-request"),
+    METHOD_NOT_ALLOWED(HttpResponseStatus.METHOD_NOT_ALLOWED, "bad-request"),
     URI_TOO_LONG(HttpResponseStatus.REQUEST_URI_TOO_LONG, "bad-request"),
     HEADERS_TOO_LARGE(HttpResponseStatus.REQUEST_HEADER_FIELDS_TOO_LARGE, "bad-request"),
     REQUEST_TIMEOUT(HttpResponseStatus.REQUEST_TIMEOUT, "request-timeout");

@@ -1,29 +1,168 @@
 package dev.cmux.gateway.proxy;
 
 import dev.cmux.gateway.config.GatewayConfig;
+import dev.cmux.gateway.log.AccessLog;
 import dev.cmux.gateway.log.AccessLogSink;
+import dev.cmux.gateway.resolve.BackendResolver;
+import dev.cmux.gateway.route.HostRouter;
+import io.netty.bootstrap.Bootstrap;
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.buffer.PooledByteBufAllocator;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.WriteBufferWaterMark;
+import io.netty.channel.group.ChannelGroup;
+import io.netty.channel.group.DefaultChannelGroup;
+import io.netty.resolver.dns.DnsAddressResolverGroup;
+import io.netty.resolver.dns.DnsServerAddressStreamProviders;
+import io.netty.util.concurrent.DefaultThreadFactory;
+import io.netty.util.concurrent.GlobalEventExecutor;
 
 import java.net.InetSocketAddress;
+import java.util.concurrent.TimeUnit;
+import java.util.logging.Logger;
 
-/** The data plane listener. (Skeleton: the implementation lands with the proxy core.) */
+/**
+ * The data plane listener: accepts client connections and gives each a pipeline ({@link FrontendInitializer}).
+ * One event loop per core serves both the client and the backend side of every connection.
+ */
 public final class GatewayServer implements AutoCloseable {
 
-    private GatewayServer() {
+    private static final Logger LOG = Logger.getLogger(GatewayServer.class.getName());
+    // small marks keep memory per slow client low; 64 KiB still fills a loopback socket in one write
+    private static final WriteBufferWaterMark WATER_MARK = new WriteBufferWaterMark(32 * 1024, 64 * 1024);
+
+    private final GatewayConfig config;
+    private final Transport transport;
+    private final EventLoopGroup group;
+    private final BackendResolver resolver;
+    private final DnsAddressResolverGroup upstreamDns;
+    private final ChannelGroup clients;
+    private final Channel listener;
+
+    private GatewayServer(GatewayConfig config, Transport transport, EventLoopGroup group, BackendResolver resolver,
+                          DnsAddressResolverGroup upstreamDns, ChannelGroup clients, Channel listener) {
+        this.config = config;
+        this.transport = transport;
+        this.group = group;
+        this.resolver = resolver;
+        this.upstreamDns = upstreamDns;
+        this.clients = clients;
+        this.listener = listener;
     }
 
     /** Binds {@code config.listen()} (port 0 picks a free port) and returns once bound. */
     public static GatewayServer start(GatewayConfig config, Transport transport, AccessLogSink accessLog)
-            throws InterruptedException {
-        throw new IllegalStateException("proxy core not built yet");
+            throws Exception {
+        int threads = Runtime.getRuntime().availableProcessors();
+        EventLoopGroup group = new MultiThreadIoEventLoopGroup(threads, new DefaultThreadFactory("gateway"),
+                transport.ioHandlerFactory());
+        BackendResolver resolver = null;
+        DnsAddressResolverGroup upstreamDns = null;
+        try {
+            resolver = BackendResolver.create(config, group, transport.datagramChannel());
+            upstreamDns = new DnsAddressResolverGroup(transport.datagramChannel(),
+                    DnsServerAddressStreamProviders.platformDefault());
+            Bootstrap backends = new Bootstrap()
+                    .channel(transport.clientChannel())
+                    .resolver(upstreamDns)
+                    .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) config.timeouts().connect().toMillis())
+                    .option(ChannelOption.TCP_NODELAY, true)
+                    .option(ChannelOption.SO_KEEPALIVE, true)
+                    .option(ChannelOption.ALLOCATOR, PooledByteBufAllocator.DEFAULT)
+                    .option(ChannelOption.WRITE_BUFFER_WATER_MARK, WATER_MARK);
+            ProxyServices services = new ProxyServices(config, new HostRouter(config), resolver,
+                    new BackendPool(backends, config.pool()), UpstreamKeys.build(config.routing().hosts()),
+                    new ForwardedHeaders(config.trustedProxies()), new AccessLog(accessLog));
+            ChannelGroup clients = new DefaultChannelGroup("clients", GlobalEventExecutor.INSTANCE);
+            Channel listener = new ServerBootstrap()
+                    .group(group)
+                    .channel(transport.serverChannel())
+                    .option(ChannelOption.SO_BACKLOG, 4096)
+                    .option(ChannelOption.SO_REUSEADDR, true)
+                    .childOption(ChannelOption.TCP_NODELAY, true)
+                    .childOption(ChannelOption.SO_KEEPALIVE, true)
+                    .childOption(ChannelOption.ALLOCATOR, PooledByteBufAllocator.DEFAULT)
+                    .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, WATER_MARK)
+                    .childHandler(new FrontendInitializer(services, clients))
+                    .bind(bindAddress(config.listen()))
+                    .sync()
+                    .channel();
+            return new GatewayServer(config, transport, group, resolver, upstreamDns, clients, listener);
+        } catch (Exception | Error e) {
+            if (resolver != null) {
+                resolver.close();
+            }
+            if (upstreamDns != null) {
+                upstreamDns.close();
+            }
+            group.shutdownGracefully(0, 0, TimeUnit.SECONDS);
+            throw e;
+        }
+    }
+
+    /** The listen address from config, resolved here once (an IP literal or {@code localhost}). */
+    static InetSocketAddress bindAddress(InetSocketAddress configured) {
+        return configured.isUnresolved() ? new InetSocketAddress(configured.getHostString(), configured.getPort())
+                : configured;
     }
 
     /** The bound address. */
     public InetSocketAddress address() {
-        throw new IllegalStateException("proxy core not built yet");
+        return (InetSocketAddress) listener.localAddress();
     }
 
-    /** Stops accepting, lets in-flight requests finish within {@code timeouts.shutdownGrace}, then closes. */
+    public Transport transport() {
+        return transport;
+    }
+
+    /** The event loops, for listeners that share them (the control API). */
+    public EventLoopGroup eventLoops() {
+        return group;
+    }
+
+    /**
+     * Stops accepting, lets in-flight requests finish within {@code timeouts.shutdownGrace} (their responses say
+     * {@code Connection: close}), then closes what is left, upgraded connections included.
+     */
     @Override
     public void close() {
+        listener.close().awaitUninterruptibly();
+        for (Channel client : clients) {
+            client.eventLoop().execute(() -> {
+                ClientConnection connection = client.pipeline().get(ClientConnection.class);
+                if (connection != null) {
+                    connection.drain();
+                }
+            });
+        }
+        long deadline = System.nanoTime() + config.timeouts().shutdownGrace().toNanos();
+        while (hasHttpClients() && System.nanoTime() < deadline) {
+            try {
+                Thread.sleep(10);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+        }
+        int left = clients.size();
+        clients.close().awaitUninterruptibly(5, TimeUnit.SECONDS);
+        if (left > 0) {
+            LOG.info("closed " + left + " connection(s) at shutdown (upgraded, or past the grace period)");
+        }
+        resolver.close();
+        upstreamDns.close();
+        group.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);
+    }
+
+    private boolean hasHttpClients() {
+        for (Channel client : clients) {
+            if (client.pipeline().get(ClientConnection.class) != null) {
+                return true;
+            }
+        }
+        return false;
     }
 }

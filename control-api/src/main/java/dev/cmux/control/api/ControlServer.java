@@ -1,0 +1,62 @@
+package dev.cmux.control.api;
+
+import dev.cmux.control.config.CloudflareConfig;
+import dev.cmux.control.config.ControlConfig;
+import dev.cmux.control.config.PveConfig;
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.ServerChannel;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.handler.codec.http.HttpObjectAggregator;
+import io.netty.handler.codec.http.HttpServerCodec;
+import io.netty.handler.codec.http.HttpServerKeepAliveHandler;
+
+import java.net.InetSocketAddress;
+
+/**
+ * The control API listener ({@code 127.0.0.1:8081} by default). It shares the data plane's event loops: its
+ * requests are small, and anything slow (PVE, Cloudflare) runs off the loop.
+ */
+public final class ControlServer implements AutoCloseable {
+
+    /** Request bodies are small JSON documents; anything larger is refused with 413 before it is buffered. */
+    static final int MAX_BODY = 1024 * 1024;
+
+    private final Channel listener;
+
+    private ControlServer(Channel listener) {
+        this.listener = listener;
+    }
+
+    public static ControlServer start(ControlConfig control, PveConfig pve, CloudflareConfig cloudflare,
+                                      EventLoopGroup loops, Class<? extends ServerChannel> channelType)
+            throws InterruptedException {
+        ControlRoutes routes = new ControlRoutes(new BearerToken(control.token()), pve, cloudflare);
+        InetSocketAddress configured = control.listen();
+        Channel listener = new ServerBootstrap()
+                .group(loops)
+                .channel(channelType)
+                .childHandler(new ChannelInitializer<SocketChannel>() {
+                    @Override
+                    protected void initChannel(SocketChannel ch) {
+                        ch.pipeline().addLast(new HttpServerCodec(), new HttpServerKeepAliveHandler(),
+                                new HttpObjectAggregator(MAX_BODY), routes);
+                    }
+                })
+                .bind(new InetSocketAddress(configured.getHostString(), configured.getPort()))
+                .sync()
+                .channel();
+        return new ControlServer(listener);
+    }
+
+    public InetSocketAddress address() {
+        return (InetSocketAddress) listener.localAddress();
+    }
+
+    @Override
+    public void close() {
+        listener.close().awaitUninterruptibly();
+    }
+}

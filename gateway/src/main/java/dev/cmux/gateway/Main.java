@@ -1,0 +1,144 @@
+package dev.cmux.gateway;
+
+import dev.cmux.control.api.ControlServer;
+import dev.cmux.gateway.config.ConfigException;
+import dev.cmux.gateway.config.ConfigLoader;
+import dev.cmux.gateway.config.GatewayConfig;
+import dev.cmux.gateway.config.ValidateCommand;
+import dev.cmux.gateway.log.StdoutAccessLogSink;
+import dev.cmux.gateway.proxy.GatewayServer;
+import dev.cmux.gateway.proxy.Transport;
+
+import java.io.PrintStream;
+import java.lang.management.ManagementFactory;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.logging.Logger;
+
+/**
+ * {@code cmux-gateway [run] [--config FILE]}, {@code cmux-gateway validate [--config FILE]},
+ * {@code cmux-gateway version}. Logs go to standard error (the journal); access logs to standard output.
+ */
+public final class Main {
+
+    static final String USAGE = """
+            usage: cmux-gateway [run] [--config FILE]      start the gateway (built-in defaults without a file)
+                   cmux-gateway validate [--config FILE]   check a config file and exit
+                   cmux-gateway version                    print the version
+            """;
+
+    private Main() {
+    }
+
+    public static void main(String[] args) {
+        OneLineLogFormat.install();
+        System.exit(run(args, System.getenv(), System.out, System.err));
+    }
+
+    static int run(String[] args, Map<String, String> env, PrintStream out, PrintStream err) {
+        List<String> rest = new ArrayList<>(List.of(args));
+        String command = !rest.isEmpty() && !rest.get(0).startsWith("-") ? rest.remove(0) : "run";
+        Path config = null;
+        for (int i = 0; i < rest.size(); i++) {
+            String arg = rest.get(i);
+            if ((arg.equals("--config") || arg.equals("-c")) && i + 1 < rest.size()) {
+                config = Path.of(rest.get(++i));
+            } else if (arg.startsWith("--config=")) {
+                config = Path.of(arg.substring("--config=".length()));
+            } else if (arg.equals("--help") || arg.equals("-h")) {
+                out.print(USAGE);
+                return 0;
+            } else {
+                err.println("cmux-gateway: unknown argument '" + arg + "'");
+                err.print(USAGE);
+                return 2;
+            }
+        }
+        return switch (command) {
+            case "run" -> serve(config, env, err);
+            case "validate" -> ValidateCommand.run(config, env, out, err);
+            case "version" -> {
+                out.println("cmux-gateway " + version());
+                yield 0;
+            }
+            case "help" -> {
+                out.print(USAGE);
+                yield 0;
+            }
+            default -> {
+                err.println("cmux-gateway: unknown command '" + command + "'");
+                err.print(USAGE);
+                yield 2;
+            }
+        };
+    }
+
+    private static int serve(Path configFile, Map<String, String> env, PrintStream err) {
+        GatewayConfig config;
+        try {
+            config = ConfigLoader.load(configFile, env);
+        } catch (ConfigException e) {
+            e.lines(ValidateCommand.sourceName(configFile)).forEach(err::println);
+            return 2;
+        }
+        Logger log = Logger.getLogger("cmux-gateway");
+        Transport transport = Transport.best();
+        StdoutAccessLogSink accessLog = new StdoutAccessLogSink();
+        GatewayServer gateway;
+        ControlServer control;
+        try {
+            gateway = GatewayServer.start(config, transport, config.accessLog().enabled() ? accessLog : line -> { });
+        } catch (Exception e) {
+            err.println("cmux-gateway: cannot listen on " + config.listen() + ": " + e.getMessage());
+            accessLog.close();
+            return 1;
+        }
+        try {
+            control = ControlServer.start(config.control(), config.pve(), config.cloudflare(), gateway.eventLoops(),
+                    transport.serverChannel());
+        } catch (Exception e) {
+            err.println("cmux-gateway: cannot listen on " + config.control().listen() + " (control API): "
+                    + e.getMessage());
+            gateway.close();
+            accessLog.close();
+            return 1;
+        }
+        long startMillis = System.currentTimeMillis() - ManagementFactory.getRuntimeMXBean().getStartTime();
+        log.info("cmux-gateway " + version() + " listening on http://" + hostPort(gateway.address().toString())
+                + " (data plane, " + transport.name().toLowerCase() + ", " + Runtime.getRuntime().availableProcessors()
+                + " event loops); control API on http://" + hostPort(control.address().toString())
+                + "; domain " + (config.domain() == null ? "any" : config.domain())
+                + "; started in " + startMillis + " ms");
+
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runnable stop = () -> {
+            log.info("stopping: no new connections; in-flight requests get up to "
+                    + config.timeouts().shutdownGrace().toSeconds() + " s");
+            control.close();
+            gateway.close();
+            accessLog.close();
+            log.info("stopped");
+            stopped.countDown();
+        };
+        StopSignals.onTermOrInt(stop);
+        try {
+            stopped.await();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        return 0;
+    }
+
+    private static String hostPort(String socketAddress) {
+        // InetSocketAddress prints "/127.0.0.1:8080" or "localhost/127.0.0.1:8080"
+        return socketAddress.substring(socketAddress.indexOf('/') + 1);
+    }
+
+    static String version() {
+        String v = Main.class.getPackage().getImplementationVersion();
+        return v == null ? "dev" : v;
+    }
+}

@@ -1,0 +1,89 @@
+package dev.cmux.gateway.proxy;
+
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.util.ReferenceCountUtil;
+
+import java.util.concurrent.ScheduledFuture;
+
+/**
+ * The backend end of a connection: hands what the backend says to the {@link Exchange} that is using the
+ * connection, or, while the connection idles in the pool, closes it on anything unexpected.
+ */
+final class BackendHandler extends ChannelInboundHandlerAdapter {
+
+    private final BackendKey key;
+    private final BackendPool pool;
+    private Exchange exchange;
+    private ScheduledFuture<?> idleClose;
+
+    BackendHandler(BackendKey key, BackendPool pool) {
+        this.key = key;
+        this.pool = pool;
+    }
+
+    void attach(Exchange e) {
+        this.exchange = e;
+    }
+
+    void detach() {
+        this.exchange = null;
+    }
+
+    void enterPool(ScheduledFuture<?> closeWhenIdle) {
+        this.exchange = null;
+        this.idleClose = closeWhenIdle;
+    }
+
+    void leavePool() {
+        if (idleClose != null) {
+            idleClose.cancel(false);
+            idleClose = null;
+        }
+    }
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        if (exchange != null) {
+            exchange.onBackendMessage(msg);
+            return;
+        }
+        // a pooled connection must be silent; anything else means its framing can no longer be trusted
+        ReferenceCountUtil.release(msg);
+        pool.forget(ctx.channel(), key);
+        ctx.close();
+    }
+
+    @Override
+    public void channelReadComplete(ChannelHandlerContext ctx) {
+        if (exchange != null) {
+            exchange.onBackendReadComplete();
+        }
+    }
+
+    @Override
+    public void channelWritabilityChanged(ChannelHandlerContext ctx) {
+        if (exchange != null) {
+            exchange.onBackendWritabilityChanged();
+        }
+        ctx.fireChannelWritabilityChanged();
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) {
+        leavePool();
+        if (exchange != null) {
+            exchange.onBackendClosed(null);
+        } else {
+            pool.forget(ctx.channel(), key);
+        }
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        if (exchange != null) {
+            exchange.onBackendClosed(cause);
+        }
+        ctx.close();
+    }
+}

@@ -1,0 +1,203 @@
+package dev.cmux.gateway.proxy;
+
+import io.netty.buffer.Unpooled;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.EventLoop;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.handler.codec.http.HttpContent;
+import io.netty.handler.codec.http.HttpRequest;
+import io.netty.util.ReferenceCountUtil;
+
+import java.net.InetAddress;
+import java.util.ArrayDeque;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * One client connection (from cloudflared, usually): takes decoded requests one at a time and gives each to an
+ * {@link Exchange}. Requests are not pipelined to backends: a request that arrives while the previous one is
+ * still answered waits here, with reads paused, until its turn.
+ */
+final class ClientConnection extends ChannelInboundHandlerAdapter {
+
+    private static final Logger LOG = Logger.getLogger(ClientConnection.class.getName());
+
+    private final ProxyServices services;
+    private final ClientTimeouts timeouts;
+    private final ArrayDeque<Object> waiting = new ArrayDeque<>();
+    private ChannelHandlerContext ctx;
+    private Exchange exchange;
+    private boolean closing;
+    private boolean draining;
+    private boolean upgraded;
+
+    ClientConnection(ProxyServices services, ClientTimeouts timeouts) {
+        this.services = services;
+        this.timeouts = timeouts;
+    }
+
+    @Override
+    public void handlerAdded(ChannelHandlerContext ctx) {
+        this.ctx = ctx;
+    }
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        if (closing) {
+            ReferenceCountUtil.release(msg);
+        } else if (exchange != null && !exchange.requestReceived() && msg instanceof HttpContent content) {
+            exchange.onClientContent(content);
+            updateReading();
+        } else if (exchange != null || !waiting.isEmpty()) {
+            // the next request, pipelined: its turn comes when the current exchange is over
+            waiting.add(msg);
+            updateReading();
+        } else {
+            dispatch(msg);
+        }
+    }
+
+    private void dispatch(Object msg) {
+        if (msg instanceof HttpRequest request) {
+            timeouts.requestStarted();
+            exchange = new Exchange(this, services, request);
+            exchange.start();
+            if (msg instanceof HttpContent content) {
+                // a whole request in one message (the decoder's answer to a malformed one, too)
+                if (exchange != null && !exchange.requestReceived()) {
+                    exchange.onClientContent(content);
+                } else {
+                    content.release();
+                }
+            }
+            if (!closing) {
+                updateReading();
+            }
+        } else {
+            // the rest of a request that was already answered (its body was not wanted)
+            ReferenceCountUtil.release(msg);
+        }
+    }
+
+    @Override
+    public void channelReadComplete(ChannelHandlerContext ctx) {
+        if (exchange != null) {
+            exchange.flushBackend();
+        }
+        ctx.fireChannelReadComplete();
+    }
+
+    @Override
+    public void channelWritabilityChanged(ChannelHandlerContext ctx) {
+        if (exchange != null) {
+            exchange.onClientWritabilityChanged();
+        }
+        ctx.fireChannelWritabilityChanged();
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) {
+        closing = true;
+        if (exchange != null) {
+            Exchange e = exchange;
+            exchange = null;
+            e.onClientClosed();
+        }
+        releaseWaiting();
+        ctx.fireChannelInactive();
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        LOG.log(Level.FINE, "client connection failed", cause);
+        ctx.close();
+    }
+
+    // ---- called by the exchange -------------------------------------------------------------------------
+
+    Channel channel() {
+        return ctx.channel();
+    }
+
+    EventLoop eventLoop() {
+        return ctx.channel().eventLoop();
+    }
+
+    InetAddress peerAddress() {
+        return ((SocketChannel) ctx.channel()).remoteAddress().getAddress();
+    }
+
+    boolean draining() {
+        return draining;
+    }
+
+    /** Reads go on only when the current request wants more body, or when idle between requests. */
+    void updateReading() {
+        if (upgraded) {
+            return; // the relay owns reading now
+        }
+        boolean read = !closing && waiting.isEmpty() && (exchange == null || exchange.wantsClientBytes());
+        ctx.channel().config().setAutoRead(read);
+    }
+
+    void exchangeFinished(boolean close) {
+        exchange = null;
+        if (close || draining) {
+            closeGracefully();
+            return;
+        }
+        timeouts.waitingForRequest();
+        Object next;
+        while (exchange == null && !closing && (next = waiting.poll()) != null) {
+            dispatch(next);
+        }
+        // messages after a dispatched request's head belong to it until its body is complete
+        while (exchange != null && !exchange.requestReceived() && waiting.peek() instanceof HttpContent content) {
+            waiting.poll();
+            exchange.onClientContent(content);
+        }
+        if (!closing) {
+            updateReading();
+        }
+    }
+
+    /** The response could not be completed: close at once so the client sees the truncation. */
+    void abort() {
+        exchange = null;
+        closing = true;
+        releaseWaiting();
+        ctx.close();
+    }
+
+    /** The connection was handed to the raw relay: this handler is gone from the pipeline. */
+    void upgraded() {
+        upgraded = true;
+        exchange = null;
+        closing = true;
+        releaseWaiting();
+    }
+
+    /** Shutdown: finish the request in flight (its response says {@code Connection: close}), then close. */
+    void drain() {
+        draining = true;
+        if (exchange == null && !closing) {
+            closeGracefully();
+        }
+    }
+
+    private void closeGracefully() {
+        closing = true;
+        releaseWaiting();
+        ctx.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
+    }
+
+    private void releaseWaiting() {
+        Object m;
+        while ((m = waiting.poll()) != null) {
+            ReferenceCountUtil.release(m);
+        }
+    }
+}

@@ -1,0 +1,547 @@
+package dev.cmux.gateway.proxy;
+
+import dev.cmux.gateway.error.ErrorResponse;
+import dev.cmux.gateway.error.GatewayError;
+import dev.cmux.gateway.error.GatewayException;
+import dev.cmux.gateway.log.AccessLog;
+import dev.cmux.gateway.relay.UpgradeRelay;
+import dev.cmux.gateway.route.Route;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ConnectTimeoutException;
+import io.netty.handler.codec.http.HttpContent;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaderValues;
+import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.HttpObject;
+import io.netty.handler.codec.http.HttpRequest;
+import io.netty.handler.codec.http.HttpResponse;
+import io.netty.handler.codec.http.HttpUtil;
+import io.netty.handler.codec.http.HttpVersion;
+import io.netty.handler.codec.http.LastHttpContent;
+import io.netty.util.ReferenceCountUtil;
+
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.util.ArrayDeque;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * One request and its response: route → resolve → connect → forward the request → stream the response back.
+ * Lives on the client connection's event loop, as does the backend connection it uses, so nothing here is
+ * shared between threads. Bodies are never aggregated: each chunk is passed on as it arrives, with reads paused
+ * while the other side cannot take more.
+ */
+final class Exchange {
+
+    private final ClientConnection client;
+    private final ProxyServices services;
+    private final HttpRequest request;
+    private final HttpVersion clientVersion;
+    private final boolean clientKeepAlive;
+    private final boolean upgradeRequested;
+    private final AccessLog.Entry log = new AccessLog.Entry();
+    private final long startNanos = System.nanoTime();
+
+    // request side
+    private final ArrayDeque<HttpContent> unsentBody = new ArrayDeque<>();
+    private boolean requestReceived;
+    private boolean requestForwarded;
+    private long bodyBytesSent;
+
+    // backend side
+    private int vmid = -1;
+    private int sandboxPort;
+    private String upstreamName;
+    private BackendKey key;
+    private Channel backend;
+    private boolean reusedConnection;
+    private boolean retried;
+    private ScheduledFuture<?> responseTimeout;
+
+    // response side
+    private boolean informational;
+    private boolean switching;
+    private HttpResponse switchResponse;
+    private boolean responseStarted;
+    private boolean flushEachChunk;
+    private boolean backendReusable;
+    private boolean closeClientAfter;
+    private boolean done;
+
+    Exchange(ClientConnection client, ProxyServices services, HttpRequest request) {
+        this.client = client;
+        this.services = services;
+        this.request = request;
+        this.clientVersion = request.protocolVersion();
+        this.clientKeepAlive = HttpUtil.isKeepAlive(request);
+        this.upgradeRequested = UpgradeRelay.isUpgradeRequest(request);
+        log.startMillis = System.currentTimeMillis();
+        log.method = request.method().name();
+        log.uri = request.uri();
+        log.host = request.headers().get(HttpHeaderNames.HOST);
+    }
+
+    // ---- the story of a request ----------------------------------------------------------------------------
+
+    void start() {
+        try {
+            RequestFraming.check(request);
+        } catch (GatewayException e) {
+            // a request we cannot frame safely: its body (if any) cannot be skipped reliably either
+            failLocally(e, true);
+            return;
+        }
+        log.client = services.forwardedHeaders().apply(request.headers(), client.peerAddress(), log.host);
+        Route route = services.router().route(log.host);
+        if (route instanceof Route.NoRoute noRoute) {
+            failLocally(new GatewayException(noRoute.error(), noRoute.reason()), expectsBody());
+        } else if (route instanceof Route.HostRoute hostRoute) {
+            upstreamName = hostRoute.upstream().upstream().getAuthority();
+            key = services.upstreamKeys().keyFor(hostRoute);
+            prepareRequestHead();
+            connect();
+        } else if (route instanceof Route.SandboxRoute sandbox) {
+            vmid = sandbox.vmid();
+            sandboxPort = sandbox.port();
+            upstreamName = "vm-" + sandbox.vmid() + ":" + sandbox.port();
+            prepareRequestHead();
+            resolve(sandbox);
+        }
+    }
+
+    private void resolve(Route.SandboxRoute sandbox) {
+        CompletableFuture<InetAddress> address = services.resolver().resolve(sandbox.vmid());
+        if (address.isDone()) {
+            onResolved(sandbox, address);
+        } else {
+            address.whenComplete((a, e) -> client.eventLoop().execute(() -> onResolved(sandbox, address)));
+        }
+    }
+
+    private void onResolved(Route.SandboxRoute sandbox, CompletableFuture<InetAddress> address) {
+        if (done) {
+            return;
+        }
+        InetAddress resolved;
+        try {
+            resolved = address.join();
+        } catch (CompletionException e) {
+            failLocally(asGatewayException(e.getCause(), GatewayError.UNRESOLVED), expectsBody());
+            return;
+        }
+        key = BackendKey.plain(new InetSocketAddress(resolved, sandbox.port()));
+        connect();
+    }
+
+    private void connect() {
+        Channel idle = retried ? null : services.pool().pollIdle(key);
+        if (idle != null) {
+            attach(idle, true);
+            return;
+        }
+        ChannelFuture connecting = services.pool().connect(client.eventLoop(), key);
+        connecting.addListener(f -> {
+            if (done) {
+                connecting.channel().close();
+            } else if (f.isSuccess()) {
+                attach(connecting.channel(), false);
+            } else {
+                onConnectFailed(f.cause());
+            }
+        });
+    }
+
+    private void onConnectFailed(Throwable cause) {
+        if (vmid >= 0) {
+            // the sandbox may have a new address (restarted, re-cloned): look it up again next time
+            services.resolver().invalidate(vmid);
+        }
+        String target = backendDescription();
+        if (cause instanceof ConnectTimeoutException) {
+            failLocally(new GatewayException(GatewayError.CONNECT_TIMEOUT,
+                    target + " did not accept the connection in time.", cause), expectsBody());
+        } else {
+            failLocally(new GatewayException(GatewayError.CONNECT_FAILED,
+                    target + " refused the connection: is anything listening on that port?", cause), expectsBody());
+        }
+    }
+
+    private void attach(Channel channel, boolean reused) {
+        backend = channel;
+        reusedConnection = reused;
+        channel.pipeline().get(BackendHandler.class).attach(this);
+        channel.config().setAutoRead(client.channel().isWritable());
+        channel.write(request).addListener(f -> {
+            if (!f.isSuccess() && backend == channel) {
+                onBackendClosed(f.cause());
+            }
+        });
+        startResponseTimeout();
+        if (requestForwarded) {
+            // a retry of a request that was sent whole before: its body was empty, resend the end marker
+            channel.write(LastHttpContent.EMPTY_LAST_CONTENT, channel.voidPromise());
+        }
+        HttpContent pending;
+        while ((pending = unsentBody.poll()) != null) {
+            forward(pending);
+        }
+        channel.flush();
+        client.updateReading();
+    }
+
+    /** The request as the backend sees it: origin-form target, HTTP/1.1, no hop-by-hop headers. */
+    private void prepareRequestHead() {
+        String upgrade = upgradeRequested ? request.headers().get(HttpHeaderNames.UPGRADE) : null;
+        boolean chunked = HttpUtil.isTransferEncodingChunked(request);
+        HopByHopHeaders.remove(request.headers());
+        if (chunked) {
+            HttpUtil.setTransferEncodingChunked(request, true);
+        }
+        if (upgrade != null) {
+            request.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.UPGRADE);
+            request.headers().set(HttpHeaderNames.UPGRADE, upgrade);
+        }
+        request.setUri(RequestFraming.originForm(request.uri()));
+        request.setProtocolVersion(HttpVersion.HTTP_1_1);
+    }
+
+    // ---- request body, from the client ---------------------------------------------------------------------
+
+    void onClientContent(HttpContent content) {
+        if (content instanceof LastHttpContent) {
+            requestReceived = true;
+        }
+        log.bytesIn += content.content().readableBytes();
+        if (done) {
+            content.release();
+        } else if (backend == null) {
+            unsentBody.add(content);
+        } else {
+            forward(content);
+        }
+    }
+
+    private void forward(HttpContent content) {
+        bodyBytesSent += content.content().readableBytes();
+        if (content instanceof LastHttpContent) {
+            requestForwarded = true;
+        }
+        backend.write(content, backend.voidPromise());
+    }
+
+    /** Client reads go on only while this request's body is still coming and the backend can take it. */
+    boolean wantsClientBytes() {
+        return !requestReceived && !done && backend != null && backend.isWritable();
+    }
+
+    boolean requestReceived() {
+        return requestReceived;
+    }
+
+    void flushBackend() {
+        if (backend != null && !done) {
+            backend.flush();
+        }
+    }
+
+    void onBackendWritabilityChanged() {
+        client.updateReading();
+    }
+
+    // ---- response, from the backend ------------------------------------------------------------------------
+
+    void onBackendMessage(Object msg) {
+        if (done) {
+            ReferenceCountUtil.release(msg);
+            return;
+        }
+        if (msg instanceof HttpObject object && object.decoderResult().isFailure()) {
+            ReferenceCountUtil.release(msg);
+            onBackendClosed(object.decoderResult().cause());
+            return;
+        }
+        if (msg instanceof HttpResponse response) {
+            onResponseHead(response);
+        }
+        if (msg instanceof HttpContent content) {
+            onResponseContent(content);
+        } else if (!(msg instanceof HttpResponse)) {
+            ReferenceCountUtil.release(msg);
+        }
+    }
+
+    private void onResponseHead(HttpResponse response) {
+        cancelResponseTimeout();
+        int code = response.status().code();
+        if (code == 101) {
+            if (upgradeRequested && UpgradeRelay.agrees(request, response)) {
+                switching = true;
+                switchResponse = response;
+            } else {
+                protocolError("answered 101 Switching Protocols to a request that did not ask for it");
+            }
+            return;
+        }
+        if (code >= 100 && code < 200) {
+            // 100 Continue, 103 Early Hints: pass on, then wait for the real response
+            informational = true;
+            HopByHopHeaders.remove(response.headers());
+            client.channel().write(response, client.channel().voidPromise());
+            return;
+        }
+        responseStarted = true;
+        log.status = code;
+        backendReusable = HttpUtil.isKeepAlive(response);
+        boolean hasLength = response.headers().contains(HttpHeaderNames.CONTENT_LENGTH);
+        boolean bodyless = HttpMethod.HEAD.equals(request.method()) || code == 204 || code == 304;
+        HopByHopHeaders.remove(response.headers());
+        boolean unknownLength = !bodyless && !hasLength;
+        if (unknownLength) {
+            if (clientVersion.equals(HttpVersion.HTTP_1_0)) {
+                closeClientAfter = true; // an HTTP/1.0 client reads until the connection closes
+            } else {
+                HttpUtil.setTransferEncodingChunked(response, true);
+            }
+        }
+        flushEachChunk = unknownLength || StreamingPolicy.isStream(response);
+        if (!clientKeepAlive || closeClientAfter || client.draining()) {
+            closeClientAfter = true;
+            response.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
+        } else if (clientVersion.equals(HttpVersion.HTTP_1_0)) {
+            response.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.KEEP_ALIVE);
+        }
+        response.setProtocolVersion(HttpVersion.HTTP_1_1);
+        Channel out = client.channel();
+        out.write(response, out.voidPromise());
+        if (flushEachChunk) {
+            out.flush();
+        }
+    }
+
+    private void onResponseContent(HttpContent content) {
+        Channel out = client.channel();
+        boolean last = content instanceof LastHttpContent;
+        if (switching) {
+            content.release();
+            if (last) {
+                switchProtocols();
+            }
+            return;
+        }
+        if (informational) {
+            out.writeAndFlush(content, out.voidPromise());
+            informational = !last;
+            return;
+        }
+        if (!responseStarted) {
+            content.release();
+            protocolError("sent a body without a response head");
+            return;
+        }
+        log.bytesOut += content.content().readableBytes();
+        if (flushEachChunk || last) {
+            out.writeAndFlush(content, out.voidPromise());
+        } else {
+            out.write(content, out.voidPromise());
+        }
+        if (last) {
+            finish();
+        } else if (!out.isWritable()) {
+            backend.config().setAutoRead(false);
+        }
+    }
+
+    void onBackendReadComplete() {
+        if (!done) {
+            client.channel().flush();
+        }
+    }
+
+    void onClientWritabilityChanged() {
+        if (backend != null && !done) {
+            backend.config().setAutoRead(client.channel().isWritable());
+        }
+    }
+
+    private void switchProtocols() {
+        done = true;
+        Channel b = backend;
+        b.pipeline().get(BackendHandler.class).detach();
+        log.status = 101;
+        log.upstream = upstreamName;
+        UpgradeRelay.switchProtocols(client.channel(), b, switchResponse, log, services.config().timeouts().upgradedIdle(),
+                services.accessLog());
+        client.upgraded();
+    }
+
+    private void finish() {
+        done = true;
+        cancelResponseTimeout();
+        Channel b = backend;
+        b.pipeline().get(BackendHandler.class).detach();
+        if (requestForwarded && backendReusable) {
+            services.pool().release(b, key);
+        } else {
+            b.close();
+        }
+        writeLog();
+        // a response that ends before its request did leaves unread body bytes: the connection cannot go on
+        client.exchangeFinished(closeClientAfter || !requestReceived);
+    }
+
+    // ---- failures ------------------------------------------------------------------------------------------
+
+    void onBackendClosed(Throwable cause) {
+        if (done) {
+            return;
+        }
+        Channel b = backend;
+        if (b != null) {
+            b.pipeline().get(BackendHandler.class).detach();
+            b.close();
+            backend = null;
+        }
+        cancelResponseTimeout();
+        if (responseStarted || informational || switching) {
+            // headers already went out: a truncated body must not look complete, so the client connection goes
+            log.error = GatewayError.BACKEND_RESET.code();
+            abortClient();
+            return;
+        }
+        if (canRetry()) {
+            retried = true;
+            connect();
+            return;
+        }
+        failLocally(new GatewayException(GatewayError.BACKEND_RESET,
+                backendDescription() + " closed the connection before it answered.", cause), !requestReceived);
+    }
+
+    /** Only a reused connection that the backend had already closed, and only when nothing can be lost. */
+    private boolean canRetry() {
+        if (!reusedConnection || retried || bodyBytesSent > 0) {
+            return false;
+        }
+        HttpMethod m = request.method();
+        return HttpMethod.GET.equals(m) || HttpMethod.HEAD.equals(m) || HttpMethod.OPTIONS.equals(m)
+                || HttpMethod.PUT.equals(m) || HttpMethod.DELETE.equals(m);
+    }
+
+    private void startResponseTimeout() {
+        long nanos = services.config().timeouts().responseHeaders().toNanos();
+        responseTimeout = client.eventLoop().schedule(this::onResponseTimeout, nanos, TimeUnit.NANOSECONDS);
+    }
+
+    private void cancelResponseTimeout() {
+        if (responseTimeout != null) {
+            responseTimeout.cancel(false);
+            responseTimeout = null;
+        }
+    }
+
+    private void onResponseTimeout() {
+        responseTimeout = null;
+        if (done || responseStarted || switching) {
+            return;
+        }
+        Channel b = backend;
+        if (b != null) {
+            b.pipeline().get(BackendHandler.class).detach();
+            b.close();
+            backend = null;
+        }
+        if (informational) {
+            abortClient();
+            return;
+        }
+        failLocally(new GatewayException(GatewayError.RESPONSE_TIMEOUT,
+                backendDescription() + " did not answer within " + services.config().timeouts().responseHeaders()
+                        .toSeconds() + " s."), !requestReceived);
+    }
+
+    private void protocolError(String what) {
+        onBackendClosed(new IllegalStateException(backendDescription() + " " + what));
+    }
+
+    /** Answers with an error of our own. {@code close} when the connection cannot carry another request. */
+    private void failLocally(GatewayException e, boolean close) {
+        done = true;
+        cancelResponseTimeout();
+        releaseUnsentBody();
+        log.status = e.error().status().code();
+        log.error = e.error().code();
+        boolean closeAfter = close || !clientKeepAlive || client.draining();
+        Channel out = client.channel();
+        out.writeAndFlush(ErrorResponse.create(out.alloc(), e.error(), subject(), e.getMessage(),
+                ErrorResponse.wantsHtml(request), closeAfter), out.voidPromise());
+        writeLog();
+        client.exchangeFinished(closeAfter);
+    }
+
+    private void abortClient() {
+        done = true;
+        cancelResponseTimeout();
+        releaseUnsentBody();
+        writeLog();
+        client.abort();
+    }
+
+    /** The client went away: stop everything this request started. */
+    void onClientClosed() {
+        if (done) {
+            return;
+        }
+        done = true;
+        cancelResponseTimeout();
+        releaseUnsentBody();
+        if (backend != null) {
+            backend.pipeline().get(BackendHandler.class).detach();
+            backend.close();
+        }
+        log.clientAborted = true;
+        if (!responseStarted) {
+            log.status = 499; // logged only, never sent: the client is gone (nginx's convention)
+        }
+        writeLog();
+    }
+
+    private void releaseUnsentBody() {
+        HttpContent c;
+        while ((c = unsentBody.poll()) != null) {
+            c.release();
+        }
+    }
+
+    private void writeLog() {
+        log.upstream = upstreamName;
+        log.durationMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startNanos);
+        services.accessLog().log(log);
+    }
+
+    private boolean expectsBody() {
+        return HttpUtil.isTransferEncodingChunked(request) || HttpUtil.getContentLength(request, 0L) > 0;
+    }
+
+    /** What the client asked for, in words: shown on error pages. */
+    private String subject() {
+        return vmid >= 0 ? "sandbox vm-" + vmid + ", port " + sandboxPort : upstreamName;
+    }
+
+    private static GatewayException asGatewayException(Throwable cause, GatewayError fallback) {
+        if (cause instanceof GatewayException ge) {
+            return ge;
+        }
+        return new GatewayException(fallback, String.valueOf(cause.getMessage()), cause);
+    }
+
+    private String backendDescription() {
+        if (vmid >= 0) {
+            return services.resolver().backendName(vmid) + ":" + sandboxPort;
+        }
+        return upstreamName;
+    }
+}
