@@ -158,10 +158,12 @@ public final class HostRouter {
         if (colon == h.length()) {
             return true;
         }
-        if (h.charAt(colon) != ':' || colon + 1 == h.length() || h.length() - colon - 1 > 5) {
+        if (h.charAt(colon) != ':' || h.length() - colon - 1 > 5) {
             return false;
         }
-        return digitsEnd(h, colon + 1, h.length()) == h.length();
+        // an empty port is allowed (RFC 3986 §3.2.3)
+        return digitsEnd(h, colon + 1, h.length()) == h.length()
+                && (colon + 1 == h.length() || Integer.parseInt(h, colon + 1, h.length(), 10) <= 65535);
     }
 
     private NoRoute malformed(String host) {

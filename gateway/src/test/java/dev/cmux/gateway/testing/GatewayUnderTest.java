@@ -1,0 +1,115 @@
+package dev.cmux.gateway.testing;
+
+import dev.cmux.gateway.config.Cidr;
+import dev.cmux.gateway.config.GatewayConfig;
+import dev.cmux.gateway.config.ResolverConfig;
+import dev.cmux.gateway.proxy.GatewayServer;
+import dev.cmux.gateway.proxy.Transport;
+
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.UnaryOperator;
+
+/**
+ * A gateway started in this JVM on a free loopback port, the way {@code Main} starts it, with the domain
+ * {@value #DOMAIN}, a loopback DNS server of its own, and loopback allowed as a backend network (the backends of
+ * the tests listen there). Every access-log line is kept for assertions.
+ */
+public final class GatewayUnderTest implements AutoCloseable {
+
+    public static final String DOMAIN = "sandbox.test";
+
+    private final GatewayServer server;
+    private final TinyDnsServer dns;
+    private final List<String> accessLog;
+
+    private GatewayUnderTest(GatewayServer server, TinyDnsServer dns, List<String> accessLog) {
+        this.server = server;
+        this.dns = dns;
+        this.accessLog = accessLog;
+    }
+
+    /** A gateway whose sandboxes {@code vmid -> 127.0.0.1} are given by {@code loopbackVmids}. */
+    public static GatewayUnderTest start(Transport transport, UnaryOperator<GatewayConfig> customize,
+                                         int... loopbackVmids) throws Exception {
+        TinyDnsServer dns = new TinyDnsServer();
+        Map<Integer, InetAddress> statics = new HashMap<>();
+        for (int vmid : loopbackVmids) {
+            statics.put(vmid, InetAddress.getLoopbackAddress());
+        }
+        GatewayConfig base = GatewayConfig.defaults();
+        List<Cidr> allowed = new ArrayList<>(base.resolver().allowedNetworks());
+        allowed.add(Cidr.parse("127.0.0.1/32"));
+        ResolverConfig resolver = base.resolver().withStatics(statics).withAllowedNetworks(allowed)
+                .withNameservers(List.of(dns.address()));
+        GatewayConfig config = customize.apply(base
+                .withListen(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0))
+                .withDomain(DOMAIN)
+                .withRouting(base.routing().withSuffix(".lan"))
+                .withResolver(resolver));
+        List<String> log = new CopyOnWriteArrayList<>();
+        try {
+            return new GatewayUnderTest(GatewayServer.start(config, transport, log::add), dns, log);
+        } catch (Exception e) {
+            dns.close();
+            throw e;
+        }
+    }
+
+    public static GatewayUnderTest start(Transport transport, int... loopbackVmids) throws Exception {
+        return start(transport, c -> c, loopbackVmids);
+    }
+
+    /** The transports the relay and streaming tests run on: NIO always, epoll where its native library loads. */
+    public static List<Transport> transports() {
+        return Transport.best() == Transport.EPOLL ? List.of(Transport.NIO, Transport.EPOLL) : List.of(Transport.NIO);
+    }
+
+    public int port() {
+        return server.address().getPort();
+    }
+
+    public TinyDnsServer dns() {
+        return dns;
+    }
+
+    public List<String> accessLog() {
+        return accessLog;
+    }
+
+    public GatewayServer server() {
+        return server;
+    }
+
+    public static String host(int port, int vmid) {
+        return "port-" + port + "-vm-" + vmid + "." + DOMAIN;
+    }
+
+    /** A request to the gateway that says it is for {@code host}. */
+    public HttpRequest.Builder request(String host, String path) {
+        return HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port() + path))
+                .header("Host", host)
+                .timeout(Duration.ofSeconds(60));
+    }
+
+    /** An HTTP/1.1 client; the build lets it set {@code Host} (jdk.httpclient.allowRestrictedHeaders). */
+    public static HttpClient client() {
+        return HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+                .connectTimeout(Duration.ofSeconds(5)).build();
+    }
+
+    @Override
+    public void close() {
+        server.close();
+        dns.close();
+    }
+}
