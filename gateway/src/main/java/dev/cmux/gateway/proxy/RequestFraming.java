@@ -109,6 +109,11 @@ final class RequestFraming {
         if (cause instanceof TooLongFrameException) {
             return bad("A part of the request is too long.");
         }
+        String message = cause == null ? null : cause.getMessage();
+        if (message != null && (message.contains("final transfer coding") || message.contains("must be the last"))) {
+            // Netty's RFC 9112 check: a coding other than a final chunked, which we do not decode
+            return new GatewayException(GatewayError.NOT_IMPLEMENTED, "Only 'Transfer-Encoding: chunked' is supported.");
+        }
         return bad("The request is malformed.");
     }
 

@@ -86,6 +86,15 @@ public final class GatewayUnderTest implements AutoCloseable {
         return accessLog;
     }
 
+    /** The access log once it has {@code lines} lines: a line is written when a request ends, just after its response. */
+    public List<String> accessLog(int lines) throws InterruptedException {
+        long deadline = System.nanoTime() + 10_000_000_000L;
+        while (accessLog.size() < lines && System.nanoTime() < deadline) {
+            Thread.sleep(10);
+        }
+        return accessLog;
+    }
+
     public GatewayServer server() {
         return server;
     }

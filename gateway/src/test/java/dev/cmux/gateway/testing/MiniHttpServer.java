@@ -85,8 +85,9 @@ public final class MiniHttpServer implements AutoCloseable {
 
     private void serve(Socket s) {
         try (s) {
+            s.setTcpNoDelay(true);
             InputStream in = new BufferedInputStream(s.getInputStream(), 64 * 1024);
-            OutputStream out = s.getOutputStream();
+            OutputStream out = new java.io.BufferedOutputStream(s.getOutputStream(), 64 * 1024);
             while (true) {
                 Request request = readHead(in);
                 if (request == null) {
