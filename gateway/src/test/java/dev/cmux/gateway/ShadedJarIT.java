@@ -53,7 +53,8 @@ class ShadedJarIT {
             assertTrue(response.body().contains("port-{port}-vm-{vmid}"), response.body());
             assertTrue(!response.body().contains("port--vm-"), response.body());
         } finally {
-            gateway.destroy(); // SIGTERM
+            // SIGTERM; Process.destroy() would also close our end of its output, losing the last log lines
+            gateway.toHandle().destroy();
             boolean exited = gateway.waitFor(30, TimeUnit.SECONDS);
             if (!exited) {
                 gateway.destroyForcibly();
