@@ -1,0 +1,149 @@
+package dev.cmux.gateway.config;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.net.InetAddress;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class ConfigLoaderTest {
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void theDocumentedExampleFileSaysExactlyTheBuiltInDefaults() throws Exception {
+        GatewayConfig fromFile = ConfigLoader.load(Path.of("..", "config", "gateway.yaml"), Map.of());
+        assertEquals(GatewayConfig.defaults(), fromFile);
+    }
+
+    @Test
+    void noFileMeansTheSafeDefaults() throws Exception {
+        GatewayConfig c = ConfigLoader.load(null, Map.of());
+        assertEquals("127.0.0.1", c.listen().getHostString());
+        assertEquals(8080, c.listen().getPort());
+        assertEquals(8081, c.control().listen().getPort());
+        assertTrue(!c.pve().enabled() && !c.cloudflare().enabled());
+        assertTrue(!c.routing().portAllowed(39375) && !c.routing().portAllowed(22) && c.routing().portAllowed(8080));
+    }
+
+    @Test
+    void aFullFileIsReadKeyByKey() throws Exception {
+        GatewayConfig c = load("""
+                listen: "[::1]:9090"
+                domain: Example.COM.
+                trustedProxies: ["127.0.0.1/32", "10.0.0.0/8"]
+                routing:
+                  suffix: .lan
+                  allowedPorts: ["3000-3999", 39378]
+                  deniedPorts: [3306]
+                  hosts:
+                    PVE.example.com: { upstream: "https://127.0.0.1:8006", tlsFingerprint: "%s" }
+                resolver:
+                  ttl: 60s
+                  negativeTtl: 500ms
+                  static: { "200": 10.10.0.200 }
+                  nameservers: [127.0.0.53, "127.0.0.1:5353"]
+                timeouts: { connect: 2s, upgradedIdle: 2h }
+                pool: { maxIdlePerBackend: 0 }
+                accessLog: { enabled: false }
+                """.formatted("ab:".repeat(31) + "ab"), Map.of());
+        assertEquals("::1", c.listen().getHostString());
+        assertEquals("example.com", c.domain());
+        assertEquals(".lan", c.routing().suffix());
+        assertTrue(c.routing().portAllowed(3500) && !c.routing().portAllowed(8080) && c.routing().portAllowed(39378));
+        UpstreamRoute pve = c.routing().hosts().get("pve.example.com");
+        assertEquals(URI.create("https://127.0.0.1:8006"), pve.upstream());
+        assertEquals("AB".repeat(32), pve.tlsFingerprint());
+        assertEquals(Duration.ofSeconds(40), c.resolver().refreshAfter(), "two thirds of the TTL by default");
+        assertEquals(Duration.ofMillis(500), c.resolver().negativeTtl());
+        assertEquals(InetAddress.getByName("10.10.0.200"), c.resolver().statics().get(200));
+        assertEquals(53, c.resolver().nameservers().get(0).getPort());
+        assertEquals(5353, c.resolver().nameservers().get(1).getPort());
+        assertEquals(Duration.ofHours(2), c.timeouts().upgradedIdle());
+        assertEquals(Duration.ofSeconds(300), c.timeouts().responseHeaders(), "untouched keys keep their default");
+        assertEquals(0, c.pool().maxIdlePerBackend());
+        assertTrue(!c.accessLog().enabled());
+    }
+
+    @Test
+    void theEnvironmentOverridesTheFileAndFillsReferences() throws Exception {
+        GatewayConfig c = load("""
+                listen: 127.0.0.1:8080
+                control: { token: "${MY_TOKEN}" }
+                pve: { apiUrl: "https://pve.lan:8006/api2/json" }
+                """, Map.of("GATEWAY_LISTEN", "0.0.0.0:18080", "MY_TOKEN", "0123456789abcdef0123",
+                "PVE_API_TOKEN", "root@pam!gw=secret", "PVE_PUBLIC_DOMAIN", "sb.example.net",
+                "CF_API_TOKEN", "cf-token", "PVE_TEMPLATE_VMID", "9000", "GATEWAY_SUFFIX", ""));
+        assertEquals("0.0.0.0", c.listen().getHostString());
+        assertEquals(18080, c.listen().getPort());
+        assertEquals("0123456789abcdef0123", c.control().token());
+        assertTrue(c.pve().enabled());
+        assertEquals(9000, c.pve().templateVmid());
+        assertEquals("sb.example.net", c.domain());
+        assertEquals("sb.example.net", c.cloudflare().domain(), "the tunnel serves the public domain");
+        assertEquals("", c.routing().suffix());
+        assertTrue(!c.pve().toString().contains("secret") && !c.cloudflare().toString().contains("cf-token"),
+                "secrets never print");
+    }
+
+    @Test
+    void anUnsetReferenceLeavesTheValueUnset() throws Exception {
+        GatewayConfig c = load("control: { token: \"${NOT_SET}\" }\n", Map.of());
+        assertNull(c.control().token());
+    }
+
+    @Test
+    void everyProblemIsReportedAtOnceWithItsKey() {
+        ConfigException e = assertThrows(ConfigException.class, () -> load("""
+                listen: 127.0.0.1:99999
+                lisen: 1
+                routing: { deniedPorts: ["x"], hosts: { a.example.com: { upstream: "ftp://x" } } }
+                resolver: { negativeTtl: 10s, static: { "12": 10.0.0.1, "300": not-an-ip } }
+                timeouts: { connect: soon }
+                control: { listen: "0.0.0.0:8081" }
+                """, Map.of("PVE_TEMPLATE_VMID", "abc")));
+        List<String> p = e.problems();
+        assertHas(p, "listen: '127.0.0.1:99999' has a port outside 0-65535");
+        assertHas(p, "lisen: unknown key");
+        assertHas(p, "routing.deniedPorts[0]:");
+        assertHas(p, "routing.hosts.a.example.com.upstream:");
+        assertHas(p, "resolver.static.12:");
+        assertHas(p, "resolver.static.300:");
+        assertHas(p, "resolver.negativeTtl: at most 2s");
+        assertHas(p, "timeouts.connect: 'soon' is not a duration");
+        assertHas(p, "control.token:");
+        assertHas(p, "environment PVE_TEMPLATE_VMID:");
+        assertTrue(e.lines("f.yaml").get(0).startsWith("cmux-gateway: f.yaml: "));
+    }
+
+    @Test
+    void brokenYamlSaysWhere() {
+        ConfigException e = assertThrows(ConfigException.class, () -> load("listen: [\n", Map.of()));
+        assertTrue(e.problems().get(0).startsWith("not valid YAML"), e.problems().toString());
+        ConfigException missing = assertThrows(ConfigException.class,
+                () -> ConfigLoader.load(dir.resolve("nope.yaml"), Map.of()));
+        assertEquals(List.of("no such file"), missing.problems());
+    }
+
+    private GatewayConfig load(String yaml, Map<String, String> env) throws Exception {
+        Path f = dir.resolve("gateway.yaml");
+        Files.writeString(f, yaml);
+        return ConfigLoader.load(f, env);
+    }
+
+    private static void assertHas(List<String> problems, String start) {
+        assertTrue(problems.stream().anyMatch(p -> p.startsWith(start)), "no problem starting '" + start + "' in "
+                + String.join("\n", problems));
+    }
+}

@@ -1,0 +1,214 @@
+package dev.cmux.gateway.resolve;
+
+import dev.cmux.gateway.config.Cidr;
+import dev.cmux.gateway.config.GatewayConfig;
+import dev.cmux.gateway.config.ResolverConfig;
+import dev.cmux.gateway.error.GatewayError;
+import dev.cmux.gateway.error.GatewayException;
+import dev.cmux.gateway.testing.TinyDnsServer;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.socket.nio.NioDatagramChannel;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import java.net.InetAddress;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The resolver against a real DNS server on loopback: sources, caching, refresh-ahead, negative TTL, the SSRF guard. */
+class BackendResolverTest {
+
+    private static final InetAddress A = ip("127.0.0.10");
+    private static final InetAddress B = ip("127.0.0.11");
+
+    private final EventLoopGroup loops = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
+    private TinyDnsServer dns;
+    private BackendResolver resolver;
+
+    @BeforeEach
+    void startDns() throws Exception {
+        dns = new TinyDnsServer();
+    }
+
+    @AfterEach
+    void stop() {
+        if (resolver != null) {
+            resolver.close();
+        }
+        dns.close();
+        loops.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
+    }
+
+    private BackendResolver resolver(Duration ttl, Duration refreshAfter, Duration negativeTtl,
+                                     Map<Integer, InetAddress> statics, AddressSource... fallbacks) {
+        GatewayConfig base = GatewayConfig.defaults();
+        ResolverConfig rc = new ResolverConfig(ttl, refreshAfter, negativeTtl, statics,
+                List.of(Cidr.parse("127.0.0.0/8"), Cidr.parse("10.0.0.0/8")), List.of(dns.address()), 1000);
+        resolver = BackendResolver.create(base.withResolver(rc).withRouting(base.routing().withSuffix(".lan")), loops,
+                NioDatagramChannel.class, List.of(fallbacks));
+        return resolver;
+    }
+
+    private BackendResolver resolver() {
+        return resolver(Duration.ofSeconds(30), Duration.ofSeconds(20), Duration.ofSeconds(2), Map.of());
+    }
+
+    @Test
+    void aSandboxNameResolvesThroughDnsWithTheSuffixAndIsCached() throws Exception {
+        dns.put("cmux-200.lan", A);
+        BackendResolver r = resolver();
+        assertEquals(A, r.resolve(200).get(5, TimeUnit.SECONDS));
+        int asked = dns.queries();
+        for (int i = 0; i < 100; i++) {
+            assertEquals(A, r.resolve(200).get(5, TimeUnit.SECONDS));
+        }
+        assertEquals(asked, dns.queries(), "hits come from the cache");
+        assertEquals("cmux-200.lan", r.backendName(200));
+    }
+
+    @Test
+    void staticOverridesWinAndAskNoDns() throws Exception {
+        dns.put("cmux-201.lan", A);
+        BackendResolver r = resolver(Duration.ofSeconds(30), Duration.ofSeconds(20), Duration.ofSeconds(2),
+                Map.of(201, ip("10.10.0.201")));
+        assertEquals(ip("10.10.0.201"), r.resolve(201).get(5, TimeUnit.SECONDS));
+        assertEquals(0, dns.queries());
+    }
+
+    @Test
+    void aFailureIsRememberedOnlyForTheNegativeTtl() throws Exception {
+        BackendResolver r = resolver(Duration.ofSeconds(30), Duration.ofSeconds(20), Duration.ofMillis(300), Map.of());
+        assertEquals(GatewayError.UNRESOLVED, failure(r, 202).error());
+        dns.put("cmux-202.lan", A);
+        assertEquals(GatewayError.UNRESOLVED, failure(r, 202).error(), "still the remembered failure");
+        Thread.sleep(400);
+        assertEquals(A, r.resolve(202).get(5, TimeUnit.SECONDS), "the booted sandbox is found after negativeTtl");
+    }
+
+    @Test
+    void aBusyEntryIsRefreshedAheadAndANewAddressIsTakenUp() throws Exception {
+        dns.put("cmux-203.lan", A);
+        BackendResolver r = resolver(Duration.ofSeconds(5), Duration.ofMillis(200), Duration.ofSeconds(2), Map.of());
+        assertEquals(A, r.resolve(203).get(5, TimeUnit.SECONDS));
+        dns.put("cmux-203.lan", B);
+        Thread.sleep(300);
+        assertEquals(A, r.resolve(203).get(5, TimeUnit.SECONDS), "served at once while the refresh runs");
+        assertTrue(eventually(() -> B.equals(r.resolve(203).get(5, TimeUnit.SECONDS))), "the refresh took up B");
+    }
+
+    @Test
+    void aFailedRefreshKeepsTheKnownAddressUntilItsTtl() throws Exception {
+        dns.put("cmux-204.lan", A);
+        BackendResolver r = resolver(Duration.ofMillis(1500), Duration.ofMillis(200), Duration.ofSeconds(2), Map.of());
+        assertEquals(A, r.resolve(204).get(5, TimeUnit.SECONDS));
+        dns.put("cmux-204.lan", null);
+        Thread.sleep(300);
+        r.resolve(204).get(5, TimeUnit.SECONDS); // triggers the refresh, which fails
+        Thread.sleep(200);
+        assertEquals(A, r.resolve(204).get(5, TimeUnit.SECONDS), "a DNS hiccup does not cut a live sandbox");
+        assertTrue(eventually(() -> failureOrNull(r, 204) != null), "after the TTL the failure shows");
+    }
+
+    @Test
+    void anAddressOutsideTheAllowedNetworksIsRefusedAlsoWhenItArrivesByRefresh() throws Exception {
+        dns.put("cmux-205.lan", A);
+        BackendResolver r = resolver(Duration.ofSeconds(5), Duration.ofMillis(200), Duration.ofSeconds(2), Map.of());
+        assertEquals(A, r.resolve(205).get(5, TimeUnit.SECONDS));
+        dns.put("cmux-205.lan", ip("8.8.8.8"));
+        Thread.sleep(300);
+        r.resolve(205).get(5, TimeUnit.SECONDS);
+        assertTrue(eventually(() -> {
+            GatewayException e = failureOrNull(r, 205);
+            return e != null && e.error() == GatewayError.ADDRESS_DENIED && e.getMessage().contains("8.8.8.8");
+        }), "the refreshed, denied address replaces the old one at once");
+    }
+
+    @Test
+    void invalidationMakesTheNextRequestAskAgain() throws Exception {
+        dns.put("cmux-206.lan", A);
+        BackendResolver r = resolver();
+        assertEquals(A, r.resolve(206).get(5, TimeUnit.SECONDS));
+        dns.put("cmux-206.lan", B);
+        r.invalidate(206);
+        assertEquals(B, r.resolve(206).get(5, TimeUnit.SECONDS));
+    }
+
+    @Test
+    void whenDnsHasNoAnswerThePluggedInSourcesAreAskedInOrder() throws Exception {
+        AtomicInteger asked = new AtomicInteger();
+        AddressSource knowsNothing = vmid -> {
+            asked.incrementAndGet();
+            return CompletableFuture.completedFuture(Optional.empty());
+        };
+        AddressSource pve = vmid -> CompletableFuture.completedFuture(vmid == 207 ? Optional.of(ip("10.10.0.207"))
+                : Optional.empty());
+        BackendResolver r = resolver(Duration.ofSeconds(30), Duration.ofSeconds(20), Duration.ofSeconds(2), Map.of(),
+                knowsNothing, pve);
+        assertEquals(ip("10.10.0.207"), r.resolve(207).get(5, TimeUnit.SECONDS));
+        assertEquals(1, asked.get());
+        assertEquals(GatewayError.UNRESOLVED, failure(r, 208).error());
+    }
+
+    @Test
+    void theSuffixComesFromTheSearchLineOfResolvConf(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+            throws Exception {
+        java.nio.file.Path conf = dir.resolve("resolv.conf");
+        java.nio.file.Files.writeString(conf, "# dnsmasq on vmbr1\nnameserver 10.10.0.1\nsearch lan example.net\n");
+        assertEquals(".lan", SandboxSuffix.fromResolvConf(conf));
+        assertEquals("", SandboxSuffix.fromResolvConf(dir.resolve("missing")));
+        assertEquals(".lan", SandboxSuffix.of("lan."));
+        assertEquals("", SandboxSuffix.of(""));
+    }
+
+    private static GatewayException failure(BackendResolver r, int vmid) throws Exception {
+        ExecutionException e = assertThrows(ExecutionException.class, () -> r.resolve(vmid).get(5, TimeUnit.SECONDS));
+        return assertInstanceOf(GatewayException.class, e.getCause());
+    }
+
+    private static GatewayException failureOrNull(BackendResolver r, int vmid) {
+        try {
+            r.resolve(vmid).get(5, TimeUnit.SECONDS);
+            return null;
+        } catch (ExecutionException e) {
+            return (GatewayException) e.getCause();
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private interface Check {
+        boolean holds() throws Exception;
+    }
+
+    private static boolean eventually(Check check) throws Exception {
+        for (int i = 0; i < 100; i++) {
+            if (check.holds()) {
+                return true;
+            }
+            Thread.sleep(50);
+        }
+        return false;
+    }
+
+    private static InetAddress ip(String literal) {
+        try {
+            return InetAddress.getByAddress(io.netty.util.NetUtil.createByteArrayFromIpAddressString(literal));
+        } catch (java.net.UnknownHostException e) {
+            throw new IllegalArgumentException(e);
+        }
+    }
+}
