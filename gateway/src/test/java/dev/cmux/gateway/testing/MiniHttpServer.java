@@ -29,7 +29,9 @@ public final class MiniHttpServer implements AutoCloseable {
         boolean handle(Request request, OutputStream out) throws IOException;
     }
 
-    public record Request(String method, String target, Map<String, String> headers, InputStream body) {
+    /** @param indexOnConnection 0 for the first request on its connection, 1 for the next, ... */
+    public record Request(String method, String target, Map<String, String> headers, InputStream body,
+                          int indexOnConnection) {
         public String header(String name) {
             return headers.get(name.toLowerCase(Locale.ROOT));
         }
@@ -88,8 +90,8 @@ public final class MiniHttpServer implements AutoCloseable {
             s.setTcpNoDelay(true);
             InputStream in = new BufferedInputStream(s.getInputStream(), 64 * 1024);
             OutputStream out = new java.io.BufferedOutputStream(s.getOutputStream(), 64 * 1024);
-            while (true) {
-                Request request = readHead(in);
+            for (int index = 0; ; index++) {
+                Request request = readHead(in, index);
                 if (request == null) {
                     return;
                 }
@@ -108,7 +110,7 @@ public final class MiniHttpServer implements AutoCloseable {
         }
     }
 
-    static Request readHead(InputStream in) throws IOException {
+    static Request readHead(InputStream in, int index) throws IOException {
         String requestLine = readLine(in);
         if (requestLine == null) {
             return null;
@@ -129,7 +131,7 @@ public final class MiniHttpServer implements AutoCloseable {
             long length = headers.containsKey("content-length") ? Long.parseLong(headers.get("content-length")) : 0;
             body = new BoundedInputStream(in, length);
         }
-        return new Request(parts[0], parts[1], headers, body);
+        return new Request(parts[0], parts[1], headers, body, index);
     }
 
     static String readLine(InputStream in) throws IOException {
