@@ -412,6 +412,11 @@ final class Exchange {
             abortClient();
             return;
         }
+        if (isTlsFailure(cause)) {
+            failLocally(new GatewayException(GatewayError.CONNECT_FAILED, "The TLS certificate of " + backendDescription()
+                    + " was not accepted (check tlsCaFile or tlsFingerprint of its route).", cause), !requestReceived);
+            return;
+        }
         if (canRetry()) {
             retried = true;
             connect();
@@ -429,6 +434,15 @@ final class Exchange {
         HttpMethod m = request.method();
         return HttpMethod.GET.equals(m) || HttpMethod.HEAD.equals(m) || HttpMethod.OPTIONS.equals(m)
                 || HttpMethod.PUT.equals(m) || HttpMethod.DELETE.equals(m);
+    }
+
+    private static boolean isTlsFailure(Throwable cause) {
+        for (Throwable t = cause; t != null; t = t.getCause()) {
+            if (t instanceof javax.net.ssl.SSLException) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private void startResponseTimeout() {
