@@ -108,6 +108,51 @@ class WebSocketRelayTest {
         }
     }
 
+    @ParameterizedTest
+    @MethodSource("dev.cmux.gateway.testing.GatewayUnderTest#transports")
+    void bytesSentRightAfterTheHandshakeOnEitherSideAreNotLost(Transport transport) throws Exception {
+        // the backend's 101 and its first bytes arrive in one packet; the client's first bytes follow its request
+        // head at once: both sit in the HTTP decoders when the relay takes over, and must be handed on
+        try (java.net.ServerSocket raw = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            gateway = GatewayUnderTest.start(transport, VMID);
+            CompletableFuture<String> backendGot = CompletableFuture.supplyAsync(() -> {
+                try (java.net.Socket s = raw.accept()) {
+                    java.io.InputStream in = s.getInputStream();
+                    String head = readHead(in);
+                    s.getOutputStream().write(("HTTP/1.1 101 Switching Protocols\r\nUpgrade: x-raw\r\n"
+                            + "Connection: Upgrade\r\n\r\nHELLO-FROM-BACKEND").getBytes(StandardCharsets.US_ASCII));
+                    s.getOutputStream().flush();
+                    byte[] early = in.readNBytes("EARLY-FROM-CLIENT".length());
+                    return head.split("\r\n")[0] + "|" + new String(early, StandardCharsets.US_ASCII);
+                } catch (java.io.IOException e) {
+                    throw new IllegalStateException(e);
+                }
+            });
+            try (java.net.Socket client = new java.net.Socket(java.net.InetAddress.getLoopbackAddress(), gateway.port())) {
+                client.setSoTimeout(10_000);
+                client.getOutputStream().write(("GET /raw HTTP/1.1\r\nHost: " + host(raw.getLocalPort(), VMID)
+                        + "\r\nUpgrade: x-raw\r\nConnection: Upgrade\r\n\r\nEARLY-FROM-CLIENT")
+                        .getBytes(StandardCharsets.US_ASCII));
+                client.getOutputStream().flush();
+                java.io.InputStream in = client.getInputStream();
+                String head = readHead(in);
+                assertTrue(head.startsWith("HTTP/1.1 101"), head);
+                assertEquals("HELLO-FROM-BACKEND", new String(in.readNBytes("HELLO-FROM-BACKEND".length()),
+                        StandardCharsets.US_ASCII));
+                assertEquals("GET /raw HTTP/1.1|EARLY-FROM-CLIENT", backendGot.get(10, TimeUnit.SECONDS));
+            }
+        }
+    }
+
+    private static String readHead(java.io.InputStream in) throws java.io.IOException {
+        StringBuilder head = new StringBuilder();
+        int b;
+        while (!head.toString().endsWith("\r\n\r\n") && (b = in.read()) != -1) {
+            head.append((char) b);
+        }
+        return head.toString();
+    }
+
     private boolean waitForLog(java.util.function.Predicate<String> match) throws InterruptedException {
         for (int i = 0; i < 100; i++) {
             if (gateway.accessLog().stream().anyMatch(match)) {
