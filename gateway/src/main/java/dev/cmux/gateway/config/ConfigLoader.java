@@ -172,9 +172,11 @@ public final class ConfigLoader {
         if (s == null) {
             return d;
         }
-        s.allowOnly(Set.of("maxRequestLine", "maxHeaderSize"));
+        s.allowOnly(Set.of("maxRequestLine", "maxHeaderSize", "maxConnections", "maxConnectionsPerClient"));
         return new Limits(s.value("maxRequestLine", ConfigLoader::positiveInt, d.maxRequestLine()),
-                s.value("maxHeaderSize", ConfigLoader::positiveInt, d.maxHeaderSize()));
+                s.value("maxHeaderSize", ConfigLoader::positiveInt, d.maxHeaderSize()),
+                s.value("maxConnections", ConfigLoader::positiveInt, d.maxConnections()),
+                s.value("maxConnectionsPerClient", ConfigLoader::positiveInt, d.maxConnectionsPerClient()));
     }
 
     private static PoolConfig pool(Section s, PoolConfig d) {

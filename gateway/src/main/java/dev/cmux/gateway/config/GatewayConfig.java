@@ -87,6 +87,11 @@ public record GatewayConfig(
                 accessLog, control, pve, cloudflare);
     }
 
+    public GatewayConfig withLimits(Limits newLimits) {
+        return new GatewayConfig(listen, domain, trustedProxies, routing, resolver, timeouts, newLimits, pool,
+                accessLog, control, pve, cloudflare);
+    }
+
     public GatewayConfig withControl(ControlConfig newControl) {
         return new GatewayConfig(listen, domain, trustedProxies, routing, resolver, timeouts, limits, pool,
                 accessLog, newControl, pve, cloudflare);

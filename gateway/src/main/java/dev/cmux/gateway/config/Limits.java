@@ -1,12 +1,14 @@
 package dev.cmux.gateway.config;
 
 /**
- * @param maxRequestLine longest request line accepted (414 beyond)
- * @param maxHeaderSize  all request headers together (431 beyond)
+ * @param maxRequestLine           longest request line accepted (414 beyond)
+ * @param maxHeaderSize            all request headers together (431 beyond)
+ * @param maxConnections           client connections open at once (503 beyond)
+ * @param maxConnectionsPerClient  requests and upgraded connections open at once per client IP (429 beyond)
  */
-public record Limits(int maxRequestLine, int maxHeaderSize) {
+public record Limits(int maxRequestLine, int maxHeaderSize, int maxConnections, int maxConnectionsPerClient) {
 
     public static Limits defaults() {
-        return new Limits(16 * 1024, 32 * 1024);
+        return new Limits(16 * 1024, 32 * 1024, 50_000, 256);
     }
 }

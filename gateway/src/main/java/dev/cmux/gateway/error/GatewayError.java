@@ -21,7 +21,11 @@ public enum GatewayError {
     METHOD_NOT_ALLOWED(HttpResponseStatus.METHOD_NOT_ALLOWED, "bad-request"),
     URI_TOO_LONG(HttpResponseStatus.REQUEST_URI_TOO_LONG, "bad-request"),
     HEADERS_TOO_LARGE(HttpResponseStatus.REQUEST_HEADER_FIELDS_TOO_LARGE, "bad-request"),
-    REQUEST_TIMEOUT(HttpResponseStatus.REQUEST_TIMEOUT, "request-timeout");
+    REQUEST_TIMEOUT(HttpResponseStatus.REQUEST_TIMEOUT, "request-timeout"),
+    TOO_MANY_CONNECTIONS(HttpResponseStatus.TOO_MANY_REQUESTS, "too-many-connections"),
+    OVERLOADED(HttpResponseStatus.SERVICE_UNAVAILABLE, "overloaded"),
+    LOOP_DETECTED(HttpResponseStatus.valueOf(508, "Loop Detected"), "loop-detected"),
+    ACCESS_DENIED(HttpResponseStatus.FORBIDDEN, "access-denied");
 
     public static final String HEADER = "X-Gateway-Error";
 

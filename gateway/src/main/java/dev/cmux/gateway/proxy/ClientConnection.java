@@ -33,6 +33,7 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
     private boolean closing;
     private boolean draining;
     private boolean upgraded;
+    private boolean reading;
 
     ClientConnection(ProxyServices services, ClientTimeouts timeouts) {
         this.services = services;
@@ -46,6 +47,7 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
 
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        reading = true;
         if (closing) {
             ReferenceCountUtil.release(msg);
         } else if (exchange != null && !exchange.requestReceived() && msg instanceof HttpContent content) {
@@ -84,6 +86,7 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
 
     @Override
     public void channelReadComplete(ChannelHandlerContext ctx) {
+        reading = false;
         if (exchange != null) {
             exchange.flushBackend();
         }
@@ -128,6 +131,14 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
 
     InetAddress peerAddress() {
         return ((SocketChannel) ctx.channel()).remoteAddress().getAddress();
+    }
+
+    /**
+     * True inside a batch of decoded messages: writes to the backend wait for the batch's end, so a request whose
+     * body turns out malformed in the same batch is never sent at all.
+     */
+    boolean reading() {
+        return reading;
     }
 
     boolean draining() {

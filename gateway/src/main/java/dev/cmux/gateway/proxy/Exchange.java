@@ -45,6 +45,7 @@ final class Exchange {
     private final boolean upgradeRequested;
     private final AccessLog.Entry log = new AccessLog.Entry();
     private final long startNanos = System.nanoTime();
+    private ClientLimits.Permit permit;
 
     // request side
     private final ArrayDeque<HttpContent> unsentBody = new ArrayDeque<>();
@@ -95,7 +96,19 @@ final class Exchange {
             failLocally(e, true);
             return;
         }
+        if (LoopGuard.isLooping(request.headers())) {
+            failLocally(new GatewayException(GatewayError.LOOP_DETECTED, "This request has passed through the gateway "
+                    + LoopGuard.MAX_PASSES + " times already: a sandbox is forwarding to itself."), expectsBody());
+            return;
+        }
         log.client = services.forwardedHeaders().apply(request.headers(), client.peerAddress(), log.host);
+        permit = services.clientLimits().acquire(log.client);
+        if (permit == null) {
+            failLocally(new GatewayException(GatewayError.TOO_MANY_CONNECTIONS, "Client " + log.client + " has "
+                    + services.config().limits().maxConnectionsPerClient() + " requests open already; try again when "
+                    + "some have finished."), expectsBody());
+            return;
+        }
         Route route = services.router().route(log.host);
         if (route instanceof Route.NoRoute noRoute) {
             failLocally(new GatewayException(noRoute.error(), noRoute.reason()), expectsBody());
@@ -189,7 +202,9 @@ final class Exchange {
         while ((pending = unsentBody.poll()) != null) {
             forward(pending);
         }
-        channel.flush();
+        if (!client.reading()) {
+            channel.flush(); // else at the end of the client's read batch (flushBackend)
+        }
         client.updateReading();
     }
 
@@ -205,6 +220,7 @@ final class Exchange {
             request.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.UPGRADE);
             request.headers().set(HttpHeaderNames.UPGRADE, upgrade);
         }
+        LoopGuard.mark(request.headers());
         request.setUri(RequestFraming.originForm(request.uri()));
         request.setProtocolVersion(HttpVersion.HTTP_1_1);
     }
@@ -212,6 +228,13 @@ final class Exchange {
     // ---- request body, from the client ---------------------------------------------------------------------
 
     void onClientContent(HttpContent content) {
+        if (content.decoderResult().isFailure()) {
+            Throwable cause = content.decoderResult().cause();
+            content.release();
+            requestReceived = true; // the decoder discards whatever follows
+            onMalformedBody(cause);
+            return;
+        }
         if (content instanceof LastHttpContent) {
             requestReceived = true;
         }
@@ -373,8 +396,10 @@ final class Exchange {
         b.pipeline().get(BackendHandler.class).detach();
         log.status = 101;
         log.upstream = upstreamName;
+        ClientLimits.Permit upgradedPermit = permit;
+        permit = null; // held by the relay until both sides close
         UpgradeRelay.switchProtocols(client.channel(), b, switchResponse, log, services.config().timeouts().upgradedIdle(),
-                services.accessLog());
+                services.accessLog(), upgradedPermit::release);
         client.upgraded();
     }
 
@@ -394,6 +419,23 @@ final class Exchange {
     }
 
     // ---- failures ------------------------------------------------------------------------------------------
+
+    /** A bad chunk: the backend must not get a request that another parser could finish differently. */
+    private void onMalformedBody(Throwable cause) {
+        if (done) {
+            return;
+        }
+        if (backend != null) {
+            backend.pipeline().get(BackendHandler.class).detach();
+            backend.close(); // unflushed writes are dropped with it
+            backend = null;
+        }
+        if (responseStarted || informational || switching) {
+            abortClient();
+            return;
+        }
+        failLocally(RequestFraming.decoderFailure(cause), true);
+    }
 
     void onBackendClosed(Throwable cause) {
         if (done) {
@@ -531,6 +573,10 @@ final class Exchange {
     }
 
     private void writeLog() {
+        if (permit != null) {
+            permit.release();
+            permit = null;
+        }
         log.upstream = upstreamName;
         log.durationMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startNanos);
         services.accessLog().log(log);

@@ -1,6 +1,8 @@
 package dev.cmux.gateway.proxy;
 
 import dev.cmux.gateway.config.Limits;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelPipeline;
 import io.netty.channel.group.ChannelGroup;
@@ -8,8 +10,15 @@ import io.netty.channel.socket.SocketChannel;
 import io.netty.handler.codec.http.HttpDecoderConfig;
 import io.netty.handler.codec.http.HttpServerCodec;
 
+import java.nio.charset.StandardCharsets;
+
 /** A client connection's pipeline: clocks → HTTP/1.1 server codec (strict framing) → {@link ClientConnection}. */
 final class FrontendInitializer extends ChannelInitializer<SocketChannel> {
+
+    private static final byte[] OVERLOADED = ("HTTP/1.1 503 Service Unavailable\r\nContent-Type: text/plain; "
+            + "charset=utf-8\r\nX-Gateway-Error: overloaded\r\nRetry-After: 5\r\nConnection: close\r\n"
+            + "Content-Length: 62\r\n\r\nThe gateway has too many connections open; try again shortly.\n")
+            .getBytes(StandardCharsets.US_ASCII);
 
     private final ProxyServices services;
     private final ChannelGroup clients;
@@ -31,6 +40,11 @@ final class FrontendInitializer extends ChannelInitializer<SocketChannel> {
 
     @Override
     protected void initChannel(SocketChannel ch) {
+        if (clients.size() >= services.config().limits().maxConnections()) {
+            // refuse in plain bytes, before any decoding: this path must stay cheap when the gateway is flooded
+            ch.writeAndFlush(Unpooled.wrappedBuffer(OVERLOADED)).addListener(ChannelFutureListener.CLOSE);
+            return;
+        }
         clients.add(ch);
         ChannelPipeline p = ch.pipeline();
         ClientTimeouts timeouts = new ClientTimeouts(services.config().timeouts());

@@ -75,7 +75,8 @@ public final class GatewayServer implements AutoCloseable {
                     .option(ChannelOption.WRITE_BUFFER_WATER_MARK, WATER_MARK);
             ProxyServices services = new ProxyServices(config, new HostRouter(config), resolver,
                     new BackendPool(backends, config.pool()), UpstreamKeys.build(config.routing().hosts()),
-                    new ForwardedHeaders(config.trustedProxies()), new AccessLog(accessLog));
+                    new ForwardedHeaders(config.trustedProxies()),
+                    new ClientLimits(config.limits().maxConnectionsPerClient()), new AccessLog(accessLog));
             ChannelGroup clients = new DefaultChannelGroup("clients", GlobalEventExecutor.INSTANCE);
             Channel listener = new ServerBootstrap()
                     .group(group)

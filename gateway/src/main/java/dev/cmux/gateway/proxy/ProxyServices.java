@@ -7,5 +7,6 @@ import dev.cmux.gateway.route.HostRouter;
 
 /** What every exchange of one server shares; built once at start, immutable. */
 record ProxyServices(GatewayConfig config, HostRouter router, BackendResolver resolver, BackendPool pool,
-                     UpstreamKeys upstreamKeys, ForwardedHeaders forwardedHeaders, AccessLog accessLog) {
+                     UpstreamKeys upstreamKeys, ForwardedHeaders forwardedHeaders, ClientLimits clientLimits,
+                     AccessLog accessLog) {
 }

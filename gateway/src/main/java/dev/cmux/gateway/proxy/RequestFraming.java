@@ -99,7 +99,8 @@ final class RequestFraming {
         return uri.substring(path);
     }
 
-    private static GatewayException decoderFailure(Throwable cause) {
+    /** The answer to a request the decoder could not read (its head, or later a chunk of its body). */
+    static GatewayException decoderFailure(Throwable cause) {
         if (cause instanceof TooLongHttpLineException) {
             return new GatewayException(GatewayError.URI_TOO_LONG, "The request line is too long.");
         }

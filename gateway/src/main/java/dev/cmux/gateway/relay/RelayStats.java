@@ -10,11 +10,13 @@ final class RelayStats {
     private final AccessLog.Entry entry;
     private final AccessLog accessLog;
     private final long startNanos = System.nanoTime();
+    private final Runnable onEnd;
     private int openSides = 2;
 
-    RelayStats(AccessLog.Entry entry, AccessLog accessLog) {
+    RelayStats(AccessLog.Entry entry, AccessLog accessLog, Runnable onEnd) {
         this.entry = entry;
         this.accessLog = accessLog;
+        this.onEnd = onEnd;
         entry.upgraded = true;
     }
 
@@ -31,6 +33,7 @@ final class RelayStats {
         if (--openSides == 0) {
             entry.durationMillis += TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startNanos);
             accessLog.log(entry);
+            onEnd.run();
         }
     }
 }

@@ -44,9 +44,12 @@ public final class UpgradeRelay {
         return asked != null && answered != null && asked.trim().equalsIgnoreCase(answered.trim());
     }
 
-    /** Sends {@code response} (the backend's 101) to the client and joins the two connections. */
+    /**
+     * Sends {@code response} (the backend's 101) to the client and joins the two connections; {@code onEnd} runs
+     * once both have closed.
+     */
     public static void switchProtocols(Channel client, Channel backend, HttpResponse response, AccessLog.Entry log,
-                                       Duration idleTimeout, AccessLog accessLog) {
+                                       Duration idleTimeout, AccessLog accessLog, Runnable onEnd) {
         String protocol = response.headers().get(HttpHeaderNames.UPGRADE);
         dropHopByHop(response);
         response.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.UPGRADE);
@@ -59,7 +62,7 @@ public final class UpgradeRelay {
         clientCodec.removeOutboundHandler();
         backendCodec.removeOutboundHandler();
 
-        RelayStats stats = new RelayStats(log, accessLog);
+        RelayStats stats = new RelayStats(log, accessLog, onEnd);
         long idleNanos = idleTimeout.toNanos();
         client.pipeline().addLast("upgraded-idle", new IdleStateHandler(0, 0, idleNanos, TimeUnit.NANOSECONDS));
         client.pipeline().addLast("relay", new RelayHandler(backend, stats, true));

@@ -1,0 +1,36 @@
+package dev.cmux.gateway.proxy;
+
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaders;
+
+import java.util.List;
+
+/**
+ * Marks forwarded requests with {@code Via: 1.1 cmux-gateway} and refuses one that has passed through already
+ * {@link #MAX_PASSES} times. Not one pass: a dev server in one sandbox may legitimately proxy to another sandbox's
+ * public URL and pass our Via on; a real loop grows without end and is caught a few passes in.
+ */
+final class LoopGuard {
+
+    static final int MAX_PASSES = 3;
+    private static final String TOKEN = "cmux-gateway";
+    private static final String VIA = "1.1 " + TOKEN;
+
+    private LoopGuard() {
+    }
+
+    static boolean isLooping(HttpHeaders headers) {
+        int passes = 0;
+        for (String via : headers.getAll(HttpHeaderNames.VIA)) {
+            for (int i = via.indexOf(TOKEN); i >= 0; i = via.indexOf(TOKEN, i + TOKEN.length())) {
+                passes++;
+            }
+        }
+        return passes >= MAX_PASSES;
+    }
+
+    static void mark(HttpHeaders headers) {
+        List<String> vias = headers.getAll(HttpHeaderNames.VIA);
+        headers.set(HttpHeaderNames.VIA, vias.isEmpty() ? VIA : String.join(", ", vias) + ", " + VIA);
+    }
+}
