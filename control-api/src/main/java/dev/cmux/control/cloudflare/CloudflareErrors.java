@@ -25,7 +25,8 @@ final class CloudflareErrors {
             return "Cloudflare did not accept the Authorization header while trying to " + action
                     + ": CF_API_TOKEN must be an API token (not a Global API Key) " + codes + ".";
         }
-        if (status == 401 || has(errors, 1000) || has(errors, 9109)) {
+        // 1000 alone is not enough: some tunnel-not-found answers reuse it with 404
+        if (status == 401 || has(errors, 9109)) {
             return "Cloudflare rejected the API token while trying to " + action
                     + ": it is invalid, expired or revoked; create a new one and set CF_API_TOKEN " + codes + ".";
         }

@@ -19,7 +19,17 @@ public sealed interface SetupStep {
         }
 
         public void apply(SetupContext context) {
-            context.tunnel(context.client().createTunnel(context.accountId(), name));
+            try {
+                context.tunnel(context.client().createTunnel(context.accountId(), name));
+            } catch (CloudflareApiException e) {
+                // 409/1013: another run created it since the plan was made; adopt that one
+                if (e.httpStatus() != 409 && !e.hasErrorCode(1013)) {
+                    throw e;
+                }
+                context.tunnel(context.client().tunnelNamed(context.accountId(), name).orElseThrow(() ->
+                        new CloudflareApiException("Cloudflare says a tunnel named " + name + " exists but does not "
+                                + "list it; set CF_TUNNEL_NAME to another name.", e.httpStatus(), e.errors())));
+            }
         }
     }
 
