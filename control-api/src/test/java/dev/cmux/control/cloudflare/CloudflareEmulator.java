@@ -229,7 +229,8 @@ public final class CloudflareEmulator implements AutoCloseable {
         List<String> found = validator.validate(method, path, query, contentType, body);
         if (!found.isEmpty()) {
             violations.addAll(found);
-            return EmulatorReply.fail(400, 1001, "Invalid request: " + found.get(0));
+            return found.get(0).endsWith(OpenApiRequestValidator.NO_OPERATION) ? EmulatorReply.noRoute(path)
+                    : EmulatorReply.fail(400, 1001, "Invalid request: " + found.get(0));
         }
         if (rateLimitedRequests > 0) {
             rateLimitedRequests--;

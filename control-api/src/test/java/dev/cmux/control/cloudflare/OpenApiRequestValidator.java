@@ -3,6 +3,7 @@ package dev.cmux.control.cloudflare;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
@@ -28,9 +29,9 @@ import java.util.regex.Pattern;
 final class OpenApiRequestValidator {
 
     static final String SPEC_FILE = "cloudflare-openapi-subset-2024-08-01.json";
+    static final String NO_OPERATION = "no such operation in the Cloudflare API spec";
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    private final JsonNode spec;
     private final SchemaValidator schemas;
     private final List<Operation> operations = new ArrayList<>();
 
@@ -39,7 +40,6 @@ final class OpenApiRequestValidator {
     }
 
     private OpenApiRequestValidator(JsonNode spec) {
-        this.spec = spec;
         this.schemas = new SchemaValidator(spec);
         for (Iterator<Map.Entry<String, JsonNode>> paths = spec.get("paths").fields(); paths.hasNext(); ) {
             Map.Entry<String, JsonNode> path = paths.next();
@@ -95,7 +95,7 @@ final class OpenApiRequestValidator {
             checkBody(where, operation.op.path("requestBody"), contentType, body, out);
             return out;
         }
-        return List.of(where + ": no such operation in the Cloudflare API spec");
+        return List.of(where + ": " + NO_OPERATION);
     }
 
     private void checkQuery(String where, List<JsonNode> parameters, Map<String, List<String>> query,
@@ -201,14 +201,10 @@ final class OpenApiRequestValidator {
         add("get", "/accounts/{account_id}/tokens/verify", verify, JSON.createArrayNode());
         for (Operation o : operations) {
             if (o.method.equals("delete") && o.template.equals("/accounts/{account_id}/cfd_tunnel/{tunnel_id}")) {
-                ((com.fasterxml.jackson.databind.node.ArrayNode) o.op.get("parameters")).addObject()
+                ((ArrayNode) o.op.get("parameters")).addObject()
                         .put("in", "query").put("name", "cascade")
                         .putObject("schema").put("type", "boolean");
             }
         }
-    }
-
-    JsonNode spec() {
-        return spec;
     }
 }
