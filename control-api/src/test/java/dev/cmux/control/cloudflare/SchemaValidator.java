@@ -135,8 +135,7 @@ final class SchemaValidator {
                 out.add(at + ": required property '" + name + "' is missing");
             }
         }
-        for (Iterator<Map.Entry<String, JsonNode>> it = value.fields(); it.hasNext(); ) {
-            Map.Entry<String, JsonNode> field = it.next();
+        for (Map.Entry<String, JsonNode> field : value.properties()) {
             String path = at + "." + field.getKey();
             JsonNode own = schema.path("properties").get(field.getKey());
             if (own != null) {
