@@ -4,44 +4,30 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.cmux.control.config.CloudflareConfig;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.List;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 class LocalFilesTest {
 
-    @TempDir
+    @RegisterExtension
+    final EmulatedSite fixture = new EmulatedSite();
     Path dir;
-    CloudflareEmulator cf;
-    CloudflareEmulator.Site site;
-    CloudflareConfig config;
     CloudflareClient client;
 
     @BeforeEach
-    void start() {
-        cf = CloudflareEmulator.start();
-        site = cf.seedSite("example.com");
-        config = TestSites.config(cf, site, "example.com", dir);
-        client = TestSites.client(config);
-    }
-
-    @AfterEach
-    void stop() {
-        client.close();
-        cf.close();
-        cf.assertNoViolations();
+    void names() {
+        dir = fixture.dir;
+        client = fixture.client;
     }
 
     private void setup() {
-        TunnelSetup setup = new TunnelSetup(client, TestSites.spec(config, false), false);
-        setup.apply(setup.plan());
+        fixture.setUp(fixture.spec(false));
     }
 
     @Test
@@ -50,8 +36,7 @@ class LocalFilesTest {
 
         Path token = dir.resolve("cloudflared/token");
         assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(token)));
-        String tunnelId = cf.tunnels(site.accountId()).get(0).get("id").asText();
-        assertEquals(client.tunnelToken(site.accountId(), tunnelId) + "\n", Files.readString(token));
+        assertEquals(client.tunnelToken(fixture.site.accountId(), fixture.onlyTunnelId()) + "\n", Files.readString(token));
     }
 
     @Test
@@ -77,7 +62,7 @@ class LocalFilesTest {
         Path token = dir.resolve("cloudflared/token");
         Files.setPosixFilePermissions(token, PosixFilePermissions.fromString("rw-r--r--"));
 
-        TunnelPlan plan = new TunnelSetup(client, TestSites.spec(config, false), false).plan();
+        TunnelPlan plan = fixture.setup(false, false).plan();
 
         assertEquals(List.of(SetupStep.WriteTokenFile.class), plan.steps().stream().map(Object::getClass).toList());
     }

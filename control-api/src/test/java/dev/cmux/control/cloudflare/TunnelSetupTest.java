@@ -10,43 +10,34 @@ import dev.cmux.control.config.CloudflareConfig;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 class TunnelSetupTest {
 
-    @TempDir
-    Path dir;
+    @RegisterExtension
+    final EmulatedSite fixture = new EmulatedSite();
     CloudflareEmulator cf;
     CloudflareEmulator.Site site;
-    CloudflareConfig config;
     CloudflareClient client;
+    Path dir;
 
     @BeforeEach
-    void start() {
-        cf = CloudflareEmulator.start();
-        site = cf.seedSite("example.com");
-        config = TestSites.config(cf, site, "example.com", dir);
-        client = TestSites.client(config);
-    }
-
-    @AfterEach
-    void stop() {
-        client.close();
-        cf.close();
-        cf.assertNoViolations();
+    void names() {
+        cf = fixture.emulator;
+        site = fixture.site;
+        client = fixture.client;
+        dir = fixture.dir;
     }
 
     private TunnelSetup setup(boolean pveRoute, boolean replaceRecords) {
-        return new TunnelSetup(client, TestSites.spec(config, pveRoute), replaceRecords);
+        return fixture.setup(pveRoute, replaceRecords);
     }
 
     private JsonNode onlyTunnel() {
-        List<JsonNode> tunnels = cf.tunnels(site.accountId());
-        assertEquals(1, tunnels.size(), "tunnels: " + tunnels);
-        return tunnels.get(0);
+        String id = fixture.onlyTunnelId();
+        return cf.tunnels(site.accountId()).stream().filter(t -> t.get("id").asText().equals(id)).findFirst().orElseThrow();
     }
 
     @Test
@@ -202,7 +193,7 @@ class TunnelSetupTest {
 
     @Test
     void aDomainBelowTheZoneApexIsFoundByWalkingUpAndWarnedAboutUniversalSsl() {
-        config = TestSites.config(cf, site, "sandbox.example.com", dir);
+        CloudflareConfig config = TestSites.config(cf, site, "sandbox.example.com", dir);
 
         TunnelPlan plan = new TunnelSetup(client, TestSites.spec(config, false), false).plan();
 
@@ -213,7 +204,7 @@ class TunnelSetupTest {
 
     @Test
     void theAccountIsTakenFromTheZoneWhenCfAccountIdIsUnset() {
-        config = TestSites.config(cf, site.token(), null, null, "example.com", dir);
+        CloudflareConfig config = TestSites.config(cf, site.token(), null, null, "example.com", dir);
 
         TunnelPlan plan = new TunnelSetup(client, TestSites.spec(config, false), false).plan();
 
@@ -223,7 +214,7 @@ class TunnelSetupTest {
     @Test
     void anAccountOwnedTokenIsVerifiedAtTheAccountEndpoint() {
         String token = cf.addAccountToken(site.accountId(), CloudflareEmulator.ALL_PERMISSIONS);
-        config = TestSites.config(cf, token, null, null, "example.com", dir);
+        CloudflareConfig config = TestSites.config(cf, token, null, null, "example.com", dir);
         try (CloudflareClient accountClient = TestSites.client(config)) {
             new TunnelSetup(accountClient, TestSites.spec(config, false), false).plan();
         }

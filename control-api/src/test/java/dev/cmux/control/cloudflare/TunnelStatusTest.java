@@ -4,45 +4,38 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.cmux.control.config.CloudflareConfig;
 import java.net.URI;
-import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 class TunnelStatusTest {
 
-    @TempDir
-    Path dir;
+    @RegisterExtension
+    final EmulatedSite fixture = new EmulatedSite();
     CloudflareEmulator cf;
     CloudflareEmulator.Site site;
-    CloudflareConfig config;
     CloudflareClient client;
-    LocalHttpServer gateway = new LocalHttpServer(404, "no route");
-    LocalHttpServer cloudflared = new LocalHttpServer(200, "{\"status\":200,\"readyConnections\":4}");
+    final LocalHttpServer gateway = new LocalHttpServer(404, "no route");
+    final LocalHttpServer cloudflared = new LocalHttpServer(200, "{\"status\":200,\"readyConnections\":4}");
 
     @BeforeEach
-    void start() {
-        cf = CloudflareEmulator.start();
-        site = cf.seedSite("example.com");
-        config = TestSites.config(cf, site, "example.com", dir);
-        client = TestSites.client(config);
+    void names() {
+        cf = fixture.emulator;
+        site = fixture.site;
+        client = fixture.client;
     }
 
     @AfterEach
-    void stop() {
-        client.close();
-        cf.close();
+    void stopLocalServers() {
         gateway.close();
         cloudflared.close();
-        cf.assertNoViolations();
     }
 
     private TunnelSpec spec(String gatewayListen) {
-        return TunnelSpec.from(config, gatewayListen, false);
+        return TunnelSpec.from(fixture.config, gatewayListen, false);
     }
 
     private URI ready() {
@@ -50,9 +43,8 @@ class TunnelStatusTest {
     }
 
     private String tunnelAfterSetup(TunnelSpec spec) {
-        TunnelSetup setup = new TunnelSetup(client, spec, false);
-        setup.apply(setup.plan());
-        String id = cf.tunnels(site.accountId()).get(0).get("id").asText();
+        fixture.setUp(spec);
+        String id = fixture.onlyTunnelId();
         cf.connect(id, 1);
         return id;
     }

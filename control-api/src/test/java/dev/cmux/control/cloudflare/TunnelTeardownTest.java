@@ -6,41 +6,28 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.cmux.control.config.CloudflareConfig;
 import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.List;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 class TunnelTeardownTest {
 
-    @TempDir
-    Path dir;
+    @RegisterExtension
+    final EmulatedSite fixture = new EmulatedSite();
     CloudflareEmulator cf;
     CloudflareEmulator.Site site;
-    CloudflareConfig config;
     CloudflareClient client;
     TunnelSpec spec;
 
     @BeforeEach
-    void start() {
-        cf = CloudflareEmulator.start();
-        site = cf.seedSite("example.com");
-        config = TestSites.config(cf, site, "example.com", dir);
-        client = TestSites.client(config);
-        spec = TestSites.spec(config, true);
-        TunnelSetup setup = new TunnelSetup(client, spec, false);
-        setup.apply(setup.plan());
-    }
-
-    @AfterEach
-    void stop() {
-        client.close();
-        cf.close();
-        cf.assertNoViolations();
+    void setUpTunnelWithPveRoute() {
+        cf = fixture.emulator;
+        site = fixture.site;
+        client = fixture.client;
+        spec = fixture.spec(true);
+        fixture.setUp(spec);
     }
 
     @Test
