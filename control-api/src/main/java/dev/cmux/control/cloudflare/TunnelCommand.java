@@ -87,7 +87,7 @@ public final class TunnelCommand {
             return OK;
         }
         out.println(options.dryRun ? "plan (dry run, nothing changed):" : "plan:");
-        plan.steps().forEach(s -> out.println("  " + s.describe()));
+        plan.describeSteps().forEach(s -> out.println("  " + s));
         if (plan.blocked()) {
             plan.blockers().forEach(b -> out.println("blocked: " + b));
             return FAILED;

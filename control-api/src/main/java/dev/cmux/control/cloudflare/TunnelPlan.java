@@ -19,4 +19,9 @@ public record TunnelPlan(TunnelSite site, List<SetupStep> steps, List<String> wa
     public boolean blocked() {
         return !blockers.isEmpty();
     }
+
+    /** One sentence per step, e.g. for a JSON answer of the control API. */
+    public List<String> describeSteps() {
+        return steps.stream().map(SetupStep::describe).toList();
+    }
 }
