@@ -15,15 +15,17 @@ final class TunnelSiteLocator {
 
     TunnelSite locate(TunnelSpec spec) {
         List<String> warnings = new ArrayList<>();
-        boolean verified = spec.accountId() != null && verified(spec.accountId());
+        if (spec.accountId() != null) {
+            verifyToken(spec.accountId());
+        }
         Zone zone = zone(spec, warnings);
         String accountId = spec.accountId() != null ? spec.accountId() : zone.accountId();
         if (accountId == null) {
             throw new IllegalArgumentException("The account of zone " + zone.id()
                     + " is unknown: set CF_ACCOUNT_ID to the account that should own the tunnel.");
         }
-        if (!verified) {
-            verified(accountId);
+        if (spec.accountId() == null) {
+            verifyToken(accountId);
         }
         warnDepth(spec, zone, warnings);
         Optional<Tunnel> tunnel = client.tunnelNamed(accountId, spec.tunnelName());
@@ -32,9 +34,9 @@ final class TunnelSiteLocator {
 
     /**
      * User-owned and account-owned tokens have separate verify endpoints and each answers 401 for the
-     * other kind, so try the account one (when the account is known) and fall back to the user one.
+     * other kind, so try the account one and fall back to the user one.
      */
-    private boolean verified(String accountId) {
+    private void verifyToken(String accountId) {
         TokenVerification token;
         try {
             token = client.verifyAccountToken(accountId);
@@ -49,7 +51,6 @@ final class TunnelSiteLocator {
             throw new CloudflareApiException("The Cloudflare API token is " + token.status()
                     + ": enable it or create a new one and set CF_API_TOKEN.", 200, List.of());
         }
-        return true;
     }
 
     /** Walks up the domain's labels (sandbox.example.com, example.com) until a zone matches. */

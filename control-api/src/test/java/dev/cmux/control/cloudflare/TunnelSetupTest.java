@@ -221,4 +221,15 @@ class TunnelSetupTest {
         assertTrue(cf.requests().stream().anyMatch(r -> r.path().equals(
                 "/client/v4/accounts/" + site.accountId() + "/tokens/verify")));
     }
+
+    @Test
+    void aDisabledTokenStopsSetupBeforeAnythingElseIsRead() {
+        cf.setTokenStatus(site.token(), "disabled");
+
+        CloudflareApiException e = assertThrows(CloudflareApiException.class, () -> setup(false, false).plan());
+
+        assertEquals("The Cloudflare API token is disabled: enable it or create a new one and set CF_API_TOKEN.",
+                e.getMessage());
+        assertTrue(cf.requests().stream().allMatch(r -> r.path().endsWith("/tokens/verify")), cf.requests().toString());
+    }
 }
