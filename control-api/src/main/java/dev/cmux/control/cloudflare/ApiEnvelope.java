@@ -14,10 +14,6 @@ record ApiEnvelope(boolean success, List<ApiError> errors, List<ApiError> messag
         return errors == null ? List.of() : errors;
     }
 
-    boolean hasError(int code) {
-        return errorList().stream().anyMatch(e -> e.hasCode(code));
-    }
-
     /** Pagination block of list endpoints. */
     @JsonIgnoreProperties(ignoreUnknown = true)
     record ResultInfo(int page, @JsonProperty("per_page") int perPage, int count,

@@ -90,11 +90,6 @@ public final class CloudflareClient implements AutoCloseable {
                 .stream().filter(t -> t.name().equals(name) && !t.deleted()).findFirst();
     }
 
-    public Tunnel tunnel(String accountId, String tunnelId) {
-        return get(url("accounts", accountId, "cfd_tunnel", tunnelId), "read the tunnel", Permission.TUNNEL_EDIT)
-                .result(Tunnel.class);
-    }
-
     /** Creates a remotely managed tunnel: ingress lives in Cloudflare, cloudflared needs only the token. */
     public Tunnel createTunnel(String accountId, String name) {
         return send("POST", url("accounts", accountId, "cfd_tunnel"),

@@ -1,6 +1,7 @@
 package dev.cmux.control.cloudflare;
 
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
+import com.fasterxml.jackson.annotation.JsonProperty;
 import java.util.List;
 
 /** One running cloudflared process ({@code /connections}); each holds up to four edge connections. */
@@ -8,7 +9,7 @@ import java.util.List;
 public record TunnelConnector(String id, String version, List<Connection> conns) {
 
     @JsonIgnoreProperties(ignoreUnknown = true)
-    public record Connection(String id, String colo_name) {
+    public record Connection(String id, @JsonProperty("colo_name") String coloName) {
     }
 
     int connectionCount() {

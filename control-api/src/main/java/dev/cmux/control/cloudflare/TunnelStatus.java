@@ -55,9 +55,11 @@ public final class TunnelStatus {
             return;
         }
         Tunnel tunnel = found.get();
-        int connectors = client.connectors(site.accountId(), tunnel.id()).size();
+        List<TunnelConnector> running = client.connectors(site.accountId(), tunnel.id());
+        int connectors = running.size();
+        int edges = running.stream().mapToInt(TunnelConnector::connectionCount).sum();
         String state = tunnel.name() + " (" + tunnel.id() + ") is " + tunnel.status() + " with " + connectors
-                + " connector" + (connectors == 1 ? "" : "s");
+                + " connector" + (connectors == 1 ? "" : "s") + " (" + edges + " edge connections)";
         lines.add(connectors > 0 && !"down".equals(tunnel.status())
                 ? StatusLine.ok("tunnel", state)
                 : StatusLine.problem("tunnel", state, "start cloudflared on this host: "

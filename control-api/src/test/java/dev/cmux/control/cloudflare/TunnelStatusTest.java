@@ -62,7 +62,7 @@ class TunnelStatusTest {
         List<StatusLine> lines = new TunnelStatus(client, spec, ready()).check();
 
         assertTrue(TunnelStatus.allOk(lines), lines.toString());
-        assertTrue(line(lines, "tunnel").detail().contains("healthy with 1 connector"), lines.toString());
+        assertTrue(line(lines, "tunnel").detail().contains("healthy with 1 connector (4 edge connections)"), lines.toString());
         assertTrue(line(lines, "gateway").detail().contains("HTTP 404"));
         assertTrue(line(lines, "cloudflared").detail().contains("readyConnections"));
     }
