@@ -34,18 +34,34 @@ public final class CloudflareClient implements AutoCloseable {
 
     private final HttpUrl base;
     private final OkHttpClient http;
+    private final boolean owned;
     private final ObjectMapper json = new ObjectMapper();
 
+    /** A client with its own connection pool; {@link #close()} releases it. */
     public CloudflareClient(URI apiUrl, String apiToken, RetryPolicy retry) {
+        this(new OkHttpClient.Builder()
+                .connectTimeout(Duration.ofSeconds(10))
+                .readTimeout(Duration.ofSeconds(30))
+                .callTimeout(Duration.ofMinutes(5))
+                .build(), apiUrl, apiToken, retry, true);
+    }
+
+    /**
+     * A client sharing {@code shared}'s connection pool and dispatcher (the process's one OkHttp
+     * client); {@link #close()} leaves them alone.
+     */
+    public CloudflareClient(OkHttpClient shared, URI apiUrl, String apiToken, RetryPolicy retry) {
+        this(shared, apiUrl, apiToken, retry, false);
+    }
+
+    private CloudflareClient(OkHttpClient from, URI apiUrl, String apiToken, RetryPolicy retry, boolean owned) {
         HttpUrl parsed = HttpUrl.parse(apiUrl.toString());
         if (parsed == null) {
             throw new IllegalArgumentException("CF_API_URL is not an http(s) URL: " + apiUrl);
         }
         this.base = parsed;
-        this.http = new OkHttpClient.Builder()
-                .connectTimeout(Duration.ofSeconds(10))
-                .readTimeout(Duration.ofSeconds(30))
-                .callTimeout(Duration.ofMinutes(5))
+        this.owned = owned;
+        this.http = from.newBuilder()
                 .addInterceptor(new RateLimitRetryInterceptor(retry))
                 .addInterceptor(new BearerTokenInterceptor(apiToken))
                 .build();
@@ -178,8 +194,10 @@ public final class CloudflareClient implements AutoCloseable {
 
     @Override
     public void close() {
-        http.dispatcher().executorService().shutdown();
-        http.connectionPool().evictAll();
+        if (owned) {
+            http.dispatcher().executorService().shutdown();
+            http.connectionPool().evictAll();
+        }
     }
 
     // ---- plumbing -----------------------------------------------------------------------------

@@ -61,9 +61,14 @@ public sealed interface SetupStep {
                         DnsRecordRequest.tunnelCname(name, context.tunnel().cnameTarget()));
             } catch (CloudflareApiException e) {
                 // 81057: an identical record appeared since the plan was made; that is the goal
-                if (!e.hasErrorCode(81057)) {
-                    throw e;
+                if (e.hasErrorCode(81057)) {
+                    return;
                 }
+                if (e.hasErrorCode(81053) || e.hasErrorCode(81054)) {
+                    throw new CloudflareApiException("A DNS record at " + name + " appeared while setup ran ("
+                            + e.getMessage() + "); run `tunnel setup` again to plan around it.", e.httpStatus(), e.errors());
+                }
+                throw e;
             }
         }
     }

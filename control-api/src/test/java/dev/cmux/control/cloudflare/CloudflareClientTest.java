@@ -151,4 +151,15 @@ class CloudflareClientTest {
             assertTrue(decoded.contains("\"a\":\"" + site.accountId() + "\""), decoded);
         }
     }
+
+    @Test
+    void aClientSharingTheProcessOkHttpClientLeavesItUsableAfterClose() {
+        okhttp3.OkHttpClient shared = new okhttp3.OkHttpClient();
+        new CloudflareClient(shared, cf.url(), site.token(), TestSites.retry(sleeper)).close();
+
+        try (CloudflareClient again = new CloudflareClient(shared, cf.url(), site.token(), TestSites.retry(sleeper))) {
+            assertTrue(again.zoneNamed("example.com").isPresent());
+        }
+        assertFalse(shared.dispatcher().executorService().isShutdown());
+    }
 }

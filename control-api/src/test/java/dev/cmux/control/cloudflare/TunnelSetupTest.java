@@ -232,4 +232,17 @@ class TunnelSetupTest {
                 e.getMessage());
         assertTrue(cf.requests().stream().allMatch(r -> r.path().endsWith("/tokens/verify")), cf.requests().toString());
     }
+
+    @Test
+    void aConflictingRecordCreatedBetweenPlanAndApplyIsReportedWithTheWayOut() {
+        TunnelSetup setup = setup(false, false);
+        TunnelPlan plan = setup.plan();
+        cf.addDnsRecord(site.zoneId(), "A", "*.example.com", "203.0.113.9", false);
+
+        CloudflareApiException e = assertThrows(CloudflareApiException.class, () -> setup.apply(plan));
+
+        assertTrue(e.getMessage().startsWith("A DNS record at *.example.com appeared while setup ran"), e.getMessage());
+        assertTrue(e.hasErrorCode(81053));
+        assertTrue(setup(false, false).plan().blocked(), "the next plan sees the A record");
+    }
 }
