@@ -9,26 +9,22 @@ import java.net.URI;
 import java.time.Duration;
 import java.util.List;
 import java.util.Set;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 class CloudflareClientTest {
 
+    @RegisterExtension
+    final EmulatedSite fixture = new EmulatedSite();
+    final TestSites.RecordingSleeper sleeper = new TestSites.RecordingSleeper();
     CloudflareEmulator cf;
     CloudflareEmulator.Site site;
-    TestSites.RecordingSleeper sleeper = new TestSites.RecordingSleeper();
 
     @BeforeEach
-    void start() {
-        cf = CloudflareEmulator.start();
-        site = cf.seedSite("example.com");
-    }
-
-    @AfterEach
-    void stop() {
-        cf.close();
-        cf.assertNoViolations();
+    void names() {
+        cf = fixture.emulator;
+        site = fixture.site;
     }
 
     private CloudflareClient client(String token) {

@@ -11,14 +11,16 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.util.List;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** The emulator refuses what the real API refuses; otherwise tests against it prove nothing. */
 class CloudflareEmulatorTest {
 
     static final ObjectMapper JSON = new ObjectMapper();
+    @RegisterExtension
+    final EmulatedSite fixture = new EmulatedSite();
     final HttpClient http = HttpClient.newHttpClient();
     CloudflareEmulator cf;
     CloudflareEmulator.Site site;
@@ -34,14 +36,9 @@ class CloudflareEmulatorTest {
     }
 
     @BeforeEach
-    void start() {
-        cf = CloudflareEmulator.start();
-        site = cf.seedSite("example.com");
-    }
-
-    @AfterEach
-    void stop() {
-        cf.close();
+    void names() {
+        cf = fixture.emulator;
+        site = fixture.site;
     }
 
     private Answer send(String method, String path, String authorization, String body) throws Exception {
