@@ -49,6 +49,10 @@ final class AtomicFiles {
             } catch (AtomicMoveNotSupportedException e) {
                 throw new IOException("cannot replace " + target + " atomically on this file system", e);
             }
+            // the rename lives in the directory: sync it so a crash cannot bring the old file back
+            try (FileChannel directory = FileChannel.open(dir, StandardOpenOption.READ)) {
+                directory.force(true);
+            }
         } finally {
             Files.deleteIfExists(temp);
         }
