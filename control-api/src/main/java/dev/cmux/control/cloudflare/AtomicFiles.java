@@ -1,0 +1,82 @@
+package dev.cmux.control.cloudflare;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.MessageDigest;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * Replaces files so that readers see the old or the new content, never a torn one: a temp file in
+ * the same directory (created with its final mode, so a secret is never readable by others even for
+ * a moment), written and synced, then renamed over the target with ATOMIC_MOVE.
+ */
+final class AtomicFiles {
+
+    static final Set<PosixFilePermission> OWNER_ONLY = PosixFilePermissions.fromString("rw-------");
+    static final Set<PosixFilePermission> WORLD_READABLE = PosixFilePermissions.fromString("rw-r--r--");
+
+    private AtomicFiles() {
+    }
+
+    static void write(Path target, String content, Set<PosixFilePermission> mode) throws IOException {
+        Path dir = target.toAbsolutePath().getParent();
+        Files.createDirectories(dir);
+        Path temp = Files.createTempFile(dir, "." + target.getFileName() + ".", ".tmp",
+                PosixFilePermissions.asFileAttribute(mode));
+        try {
+            try (FileChannel channel = FileChannel.open(temp, StandardOpenOption.WRITE)) {
+                ByteBuffer bytes = ByteBuffer.wrap(content.getBytes(StandardCharsets.UTF_8));
+                while (bytes.hasRemaining()) {
+                    channel.write(bytes);
+                }
+                channel.force(true);
+            }
+            // createTempFile's mode is filtered by the umask; set it again so 0644 really is 0644
+            Files.setPosixFilePermissions(temp, mode);
+            try {
+                Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE);
+            } catch (AtomicMoveNotSupportedException e) {
+                throw new IOException("cannot replace " + target + " atomically on this file system", e);
+            }
+            // the rename lives in the directory: sync it so a crash cannot bring the old file back
+            try (FileChannel directory = FileChannel.open(dir, StandardOpenOption.READ)) {
+                directory.force(true);
+            }
+        } finally {
+            Files.deleteIfExists(temp);
+        }
+    }
+
+    /** The file's content, or empty when it does not exist. */
+    static Optional<String> read(Path file) throws IOException {
+        try {
+            return Optional.of(Files.readString(file, StandardCharsets.UTF_8));
+        } catch (NoSuchFileException e) {
+            return Optional.empty();
+        }
+    }
+
+    /** True when the file holds exactly {@code content} with exactly {@code mode}. Constant-time on content. */
+    static boolean holds(Path file, String content, Set<PosixFilePermission> mode) {
+        try {
+            Optional<String> current = read(file);
+            return current.isPresent()
+                    && MessageDigest.isEqual(current.get().getBytes(StandardCharsets.UTF_8),
+                    content.getBytes(StandardCharsets.UTF_8))
+                    && Files.getPosixFilePermissions(file).equals(mode);
+        } catch (IOException e) {
+            return false;
+        }
+    }
+}

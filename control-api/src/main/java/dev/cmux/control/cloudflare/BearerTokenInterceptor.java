@@ -1,0 +1,28 @@
+package dev.cmux.control.cloudflare;
+
+import java.io.IOException;
+import okhttp3.Interceptor;
+import okhttp3.Response;
+
+/** Adds {@code Authorization: Bearer} to every call; the token lives only here. */
+final class BearerTokenInterceptor implements Interceptor {
+
+    private final String token;
+
+    BearerTokenInterceptor(String token) {
+        this.token = token;
+    }
+
+    @Override
+    public Response intercept(Chain chain) throws IOException {
+        return chain.proceed(chain.request().newBuilder()
+                .header("Authorization", "Bearer " + token)
+                .header("Accept", "application/json")
+                .build());
+    }
+
+    @Override
+    public String toString() {
+        return "BearerTokenInterceptor[token=<redacted>]";
+    }
+}

@@ -1,0 +1,122 @@
+package dev.cmux.control.cloudflare;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Sets up the tunnel and wildcard DNS as a plan, then applies it. Planning only reads; a second
+ * run after a successful apply plans nothing.
+ */
+public final class TunnelSetup {
+
+    private final CloudflareClient client;
+    private final TunnelSpec spec;
+    private final boolean replaceRecords;
+
+    /**
+     * @param replaceRecords allow deleting A/AAAA records that stand where a CNAME must go
+     */
+    public TunnelSetup(CloudflareClient client, TunnelSpec spec, boolean replaceRecords) {
+        this.client = client;
+        this.spec = spec;
+        this.replaceRecords = replaceRecords;
+    }
+
+    /** Reads the current state in Cloudflare and on disk and lists the changes needed. */
+    public TunnelPlan plan() {
+        TunnelSite site = new TunnelSiteLocator(client).locate(spec);
+        List<SetupStep> steps = new ArrayList<>();
+        List<String> blockers = new ArrayList<>();
+        Optional<Tunnel> tunnel = site.tunnel();
+        if (tunnel.isEmpty()) {
+            steps.add(new SetupStep.CreateTunnel(spec.tunnelName()));
+        }
+        planIngress(site, tunnel, steps);
+        for (String name : spec.dnsNames()) {
+            planDns(site, tunnel, name, steps, blockers);
+        }
+        if (tunnel.isEmpty() || !TokenFile.holds(spec.tokenFile(),
+                client.tunnelToken(site.accountId(), tunnel.get().id()))) {
+            steps.add(new SetupStep.WriteTokenFile(spec.tokenFile()));
+        }
+        String unit = spec.unitContent();
+        if (!AtomicFiles.holds(spec.unitFile(), unit, AtomicFiles.WORLD_READABLE)) {
+            steps.add(new SetupStep.WriteUnitFile(spec.unitFile(), unit));
+        }
+        return new TunnelPlan(site, List.copyOf(steps), site.warnings(), List.copyOf(blockers));
+    }
+
+    /**
+     * Applies the steps in order and returns the ones done. A failure stops at that step with its
+     * message; re-running setup picks up from there.
+     *
+     * @throws IllegalStateException when the plan has blockers
+     */
+    public List<SetupStep> apply(TunnelPlan plan) {
+        if (plan.blocked()) {
+            throw new IllegalStateException(String.join(" ", plan.blockers()));
+        }
+        SetupContext context = new SetupContext(client, plan.site().accountId(), plan.site().zone().id(),
+                plan.site().tunnel().orElse(null));
+        List<SetupStep> done = new ArrayList<>();
+        for (SetupStep step : plan.steps()) {
+            try {
+                step.apply(context);
+            } catch (IOException e) {
+                throw new UncheckedIOException("Could not " + step.describe() + ": " + e.getMessage(), e);
+            }
+            done.add(step);
+        }
+        return done;
+    }
+
+    private void planIngress(TunnelSite site, Optional<Tunnel> tunnel, List<SetupStep> steps) {
+        List<IngressRule> wanted = spec.ingress();
+        List<IngressRule> current = tunnel.isEmpty() ? List.of()
+                : client.ingressOf(client.configuration(site.accountId(), tunnel.get().id()));
+        if (!sameRules(wanted, current)) {
+            steps.add(new SetupStep.PutIngress(wanted, current));
+        }
+    }
+
+    static boolean sameRules(List<IngressRule> a, List<IngressRule> b) {
+        if (a.size() != b.size()) {
+            return false;
+        }
+        for (int i = 0; i < a.size(); i++) {
+            if (!a.get(i).sameAs(b.get(i))) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /**
+     * Keep a proxied CNAME to the tunnel; repoint a CNAME that goes elsewhere; refuse to delete A/AAAA
+     * records unless asked (they may serve something); otherwise create.
+     */
+    private void planDns(TunnelSite site, Optional<Tunnel> tunnel, String name, List<SetupStep> steps,
+                         List<String> blockers) {
+        List<DnsRecord> records = client.dnsRecordsNamed(site.zone().id(), name);
+        Optional<DnsRecord> cname = records.stream().filter(DnsRecord::isCname).findFirst();
+        List<DnsRecord> addresses = records.stream().filter(DnsRecord::isAddress).toList();
+        if (cname.isPresent()) {
+            if (tunnel.isEmpty() || !cname.get().routesTo(tunnel.get().cnameTarget())) {
+                steps.add(new SetupStep.RepointCname(cname.get()));
+            }
+        } else if (!addresses.isEmpty()) {
+            if (replaceRecords) {
+                steps.add(new SetupStep.ReplaceAddressRecords(name, addresses));
+            } else {
+                blockers.add(name + " already has " + addresses.stream().map(r -> r.type() + " " + r.content())
+                        .reduce((x, y) -> x + ", " + y).orElse("") + ", so setup will not point it at the tunnel;"
+                        + " delete that record or run `tunnel setup --replace-records` to replace it.");
+            }
+        } else {
+            steps.add(new SetupStep.CreateCname(name));
+        }
+    }
+}

@@ -1,0 +1,48 @@
+package dev.cmux.control.cloudflare;
+
+import dev.cmux.control.config.CloudflareConfig;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+/** Config and clients pointed at a {@link CloudflareEmulator}, with local files under a temp dir. */
+final class TestSites {
+
+    static final String GATEWAY = "127.0.0.1:8080";
+
+    private TestSites() {
+    }
+
+    static CloudflareConfig config(CloudflareEmulator cf, String token, String accountId, String zoneId,
+                                   String domain, Path dir) {
+        return new CloudflareConfig(cf.url(), token, accountId, zoneId, domain, "cmux-gateway",
+                dir.resolve("cloudflared"), dir.resolve("systemd"));
+    }
+
+    static CloudflareConfig config(CloudflareEmulator cf, CloudflareEmulator.Site site, String domain, Path dir) {
+        return config(cf, site.token(), site.accountId(), null, domain, dir);
+    }
+
+    static TunnelSpec spec(CloudflareConfig config, boolean pveRoute) {
+        return TunnelSpec.from(config, GATEWAY, pveRoute);
+    }
+
+    /** Records waits instead of sleeping, so 429 tests take no time. */
+    static final class RecordingSleeper implements Sleeper {
+        final List<Duration> waits = new ArrayList<>();
+
+        @Override
+        public void sleep(Duration duration) {
+            waits.add(duration);
+        }
+    }
+
+    static RetryPolicy retry(RecordingSleeper sleeper) {
+        return RetryPolicy.defaults().withSleeper(sleeper);
+    }
+
+    static CloudflareClient client(CloudflareConfig config) {
+        return CloudflareClient.from(config, retry(new RecordingSleeper()));
+    }
+}
