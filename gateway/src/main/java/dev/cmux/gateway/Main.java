@@ -1,6 +1,7 @@
 package dev.cmux.gateway;
 
 import dev.cmux.control.api.ControlServer;
+import dev.cmux.control.cloudflare.TunnelCommand;
 import dev.cmux.gateway.config.ConfigException;
 import dev.cmux.gateway.config.ConfigLoader;
 import dev.cmux.gateway.config.GatewayConfig;
@@ -27,6 +28,10 @@ public final class Main {
     static final String USAGE = """
             usage: cmux-gateway [run] [--config FILE]      start the gateway (built-in defaults without a file)
                    cmux-gateway validate [--config FILE]   check a config file and exit
+                   cmux-gateway tunnel setup [--dry-run] [--replace-records] [--pve-route] [--config FILE]
+                   cmux-gateway tunnel status [--pve-route] [--ready-url URL] [--config FILE]
+                   cmux-gateway tunnel teardown --yes [--config FILE]
+                                                           the Cloudflare tunnel and DNS (needs CF_API_TOKEN)
                    cmux-gateway version                    print the version
             """;
 
@@ -42,6 +47,7 @@ public final class Main {
         List<String> rest = new ArrayList<>(List.of(args));
         String command = !rest.isEmpty() && !rest.get(0).startsWith("-") ? rest.remove(0) : "run";
         Path config = null;
+        List<String> words = new ArrayList<>();
         for (int i = 0; i < rest.size(); i++) {
             String arg = rest.get(i);
             if ((arg.equals("--config") || arg.equals("-c")) && i + 1 < rest.size()) {
@@ -52,14 +58,19 @@ public final class Main {
                 out.print(USAGE);
                 return 0;
             } else {
-                err.println("cmux-gateway: unknown argument '" + arg + "'");
-                err.print(USAGE);
-                return 2;
+                words.add(arg); // the subcommand's own words (tunnel setup --dry-run ...)
             }
+        }
+        if (!words.isEmpty() && !command.equals("tunnel")) {
+            err.println("cmux-gateway: unknown argument '" + words.get(0) + "'");
+            err.print(USAGE);
+            return 2;
         }
         return switch (command) {
             case "run" -> serve(config, env, err);
             case "validate" -> ValidateCommand.run(config, env, out, err);
+            case "tunnel" -> withConfig(config, env, err, c -> TunnelCommand.run(words, c.cloudflare(),
+                    c.listen().getHostString() + ":" + c.listen().getPort(), out, err));
             case "version" -> {
                 out.println("cmux-gateway " + version());
                 yield 0;
@@ -74,6 +85,17 @@ public final class Main {
                 yield 2;
             }
         };
+    }
+
+    /** Loads the config for a subcommand; an invalid one exits 2 with one line per problem, as {@code run} does. */
+    private static int withConfig(Path file, Map<String, String> env, PrintStream err,
+                                  java.util.function.ToIntFunction<GatewayConfig> command) {
+        try {
+            return command.applyAsInt(ConfigLoader.load(file, env));
+        } catch (ConfigException e) {
+            e.lines(ValidateCommand.sourceName(file)).forEach(err::println);
+            return 2;
+        }
     }
 
     private static int serve(Path configFile, Map<String, String> env, PrintStream err) {
