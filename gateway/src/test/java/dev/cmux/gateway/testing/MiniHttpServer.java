@@ -49,7 +49,21 @@ public final class MiniHttpServer implements AutoCloseable {
     private final Thread acceptor;
 
     public MiniHttpServer(Handler handler) throws IOException {
-        this.server = new ServerSocket(0, 200, InetAddress.getLoopbackAddress());
+        this(new ServerSocket(0, 200, InetAddress.getLoopbackAddress()), handler);
+    }
+
+    /** A server on {@code address:port} that answers every request with {@code text}. */
+    public static MiniHttpServer on(InetAddress address, int port, String text) throws IOException {
+        byte[] body = text.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        return new MiniHttpServer(new ServerSocket(port, 200, address), (req, out) -> {
+            writeHead(out, 200, "OK", "Content-Length: " + body.length);
+            out.write(body);
+            return true;
+        });
+    }
+
+    private MiniHttpServer(ServerSocket server, Handler handler) {
+        this.server = server;
         this.handler = handler;
         this.acceptor = new Thread(this::acceptLoop, "mini-http-accept");
         acceptor.setDaemon(true);
