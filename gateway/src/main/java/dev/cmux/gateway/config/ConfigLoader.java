@@ -75,7 +75,7 @@ public final class ConfigLoader {
 
     private static GatewayConfig fromYaml(Section root, Map<String, String> env) {
         root.allowOnly(Set.of("listen", "domain", "trustedProxies", "routing", "resolver", "timeouts", "limits", "pool",
-                "accessLog", "control", "pve", "cloudflare"));
+                "accessLog", "access", "control", "pve", "cloudflare"));
         GatewayConfig d = GatewayConfig.defaults();
         return new GatewayConfig(
                 root.value("listen", Values::listenAddress, d.listen()),
@@ -87,6 +87,7 @@ public final class ConfigLoader {
                 limits(root.section("limits"), d.limits()),
                 pool(root.section("pool"), d.pool()),
                 accessLog(root.section("accessLog"), d.accessLog()),
+                access(root.section("access")),
                 control(root.section("control"), d.control()),
                 pve(root.section("pve"), d.pve()),
                 cloudflare(root.section("cloudflare"), d.cloudflare()));
@@ -194,6 +195,30 @@ public final class ConfigLoader {
         }
         s.allowOnly(Set.of("enabled"));
         return new AccessLogConfig(s.value("enabled", ConfigLoader::bool, d.enabled()));
+    }
+
+    private static AccessConfig access(Section s) {
+        if (s == null) {
+            return AccessConfig.disabled();
+        }
+        s.allowOnly(Set.of("teamName", "aud", "certsUrl", "issuer", "clockSkew", "bypassHosts", "bypassPorts"));
+        String team = s.string("teamName");
+        String aud = s.string("aud");
+        if (team == null || aud == null) {
+            if (team != null || aud != null) {
+                s.problem(team == null ? "teamName" : "aud", "set both teamName and aud to enable Cloudflare Access checks");
+            }
+            return AccessConfig.disabled();
+        }
+        if (!aud.matches("[0-9a-f]{64}")) {
+            s.problem("aud", "expected the Application Audience (AUD) tag: 64 hex characters");
+        }
+        String issuer = s.value("issuer", v -> v, "https://" + team + ".cloudflareaccess.com");
+        return new AccessConfig(team, aud, s.value("certsUrl", ConfigLoader::httpUrl,
+                URI.create(issuer + "/cdn-cgi/access/certs")), issuer,
+                s.value("clockSkew", Values::duration, Duration.ofSeconds(60)),
+                s.list("bypassHosts", h -> h.toLowerCase(Locale.ROOT), List.of()),
+                s.list("bypassPorts", PortRange::parse, List.of()));
     }
 
     private static ControlConfig control(Section s, ControlConfig d) {

@@ -25,6 +25,7 @@ public record GatewayConfig(
         Limits limits,
         PoolConfig pool,
         AccessLogConfig accessLog,
+        AccessConfig access,
         ControlConfig control,
         PveConfig pve,
         CloudflareConfig cloudflare) {
@@ -47,6 +48,7 @@ public record GatewayConfig(
                 Limits.defaults(),
                 PoolConfig.defaults(),
                 AccessLogConfig.defaults(),
+                AccessConfig.disabled(),
                 ControlConfig.defaults(),
                 PveConfig.defaults(),
                 CloudflareConfig.defaults());
@@ -54,46 +56,51 @@ public record GatewayConfig(
 
     public GatewayConfig withListen(InetSocketAddress newListen) {
         return new GatewayConfig(newListen, domain, trustedProxies, routing, resolver, timeouts, limits, pool,
-                accessLog, control, pve, cloudflare);
+                accessLog, access, control, pve, cloudflare);
     }
 
     public GatewayConfig withDomain(String newDomain) {
         return new GatewayConfig(listen, newDomain, trustedProxies, routing, resolver, timeouts, limits, pool,
-                accessLog, control, pve, cloudflare);
+                accessLog, access, control, pve, cloudflare);
     }
 
     public GatewayConfig withRouting(RoutingConfig newRouting) {
         return new GatewayConfig(listen, domain, trustedProxies, newRouting, resolver, timeouts, limits, pool,
-                accessLog, control, pve, cloudflare);
+                accessLog, access, control, pve, cloudflare);
     }
 
     public GatewayConfig withResolver(ResolverConfig newResolver) {
         return new GatewayConfig(listen, domain, trustedProxies, routing, newResolver, timeouts, limits, pool,
-                accessLog, control, pve, cloudflare);
+                accessLog, access, control, pve, cloudflare);
     }
 
     public GatewayConfig withTimeouts(Timeouts newTimeouts) {
         return new GatewayConfig(listen, domain, trustedProxies, routing, resolver, newTimeouts, limits, pool,
-                accessLog, control, pve, cloudflare);
+                accessLog, access, control, pve, cloudflare);
     }
 
     public GatewayConfig withTrustedProxies(List<Cidr> newTrustedProxies) {
         return new GatewayConfig(listen, domain, newTrustedProxies, routing, resolver, timeouts, limits, pool,
-                accessLog, control, pve, cloudflare);
+                accessLog, access, control, pve, cloudflare);
     }
 
     public GatewayConfig withPool(PoolConfig newPool) {
         return new GatewayConfig(listen, domain, trustedProxies, routing, resolver, timeouts, limits, newPool,
-                accessLog, control, pve, cloudflare);
+                accessLog, access, control, pve, cloudflare);
     }
 
     public GatewayConfig withLimits(Limits newLimits) {
         return new GatewayConfig(listen, domain, trustedProxies, routing, resolver, timeouts, newLimits, pool,
-                accessLog, control, pve, cloudflare);
+                accessLog, access, control, pve, cloudflare);
+    }
+
+    public GatewayConfig withAccess(AccessConfig newAccess) {
+        return new GatewayConfig(listen, domain, trustedProxies, routing, resolver, timeouts, limits, pool,
+                accessLog, newAccess, control, pve, cloudflare);
     }
 
     public GatewayConfig withControl(ControlConfig newControl) {
         return new GatewayConfig(listen, domain, trustedProxies, routing, resolver, timeouts, limits, pool,
-                accessLog, newControl, pve, cloudflare);
+                accessLog, access, newControl, pve, cloudflare);
     }
 }

@@ -115,7 +115,8 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
 
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-        LOG.log(Level.FINE, "client connection failed", cause);
+        // a peer that resets is routine; anything else is a bug of ours and must be seen
+        LOG.log(cause instanceof java.io.IOException ? Level.FINE : Level.WARNING, "client connection failed", cause);
         ctx.close();
     }
 

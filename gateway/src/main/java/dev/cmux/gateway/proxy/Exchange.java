@@ -1,5 +1,7 @@
 package dev.cmux.gateway.proxy;
 
+import dev.cmux.gateway.access.AccessDenied;
+import dev.cmux.gateway.access.AccessGate;
 import dev.cmux.gateway.error.ErrorResponse;
 import dev.cmux.gateway.error.GatewayError;
 import dev.cmux.gateway.error.GatewayException;
@@ -112,26 +114,55 @@ final class Exchange {
         Route route = services.router().route(log.host);
         if (route instanceof Route.NoRoute noRoute) {
             failLocally(new GatewayException(noRoute.error(), noRoute.reason()), expectsBody());
-        } else if (route instanceof Route.HostRoute hostRoute) {
+            return;
+        }
+        String exactHost = null;
+        if (route instanceof Route.HostRoute hostRoute) {
+            exactHost = hostRoute.host();
             upstreamName = hostRoute.upstream().upstream().getAuthority();
             key = services.upstreamKeys().keyFor(hostRoute);
-            prepareRequestHead();
-            connect();
         } else if (route instanceof Route.SandboxRoute sandbox) {
             vmid = sandbox.vmid();
             sandboxPort = sandbox.port();
             upstreamName = "vm-" + sandbox.vmid() + ":" + sandbox.port();
-            prepareRequestHead();
-            resolve(sandbox);
+        }
+        prepareRequestHead();
+        AccessGate access = services.access();
+        if (access == null) {
+            proceed(route);
+            return;
+        }
+        boolean trusted = services.forwardedHeaders().trusts(client.peerAddress());
+        onDone(access.admit(request.headers(), trusted, exactHost, sandboxPort), admitted -> {
+            try {
+                admitted.join();
+            } catch (CompletionException e) {
+                failLocally(asGatewayException(e.getCause(), GatewayError.ACCESS_DENIED), expectsBody());
+                return;
+            }
+            proceed(route);
+        });
+    }
+
+    /** Admitted: on to the backend. */
+    private void proceed(Route route) {
+        if (route instanceof Route.SandboxRoute sandbox) {
+            onDone(services.resolver().resolve(sandbox.vmid()), address -> onResolved(sandbox, address));
+        } else {
+            connect();
         }
     }
 
-    private void resolve(Route.SandboxRoute sandbox) {
-        CompletableFuture<InetAddress> address = services.resolver().resolve(sandbox.vmid());
-        if (address.isDone()) {
-            onResolved(sandbox, address);
+    /** Runs {@code next} at once when {@code future} is done (a cache hit), else later on this connection's loop. */
+    private <T> void onDone(CompletableFuture<T> future, java.util.function.Consumer<CompletableFuture<T>> next) {
+        if (future.isDone()) {
+            next.accept(future);
         } else {
-            address.whenComplete((a, e) -> client.eventLoop().execute(() -> onResolved(sandbox, address)));
+            future.whenComplete((v, e) -> client.eventLoop().execute(() -> {
+                if (!done) {
+                    next.accept(future);
+                }
+            }));
         }
     }
 
@@ -594,6 +625,9 @@ final class Exchange {
     private static GatewayException asGatewayException(Throwable cause, GatewayError fallback) {
         if (cause instanceof GatewayException ge) {
             return ge;
+        }
+        if (cause instanceof AccessDenied denied) {
+            return new GatewayException(GatewayError.ACCESS_DENIED, denied.getMessage());
         }
         return new GatewayException(fallback, String.valueOf(cause.getMessage()), cause);
     }

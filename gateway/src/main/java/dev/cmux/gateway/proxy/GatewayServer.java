@@ -1,5 +1,6 @@
 package dev.cmux.gateway.proxy;
 
+import dev.cmux.gateway.access.AccessGate;
 import dev.cmux.gateway.config.GatewayConfig;
 import dev.cmux.gateway.log.AccessLog;
 import dev.cmux.gateway.log.AccessLogSink;
@@ -76,7 +77,8 @@ public final class GatewayServer implements AutoCloseable {
             ProxyServices services = new ProxyServices(config, new HostRouter(config), resolver,
                     new BackendPool(backends, config.pool()), UpstreamKeys.build(config.routing().hosts()),
                     new ForwardedHeaders(config.trustedProxies()),
-                    new ClientLimits(config.limits().maxConnectionsPerClient()), new AccessLog(accessLog));
+                    new ClientLimits(config.limits().maxConnectionsPerClient()), AccessGate.create(config.access()),
+                    new AccessLog(accessLog));
             ChannelGroup clients = new DefaultChannelGroup("clients", GlobalEventExecutor.INSTANCE);
             Channel listener = new ServerBootstrap()
                     .group(group)
