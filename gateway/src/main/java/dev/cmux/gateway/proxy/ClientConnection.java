@@ -6,12 +6,12 @@ import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.EventLoop;
-import io.netty.channel.socket.SocketChannel;
 import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.util.ReferenceCountUtil;
 
 import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.util.ArrayDeque;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -131,7 +131,7 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
     }
 
     InetAddress peerAddress() {
-        return ((SocketChannel) ctx.channel()).remoteAddress().getAddress();
+        return ((InetSocketAddress) ctx.channel().remoteAddress()).getAddress();
     }
 
     /**

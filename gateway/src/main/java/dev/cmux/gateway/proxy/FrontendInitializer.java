@@ -46,7 +46,11 @@ final class FrontendInitializer extends ChannelInitializer<SocketChannel> {
             return;
         }
         clients.add(ch);
-        ChannelPipeline p = ch.pipeline();
+        addHandlers(ch.pipeline());
+    }
+
+    /** The client side of the story: clocks → HTTP/1.1 codec (strict framing) → one exchange per request. */
+    void addHandlers(ChannelPipeline p) {
         ClientTimeouts timeouts = new ClientTimeouts(services.config().timeouts());
         p.addLast("timeouts", timeouts);
         p.addLast("http", new HttpServerCodec(requestDecoding));

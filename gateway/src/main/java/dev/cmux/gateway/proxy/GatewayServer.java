@@ -1,12 +1,7 @@
 package dev.cmux.gateway.proxy;
 
-import dev.cmux.gateway.access.AccessGate;
 import dev.cmux.gateway.config.GatewayConfig;
-import dev.cmux.gateway.log.AccessLog;
 import dev.cmux.gateway.log.AccessLogSink;
-import dev.cmux.gateway.resolve.BackendResolver;
-import dev.cmux.gateway.route.HostRouter;
-import io.netty.bootstrap.Bootstrap;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.buffer.PooledByteBufAllocator;
 import io.netty.channel.Channel;
@@ -16,8 +11,6 @@ import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.WriteBufferWaterMark;
 import io.netty.channel.group.ChannelGroup;
 import io.netty.channel.group.DefaultChannelGroup;
-import io.netty.resolver.dns.DnsAddressResolverGroup;
-import io.netty.resolver.dns.DnsServerAddressStreamProviders;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import io.netty.util.concurrent.GlobalEventExecutor;
 
@@ -38,18 +31,16 @@ public final class GatewayServer implements AutoCloseable {
     private final GatewayConfig config;
     private final Transport transport;
     private final EventLoopGroup group;
-    private final BackendResolver resolver;
-    private final DnsAddressResolverGroup upstreamDns;
+    private final ProxyServices services;
     private final ChannelGroup clients;
     private final Channel listener;
 
-    private GatewayServer(GatewayConfig config, Transport transport, EventLoopGroup group, BackendResolver resolver,
-                          DnsAddressResolverGroup upstreamDns, ChannelGroup clients, Channel listener) {
+    private GatewayServer(GatewayConfig config, Transport transport, EventLoopGroup group, ProxyServices services,
+                          ChannelGroup clients, Channel listener) {
         this.config = config;
         this.transport = transport;
         this.group = group;
-        this.resolver = resolver;
-        this.upstreamDns = upstreamDns;
+        this.services = services;
         this.clients = clients;
         this.listener = listener;
     }
@@ -60,25 +51,9 @@ public final class GatewayServer implements AutoCloseable {
         int threads = Runtime.getRuntime().availableProcessors();
         EventLoopGroup group = new MultiThreadIoEventLoopGroup(threads, new DefaultThreadFactory("gateway"),
                 transport.ioHandlerFactory());
-        BackendResolver resolver = null;
-        DnsAddressResolverGroup upstreamDns = null;
+        ProxyServices services = null;
         try {
-            resolver = BackendResolver.create(config, group, transport.datagramChannel());
-            upstreamDns = new DnsAddressResolverGroup(transport.datagramChannel(),
-                    DnsServerAddressStreamProviders.platformDefault());
-            Bootstrap backends = new Bootstrap()
-                    .channel(transport.clientChannel())
-                    .resolver(upstreamDns)
-                    .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) config.timeouts().connect().toMillis())
-                    .option(ChannelOption.TCP_NODELAY, true)
-                    .option(ChannelOption.SO_KEEPALIVE, true)
-                    .option(ChannelOption.ALLOCATOR, PooledByteBufAllocator.DEFAULT)
-                    .option(ChannelOption.WRITE_BUFFER_WATER_MARK, WATER_MARK);
-            ProxyServices services = new ProxyServices(config, new HostRouter(config), resolver,
-                    new BackendPool(backends, config.pool()), UpstreamKeys.build(config.routing().hosts()),
-                    new ForwardedHeaders(config.trustedProxies()),
-                    new ClientLimits(config.limits().maxConnectionsPerClient()), AccessGate.create(config.access()),
-                    new AccessLog(accessLog));
+            services = ProxyServices.start(config, group, transport, accessLog, WATER_MARK);
             ChannelGroup clients = new DefaultChannelGroup("clients", GlobalEventExecutor.INSTANCE);
             Channel listener = new ServerBootstrap()
                     .group(group)
@@ -93,13 +68,10 @@ public final class GatewayServer implements AutoCloseable {
                     .bind(bindAddress(config.listen()))
                     .sync()
                     .channel();
-            return new GatewayServer(config, transport, group, resolver, upstreamDns, clients, listener);
+            return new GatewayServer(config, transport, group, services, clients, listener);
         } catch (Exception | Error e) {
-            if (resolver != null) {
-                resolver.close();
-            }
-            if (upstreamDns != null) {
-                upstreamDns.close();
+            if (services != null) {
+                services.close();
             }
             group.shutdownGracefully(0, 0, TimeUnit.SECONDS);
             throw e;
@@ -155,8 +127,7 @@ public final class GatewayServer implements AutoCloseable {
         if (left > 0) {
             LOG.info("closed " + left + " connection(s) at shutdown (upgraded, or past the grace period)");
         }
-        resolver.close();
-        upstreamDns.close();
+        services.close();
         group.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);
     }
 
