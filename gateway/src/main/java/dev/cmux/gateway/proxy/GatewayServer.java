@@ -89,6 +89,11 @@ public final class GatewayServer implements AutoCloseable {
         return (InetSocketAddress) listener.localAddress();
     }
 
+    /** Client connections open now, upgraded ones included. */
+    public int openConnections() {
+        return clients.size();
+    }
+
     public Transport transport() {
         return transport;
     }
