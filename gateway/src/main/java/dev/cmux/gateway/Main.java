@@ -146,6 +146,8 @@ public final class Main {
             stopped.countDown();
         };
         StopSignals.onTermOrInt(stop);
+        ConfigReloader reloader = new ConfigReloader(configFile, env, gateway);
+        StopSignals.onHup(reloader::reload);
         try {
             stopped.await();
         } catch (InterruptedException e) {

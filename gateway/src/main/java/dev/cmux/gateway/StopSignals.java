@@ -5,8 +5,9 @@ import sun.misc.Signal;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
- * SIGTERM (systemd stop) and SIGINT run a graceful stop once, and the process then exits 0. A plain shutdown
- * hook would work too, but the JVM would exit 143 and systemd would count a clean stop as a failure.
+ * SIGTERM (systemd stop) and SIGINT run a graceful stop once, and the process then exits 0; SIGHUP (systemd
+ * reload) re-reads the config. A plain shutdown hook would work for the stop too, but the JVM would exit 143 and
+ * systemd would count a clean stop as a failure.
  */
 final class StopSignals {
 
@@ -22,5 +23,9 @@ final class StopSignals {
         };
         Signal.handle(new Signal("TERM"), s -> new Thread(stopOnce, "stop").start());
         Signal.handle(new Signal("INT"), s -> new Thread(stopOnce, "stop").start());
+    }
+
+    static void onHup(Runnable reload) {
+        Signal.handle(new Signal("HUP"), s -> new Thread(reload, "reload").start());
     }
 }

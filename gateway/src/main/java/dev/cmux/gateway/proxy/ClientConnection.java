@@ -13,6 +13,7 @@ import io.netty.util.ReferenceCountUtil;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.util.ArrayDeque;
+import java.util.function.Supplier;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -25,7 +26,7 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
 
     private static final Logger LOG = Logger.getLogger(ClientConnection.class.getName());
 
-    private final ProxyServices services;
+    private final Supplier<ProxyServices> services;
     private final ClientTimeouts timeouts;
     private final ArrayDeque<Object> waiting = new ArrayDeque<>();
     private ChannelHandlerContext ctx;
@@ -35,7 +36,7 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
     private boolean upgraded;
     private boolean reading;
 
-    ClientConnection(ProxyServices services, ClientTimeouts timeouts) {
+    ClientConnection(Supplier<ProxyServices> services, ClientTimeouts timeouts) {
         this.services = services;
         this.timeouts = timeouts;
     }
@@ -65,7 +66,7 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
     private void dispatch(Object msg) {
         if (msg instanceof HttpRequest request) {
             timeouts.requestStarted();
-            exchange = new Exchange(this, services, request);
+            exchange = new Exchange(this, services.get(), request); // each request sees the config of its time
             exchange.start();
             if (msg instanceof HttpContent content) {
                 // a whole request in one message (the decoder's answer to a malformed one, too)

@@ -10,6 +10,8 @@ import io.netty.channel.socket.SocketChannel;
 import io.netty.handler.codec.http.HttpDecoderConfig;
 import io.netty.handler.codec.http.HttpServerCodec;
 
+import java.util.function.Supplier;
+
 import java.nio.charset.StandardCharsets;
 
 /** A client connection's pipeline: clocks → HTTP/1.1 server codec (strict framing) → {@link ClientConnection}. */
@@ -20,15 +22,18 @@ final class FrontendInitializer extends ChannelInitializer<SocketChannel> {
             + "Content-Length: 62\r\n\r\nThe gateway has too many connections open; try again shortly.\n")
             .getBytes(StandardCharsets.US_ASCII);
 
-    private final ProxyServices services;
+    private final Supplier<ProxyServices> services;
     private final ChannelGroup clients;
-    private final HttpDecoderConfig requestDecoding;
 
-    FrontendInitializer(ProxyServices services, ChannelGroup clients) {
+    /** @param services the current services: a reload swaps them, and new connections and requests take the new */
+    FrontendInitializer(Supplier<ProxyServices> services, ChannelGroup clients) {
         this.services = services;
         this.clients = clients;
-        Limits limits = services.config().limits();
-        this.requestDecoding = new HttpDecoderConfig()
+    }
+
+    /** Strict framing (proxies.md §3.2): what a backend could read differently is refused here. */
+    static HttpDecoderConfig requestDecoding(Limits limits) {
+        return new HttpDecoderConfig()
                 .setMaxInitialLineLength(limits.maxRequestLine())
                 .setMaxHeaderSize(limits.maxHeaderSize())
                 .setMaxChunkSize(64 * 1024)
@@ -40,7 +45,7 @@ final class FrontendInitializer extends ChannelInitializer<SocketChannel> {
 
     @Override
     protected void initChannel(SocketChannel ch) {
-        if (clients.size() >= services.config().limits().maxConnections()) {
+        if (clients.size() >= services.get().config().limits().maxConnections()) {
             // refuse in plain bytes, before any decoding: this path must stay cheap when the gateway is flooded
             ch.writeAndFlush(Unpooled.wrappedBuffer(OVERLOADED)).addListener(ChannelFutureListener.CLOSE);
             return;
@@ -51,9 +56,10 @@ final class FrontendInitializer extends ChannelInitializer<SocketChannel> {
 
     /** The client side of the story: clocks → HTTP/1.1 codec (strict framing) → one exchange per request. */
     void addHandlers(ChannelPipeline p) {
-        ClientTimeouts timeouts = new ClientTimeouts(services.config().timeouts());
+        ProxyServices now = services.get();
+        ClientTimeouts timeouts = new ClientTimeouts(now.config().timeouts());
         p.addLast("timeouts", timeouts);
-        p.addLast("http", new HttpServerCodec(requestDecoding));
+        p.addLast("http", new HttpServerCodec(requestDecoding(now.config().limits())));
         p.addLast("proxy", new ClientConnection(services, timeouts));
     }
 }

@@ -16,6 +16,7 @@ import io.netty.util.concurrent.GlobalEventExecutor;
 
 import java.net.InetSocketAddress;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.logging.Logger;
 
 /**
@@ -28,19 +29,19 @@ public final class GatewayServer implements AutoCloseable {
     // small marks keep memory per slow client low; 64 KiB still fills a loopback socket in one write
     private static final WriteBufferWaterMark WATER_MARK = new WriteBufferWaterMark(32 * 1024, 64 * 1024);
 
-    private final GatewayConfig config;
+    private final AccessLogSink accessLog;
     private final Transport transport;
     private final EventLoopGroup group;
-    private final ProxyServices services;
+    private final AtomicReference<ProxyServices> current;
     private final ChannelGroup clients;
     private final Channel listener;
 
-    private GatewayServer(GatewayConfig config, Transport transport, EventLoopGroup group, ProxyServices services,
-                          ChannelGroup clients, Channel listener) {
-        this.config = config;
+    private GatewayServer(Transport transport, EventLoopGroup group, AtomicReference<ProxyServices> current,
+                          AccessLogSink accessLog, ChannelGroup clients, Channel listener) {
+        this.accessLog = accessLog;
         this.transport = transport;
         this.group = group;
-        this.services = services;
+        this.current = current;
         this.clients = clients;
         this.listener = listener;
     }
@@ -54,6 +55,7 @@ public final class GatewayServer implements AutoCloseable {
         ProxyServices services = null;
         try {
             services = ProxyServices.start(config, group, transport, accessLog, WATER_MARK);
+            AtomicReference<ProxyServices> current = new AtomicReference<>(services);
             ChannelGroup clients = new DefaultChannelGroup("clients", GlobalEventExecutor.INSTANCE);
             Channel listener = new ServerBootstrap()
                     .group(group)
@@ -64,11 +66,11 @@ public final class GatewayServer implements AutoCloseable {
                     .childOption(ChannelOption.SO_KEEPALIVE, true)
                     .childOption(ChannelOption.ALLOCATOR, PooledByteBufAllocator.DEFAULT)
                     .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, WATER_MARK)
-                    .childHandler(new FrontendInitializer(services, clients))
+                    .childHandler(new FrontendInitializer(current::get, clients))
                     .bind(bindAddress(config.listen()))
                     .sync()
                     .channel();
-            return new GatewayServer(config, transport, group, services, clients, listener);
+            return new GatewayServer(transport, group, current, accessLog, clients, listener);
         } catch (Exception | Error e) {
             if (services != null) {
                 services.close();
@@ -87,6 +89,25 @@ public final class GatewayServer implements AutoCloseable {
     /** The bound address. */
     public InetSocketAddress address() {
         return (InetSocketAddress) listener.localAddress();
+    }
+
+    /** The config in force. */
+    public GatewayConfig config() {
+        return current.get().config();
+    }
+
+    /**
+     * Takes {@code config} for every request from now on: routes, ports, networks, timeouts, limits, resolver and
+     * Access settings. Connections stay open: an upgraded one is a byte pipe that no setting touches, and a
+     * keep-alive one takes the new config with its next request. The listen address needs a restart.
+     *
+     * @throws Exception when the new settings cannot be built (e.g. an unreadable CA file); the old ones stay
+     */
+    public void reload(GatewayConfig config) throws Exception {
+        ProxyServices next = ProxyServices.start(config, group, transport, accessLog, WATER_MARK);
+        ProxyServices previous = current.getAndSet(next);
+        // requests that began before keep using the old resolver for a moment; then its DNS socket goes
+        group.schedule(previous::close, 60, TimeUnit.SECONDS);
     }
 
     /** Client connections open now, upgraded ones included. */
@@ -118,7 +139,7 @@ public final class GatewayServer implements AutoCloseable {
                 }
             });
         }
-        long deadline = System.nanoTime() + config.timeouts().shutdownGrace().toNanos();
+        long deadline = System.nanoTime() + current.get().config().timeouts().shutdownGrace().toNanos();
         while (hasHttpClients() && System.nanoTime() < deadline) {
             try {
                 Thread.sleep(10);
@@ -132,7 +153,7 @@ public final class GatewayServer implements AutoCloseable {
         if (left > 0) {
             LOG.info("closed " + left + " connection(s) at shutdown (upgraded, or past the grace period)");
         }
-        services.close();
+        current.get().close();
         group.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);
     }
 

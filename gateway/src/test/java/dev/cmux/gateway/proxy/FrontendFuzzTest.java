@@ -3,6 +3,7 @@ package dev.cmux.gateway.proxy;
 import com.code_intelligence.jazzer.junit.FuzzTest;
 import dev.cmux.gateway.config.GatewayConfig;
 import dev.cmux.gateway.log.AccessLogSink;
+import dev.cmux.gateway.testing.TinyDnsServer;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.EventLoopGroup;
@@ -37,7 +38,16 @@ class FrontendFuzzTest {
 
     private static final EventLoopGroup LOOPS = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
     private static final List<LogRecord> BUGS = new CopyOnWriteArrayList<>();
+    private static final TinyDnsServer DNS = dns();
     private static final ProxyServices SERVICES = services();
+
+    private static TinyDnsServer dns() {
+        try {
+            return new TinyDnsServer(); // answers NXDOMAIN at once: no input waits for a DNS timeout
+        } catch (InterruptedException e) {
+            throw new IllegalStateException(e);
+        }
+    }
 
     private static ProxyServices services() {
         Logger.getLogger(ClientConnection.class.getName()).addHandler(new Handler() {
@@ -58,10 +68,10 @@ class FrontendFuzzTest {
         });
         try {
             GatewayConfig base = GatewayConfig.defaults().withDomain("fuzz.test");
-            // every sandbox is at a public address (refused), and DNS is a closed loopback port
+            // vm-200 is at a public address (refused), and no other sandbox name resolves
             InetAddress denied = InetAddress.getByAddress(new byte[] {8, 8, 8, 8});
             GatewayConfig config = base.withResolver(base.resolver().withStatics(Map.of(200, denied))
-                    .withNameservers(List.of(new InetSocketAddress(InetAddress.getLoopbackAddress(), 9))));
+                    .withNameservers(List.of(DNS.address())));
             return ProxyServices.start(config, LOOPS, Transport.NIO, AccessLogSink.DISCARD,
                     new WriteBufferWaterMark(32 * 1024, 64 * 1024));
         } catch (Exception e) {
@@ -72,6 +82,7 @@ class FrontendFuzzTest {
     @AfterAll
     static void stop() {
         SERVICES.close();
+        DNS.close();
         LOOPS.shutdownGracefully(0, 1, java.util.concurrent.TimeUnit.SECONDS).syncUninterruptibly();
     }
 
@@ -83,7 +94,7 @@ class FrontendFuzzTest {
                 return new InetSocketAddress(InetAddress.getLoopbackAddress(), 40000);
             }
         };
-        new FrontendInitializer(SERVICES, new DefaultChannelGroup(ImmediateEventExecutor.INSTANCE))
+        new FrontendInitializer(() -> SERVICES, new DefaultChannelGroup(ImmediateEventExecutor.INSTANCE))
                 .addHandlers(channel.pipeline());
         channel.writeInbound(Unpooled.wrappedBuffer(input));
         channel.runPendingTasks();
