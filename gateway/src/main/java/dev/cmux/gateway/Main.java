@@ -135,10 +135,14 @@ public final class Main {
                 + "; domain " + (config.domain() == null ? "any" : config.domain())
                 + "; started in " + startMillis + " ms");
 
+        SystemdNotify systemd = SystemdNotify.from(env, transport == Transport.EPOLL ? gateway.eventLoops() : null);
+        notify(systemd, "READY=1\nSTATUS=listening on " + hostPort(gateway.address().toString()));
+
         CountDownLatch stopped = new CountDownLatch(1);
         Runnable stop = () -> {
+            notify(systemd, "STOPPING=1");
             log.info("stopping: no new connections; in-flight requests get up to "
-                    + config.timeouts().shutdownGrace().toSeconds() + " s");
+                    + gateway.config().timeouts().shutdownGrace().toSeconds() + " s");
             control.close();
             gateway.close();
             accessLog.close();
@@ -147,13 +151,23 @@ public final class Main {
         };
         StopSignals.onTermOrInt(stop);
         ConfigReloader reloader = new ConfigReloader(configFile, env, gateway);
-        StopSignals.onHup(reloader::reload);
+        StopSignals.onHup(() -> {
+            notify(systemd, "RELOADING=1");
+            reloader.reload();
+            notify(systemd, "READY=1");
+        });
         try {
             stopped.await();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
         return 0;
+    }
+
+    private static void notify(SystemdNotify systemd, String state) {
+        if (systemd != null) {
+            systemd.send(state);
+        }
     }
 
     private static String hostPort(String socketAddress) {

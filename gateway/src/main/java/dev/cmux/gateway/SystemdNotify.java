@@ -1,0 +1,73 @@
+package dev.cmux.gateway;
+
+import io.netty.buffer.Unpooled;
+import io.netty.channel.Channel;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.epoll.Epoll;
+import io.netty.channel.epoll.EpollDomainDatagramChannel;
+import io.netty.channel.unix.DomainDatagramPacket;
+import io.netty.channel.unix.DomainSocketAddress;
+import io.netty.bootstrap.Bootstrap;
+import io.netty.channel.ChannelInitializer;
+
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.logging.Logger;
+
+/**
+ * sd_notify(3) for {@code Type=notify}: {@code READY=1} once both listeners are bound, {@code RELOADING=1} around a
+ * reload, {@code STOPPING=1} at a stop. A datagram to the unix socket in {@code $NOTIFY_SOCKET}, sent with Netty's
+ * epoll domain datagram channel on the gateway's own loops (no extra thread, no JNI of ours). Without the variable
+ * (not started by systemd) it does nothing.
+ */
+final class SystemdNotify {
+
+    private static final Logger LOG = Logger.getLogger("cmux-gateway");
+
+    private final String socket;
+    private final EventLoopGroup loops;
+
+    private SystemdNotify(String socket, EventLoopGroup loops) {
+        this.socket = socket;
+        this.loops = loops;
+    }
+
+    /** {@code null} when there is no {@code $NOTIFY_SOCKET}, or no epoll to send with (then it says so once). */
+    static SystemdNotify from(Map<String, String> env, EventLoopGroup epollLoops) {
+        String socket = env.get("NOTIFY_SOCKET");
+        if (socket == null || socket.isEmpty()) {
+            return null;
+        }
+        if (!Epoll.isAvailable() || epollLoops == null) {
+            LOG.warning("NOTIFY_SOCKET is set but the epoll transport is not available: systemd will not hear READY=1"
+                    + " (use Type=simple)");
+            return null;
+        }
+        return new SystemdNotify(socket.startsWith("@") ? "\0" + socket.substring(1) : socket, epollLoops);
+    }
+
+    /** Sends {@code state} (e.g. {@code READY=1\nSTATUS=...}) and waits up to a second for it to leave. */
+    void send(String state) {
+        Channel channel = null;
+        try {
+            channel = new Bootstrap().group(loops).channel(EpollDomainDatagramChannel.class)
+                    .handler(new ChannelInitializer<>() {
+                        @Override
+                        protected void initChannel(Channel ch) {
+                        }
+                    })
+                    .register().syncUninterruptibly().channel();
+            channel.writeAndFlush(new DomainDatagramPacket(Unpooled.copiedBuffer(state, StandardCharsets.UTF_8),
+                    new DomainSocketAddress(socket))).await(1, TimeUnit.SECONDS);
+        } catch (RuntimeException e) {
+            LOG.warning("could not notify systemd (" + state.lines().findFirst().orElse("") + "): " + e.getMessage());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } finally {
+            if (channel != null) {
+                channel.close();
+            }
+        }
+    }
+}
