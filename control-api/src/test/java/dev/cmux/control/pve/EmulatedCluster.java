@@ -156,6 +156,8 @@ final class EmulatedCluster {
         ct.lock = "create";
         ct.cores = src.cores;
         ct.memory = src.memory;
+        ct.tags = src.tags; // a clone starts as a copy of the source's config
+        ct.description = src.description;
         ct.linkedFrom = full ? null : source;
         if (p.containsKey("description")) {
             ct.description = p.get("description") + "\n";
