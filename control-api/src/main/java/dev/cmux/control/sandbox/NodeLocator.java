@@ -4,8 +4,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.cmux.control.pve.PveClient;
 import dev.cmux.control.pve.PveJson;
 
-import java.net.InetAddress;
-import java.net.UnknownHostException;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -47,12 +48,13 @@ final class NodeLocator {
         return createNode = online.contains(local) ? local : online.get(0);
     }
 
+    /** A PVE node's name is its host name; /etc/hostname avoids a DNS lookup that may hang for seconds. */
     private static String localHostName() {
         try {
-            String name = InetAddress.getLocalHost().getHostName();
+            String name = Files.readString(Path.of("/etc/hostname")).trim();
             int dot = name.indexOf('.');
             return dot < 0 ? name : name.substring(0, dot);
-        } catch (UnknownHostException e) {
+        } catch (IOException e) {
             return "";
         }
     }

@@ -103,6 +103,7 @@ class PveClientTest {
     @Test
     void cloneTaskIsAwaitedAndLocksAreGoneAfterwards() {
         try (PveClient client = PveClient.create(pve.config(9000))) {
+            pve.taskDuration(Duration.ofMillis(300));
             String upid = client.cloneContainer("pve", 9000, 101, "cmux-101", false);
             assertEquals("disk", pve.lock(9000));
             new TaskWaiter(client, Duration.ofMillis(10), Duration.ofSeconds(5)).await(upid);
