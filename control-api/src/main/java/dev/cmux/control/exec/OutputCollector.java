@@ -24,16 +24,27 @@ final class OutputCollector implements ExecListener {
 
     @Override
     public synchronized void onEvent(ExecEvent event) {
+        boolean kept = true;
         switch (event.type()) {
-            case "stdout" -> stdoutBytes = append(stdout, stdoutBytes, event.data());
-            case "stderr" -> stderrBytes = append(stderr, stderrBytes, event.data());
+            case "stdout" -> {
+                int before = stdoutBytes;
+                stdoutBytes = append(stdout, stdoutBytes, event.data());
+                kept = stdoutBytes != before;
+            }
+            case "stderr" -> {
+                int before = stderrBytes;
+                stderrBytes = append(stderr, stderrBytes, event.data());
+                kept = stderrBytes != before;
+            }
             case "error" -> stderrBytes = append(stderr, stderrBytes, event.data());
             case "exit" -> exitCode = event.code();
             default -> {
                 return; // unknown event types from a newer execd are not ours to interpret
             }
         }
-        listener.onEvent(event);
+        if (kept) { // a stream past the cap is cut as well, so a runaway command cannot fill the channel
+            listener.onEvent(event);
+        }
     }
 
     private int append(StringBuilder out, int used, String line) {

@@ -40,7 +40,14 @@ public final class Operations {
         String id = "op-" + HexFormat.of().formatHex(bytes);
         Operation running = new Operation(id, kind, vmid, Operation.RUNNING, clock.instant(), null, null, null);
         operations.put(id, running);
-        CompletableFuture<Operation> done = CompletableFuture.supplyAsync(work, executor).handle((result, error) -> {
+        CompletableFuture<T> future;
+        try {
+            future = CompletableFuture.supplyAsync(work, executor);
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            operations.remove(id);
+            throw e;
+        }
+        CompletableFuture<Operation> done = future.handle((result, error) -> {
             Throwable cause = error instanceof java.util.concurrent.CompletionException && error.getCause() != null
                     ? error.getCause() : error;
             Integer id2 = result instanceof Sandbox s ? Integer.valueOf(s.vmid()) : vmid;
