@@ -9,7 +9,8 @@ import java.util.List;
 /**
  * A {@code pct} for tests: checks the argument shape PVE's pct needs ({@code exec <vmid> -- cmd…}; without
  * {@code --} real pct fails to parse options), logs the call to {@code pct.log} beside itself, and runs the command
- * on this machine in place of the container.
+ * on this machine in place of the container. {@code bash -lc} runs as {@code bash -c} without profiles: the test
+ * machine's login scripts are not the container's, and killing one mid-way (timeout tests) can leave their locks.
  */
 public final class FakePct {
 
@@ -25,6 +26,7 @@ public final class FakePct {
                 case "$2" in ''|*[!0-9]*) echo "invalid vmid '$2'" >&2; exit 255;; esac
                 if [ "$3" != "--" ]; then echo "Unknown option: $3" >&2; exit 255; fi
                 shift 3
+                if [ "$1" = /bin/bash ] && [ "$2" = -lc ]; then exec /bin/bash --noprofile --norc -c "$3"; fi
                 exec "$@"
                 """);
         Files.setPosixFilePermissions(pct, PosixFilePermissions.fromString("rwxr-xr-x"));
