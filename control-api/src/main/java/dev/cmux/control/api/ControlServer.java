@@ -14,6 +14,7 @@ import io.netty.channel.socket.SocketChannel;
 import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.codec.http.HttpServerKeepAliveHandler;
+import io.netty.handler.flow.FlowControlHandler;
 
 import java.net.InetSocketAddress;
 
@@ -72,8 +73,9 @@ public final class ControlServer implements AutoCloseable {
                 .childHandler(new ChannelInitializer<SocketChannel>() {
                     @Override
                     protected void initChannel(SocketChannel ch) {
+                        // FlowControlHandler holds pipelined requests while one is answered off the loop
                         ch.pipeline().addLast(new HttpServerCodec(), new HttpServerKeepAliveHandler(),
-                                new HttpObjectAggregator(MAX_BODY), routes);
+                                new HttpObjectAggregator(MAX_BODY), new FlowControlHandler(), routes);
                     }
                 })
                 .bind(new InetSocketAddress(configured.getHostString(), configured.getPort()))

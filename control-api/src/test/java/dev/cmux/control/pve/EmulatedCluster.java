@@ -284,22 +284,19 @@ final class EmulatedCluster {
                 }
                 String failure = failNextStartTask;
                 failNextStartTask = null;
+                // the worker checks config, template and lock as soon as it is forked, not when it ends
+                String early = ct == null ? "Configuration file 'nodes/" + node + "/lxc/" + vmid + ".conf' does not exist"
+                        : ct.template ? "you can't start a CT if it's a template"
+                        : ct.lock != null ? "CT is locked (" + ct.lock + ")" : null;
                 return task("vzstart", vmid, t -> {
-                    Ct c = containers.get(vmid);
-                    if (c == null) {
-                        return "Configuration file 'nodes/" + node + "/lxc/" + vmid + ".conf' does not exist";
-                    }
-                    if (c.template) {
-                        return "you can't start a CT if it's a template";
-                    }
-                    if (c.lock != null) {
-                        return "CT is locked (" + c.lock + ")";
+                    if (early != null) {
+                        return early;
                     }
                     if (failure != null) {
                         t.log.add("run_buffer: 571 Script exited with status 1");
                         return failure;
                     }
-                    c.status = "running";
+                    existing(vmid).status = "running";
                     return null;
                 });
             }
@@ -316,9 +313,10 @@ final class EmulatedCluster {
                 if (!running) {
                     throw PveHttpError.die("CT " + vmid + " not running");
                 }
+                String early = ct.lock != null ? "CT is locked (" + ct.lock + ")" : null;
                 return task("vz" + action, vmid, t -> {
-                    if (ct.lock != null) {
-                        return "CT is locked (" + ct.lock + ")";
+                    if (early != null) {
+                        return early;
                     }
                     ct.status = "stopped";
                     return null;

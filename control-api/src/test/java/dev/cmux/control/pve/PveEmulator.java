@@ -73,6 +73,7 @@ public final class PveEmulator implements AutoCloseable {
     private final EmulatedCluster cluster;
     private final List<String> violations = Collections.synchronizedList(new ArrayList<>());
     private final List<String> requests = Collections.synchronizedList(new ArrayList<>());
+    private final List<String> responses = Collections.synchronizedList(new ArrayList<>());
 
     private PveEmulator(String node) throws Exception {
         // as on a PVE node: a cluster CA (pve-root-ca.pem) signs the node's pve-ssl.pem
@@ -207,6 +208,16 @@ public final class PveEmulator implements AutoCloseable {
         return List.copyOf(violations);
     }
 
+    /** {@code METHOD /path -> status reason} of every answer, in order. */
+    public List<String> responses() {
+        return List.copyOf(responses);
+    }
+
+    /** Forgets recorded violations, for tests that provoke them on purpose. */
+    public void clearViolations() {
+        violations.clear();
+    }
+
     /** {@code METHOD /path} of every request, in order. */
     public List<String> requests() {
         return List.copyOf(requests);
@@ -231,6 +242,8 @@ public final class PveEmulator implements AutoCloseable {
                 violations.add("emulator failure on " + request.method() + " " + request.uri() + ": " + e);
                 response = error(PveHttpError.die(String.valueOf(e)));
             }
+            responses.add(request.method() + " " + new QueryStringDecoder(request.uri()).rawPath() + " -> "
+                    + response.status().code() + " " + response.status().reasonPhrase());
             boolean close = response.status().code() >= 400 || !HttpUtil.isKeepAlive(request);
             if (close) {
                 response.headers().set(HttpHeaderNames.CONNECTION, "close");

@@ -14,6 +14,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CyclicBarrier;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -107,10 +108,18 @@ class SandboxServiceTest {
     @Test
     void twoConcurrentCreatesFromOneTemplateBothSucceedOneCloneAfterTheOther() throws Exception {
         SandboxService service = service(settings());
+        pve.taskDuration(Duration.ofMillis(300)); // the first clone holds the template's disk lock this long
         ExecutorService threads = Executors.newFixedThreadPool(2);
+        CyclicBarrier together = new CyclicBarrier(2);
         try {
-            Future<Sandbox> a = threads.submit(() -> service.create(CreateRequest.defaults()));
-            Future<Sandbox> b = threads.submit(() -> service.create(CreateRequest.defaults()));
+            Future<Sandbox> a = threads.submit(() -> {
+                together.await();
+                return service.create(CreateRequest.defaults());
+            });
+            Future<Sandbox> b = threads.submit(() -> {
+                together.await();
+                return service.create(CreateRequest.defaults());
+            });
             Sandbox first = a.get();
             Sandbox second = b.get();
             assertNotEquals(first.vmid(), second.vmid());
@@ -119,8 +128,8 @@ class SandboxServiceTest {
         } finally {
             threads.shutdownNow();
         }
-        long clones = pve.requests().stream().filter(r -> r.endsWith("/lxc/9000/clone")).count();
-        assertTrue(clones >= 2, "each create cloned");
+        assertTrue(pve.responses().stream().anyMatch(r -> r.endsWith("/lxc/9000/clone -> 500 CT is locked (disk)")),
+                "the second clone met the first one's lock and waited: " + pve.responses());
         assertNull(pve.lock(TEMPLATE));
     }
 
