@@ -56,9 +56,9 @@ public final class ControlServer implements AutoCloseable {
     }
 
     /** The control API driving {@code services}; the caller closes them after the server. */
-    public static ControlServer start(ControlConfig control, PveConfig pve, CloudflareConfig cloudflare,
-                                      EventLoopGroup loops, Class<? extends ServerChannel> channelType,
-                                      ControlServices services) throws InterruptedException {
+    public static ControlServer start(ControlConfig control, CloudflareConfig cloudflare, EventLoopGroup loops,
+                                      Class<? extends ServerChannel> channelType, ControlServices services)
+            throws InterruptedException {
         return start(control, cloudflare, loops, channelType, services, null);
     }
 

@@ -6,6 +6,7 @@ import dev.cmux.control.exec.ExecdClient;
 import dev.cmux.control.exec.PctExec;
 import dev.cmux.control.pve.PveClient;
 import dev.cmux.control.sandbox.Operations;
+import dev.cmux.control.sandbox.PveAddresses;
 import dev.cmux.control.sandbox.ResolverInvalidation;
 import dev.cmux.control.sandbox.SandboxService;
 import dev.cmux.control.sandbox.SandboxSettings;
@@ -26,7 +27,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * <pre>{@code
  * ControlServices services = ControlServices.create(config.pve(),
  *         SandboxSettings.defaults(config.domain(), config.pve().templateVmid()), resolver::invalidate);
- * ControlServer.start(config.control(), config.pve(), config.cloudflare(), loops, channelType, services);
+ * ControlServer.start(config.control(), config.cloudflare(), loops, channelType, services);
  * }</pre>
  * Without PVE ({@link #disabled()}) the sandbox endpoints answer 503 saying which variables to set.
  */
@@ -46,6 +47,7 @@ public final class ControlServices implements AutoCloseable {
     private final ExecutorService executor;
     private final TokenBucket createLimit;
     private final ApiHandler tunnel;
+    private final PveAddresses addresses;
 
     private ControlServices(PveClient pve, SandboxService sandboxes, ExecService exec, Operations operations,
                             TtlReaper reaper, ExecutorService executor, TokenBucket createLimit, ApiHandler tunnel) {
@@ -57,6 +59,7 @@ public final class ControlServices implements AutoCloseable {
         this.executor = executor;
         this.createLimit = createLimit;
         this.tunnel = tunnel;
+        this.addresses = pve == null ? null : new PveAddresses(pve, sandboxes.settings().node(), executor);
     }
 
     /** No PVE: sandbox endpoints say 503 {@code pve-not-configured}. */
@@ -117,6 +120,14 @@ public final class ControlServices implements AutoCloseable {
 
     public TtlReaper reaper() {
         return reaper;
+    }
+
+    /**
+     * PVE as an address source for the gateway's resolver ({@code services.pveAddresses()::lookup} fits its
+     * {@code AddressSource}); empty without PVE.
+     */
+    public Optional<PveAddresses> pveAddresses() {
+        return Optional.ofNullable(addresses);
     }
 
     ExecService exec() {

@@ -69,7 +69,7 @@ class ControlApiTest {
 
     private ControlServer serve(ControlServices s, CloudflareConfig cloudflare) throws InterruptedException {
         return ControlServer.start(new ControlConfig(new InetSocketAddress("127.0.0.1", 0), TOKEN),
-                pve.config(9000), cloudflare, loops, NioServerSocketChannel.class, s);
+                cloudflare, loops, NioServerSocketChannel.class, s);
     }
 
     @AfterEach

@@ -53,7 +53,7 @@ class SandboxCommandTest {
         services = ControlServices.create(pve.config(9000), settings, ResolverInvalidation.NONE, Optional.empty(),
                 Clock.systemUTC());
         server = ControlServer.start(new ControlConfig(new InetSocketAddress("127.0.0.1", 0), "tok"),
-                pve.config(9000), CloudflareConfig.defaults(), loops, NioServerSocketChannel.class, services);
+                CloudflareConfig.defaults(), loops, NioServerSocketChannel.class, services);
     }
 
     @AfterEach
