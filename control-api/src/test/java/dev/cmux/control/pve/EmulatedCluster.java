@@ -8,8 +8,6 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
 
 /**
@@ -39,25 +37,9 @@ final class EmulatedCluster {
         }
     }
 
-    static final class Task {
-        final String upid;
-        final String type;
-        String status = "running";
-        String exitStatus;
-        final List<String> log = new ArrayList<>();
-
-        Task(String upid, String type) {
-            this.upid = upid;
-            this.type = type;
-        }
-    }
-
     final String node;
-    private final ScheduledExecutorService scheduler;
     private final Map<Integer, Ct> containers = new TreeMap<>();
-    private final Map<String, Task> tasks = new LinkedHashMap<>();
-    private final AtomicInteger pid = new AtomicInteger(0x1000);
-    private volatile Duration taskDuration = Duration.ofMillis(120);
+    private final EmulatedTasks tasks;
     private String failNextStartTask;
     private String rejectNextStart;
     private int staleNextIds;
@@ -66,7 +48,7 @@ final class EmulatedCluster {
 
     EmulatedCluster(String node, ScheduledExecutorService scheduler) {
         this.node = node;
-        this.scheduler = scheduler;
+        this.tasks = new EmulatedTasks(node, scheduler, this);
     }
 
     // ---- knobs for tests ----
@@ -100,7 +82,7 @@ final class EmulatedCluster {
     }
 
     void taskDuration(Duration duration) {
-        taskDuration = duration;
+        tasks.duration(duration);
     }
 
     synchronized <T> T read(Supplier<T> reader) {
@@ -367,71 +349,11 @@ final class EmulatedCluster {
                                         "prefix", "64"))));
     }
 
-    // ---- tasks ----
-
-    interface TaskBody {
-        /** Runs under the monitor when the task ends; returns the error, or null for OK. */
-        String run(Task task);
+    private String task(String type, int id, EmulatedTasks.Body body) {
+        return tasks.start(type, id, body);
     }
 
-    private String task(String type, int id, TaskBody body) {
-        long start = System.currentTimeMillis() / 1000;
-        String upid = String.format("UPID:%s:%08X:%08X:%08X:%s:%d:root@pam!cmux:", node, pid.incrementAndGet(),
-                0x0A1B2C3D, start, type, id);
-        Task task = new Task(upid, type);
-        task.log.add("starting " + type + " for " + id);
-        tasks.put(upid, task);
-        scheduler.schedule(() -> finish(task, body), taskDuration.toMillis(), TimeUnit.MILLISECONDS);
-        return upid;
-    }
-
-    private synchronized void finish(Task task, TaskBody body) {
-        String error;
-        try {
-            error = body.run(task);
-        } catch (PveHttpError e) {
-            error = e.getMessage();
-        }
-        task.log.add(error == null ? "TASK OK" : "TASK ERROR: " + error);
-        task.exitStatus = error == null ? "OK" : error.replace('\n', ' ');
-        task.status = "stopped";
-    }
-
-    synchronized Task task(String upid) {
-        Task task = tasks.get(upid);
-        if (task == null || !upid.startsWith("UPID:" + node + ":")) {
-            throw new PveHttpError(400, "Parameter verification failed.", Map.of("upid", "no such task"));
-        }
-        return task;
-    }
-
-    synchronized Map<String, Object> taskStatus(String upid) {
-        Task task = task(upid);
-        Upid parsed = Upid.parse(upid);
-        Map<String, Object> s = new LinkedHashMap<>();
-        s.put("upid", upid);
-        s.put("node", node);
-        s.put("type", task.type);
-        s.put("id", parsed.id());
-        s.put("user", "root@pam");
-        s.put("tokenid", "cmux");
-        s.put("status", task.status);
-        if (task.exitStatus != null) {
-            s.put("exitstatus", task.exitStatus);
-        }
-        return s;
-    }
-
-    synchronized List<Map<String, Object>> taskLog(String upid, int start, int limit) {
-        Task task = task(upid);
-        List<Map<String, Object>> lines = new ArrayList<>();
-        for (int i = start; i < task.log.size() && lines.size() < limit; i++) {
-            lines.add(Map.of("n", i + 1, "t", task.log.get(i)));
-        }
-        return lines;
-    }
-
-    synchronized int taskLogSize(String upid) {
-        return task(upid).log.size();
+    EmulatedTasks tasks() {
+        return tasks;
     }
 }

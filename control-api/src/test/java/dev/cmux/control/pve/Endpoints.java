@@ -40,10 +40,10 @@ final class Endpoints {
             case "POST /nodes/{node}/lxc/{vmid}/status/resume" -> cluster.statusAction(vmid, "resume");
             case "DELETE /nodes/{node}/lxc/{vmid}" -> cluster.destroy(vmid, params);
             case "GET /nodes/{node}/lxc/{vmid}/interfaces" -> cluster.interfaces(vmid);
-            case "GET /nodes/{node}/tasks/{upid}/status" -> cluster.taskStatus(upid);
-            case "GET /nodes/{node}/tasks/{upid}/log" -> new WithTotal(cluster.taskLog(upid,
+            case "GET /nodes/{node}/tasks/{upid}/status" -> cluster.tasks().status(upid);
+            case "GET /nodes/{node}/tasks/{upid}/log" -> cluster.tasks().log(upid,
                     Integer.parseInt(params.getOrDefault("start", "0")),
-                    Integer.parseInt(params.getOrDefault("limit", "50"))), cluster.taskLogSize(upid));
+                    Integer.parseInt(params.getOrDefault("limit", "50")));
             default -> throw new PveHttpError(501, "Method '" + route + "' not implemented in the emulator");
         };
     }
