@@ -3,23 +3,17 @@ package dev.cmux.control.api;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.cmux.control.config.CloudflareConfig;
-import dev.cmux.control.config.ControlConfig;
 import dev.cmux.control.config.PveConfig;
 import dev.cmux.control.exec.ExecdServer;
 import dev.cmux.control.exec.PctExec;
 import dev.cmux.control.pve.PveEmulator;
 import dev.cmux.control.sandbox.SandboxSettings;
-import io.netty.channel.EventLoopGroup;
-import io.netty.channel.MultiThreadIoEventLoopGroup;
-import io.netty.channel.nio.NioIoHandler;
-import io.netty.channel.socket.nio.NioServerSocketChannel;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 import java.io.IOException;
-import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -37,10 +31,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 @ExtendWith(LeakWatch.class)
 class ControlApiTest {
 
-    static final String TOKEN = "test-control-token";
+    static final String TOKEN = ControlApiFixture.TOKEN;
     static final ObjectMapper JSON = new ObjectMapper();
 
-    private EventLoopGroup loops;
+    private ControlApiFixture fixture;
     private PveEmulator pve;
     private ExecdServer execd;
     private ControlServices services;
@@ -49,37 +43,27 @@ class ControlApiTest {
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
     @BeforeEach
-    void start() throws Exception {
-        loops = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
-        pve = PveEmulator.start();
-        pve.seedTemplate(9000);
-        pve.taskDuration(Duration.ofMillis(30));
-        pve.containerAddress("127.0.0.1");
-        execd = ExecdServer.start();
-        services = ControlServices.create(pve.config(9000), settings(), invalidated::add, Optional.empty(),
-                Clock.systemUTC());
-        server = serve(services, CloudflareConfig.defaults());
+    void start() {
+        fixture = ControlApiFixture.start("sandbox.example.com", true, invalidated::add);
+        pve = fixture.pve();
+        execd = fixture.execd();
+        services = fixture.services();
+        server = fixture.server();
     }
 
     private SandboxSettings settings() {
-        return SandboxSettings.defaults("sandbox.example.com", 9000)
-                .withPolling(Duration.ofMillis(15), Duration.ofSeconds(10))
-                .withExecd(execd.port(), true);
+        return fixture.settings();
     }
 
     private ControlServer serve(ControlServices s, CloudflareConfig cloudflare) throws InterruptedException {
-        return ControlServer.start(new ControlConfig(new InetSocketAddress("127.0.0.1", 0), TOKEN),
-                cloudflare, loops, NioServerSocketChannel.class, s);
+        return fixture.serve(s, cloudflare);
     }
 
     @AfterEach
     void stop() {
-        server.close();
-        services.close();
-        execd.close();
-        assertEquals(List.of(), pve.violations(), "requests real PVE would reject");
-        pve.close();
-        loops.shutdownGracefully(0, 1, java.util.concurrent.TimeUnit.SECONDS).awaitUninterruptibly();
+        List<String> violations = pve.violations();
+        fixture.close();
+        assertEquals(List.of(), violations, "requests real PVE would reject");
     }
 
     record Reply(int status, JsonNode json, HttpResponse<String> raw) {

@@ -1,30 +1,16 @@
 package dev.cmux.control.cli;
 
-import dev.cmux.control.api.ControlServer;
-import dev.cmux.control.api.ControlServices;
-import dev.cmux.control.config.CloudflareConfig;
-import dev.cmux.control.config.ControlConfig;
-import dev.cmux.control.exec.ExecdServer;
+import dev.cmux.control.api.ControlApiFixture;
 import dev.cmux.control.pve.PveEmulator;
 import dev.cmux.control.sandbox.ResolverInvalidation;
-import dev.cmux.control.sandbox.SandboxSettings;
-import io.netty.channel.EventLoopGroup;
-import io.netty.channel.MultiThreadIoEventLoopGroup;
-import io.netty.channel.nio.NioIoHandler;
-import io.netty.channel.socket.nio.NioServerSocketChannel;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
-import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
-import java.time.Clock;
-import java.time.Duration;
 import java.util.List;
-import java.util.Optional;
-import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -32,44 +18,28 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class SandboxCommandTest {
 
-    private EventLoopGroup loops;
+    private ControlApiFixture fixture;
     private PveEmulator pve;
-    private ExecdServer execd;
-    private ControlServices services;
-    private ControlServer server;
     private final ByteArrayOutputStream out = new ByteArrayOutputStream();
     private final ByteArrayOutputStream err = new ByteArrayOutputStream();
 
     @BeforeEach
-    void start() throws Exception {
-        loops = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
-        pve = PveEmulator.start();
-        pve.seedTemplate(9000);
-        pve.taskDuration(Duration.ofMillis(30));
-        pve.containerAddress("127.0.0.1");
-        execd = ExecdServer.start();
-        SandboxSettings settings = SandboxSettings.defaults("example.com", 9000)
-                .withPolling(Duration.ofMillis(15), Duration.ofSeconds(10)).withExecd(execd.port(), false);
-        services = ControlServices.create(pve.config(9000), settings, ResolverInvalidation.NONE, Optional.empty(),
-                Clock.systemUTC());
-        server = ControlServer.start(new ControlConfig(new InetSocketAddress("127.0.0.1", 0), "tok"),
-                CloudflareConfig.defaults(), loops, NioServerSocketChannel.class, services);
+    void start() {
+        fixture = ControlApiFixture.start("example.com", false, ResolverInvalidation.NONE);
+        pve = fixture.pve();
     }
 
     @AfterEach
     void stop() {
-        server.close();
-        services.close();
-        execd.close();
-        assertEquals(List.of(), pve.violations());
-        pve.close();
-        loops.shutdownGracefully(0, 1, TimeUnit.SECONDS).awaitUninterruptibly();
+        List<String> violations = pve.violations();
+        fixture.close();
+        assertEquals(List.of(), violations);
     }
 
     private int run(String... args) {
         out.reset();
         err.reset();
-        return SandboxCommand.run(List.of(args), "http://127.0.0.1:" + server.address().getPort(), "tok",
+        return SandboxCommand.run(List.of(args), fixture.baseUrl(), ControlApiFixture.TOKEN,
                 new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8));
     }
 
@@ -115,7 +85,7 @@ class SandboxCommandTest {
         assertEquals(2, run("create", "--flavour", "big"));
         assertEquals(2, run("exec", "100", "echo"));
         assertEquals(2, run());
-        assertEquals(1, SandboxCommand.run(List.of("list"), "http://127.0.0.1:" + server.address().getPort(), "bad",
+        assertEquals(1, SandboxCommand.run(List.of("list"), fixture.baseUrl(), "bad",
                 new PrintStream(out), new PrintStream(err)));
     }
 }

@@ -195,16 +195,21 @@ final class EmulatedCluster {
         if (ct.description != null) {
             c.put("description", ct.description);
         }
+        putPresentOnly(c, ct);
+        return c;
+    }
+
+    /** {@code tags}, {@code lock} and {@code template} appear only when set, in config and status alike. */
+    private static void putPresentOnly(Map<String, Object> out, Ct ct) {
         if (ct.tags != null) {
-            c.put("tags", ct.tags);
+            out.put("tags", ct.tags);
         }
         if (ct.lock != null) {
-            c.put("lock", ct.lock);
+            out.put("lock", ct.lock);
         }
         if (ct.template) {
-            c.put("template", 1);
+            out.put("template", 1);
         }
-        return c;
     }
 
     synchronized Map<String, Object> currentStatus(int vmid) {
@@ -223,15 +228,7 @@ final class EmulatedCluster {
         s.put("cpus", ct.cores);
         s.put("maxmem", ct.memory * 1048576L);
         s.put("uptime", ct.status.equals("running") ? 42 : 0);
-        if (ct.tags != null) {
-            s.put("tags", ct.tags);
-        }
-        if (ct.lock != null) {
-            s.put("lock", ct.lock);
-        }
-        if (ct.template) {
-            s.put("template", 1);
-        }
+        putPresentOnly(s, ct);
         return s;
     }
 

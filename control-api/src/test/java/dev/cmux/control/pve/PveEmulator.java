@@ -321,12 +321,17 @@ public final class PveEmulator implements AutoCloseable {
     }
 
     private static FullHttpResponse ok(Object envelope) {
+        FullHttpResponse r = json(HttpResponseStatus.OK, envelope);
+        r.headers().set(HttpHeaderNames.SERVER, "pve-api-daemon/3.0");
+        return r;
+    }
+
+    private static FullHttpResponse json(HttpResponseStatus status, Object body) {
         try {
-            byte[] bytes = JSON.writeValueAsBytes(envelope);
-            FullHttpResponse r = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.OK,
+            byte[] bytes = JSON.writeValueAsBytes(body);
+            FullHttpResponse r = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, status,
                     Unpooled.wrappedBuffer(bytes));
             r.headers().set(HttpHeaderNames.CONTENT_TYPE, "application/json;charset=UTF-8")
-                    .set(HttpHeaderNames.SERVER, "pve-api-daemon/3.0")
                     .setInt(HttpHeaderNames.CONTENT_LENGTH, bytes.length);
             return r;
         } catch (IOException e) {
@@ -349,15 +354,6 @@ public final class PveEmulator implements AutoCloseable {
         if (!e.errors.isEmpty()) {
             body.put("errors", e.errors);
         }
-        try {
-            byte[] bytes = JSON.writeValueAsBytes(body);
-            FullHttpResponse r = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1,
-                    new HttpResponseStatus(e.status, firstLine), Unpooled.wrappedBuffer(bytes));
-            r.headers().set(HttpHeaderNames.CONTENT_TYPE, "application/json;charset=UTF-8")
-                    .setInt(HttpHeaderNames.CONTENT_LENGTH, bytes.length);
-            return r;
-        } catch (IOException ex) {
-            throw new IllegalStateException(ex);
-        }
+        return json(new HttpResponseStatus(e.status, firstLine), body);
     }
 }
