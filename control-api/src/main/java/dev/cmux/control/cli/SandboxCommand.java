@@ -184,8 +184,7 @@ public final class SandboxCommand {
         if (s.hasNonNull("expires")) {
             out.println("expires   " + s.path("expires").asText());
         }
-        for (Iterator<Map.Entry<String, JsonNode>> it = s.path("urls").fields(); it.hasNext(); ) {
-            Map.Entry<String, JsonNode> url = it.next();
+        for (Map.Entry<String, JsonNode> url : s.path("urls").properties()) {
             out.printf("%-9s %s%n", url.getKey(), url.getValue().asText());
         }
         return 0;

@@ -3,6 +3,7 @@ package dev.cmux.control.pve;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.cmux.control.config.PveConfig;
+import okhttp3.ConnectionPool;
 import okhttp3.FormBody;
 import okhttp3.HttpUrl;
 import okhttp3.OkHttpClient;
@@ -15,6 +16,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 
 /**
  * A thin typed facade over the PVE REST API ({@code /api2/json}). Calls block: they run on the control API's PVE
@@ -43,7 +45,10 @@ public final class PveClient implements AutoCloseable {
                 .connectTimeout(Duration.ofSeconds(5))
                 .readTimeout(Duration.ofSeconds(60))
                 .callTimeout(Duration.ofSeconds(90))
-                .retryOnConnectionFailure(true)
+                // OkHttp would resend a POST whose answer was lost; a resent clone leaves a stray container.
+                // Only GETs are retried (in call), and idle connections are dropped before PVE drops them.
+                .retryOnConnectionFailure(false)
+                .connectionPool(new ConnectionPool(4, 3, TimeUnit.SECONDS))
                 .addInterceptor(new PveTokenAuth(config.apiToken()));
         PveTls.apply(config, builder);
         return new PveClient(apiBase(config.apiUrl().toString()), builder.build());
@@ -196,6 +201,17 @@ public final class PveClient implements AutoCloseable {
     }
 
     private JsonNode call(Request request) {
+        try {
+            return callOnce(request);
+        } catch (PveException e) {
+            if (e.unreachable() && request.method().equals("GET")) {
+                return callOnce(request); // a GET changes nothing, so one retry on a fresh connection is safe
+            }
+            throw e;
+        }
+    }
+
+    private JsonNode callOnce(Request request) {
         String what = request.method() + " " + request.url().encodedPath();
         try (Response response = http.newCall(request).execute()) {
             String body = response.body().string();
@@ -225,7 +241,7 @@ public final class PveClient implements AutoCloseable {
                 }
                 JsonNode fields = json.get("errors");
                 if (fields != null && fields.isObject()) {
-                    fields.fields().forEachRemaining(e -> errors.put(e.getKey(), e.getValue().asText().trim()));
+                    fields.properties().forEach(e -> errors.put(e.getKey(), e.getValue().asText().trim()));
                 }
             }
         } catch (IOException ignored) {
