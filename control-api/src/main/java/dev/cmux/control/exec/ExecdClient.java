@@ -29,15 +29,19 @@ public final class ExecdClient {
 
     private final OkHttpClient http;
     private final int port;
+    private final Duration grace;
 
     public ExecdClient(int port) {
-        this(new OkHttpClient.Builder().connectTimeout(Duration.ofSeconds(3)).retryOnConnectionFailure(false)
-                .build(), port);
+        this(port, GRACE);
     }
 
-    ExecdClient(OkHttpClient http, int port) {
-        this.http = http;
+    /** {@code grace}: how long past the command's timeout to wait for execd's own {@code exit 124}. */
+    ExecdClient(int port, Duration grace) {
+        // no retries: a resent exec runs the command twice
+        this.http = new OkHttpClient.Builder().connectTimeout(Duration.ofSeconds(3)).retryOnConnectionFailure(false)
+                .build();
         this.port = port;
+        this.grace = grace;
     }
 
     /** True when {@code GET /healthz} answers 200. */
@@ -67,7 +71,7 @@ public final class ExecdClient {
         } catch (IOException e) {
             throw new IllegalStateException(e);
         }
-        Duration limit = exec.timeout().plus(GRACE);
+        Duration limit = exec.timeout().plus(grace);
         OkHttpClient call = http.newBuilder().readTimeout(limit).callTimeout(limit).build();
         Response response;
         try {

@@ -72,6 +72,20 @@ class ExecServiceTest {
     }
 
     @Test
+    void execdThatTimesOutIsAFailureAndTheCommandIsNeverSentAgain() throws IOException {
+        execd.stall(true);
+        ExecService service = new ExecService(new ExecdClient(execd.port(), Duration.ofMillis(200)),
+                PctExec.find(FakePct.install(dir).toString(), null), 4096);
+
+        ExecFailedException e = assertThrows(ExecFailedException.class, () -> service.exec(120, "127.0.0.1",
+                new ExecRequest("touch /tmp/once", Duration.ofMillis(100)), ExecListener.NONE));
+
+        assertTrue(e.getMessage().contains("not retried"), e.getMessage());
+        assertEquals(List.of("touch /tmp/once"), execd.commands());
+        assertEquals(List.of(), FakePct.calls(dir), "no second attempt through pct either");
+    }
+
+    @Test
     void pctRunsTheCommandWhenExecdIsNotListening() throws IOException {
         int closedPort;
         try (ServerSocket s = new ServerSocket(0)) {

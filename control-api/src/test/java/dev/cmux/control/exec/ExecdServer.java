@@ -32,6 +32,7 @@ public final class ExecdServer implements AutoCloseable {
     private final HttpServer server;
     private final List<String> commands = Collections.synchronizedList(new ArrayList<>());
     private volatile boolean dropExitEvent;
+    private volatile boolean stall;
 
     private ExecdServer() throws IOException {
         server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
@@ -66,6 +67,11 @@ public final class ExecdServer implements AutoCloseable {
         dropExitEvent = drop;
     }
 
+    /** Takes commands and never answers, as an execd whose command hangs before printing anything. */
+    public void stall(boolean stall) {
+        this.stall = stall;
+    }
+
     private void health(HttpExchange ex) throws IOException {
         byte[] ok = "ok".getBytes(StandardCharsets.UTF_8);
         ex.sendResponseHeaders(200, ok.length);
@@ -96,6 +102,15 @@ public final class ExecdServer implements AutoCloseable {
             return;
         }
         commands.add(command);
+        if (stall) {
+            try {
+                Thread.sleep(10_000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            ex.close();
+            return;
+        }
         ex.getResponseHeaders().set("Content-Type", "application/jsonlines");
         ex.getResponseHeaders().set("Cache-Control", "no-store");
         ex.sendResponseHeaders(200, 0);
