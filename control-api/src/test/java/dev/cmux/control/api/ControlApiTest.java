@@ -3,17 +3,23 @@ package dev.cmux.control.api;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.cmux.control.config.CloudflareConfig;
+import dev.cmux.control.config.ControlConfig;
 import dev.cmux.control.config.PveConfig;
 import dev.cmux.control.exec.ExecdServer;
 import dev.cmux.control.exec.PctExec;
 import dev.cmux.control.pve.PveEmulator;
 import dev.cmux.control.sandbox.SandboxSettings;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.socket.nio.NioServerSocketChannel;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 import java.io.IOException;
+import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -328,6 +334,21 @@ class ControlApiTest {
             assertEquals(200, r.status(), r.raw().body());
             assertEquals("pct", r.json().path("via").asText());
             assertEquals("via-pct", r.json().path("stdout").asText());
+        }
+    }
+
+    @Test
+    void startWithConfigsOnlyBuildsItsOwnServicesFromThePveConfig() throws Exception {
+        pve.seedContainer(250, "cmux-250", true, "cmux", null);
+        EventLoopGroup loops = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
+        try (ControlServer own = ControlServer.start(new ControlConfig(new InetSocketAddress("127.0.0.1", 0), TOKEN),
+                pve.config(9000), CloudflareConfig.defaults(), loops, NioServerSocketChannel.class)) {
+            Reply r = call(own, "GET", "/v1/sandboxes/250", null, TOKEN, null);
+            assertEquals(200, r.status(), r.raw().body());
+            assertEquals("running", r.json().path("status").asText());
+            assertEquals(0, r.json().path("urls").size(), "no public domain was given");
+        } finally {
+            loops.shutdownGracefully(0, 1, java.util.concurrent.TimeUnit.SECONDS).awaitUninterruptibly();
         }
     }
 }
