@@ -68,7 +68,7 @@ public final class SandboxService {
             throw new SandboxException(SandboxException.Kind.UNAVAILABLE, "no-template",
                     "Creating sandboxes needs a template: set PVE_TEMPLATE_VMID (pve.templateVmid).");
         }
-        String node = nodes.createNode();
+        String node = templateNode();
         Clone clone = cloneTemplate(node);
         try {
             tasks.await(clone.upid());
@@ -101,6 +101,16 @@ public final class SandboxService {
     }
 
     private record Clone(int vmid, String upid) {
+    }
+
+    /** A linked clone lives where its template lives, so the clone is asked of the template's node. */
+    private String templateNode() {
+        JsonNode template = nodes.resource(settings.templateVmid());
+        if (template == null) {
+            throw new SandboxException(SandboxException.Kind.UNAVAILABLE, "no-template", "The template "
+                    + settings.templateVmid() + " (PVE_TEMPLATE_VMID) is not a container of this cluster.");
+        }
+        return PveJson.text(template, "node");
     }
 
     /**

@@ -7,7 +7,8 @@ import java.time.Duration;
  *
  * @param domain         public domain for the sandbox URLs {@code https://port-P-vm-V.<domain>}; null: no URLs
  * @param templateVmid   the template that sandboxes are linked-cloned from; null: create answers 503
- * @param node           PVE node to create on, or {@code auto} (the node named like this host, else the first online)
+ * @param node           this gateway's PVE node, or {@code auto} (the node named like this host, else the first
+ *                       online); its DNS search domain is the sandbox suffix. Clones go to the template's node.
  * @param defaultTtl     TTL of a sandbox created without one; null: no TTL
  * @param execdPort      port of cmux-execd inside the container (39375)
  * @param waitForExecd   create waits until {@code GET /healthz} of execd answers 200

@@ -229,6 +229,17 @@ class SandboxServiceTest {
     }
 
     @Test
+    void createFromATemplateThatIsNotThereIsUnavailableAndClonesNothing() {
+        SandboxSettings missing = new SandboxSettings("d", 9999, "auto", null, 39375, false, Duration.ofMillis(10),
+                Duration.ofSeconds(1), Duration.ofSeconds(1), Duration.ofSeconds(1), Duration.ofSeconds(1), null);
+        SandboxException e = assertThrows(SandboxException.class,
+                () -> service(missing).create(CreateRequest.defaults()));
+        assertEquals("no-template", e.code());
+        assertTrue(e.getMessage().contains("9999"), e.getMessage());
+        assertTrue(pve.requests().stream().noneMatch(r -> r.endsWith("/clone")));
+    }
+
+    @Test
     void createWithoutATemplateIsUnavailable() {
         SandboxSettings none = new SandboxSettings("d", null, "auto", null, 39375, false, Duration.ofMillis(10),
                 Duration.ofSeconds(1), Duration.ofSeconds(1), Duration.ofSeconds(1), Duration.ofSeconds(1), null);
