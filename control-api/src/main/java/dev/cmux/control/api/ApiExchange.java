@@ -80,6 +80,11 @@ public final class ApiExchange {
         return body;
     }
 
+    /** False once the client closed the connection: a streaming handler stops working for nobody. */
+    public boolean clientConnected() {
+        return ctx.channel().isActive();
+    }
+
     /** A JSON answer. */
     public void respond(HttpResponseStatus status, Object json) {
         respond(status, json, Map.of());

@@ -1,6 +1,7 @@
 package dev.cmux.control.api;
 
 import dev.cmux.control.exec.ExecEvent;
+import dev.cmux.control.exec.ExecFailedException;
 import dev.cmux.control.exec.ExecRequest;
 import dev.cmux.control.exec.ExecResult;
 import dev.cmux.control.sandbox.Sandbox;
@@ -54,7 +55,12 @@ final class ExecHandler implements ApiHandler {
     private void stream(ApiExchange exchange, int vmid, String address, ExecRequest request) {
         ApiExchange.NdjsonStream stream = exchange.startNdjson();
         try {
-            ExecResult result = services.exec().exec(vmid, address, request, event -> stream.write(event(event)));
+            ExecResult result = services.exec().exec(vmid, address, request, event -> {
+                if (!exchange.clientConnected()) {
+                    throw new ExecFailedException("the client of the exec stream went away");
+                }
+                stream.write(event(event));
+            });
             Map<String, Object> last = new LinkedHashMap<>(JsonViews.exec(result));
             last.remove("stdout");
             last.remove("stderr");

@@ -68,8 +68,8 @@ public final class PctExec {
         } catch (IOException ignored) {
             // stdin already closed
         }
-        Thread out = pump(process.getInputStream(), ExecEvent::stdout, output, "pct-stdout-" + vmid);
-        Thread err = pump(process.getErrorStream(), ExecEvent::stderr, output, "pct-stderr-" + vmid);
+        Thread out = pump(process, process.getInputStream(), ExecEvent::stdout, output, "pct-stdout-" + vmid);
+        Thread err = pump(process, process.getErrorStream(), ExecEvent::stderr, output, "pct-stderr-" + vmid);
         int code;
         try {
             if (process.waitFor(exec.timeout().toMillis(), TimeUnit.MILLISECONDS)) {
@@ -91,8 +91,8 @@ public final class PctExec {
         return output.result("pct", start);
     }
 
-    private static Thread pump(InputStream in, Function<String, ExecEvent> event, OutputCollector output,
-                               String name) {
+    private static Thread pump(Process process, InputStream in, Function<String, ExecEvent> event,
+                               OutputCollector output, String name) {
         Thread t = new Thread(() -> {
             try (BufferedReader reader = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8))) {
                 String line;
@@ -103,6 +103,10 @@ public final class PctExec {
                 }
             } catch (IOException ignored) {
                 // the process is gone and its pipe closed
+            } catch (RuntimeException abandoned) {
+                // the listener gave up on this run (its client went away): nobody reads the result
+                process.descendants().forEach(ProcessHandle::destroyForcibly);
+                process.destroyForcibly();
             }
         }, name);
         t.setDaemon(true);

@@ -16,6 +16,7 @@ import java.util.Optional;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class ExecServiceTest {
@@ -83,6 +84,17 @@ class ExecServiceTest {
         assertTrue(e.getMessage().contains("not retried"), e.getMessage());
         assertEquals(List.of("touch /tmp/once"), execd.commands());
         assertEquals(List.of(), FakePct.calls(dir), "no second attempt through pct either");
+    }
+
+    @Test
+    void listenerThatGivesUpEndsTheRunInsteadOfWaitingForTheCommand() throws IOException {
+        ExecService service = service(execd.port(), false, 4096);
+        ExecFailedException e = assertThrows(ExecFailedException.class, () -> assertTimeoutPreemptively(
+                Duration.ofSeconds(15), () -> service.exec(128, "127.0.0.1", command("echo started; sleep 25"),
+                        event -> {
+                            throw new ExecFailedException("client went away");
+                        })));
+        assertEquals("client went away", e.getMessage());
     }
 
     @Test
