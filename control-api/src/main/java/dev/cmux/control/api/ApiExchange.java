@@ -3,6 +3,7 @@ package dev.cmux.control.api;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
+import io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.netty.handler.codec.http.DefaultHttpContent;
 import io.netty.handler.codec.http.DefaultHttpResponse;
 import io.netty.handler.codec.http.FullHttpRequest;
@@ -18,6 +19,8 @@ import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.handler.codec.http.QueryStringDecoder;
 
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -37,10 +40,12 @@ public final class ApiExchange {
     private final byte[] body;
     private final boolean keepAlive;
     private final AtomicBoolean answered = new AtomicBoolean();
+    private final ControlMetrics metrics;
     private Map<String, String> pathParams = Map.of();
 
-    ApiExchange(ChannelHandlerContext ctx, FullHttpRequest request) {
+    ApiExchange(ChannelHandlerContext ctx, FullHttpRequest request, ControlMetrics metrics) {
         this.ctx = ctx;
+        this.metrics = metrics;
         this.method = request.method();
         QueryStringDecoder uri = new QueryStringDecoder(request.uri());
         this.path = uri.path();
@@ -78,6 +83,23 @@ public final class ApiExchange {
 
     public byte[] body() {
         return body;
+    }
+
+    /** The client's address. */
+    public InetSocketAddress peer() {
+        return ctx.channel().remoteAddress() instanceof InetSocketAddress a ? a : null;
+    }
+
+    /** A plain-text answer, e.g. metrics. */
+    public void respondText(HttpResponseStatus status, String contentType, String text) {
+        onLoop(() -> {
+            byte[] bytes = text.getBytes(StandardCharsets.UTF_8);
+            FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, status,
+                    ctx.alloc().buffer(bytes.length).writeBytes(bytes));
+            response.headers().set(HttpHeaderNames.CONTENT_TYPE, contentType)
+                    .setInt(HttpHeaderNames.CONTENT_LENGTH, bytes.length);
+            finish(response);
+        });
     }
 
     /** False once the client closed the connection: a streaming handler stops working for nobody. */
@@ -119,6 +141,7 @@ public final class ApiExchange {
             response.release();
             return;
         }
+        metrics.response(response.status().code());
         HttpUtil.setKeepAlive(response, keepAlive);
         if (keepAlive) {
             ctx.writeAndFlush(response).addListener(f -> resumeReading());
@@ -136,6 +159,7 @@ public final class ApiExchange {
         if (!answered.compareAndSet(false, true)) {
             throw new IllegalStateException("already answered");
         }
+        metrics.response(200);
         onLoop(() -> {
             HttpResponse head = new DefaultHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.OK);
             head.headers().set(HttpHeaderNames.CONTENT_TYPE, "application/x-ndjson")

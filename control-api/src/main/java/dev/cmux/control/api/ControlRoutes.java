@@ -26,9 +26,11 @@ final class ControlRoutes extends SimpleChannelInboundHandler<FullHttpRequest> {
 
     private final Router router;
     private final BearerToken token;
+    private final ControlMetrics metrics;
 
     ControlRoutes(BearerToken token, ControlServices services, CloudflareConfig cloudflare) {
         this.token = token;
+        this.metrics = services.metrics();
         Executor blocking = services.executor();
         boolean pve = services.pveEnabled();
         ApiHandler tunnel = services.tunnel() != null ? services.tunnel()
@@ -36,6 +38,7 @@ final class ControlRoutes extends SimpleChannelInboundHandler<FullHttpRequest> {
         this.router = new Router()
                 .add(GET, "/healthz", new HealthHandler())
                 .add(GET, "/readyz", new OffLoop(blocking, new ReadyHandler(services, cloudflare)))
+                .add(GET, "/metrics", new MetricsHandler(token, services.metricSources()))
                 .add(POST, "/v1/sandboxes", v1(pve ? new RateLimited(services.createLimit(),
                         new CreateSandboxHandler(services)) : Unavailable.pve()))
                 .add(GET, "/v1/sandboxes", v1(pve ? new OffLoop(blocking, new ListSandboxesHandler(services))
@@ -62,7 +65,7 @@ final class ControlRoutes extends SimpleChannelInboundHandler<FullHttpRequest> {
     protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest request) {
         // one request at a time per connection: answers of pipelined requests must not overtake each other
         ctx.channel().config().setAutoRead(false);
-        ApiExchange exchange = new ApiExchange(ctx, request);
+        ApiExchange exchange = new ApiExchange(ctx, request, metrics);
         try {
             if (!request.decoderResult().isSuccess()) {
                 throw ApiError.badRequest("bad-request", "The request could not be parsed.", null);

@@ -14,6 +14,7 @@ import dev.cmux.control.sandbox.TtlReaper;
 
 import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.SynchronousQueue;
@@ -47,10 +48,13 @@ public final class ControlServices implements AutoCloseable {
     private final ExecutorService executor;
     private final TokenBucket createLimit;
     private final ApiHandler tunnel;
+    private final List<PrometheusSource> metricSources;
+    private final ControlMetrics metrics;
     private final PveAddresses addresses;
 
     private ControlServices(PveClient pve, SandboxService sandboxes, ExecService exec, Operations operations,
-                            TtlReaper reaper, ExecutorService executor, TokenBucket createLimit, ApiHandler tunnel) {
+                            TtlReaper reaper, ExecutorService executor, TokenBucket createLimit, ApiHandler tunnel,
+                            List<PrometheusSource> metricSources, ControlMetrics metrics) {
         this.pve = pve;
         this.sandboxes = sandboxes;
         this.exec = exec;
@@ -59,12 +63,15 @@ public final class ControlServices implements AutoCloseable {
         this.executor = executor;
         this.createLimit = createLimit;
         this.tunnel = tunnel;
+        this.metricSources = List.copyOf(metricSources);
+        this.metrics = metrics;
         this.addresses = pve == null ? null : new PveAddresses(pve, sandboxes.settings().node(), executor);
     }
 
     /** No PVE: sandbox endpoints say 503 {@code pve-not-configured}. */
     public static ControlServices disabled() {
-        return new ControlServices(null, null, null, null, null, blockingExecutor(), null, null);
+        return new ControlServices(null, null, null, null, null, blockingExecutor(), null, null, List.of(),
+                new ControlMetrics());
     }
 
     /**
@@ -86,18 +93,27 @@ public final class ControlServices implements AutoCloseable {
         ExecutorService executor = blockingExecutor();
         return new ControlServices(client, sandboxes, new ExecService(execd, pct, ExecService.DEFAULT_OUTPUT_CAP),
                 new Operations(executor, clock), new TtlReaper(sandboxes, client, clock).startIfEnabled(), executor,
-                new TokenBucket(CREATE_BURST, CREATE_REFILL), null);
+                new TokenBucket(CREATE_BURST, CREATE_REFILL), null, List.of(), new ControlMetrics());
     }
 
     /** The same services with another create limit: {@code burst} at once, then one per {@code refillEvery}. */
     public ControlServices withCreateRateLimit(int burst, Duration refillEvery) {
         return new ControlServices(pve, sandboxes, exec, operations, reaper, executor,
-                new TokenBucket(burst, refillEvery), tunnel);
+                new TokenBucket(burst, refillEvery), tunnel, metricSources, metrics);
     }
 
     /** The same services with {@code /v1/tunnel/*} answered by {@code handler} (behind the bearer token). */
     public ControlServices withTunnel(ApiHandler handler) {
-        return new ControlServices(pve, sandboxes, exec, operations, reaper, executor, createLimit, handler);
+        return new ControlServices(pve, sandboxes, exec, operations, reaper, executor, createLimit, handler,
+                metricSources, metrics);
+    }
+
+    /** The same services with {@code source} (e.g. the data plane's counters) appended to {@code GET /metrics}. */
+    public ControlServices withMetrics(PrometheusSource source) {
+        List<PrometheusSource> sources = new java.util.ArrayList<>(metricSources);
+        sources.add(source);
+        return new ControlServices(pve, sandboxes, exec, operations, reaper, executor, createLimit, tunnel, sources,
+                metrics);
     }
 
     private static ExecutorService blockingExecutor() {
@@ -148,6 +164,18 @@ public final class ControlServices implements AutoCloseable {
 
     ApiHandler tunnel() {
         return tunnel;
+    }
+
+    ControlMetrics metrics() {
+        return metrics;
+    }
+
+    /** The control plane's own counters first, then the added sources. */
+    List<PrometheusSource> metricSources() {
+        List<PrometheusSource> all = new java.util.ArrayList<>();
+        all.add(metrics);
+        all.addAll(metricSources);
+        return all;
     }
 
     @Override

@@ -25,7 +25,8 @@ final class CreateSandboxHandler implements ApiHandler {
     public void handle(ApiExchange exchange) {
         CreateRequest request = parse(exchange.body());
         OperationReply.send(exchange, services.operations().submit("create", null,
-                () -> services.sandboxes().create(request)), false, HttpResponseStatus.CREATED);
+                () -> services.sandboxes().create(request)), false, HttpResponseStatus.CREATED,
+                services.metrics());
     }
 
     static CreateRequest parse(byte[] body) {

@@ -17,6 +17,6 @@ final class DestroySandboxHandler implements ApiHandler {
         OperationReply.send(exchange, services.operations().submit("destroy", vmid, () -> {
             services.sandboxes().destroy(vmid);
             return null;
-        }), true, HttpResponseStatus.OK);
+        }), true, HttpResponseStatus.OK, services.metrics());
     }
 }

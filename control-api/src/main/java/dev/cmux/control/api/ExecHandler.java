@@ -47,7 +47,14 @@ final class ExecHandler implements ApiHandler {
             stream(exchange, vmid, sandbox.address(), request);
             return;
         }
-        ExecResult result = services.exec().exec(vmid, sandbox.address(), request, event -> { });
+        ExecResult result;
+        try {
+            result = services.exec().exec(vmid, sandbox.address(), request, event -> { });
+        } catch (RuntimeException e) {
+            services.metrics().exec("none", false);
+            throw e;
+        }
+        services.metrics().exec(result.via(), true);
         exchange.respond(HttpResponseStatus.OK, JsonViews.exec(result));
     }
 
@@ -61,12 +68,14 @@ final class ExecHandler implements ApiHandler {
                 }
                 stream.write(event(event));
             });
+            services.metrics().exec(result.via(), true);
             Map<String, Object> last = new LinkedHashMap<>(JsonViews.exec(result));
             last.remove("stdout");
             last.remove("stderr");
             last.put("type", "result");
             stream.write(last);
         } catch (RuntimeException e) {
+            services.metrics().exec("none", false);
             ApiError error = ApiErrors.from(e);
             stream.write(Map.of("type", "error", "code", error.code(), "message", error.getMessage()));
         } finally {

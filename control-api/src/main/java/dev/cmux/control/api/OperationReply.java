@@ -17,7 +17,8 @@ final class OperationReply {
     }
 
     static void send(ApiExchange exchange, Operations.Submitted submitted, boolean waitByDefault,
-                     HttpResponseStatus doneStatus) {
+                     HttpResponseStatus doneStatus, ControlMetrics metrics) {
+        submitted.done().thenAccept(op -> metrics.operation(op.kind(), op.state()));
         String wait = exchange.queryParam("wait");
         boolean waiting = wait == null ? waitByDefault : wait.equals("true") || wait.equals("1");
         if (!waiting) {

@@ -24,6 +24,7 @@ final class PowerActionHandler implements ApiHandler {
         }
         int vmid = Vmid.of(exchange);
         OperationReply.send(exchange, services.operations().submit(action, vmid,
-                () -> services.sandboxes().power(vmid, action)), true, HttpResponseStatus.OK);
+                () -> services.sandboxes().power(vmid, action)), true, HttpResponseStatus.OK,
+                services.metrics());
     }
 }

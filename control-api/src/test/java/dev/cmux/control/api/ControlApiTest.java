@@ -351,4 +351,24 @@ class ControlApiTest {
             loops.shutdownGracefully(0, 1, java.util.concurrent.TimeUnit.SECONDS).awaitUninterruptibly();
         }
     }
+
+    @Test
+    void metricsCountAnswersOperationsAndExecsForLoopbackScrapers() throws Exception {
+        int vmid = createRunning();
+        call("POST", "/v1/sandboxes/" + vmid + "/exec", "{\"command\":\"true\"}");
+        call("GET", "/v1/sandboxes/4242", null);
+
+        Reply r = call(server, "GET", "/metrics", null, null, "text/plain");
+        assertEquals(200, r.status());
+        String text = r.raw().body();
+        assertTrue(text.contains("cmux_control_operations_total{kind=\"create\",state=\"succeeded\"} 1"), text);
+        assertTrue(text.contains("cmux_control_exec_total{via=\"execd\",result=\"ok\"} 1"), text);
+        assertTrue(text.contains("cmux_control_responses_total{code=\"404\"} 1"), text);
+
+        try (ControlServer withGateway = serve(services.withMetrics(out -> out.append("cmux_gateway_up 1\n")),
+                CloudflareConfig.defaults())) {
+            assertTrue(call(withGateway, "GET", "/metrics", null, null, "text/plain").raw().body()
+                    .contains("\ncmux_gateway_up 1\n"));
+        }
+    }
 }
