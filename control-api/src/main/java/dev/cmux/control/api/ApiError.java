@@ -1,6 +1,7 @@
 package dev.cmux.control.api;
 
 import io.netty.handler.codec.http.HttpResponseStatus;
+import java.util.Map;
 
 /** An answer of the error table: status, kebab-case code, one human sentence, optional details. */
 public final class ApiError extends RuntimeException {
@@ -24,7 +25,7 @@ public final class ApiError extends RuntimeException {
 
     public static ApiError tooManyRequests(String message, long retryAfterSeconds) {
         return new ApiError(HttpResponseStatus.TOO_MANY_REQUESTS, "rate-limited", message,
-                java.util.Map.of("retryAfterSeconds", retryAfterSeconds), retryAfterSeconds);
+                Map.of("retryAfterSeconds", retryAfterSeconds), retryAfterSeconds);
     }
 
     /** Seconds for {@code Retry-After}, or 0 for none. */

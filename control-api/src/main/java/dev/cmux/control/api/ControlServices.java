@@ -21,6 +21,7 @@ import java.util.concurrent.SynchronousQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.ArrayList;
 
 /**
  * What the control API drives: the sandbox service, exec, operations, the TTL reaper, the create rate limit, and
@@ -110,7 +111,7 @@ public final class ControlServices implements AutoCloseable {
 
     /** The same services with {@code source} (e.g. the data plane's counters) appended to {@code GET /metrics}. */
     public ControlServices withMetrics(PrometheusSource source) {
-        List<PrometheusSource> sources = new java.util.ArrayList<>(metricSources);
+        List<PrometheusSource> sources = new ArrayList<>(metricSources);
         sources.add(source);
         return new ControlServices(pve, sandboxes, exec, operations, reaper, executor, createLimit, tunnel, sources,
                 metrics);
@@ -172,7 +173,7 @@ public final class ControlServices implements AutoCloseable {
 
     /** The control plane's own counters first, then the added sources. */
     List<PrometheusSource> metricSources() {
-        List<PrometheusSource> all = new java.util.ArrayList<>();
+        List<PrometheusSource> all = new ArrayList<>();
         all.add(metrics);
         all.addAll(metricSources);
         return all;

@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.time.format.DateTimeParseException;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.Locale;
 
 /** Durations as people type them: {@code 90s}, {@code 30m}, {@code 2h}, {@code 1d}, or ISO-8601 {@code PT2H}. */
 final class DurationText {
@@ -15,7 +16,7 @@ final class DurationText {
 
     /** The duration, or null when {@code text} is neither form. */
     static Duration parse(String text) {
-        String t = text.trim().toLowerCase(java.util.Locale.ROOT);
+        String t = text.trim().toLowerCase(Locale.ROOT);
         Matcher m = SHORT.matcher(t);
         if (m.matches()) {
             long n = Long.parseLong(m.group(1));

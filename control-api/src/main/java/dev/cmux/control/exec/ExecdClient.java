@@ -14,6 +14,7 @@ import java.io.InterruptedIOException;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Locale;
 
 /**
  * Client of cmux-execd inside a container ({@code POST http://<addr>:39375/exec}, JSON lines back, cmux.md §2).
@@ -77,7 +78,7 @@ public final class ExecdClient {
         try {
             response = call.newCall(request).execute();
         } catch (InterruptedIOException e) {
-            if (String.valueOf(e.getMessage()).toLowerCase(java.util.Locale.ROOT).contains("connect")) {
+            if (String.valueOf(e.getMessage()).toLowerCase(Locale.ROOT).contains("connect")) {
                 // OkHttp reports a connect timeout this way; nothing was sent, so another way may be tried
                 throw new ExecdUnavailableException("execd at " + address + ":" + port + " unreachable: "
                         + e.getMessage(), e);

@@ -79,6 +79,11 @@ public final class PveClient implements AutoCloseable {
         return get("/nodes", Map.of());
     }
 
+    /** {@code GET /nodes/{node}/dns}: {@code search} and name servers from the node's resolv.conf. */
+    public JsonNode dns(String node) {
+        return get("/nodes/" + segment(node) + "/dns", Map.of());
+    }
+
     /** {@code GET /cluster/nextid}: a suggestion only, not a reservation. */
     public int nextId() {
         JsonNode id = get("/cluster/nextid", Map.of());

@@ -3,14 +3,18 @@ package dev.cmux.control.sandbox;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.HexFormat;
 import java.util.Iterator;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.function.Supplier;
+import java.util.logging.Logger;
 
 /**
  * The operations of this gateway, in memory: an operation is the progress of one request, not sandbox state (that
@@ -22,6 +26,7 @@ public final class Operations {
     static final Duration RETENTION = Duration.ofHours(1);
     private static final int MAX_KEPT = 10_000;
     private static final SecureRandom RANDOM = new SecureRandom();
+    private static final Logger LOG = Logger.getLogger(Operations.class.getName());
 
     private final Map<String, Operation> operations = new ConcurrentHashMap<>();
     private final Executor executor;
@@ -43,16 +48,20 @@ public final class Operations {
         CompletableFuture<T> future;
         try {
             future = CompletableFuture.supplyAsync(work, executor);
-        } catch (java.util.concurrent.RejectedExecutionException e) {
+        } catch (RejectedExecutionException e) {
             operations.remove(id);
             throw e;
         }
         CompletableFuture<Operation> done = future.handle((result, error) -> {
-            Throwable cause = error instanceof java.util.concurrent.CompletionException && error.getCause() != null
+            Throwable cause = error instanceof CompletionException && error.getCause() != null
                     ? error.getCause() : error;
-            Integer id2 = result instanceof Sandbox s ? Integer.valueOf(s.vmid()) : vmid;
-            Operation finished = new Operation(id, kind, id2, cause == null ? Operation.SUCCEEDED : Operation.FAILED,
-                    running.created(), clock.instant(), result, cause);
+            Integer sandbox = result instanceof Sandbox s ? Integer.valueOf(s.vmid()) : vmid;
+            if (cause != null) {
+                LOG.warning(kind + (sandbox == null ? "" : " of sandbox " + sandbox) + " failed: " + cause.getMessage());
+            }
+            Operation finished = new Operation(id, kind, sandbox,
+                    cause == null ? Operation.SUCCEEDED : Operation.FAILED, running.created(), clock.instant(), result,
+                    cause);
             operations.put(id, finished);
             return finished;
         });
@@ -68,7 +77,7 @@ public final class Operations {
     }
 
     private void prune() {
-        java.time.Instant cutoff = clock.instant().minus(RETENTION);
+        Instant cutoff = clock.instant().minus(RETENTION);
         for (Iterator<Operation> it = operations.values().iterator(); it.hasNext(); ) {
             Operation op = it.next();
             if (op.done() && (op.finished().isBefore(cutoff) || operations.size() > MAX_KEPT)) {

@@ -58,7 +58,7 @@ public final class PveAddresses {
     /** The {@code search} domain of the node sandboxes are created on ({@code GET /nodes/{node}/dns}). */
     public CompletableFuture<Optional<String>> searchDomain() {
         return CompletableFuture.supplyAsync(() -> {
-            JsonNode dns = pve.get("/nodes/" + nodes.createNode() + "/dns", java.util.Map.of());
+            JsonNode dns = pve.dns(nodes.createNode());
             String search = PveJson.text(dns, "search");
             return search == null || search.isBlank() ? Optional.<String>empty() : Optional.of(search.trim());
         }, executor);

@@ -77,6 +77,7 @@ class PveEmulatorTest {
     @Test
     void startingALockedContainerFailsInsideTheTaskNotAtOnce() {
         pve.seedTemplate(9000);
+        pve.taskDuration(java.time.Duration.ofMillis(1500)); // the clone still runs when start is asked
         String clone = client.cloneContainer("pve", 9000, 151, "cmux-151", false);
         String start = client.statusAction("pve", 151, "start", Map.of());
         PveTaskFailedException e = assertThrows(PveTaskFailedException.class,

@@ -108,7 +108,7 @@ class SandboxServiceTest {
     @Test
     void twoConcurrentCreatesFromOneTemplateBothSucceedOneCloneAfterTheOther() throws Exception {
         SandboxService service = service(settings());
-        pve.taskDuration(Duration.ofMillis(300)); // the first clone holds the template's disk lock this long
+        pve.taskDuration(Duration.ofMillis(600)); // the first clone holds the template's disk lock this long
         ExecutorService threads = Executors.newFixedThreadPool(2);
         CyclicBarrier together = new CyclicBarrier(2);
         try {
