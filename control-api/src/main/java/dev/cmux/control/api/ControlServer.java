@@ -44,7 +44,7 @@ public final class ControlServer implements AutoCloseable {
                                       EventLoopGroup loops, Class<? extends ServerChannel> channelType)
             throws InterruptedException {
         ControlServices services = pve.enabled()
-                ? ControlServices.create(pve, SandboxSettings.defaults(null, pve.templateVmid()),
+                ? ControlServices.create(pve, SandboxSettings.from(pve, null),
                         ResolverInvalidation.NONE)
                 : ControlServices.disabled();
         try {

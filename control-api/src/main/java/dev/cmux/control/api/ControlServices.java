@@ -28,7 +28,7 @@ import java.util.ArrayList;
  * the executor all blocking work runs on. Built once by the gateway's {@code Main}:
  * <pre>{@code
  * ControlServices services = ControlServices.create(config.pve(),
- *         SandboxSettings.defaults(config.domain(), config.pve().templateVmid()), resolver::invalidate);
+ *         SandboxSettings.from(config.pve(), config.domain()), resolver::invalidate);
  * ControlServer.start(config.control(), config.cloudflare(), loops, channelType, services);
  * }</pre>
  * Without PVE ({@link #disabled()}) the sandbox endpoints answer 503 saying which variables to set.

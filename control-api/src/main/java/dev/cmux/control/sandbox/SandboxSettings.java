@@ -1,5 +1,7 @@
 package dev.cmux.control.sandbox;
 
+import dev.cmux.control.config.PveConfig;
+
 import java.time.Duration;
 
 /**
@@ -29,6 +31,11 @@ public record SandboxSettings(String domain, Integer templateVmid, String node, 
     public static SandboxSettings defaults(String domain, Integer templateVmid) {
         return new SandboxSettings(domain, templateVmid, "auto", null, EXECD_PORT, false, Duration.ofSeconds(1),
                 Duration.ofMinutes(10), Duration.ofSeconds(90), Duration.ofSeconds(60), Duration.ofMinutes(3), null);
+    }
+
+    /** The defaults for {@code pve}'s template and node, with URLs under {@code domain} (may be null). */
+    public static SandboxSettings from(PveConfig pve, String domain) {
+        return defaults(domain, pve.templateVmid()).withNode(pve.node() == null ? "auto" : pve.node());
     }
 
     public SandboxSettings withNode(String node) {
