@@ -41,6 +41,7 @@ final class EmulatedCluster {
     private final Map<Integer, Ct> containers = new TreeMap<>();
     private final EmulatedTasks tasks;
     private String failNextStartTask;
+    private boolean staleResources;
     private String rejectNextStart;
     private int staleNextIds;
     private Integer staleNextId;
@@ -243,9 +244,18 @@ final class EmulatedCluster {
             r.put("id", "lxc/" + ct.vmid);
             r.put("node", node);
             r.put("template", ct.template ? 1 : 0);
+            if (staleResources) {
+                // pvestatd's broadcast lags ~10 s: only lock and tags are read live from the config
+                r.put("status", "unknown");
+                r.remove("name");
+            }
             out.add(r);
         }
         return out;
+    }
+
+    synchronized void staleResources(boolean stale) {
+        staleResources = stale;
     }
 
     synchronized String statusAction(int vmid, String action) {

@@ -179,6 +179,14 @@ public final class PveEmulator implements AutoCloseable {
         cluster.defaultAddress(address);
     }
 
+    /**
+     * {@code /cluster/resources} answers as right after a create, before pvestatd's next broadcast: status
+     * {@code unknown}, no name (lock and tags stay live).
+     */
+    public void staleResources(boolean stale) {
+        cluster.staleResources(stale);
+    }
+
     public void taskDuration(Duration duration) {
         cluster.taskDuration(duration);
     }

@@ -167,6 +167,19 @@ class SandboxServiceTest {
     }
 
     @Test
+    void listAsksForTheStatusWhileClusterResourcesStillSayUnknown() {
+        int vmid = service(settings()).create(CreateRequest.defaults()).vmid();
+        pve.staleResources(true);
+
+        List<Sandbox> all = service(settings()).list();
+
+        assertEquals(1, all.size());
+        assertEquals(vmid, all.get(0).vmid());
+        assertEquals("running", all.get(0).status());
+        assertEquals("cmux-" + vmid, all.get(0).hostname());
+    }
+
+    @Test
     void containersWithoutTheCmuxTagAreNotSandboxes() {
         pve.seedContainer(300, "not-ours", true, "prod", null);
         SandboxService service = service(settings());
