@@ -31,7 +31,8 @@ import java.util.ArrayList;
  *         SandboxSettings.from(config.pve(), config.domain()), resolver::invalidate);
  * ControlServer.start(config.control(), config.cloudflare(), loops, channelType, services);
  * }</pre>
- * Without PVE ({@link #disabled()}) the sandbox endpoints answer 503 saying which variables to set.
+ * Without PVE ({@link #disabled()}) the sandbox endpoints answer 503 saying which variables to set. The
+ * {@code with…} copies share the executor, the PVE client and the reaper: close one of them, once, after the server.
  */
 public final class ControlServices implements AutoCloseable {
 
