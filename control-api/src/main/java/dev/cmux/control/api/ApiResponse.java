@@ -21,13 +21,16 @@ public final class ApiResponse {
     private ApiResponse() {
     }
 
-    public static FullHttpResponse json(ByteBufAllocator alloc, HttpResponseStatus status, Object body) {
-        byte[] bytes;
+    static byte[] bytes(Object body) {
         try {
-            bytes = JSON.writeValueAsBytes(body);
+            return JSON.writeValueAsBytes(body);
         } catch (JsonProcessingException e) {
             throw new IllegalArgumentException("not serializable as JSON: " + body.getClass(), e);
         }
+    }
+
+    public static FullHttpResponse json(ByteBufAllocator alloc, HttpResponseStatus status, Object body) {
+        byte[] bytes = bytes(body);
         FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, status,
                 alloc.buffer(bytes.length + 1).writeBytes(bytes).writeByte('\n'));
         response.headers()

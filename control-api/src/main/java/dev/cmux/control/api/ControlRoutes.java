@@ -1,99 +1,104 @@
 package dev.cmux.control.api;
 
 import dev.cmux.control.config.CloudflareConfig;
-import dev.cmux.control.config.PveConfig;
-import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.handler.codec.http.FullHttpRequest;
-import io.netty.handler.codec.http.FullHttpResponse;
-import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpResponseStatus;
-import io.netty.handler.codec.http.HttpUtil;
-import io.netty.handler.codec.http.QueryStringDecoder;
 
-import java.util.LinkedHashMap;
-import java.util.Map;
+import java.util.concurrent.Executor;
+
+import static io.netty.handler.codec.http.HttpMethod.DELETE;
+import static io.netty.handler.codec.http.HttpMethod.GET;
+import static io.netty.handler.codec.http.HttpMethod.POST;
+import static io.netty.handler.codec.http.HttpMethod.PUT;
 
 /**
  * The routing table of the control API. Health endpoints answer without a token; everything under {@code /v1}
- * needs the bearer token when one is configured. The sandbox and tunnel endpoints say 503 with the environment
- * variables to set until PVE or Cloudflare is configured.
+ * needs the bearer token when one is configured ({@link Authenticated}). Handlers that block run on the services'
+ * executor ({@link OffLoop}); creation is rate-limited ({@link RateLimited}). Until PVE or Cloudflare is configured
+ * their endpoints answer 503 with the variables to set ({@link Unavailable}).
  */
 @ChannelHandler.Sharable
 final class ControlRoutes extends SimpleChannelInboundHandler<FullHttpRequest> {
 
+    private final Router router;
     private final BearerToken token;
-    private final PveConfig pve;
-    private final CloudflareConfig cloudflare;
+    private final ControlMetrics metrics;
 
-    ControlRoutes(BearerToken token, PveConfig pve, CloudflareConfig cloudflare) {
+    ControlRoutes(BearerToken token, ControlServices services, CloudflareConfig cloudflare) {
         this.token = token;
-        this.pve = pve;
-        this.cloudflare = cloudflare;
+        this.metrics = services.metrics();
+        Executor blocking = services.executor();
+        boolean pve = services.pveEnabled();
+        ApiHandler tunnel = services.tunnel() != null ? services.tunnel()
+                : cloudflare.enabled() ? new NotFound() : Unavailable.cloudflare();
+        this.router = new Router()
+                .add(GET, "/healthz", new HealthHandler())
+                .add(GET, "/readyz", new OffLoop(blocking, new ReadyHandler(services, cloudflare)))
+                .add(GET, "/metrics", new MetricsHandler(token, services.metricSources()))
+                .add(POST, "/v1/sandboxes", v1(pve ? new RateLimited(services.createLimit(),
+                        new CreateSandboxHandler(services)) : Unavailable.pve()))
+                .add(GET, "/v1/sandboxes", v1(pve ? new OffLoop(blocking, new ListSandboxesHandler(services))
+                        : Unavailable.pve()))
+                .add(GET, "/v1/sandboxes/{vmid}", v1(pve ? new OffLoop(blocking, new GetSandboxHandler(services))
+                        : Unavailable.pve()))
+                .add(DELETE, "/v1/sandboxes/{vmid}", v1(pve ? new DestroySandboxHandler(services) : Unavailable.pve()))
+                .add(POST, "/v1/sandboxes/{vmid}/exec", v1(pve ? new OffLoop(blocking, new ExecHandler(services))
+                        : Unavailable.pve()))
+                .add(POST, "/v1/sandboxes/{vmid}/{action}", v1(pve ? new PowerActionHandler(services)
+                        : Unavailable.pve()))
+                .add(GET, "/v1/operations/{id}", v1(pve ? new GetOperationHandler(services) : Unavailable.pve()))
+                .add(GET, "/v1/tunnel/**", v1(tunnel))
+                .add(POST, "/v1/tunnel/**", v1(tunnel))
+                .add(PUT, "/v1/tunnel/**", v1(tunnel))
+                .add(DELETE, "/v1/tunnel/**", v1(tunnel));
+    }
+
+    private ApiHandler v1(ApiHandler handler) {
+        return new Authenticated(token, handler);
     }
 
     @Override
     protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest request) {
-        FullHttpResponse response = answer(ctx, request);
-        boolean keepAlive = HttpUtil.isKeepAlive(request);
-        HttpUtil.setKeepAlive(response, keepAlive);
-        if (keepAlive) {
-            ctx.writeAndFlush(response, ctx.voidPromise());
-        } else {
-            ctx.writeAndFlush(response).addListener(ChannelFutureListener.CLOSE);
+        // one request at a time per connection: answers of pipelined requests must not overtake each other
+        ctx.channel().config().setAutoRead(false);
+        ApiExchange exchange = new ApiExchange(ctx, request, metrics);
+        try {
+            if (!request.decoderResult().isSuccess()) {
+                throw ApiError.badRequest("bad-request", "The request could not be parsed.", null);
+            }
+            route(exchange.method(), exchange.path()).handle(exchange);
+        } catch (Throwable t) {
+            exchange.fail(t);
         }
     }
 
-    private FullHttpResponse answer(ChannelHandlerContext ctx, FullHttpRequest request) {
-        if (!request.decoderResult().isSuccess()) {
-            return ApiResponse.error(ctx.alloc(), HttpResponseStatus.BAD_REQUEST, "bad-request",
-                    "The request could not be parsed.", null);
-        }
-        String path = new QueryStringDecoder(request.uri()).path();
-        HttpMethod method = request.method();
-        if (path.equals("/healthz") && method.equals(HttpMethod.GET)) {
-            return ApiResponse.json(ctx.alloc(), HttpResponseStatus.OK, Map.of("status", "ok"));
-        }
-        if (path.equals("/readyz") && method.equals(HttpMethod.GET)) {
-            Map<String, Object> body = new LinkedHashMap<>();
-            body.put("ready", true);
-            body.put("pve", pve.enabled() ? "configured" : "not-configured");
-            body.put("cloudflare", cloudflare.enabled() ? "configured" : "not-configured");
-            return ApiResponse.json(ctx.alloc(), HttpResponseStatus.OK, body);
-        }
-        if (!path.startsWith("/v1/")) {
-            return notFound(ctx, path);
-        }
-        if (!token.accepts(request.headers().get(HttpHeaderNames.AUTHORIZATION))) {
-            FullHttpResponse r = ApiResponse.error(ctx.alloc(), HttpResponseStatus.UNAUTHORIZED, "unauthorized",
-                    "Send 'Authorization: Bearer <GATEWAY_CONTROL_TOKEN>'.", null);
-            r.headers().set(HttpHeaderNames.WWW_AUTHENTICATE, "Bearer");
-            return r;
-        }
-        if (path.startsWith("/v1/sandboxes") || path.startsWith("/v1/operations")) {
-            if (!pve.enabled()) {
-                return ApiResponse.error(ctx.alloc(), HttpResponseStatus.SERVICE_UNAVAILABLE, "pve-not-configured",
-                        "Sandboxes need the Proxmox VE API: set PVE_API_URL and PVE_API_TOKEN "
-                                + "(and PVE_TEMPLATE_VMID to create).", null);
-            }
-            return notFound(ctx, path);
-        }
-        if (path.startsWith("/v1/tunnel")) {
-            if (!cloudflare.enabled()) {
-                return ApiResponse.error(ctx.alloc(), HttpResponseStatus.SERVICE_UNAVAILABLE,
-                        "cloudflare-not-configured", "The tunnel needs the Cloudflare API: set CF_API_TOKEN, "
-                                + "CF_ACCOUNT_ID and CF_DOMAIN.", null);
-            }
-            return notFound(ctx, path);
-        }
-        return notFound(ctx, path);
+    private ApiHandler route(HttpMethod method, String path) {
+        return router.find(method, path).map(m -> (ApiHandler) exchange -> {
+            exchange.pathParams(m.params());
+            m.handler().handle(exchange);
+        }).orElseGet(() -> {
+            ApiHandler miss = router.pathKnown(path) ? new MethodNotAllowed() : new NotFound();
+            return path.startsWith("/v1/") ? v1(miss) : miss;
+        });
     }
 
-    private static FullHttpResponse notFound(ChannelHandlerContext ctx, String path) {
-        return ApiResponse.error(ctx.alloc(), HttpResponseStatus.NOT_FOUND, "not-found",
-                "There is no endpoint " + path + ".", null);
+    private static final class NotFound implements ApiHandler {
+        @Override
+        public void handle(ApiExchange exchange) {
+            exchange.fail(new ApiError(HttpResponseStatus.NOT_FOUND, "not-found",
+                    "There is no endpoint " + exchange.path() + ".", null));
+        }
+    }
+
+    private static final class MethodNotAllowed implements ApiHandler {
+        @Override
+        public void handle(ApiExchange exchange) {
+            exchange.fail(new ApiError(HttpResponseStatus.METHOD_NOT_ALLOWED, "method-not-allowed",
+                    exchange.method() + " is not allowed on " + exchange.path() + ".", null));
+        }
     }
 }

@@ -3,6 +3,8 @@ package dev.cmux.control.api;
 import dev.cmux.control.config.CloudflareConfig;
 import dev.cmux.control.config.ControlConfig;
 import dev.cmux.control.config.PveConfig;
+import dev.cmux.control.sandbox.ResolverInvalidation;
+import dev.cmux.control.sandbox.SandboxSettings;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
@@ -12,6 +14,7 @@ import io.netty.channel.socket.SocketChannel;
 import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.codec.http.HttpServerKeepAliveHandler;
+import io.netty.handler.flow.FlowControlHandler;
 
 import java.net.InetSocketAddress;
 
@@ -26,14 +29,43 @@ public final class ControlServer implements AutoCloseable {
 
     private final Channel listener;
 
-    private ControlServer(Channel listener) {
+    private ControlServer(Channel listener, ControlServices ownServices) {
         this.listener = listener;
+        this.ownServices = ownServices;
     }
 
+    private final ControlServices ownServices;
+
+    /**
+     * The control API with services built from {@code pve} alone: no public domain (sandboxes get no URLs) and no
+     * resolver invalidation. The gateway uses the overload that takes {@link ControlServices}.
+     */
     public static ControlServer start(ControlConfig control, PveConfig pve, CloudflareConfig cloudflare,
                                       EventLoopGroup loops, Class<? extends ServerChannel> channelType)
             throws InterruptedException {
-        ControlRoutes routes = new ControlRoutes(new BearerToken(control.token()), pve, cloudflare);
+        ControlServices services = pve.enabled()
+                ? ControlServices.create(pve, SandboxSettings.from(pve, null),
+                        ResolverInvalidation.NONE)
+                : ControlServices.disabled();
+        try {
+            return start(control, cloudflare, loops, channelType, services, services);
+        } catch (InterruptedException | RuntimeException e) {
+            services.close();
+            throw e;
+        }
+    }
+
+    /** The control API driving {@code services}; the caller closes them after the server. */
+    public static ControlServer start(ControlConfig control, CloudflareConfig cloudflare, EventLoopGroup loops,
+                                      Class<? extends ServerChannel> channelType, ControlServices services)
+            throws InterruptedException {
+        return start(control, cloudflare, loops, channelType, services, null);
+    }
+
+    private static ControlServer start(ControlConfig control, CloudflareConfig cloudflare, EventLoopGroup loops,
+                                       Class<? extends ServerChannel> channelType, ControlServices services,
+                                       ControlServices owned) throws InterruptedException {
+        ControlRoutes routes = new ControlRoutes(new BearerToken(control.token()), services, cloudflare);
         InetSocketAddress configured = control.listen();
         Channel listener = new ServerBootstrap()
                 .group(loops)
@@ -41,14 +73,15 @@ public final class ControlServer implements AutoCloseable {
                 .childHandler(new ChannelInitializer<SocketChannel>() {
                     @Override
                     protected void initChannel(SocketChannel ch) {
+                        // FlowControlHandler holds pipelined requests while one is answered off the loop
                         ch.pipeline().addLast(new HttpServerCodec(), new HttpServerKeepAliveHandler(),
-                                new HttpObjectAggregator(MAX_BODY), routes);
+                                new HttpObjectAggregator(MAX_BODY), new FlowControlHandler(), routes);
                     }
                 })
                 .bind(new InetSocketAddress(configured.getHostString(), configured.getPort()))
                 .sync()
                 .channel();
-        return new ControlServer(listener);
+        return new ControlServer(listener, owned);
     }
 
     public InetSocketAddress address() {
@@ -58,5 +91,8 @@ public final class ControlServer implements AutoCloseable {
     @Override
     public void close() {
         listener.close().awaitUninterruptibly();
+        if (ownServices != null) {
+            ownServices.close();
+        }
     }
 }

@@ -1,0 +1,26 @@
+package dev.cmux.control.api;
+
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpResponseStatus;
+
+/** Decorator: the bearer token or 401. */
+final class Authenticated implements ApiHandler {
+
+    private final BearerToken token;
+    private final ApiHandler next;
+
+    Authenticated(BearerToken token, ApiHandler next) {
+        this.token = token;
+        this.next = next;
+    }
+
+    @Override
+    public void handle(ApiExchange exchange) throws Exception {
+        if (!token.accepts(exchange.header(HttpHeaderNames.AUTHORIZATION))) {
+            exchange.fail(new ApiError(HttpResponseStatus.UNAUTHORIZED, "unauthorized",
+                    "Send 'Authorization: Bearer <GATEWAY_CONTROL_TOKEN>'.", null));
+            return;
+        }
+        next.handle(exchange);
+    }
+}

@@ -1,0 +1,193 @@
+package dev.cmux.control.api;
+
+import dev.cmux.control.config.PveConfig;
+import dev.cmux.control.exec.ExecService;
+import dev.cmux.control.exec.ExecdClient;
+import dev.cmux.control.exec.PctExec;
+import dev.cmux.control.pve.PveClient;
+import dev.cmux.control.sandbox.Operations;
+import dev.cmux.control.sandbox.PveAddresses;
+import dev.cmux.control.sandbox.ResolverInvalidation;
+import dev.cmux.control.sandbox.SandboxService;
+import dev.cmux.control.sandbox.SandboxSettings;
+import dev.cmux.control.sandbox.TtlReaper;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.SynchronousQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.ArrayList;
+
+/**
+ * What the control API drives: the sandbox service, exec, operations, the TTL reaper, the create rate limit, and
+ * the executor all blocking work runs on. Built once by the gateway's {@code Main}:
+ * <pre>{@code
+ * ControlServices services = ControlServices.create(config.pve(),
+ *         SandboxSettings.from(config.pve(), config.domain()), resolver::invalidate);
+ * ControlServer.start(config.control(), config.cloudflare(), loops, channelType, services);
+ * }</pre>
+ * Without PVE ({@link #disabled()}) the sandbox endpoints answer 503 saying which variables to set. The
+ * {@code with…} copies share the executor, the PVE client and the reaper: close one of them, once, after the server.
+ */
+public final class ControlServices implements AutoCloseable {
+
+    /** At most this many PVE operations and exec calls at once; more are refused with 503 {@code busy}. */
+    static final int MAX_BLOCKING = 32;
+    /** Default create limit: a burst of 10, then one every 6 s (10 a minute). */
+    static final int CREATE_BURST = 10;
+    static final Duration CREATE_REFILL = Duration.ofSeconds(6);
+
+    private final PveClient pve;
+    private final SandboxService sandboxes;
+    private final ExecService exec;
+    private final Operations operations;
+    private final TtlReaper reaper;
+    private final ExecutorService executor;
+    private final TokenBucket createLimit;
+    private final ApiHandler tunnel;
+    private final List<PrometheusSource> metricSources;
+    private final ControlMetrics metrics;
+    private final PveAddresses addresses;
+
+    private ControlServices(PveClient pve, SandboxService sandboxes, ExecService exec, Operations operations,
+                            TtlReaper reaper, ExecutorService executor, TokenBucket createLimit, ApiHandler tunnel,
+                            List<PrometheusSource> metricSources, ControlMetrics metrics) {
+        this.pve = pve;
+        this.sandboxes = sandboxes;
+        this.exec = exec;
+        this.operations = operations;
+        this.reaper = reaper;
+        this.executor = executor;
+        this.createLimit = createLimit;
+        this.tunnel = tunnel;
+        this.metricSources = List.copyOf(metricSources);
+        this.metrics = metrics;
+        this.addresses = pve == null ? null : new PveAddresses(pve, sandboxes.settings().node(), executor);
+    }
+
+    /** No PVE: sandbox endpoints say 503 {@code pve-not-configured}. */
+    public static ControlServices disabled() {
+        return new ControlServices(null, null, null, null, null, blockingExecutor(), null, null, List.of(),
+                new ControlMetrics());
+    }
+
+    /**
+     * Services for {@code pve} (must be {@link PveConfig#enabled()}), with {@code pct} looked up on {@code PATH}
+     * for the exec fallback, and the TTL reaper started when {@code settings} enable it.
+     */
+    public static ControlServices create(PveConfig pve, SandboxSettings settings, ResolverInvalidation invalidation) {
+        return create(pve, settings, invalidation, PctExec.find(null, System.getenv("PATH")), Clock.systemUTC());
+    }
+
+    public static ControlServices create(PveConfig pve, SandboxSettings settings, ResolverInvalidation invalidation,
+                                         Optional<PctExec> pct, Clock clock) {
+        if (!pve.enabled()) {
+            return disabled();
+        }
+        PveClient client = PveClient.create(pve);
+        ExecdClient execd = new ExecdClient(settings.execdPort());
+        SandboxService sandboxes = new SandboxService(client, settings, execd, invalidation, clock);
+        ExecutorService executor = blockingExecutor();
+        return new ControlServices(client, sandboxes, new ExecService(execd, pct, ExecService.DEFAULT_OUTPUT_CAP),
+                new Operations(executor, clock), new TtlReaper(sandboxes, client, clock).startIfEnabled(), executor,
+                new TokenBucket(CREATE_BURST, CREATE_REFILL), null, List.of(), new ControlMetrics());
+    }
+
+    /** The same services with another create limit: {@code burst} at once, then one per {@code refillEvery}. */
+    public ControlServices withCreateRateLimit(int burst, Duration refillEvery) {
+        return new ControlServices(pve, sandboxes, exec, operations, reaper, executor,
+                new TokenBucket(burst, refillEvery), tunnel, metricSources, metrics);
+    }
+
+    /** The same services with {@code /v1/tunnel/*} answered by {@code handler} (behind the bearer token). */
+    public ControlServices withTunnel(ApiHandler handler) {
+        return new ControlServices(pve, sandboxes, exec, operations, reaper, executor, createLimit, handler,
+                metricSources, metrics);
+    }
+
+    /** The same services with {@code source} (e.g. the data plane's counters) appended to {@code GET /metrics}. */
+    public ControlServices withMetrics(PrometheusSource source) {
+        List<PrometheusSource> sources = new ArrayList<>(metricSources);
+        sources.add(source);
+        return new ControlServices(pve, sandboxes, exec, operations, reaper, executor, createLimit, tunnel, sources,
+                metrics);
+    }
+
+    private static ExecutorService blockingExecutor() {
+        AtomicInteger n = new AtomicInteger();
+        // no queue: a request either gets a thread now or a 503, never waits behind slow PVE tasks unseen
+        return new ThreadPoolExecutor(0, MAX_BLOCKING, 60, TimeUnit.SECONDS, new SynchronousQueue<>(), r -> {
+            Thread t = new Thread(r, "cmux-control-" + n.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        });
+    }
+
+    public boolean pveEnabled() {
+        return sandboxes != null;
+    }
+
+    public SandboxService sandboxes() {
+        return sandboxes;
+    }
+
+    public TtlReaper reaper() {
+        return reaper;
+    }
+
+    /**
+     * PVE as an address source for the gateway's resolver ({@code services.pveAddresses()::lookup} fits its
+     * {@code AddressSource}); empty without PVE.
+     */
+    public Optional<PveAddresses> pveAddresses() {
+        return Optional.ofNullable(addresses);
+    }
+
+    ExecService exec() {
+        return exec;
+    }
+
+    Operations operations() {
+        return operations;
+    }
+
+    ExecutorService executor() {
+        return executor;
+    }
+
+    TokenBucket createLimit() {
+        return createLimit;
+    }
+
+    ApiHandler tunnel() {
+        return tunnel;
+    }
+
+    ControlMetrics metrics() {
+        return metrics;
+    }
+
+    /** The control plane's own counters first, then the added sources. */
+    List<PrometheusSource> metricSources() {
+        List<PrometheusSource> all = new ArrayList<>();
+        all.add(metrics);
+        all.addAll(metricSources);
+        return all;
+    }
+
+    @Override
+    public void close() {
+        if (reaper != null) {
+            reaper.close();
+        }
+        executor.shutdownNow();
+        if (pve != null) {
+            pve.close();
+        }
+    }
+}

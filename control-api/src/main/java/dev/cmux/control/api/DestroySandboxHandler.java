@@ -1,0 +1,22 @@
+package dev.cmux.control.api;
+
+import io.netty.handler.codec.http.HttpResponseStatus;
+
+/** {@code DELETE /v1/sandboxes/{vmid}}: stop when running, destroy with purge; waits unless {@code ?wait=false}. */
+final class DestroySandboxHandler implements ApiHandler {
+
+    private final ControlServices services;
+
+    DestroySandboxHandler(ControlServices services) {
+        this.services = services;
+    }
+
+    @Override
+    public void handle(ApiExchange exchange) {
+        int vmid = Vmid.of(exchange);
+        OperationReply.send(exchange, services.operations().submit("destroy", vmid, () -> {
+            services.sandboxes().destroy(vmid);
+            return null;
+        }), true, HttpResponseStatus.OK, services.metrics());
+    }
+}

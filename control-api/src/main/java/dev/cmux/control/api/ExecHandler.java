@@ -1,0 +1,96 @@
+package dev.cmux.control.api;
+
+import dev.cmux.control.exec.ExecEvent;
+import dev.cmux.control.exec.ExecFailedException;
+import dev.cmux.control.exec.ExecRequest;
+import dev.cmux.control.exec.ExecResult;
+import dev.cmux.control.sandbox.Sandbox;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpResponseStatus;
+
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * {@code POST /v1/sandboxes/{vmid}/exec} {@code {"command":"…","timeoutMs":30000}}: the JSON result, or with
+ * {@code Accept: application/x-ndjson} the events as they happen, then one {@code result} line. Blocking: wrap in
+ * {@link OffLoop}.
+ */
+final class ExecHandler implements ApiHandler {
+
+    static final Set<String> FIELDS = Set.of("command", "timeoutMs");
+
+    private final ControlServices services;
+
+    ExecHandler(ControlServices services) {
+        this.services = services;
+    }
+
+    @Override
+    public void handle(ApiExchange exchange) {
+        int vmid = Vmid.of(exchange);
+        StrictJson json = StrictJson.parse(exchange.body(), FIELDS);
+        String command = json.string("command", 64 * 1024, true);
+        Integer timeoutMs = json.integer("timeoutMs", 1, (int) ExecRequest.MAX_TIMEOUT.toMillis());
+        json.check();
+        ExecRequest request = new ExecRequest(command,
+                timeoutMs == null ? ExecRequest.DEFAULT_TIMEOUT : Duration.ofMillis(timeoutMs));
+        Sandbox sandbox = services.sandboxes().get(vmid);
+        if (!"running".equals(sandbox.status())) {
+            throw new ApiError(HttpResponseStatus.CONFLICT, "not-running", "Sandbox " + vmid + " is "
+                    + sandbox.status() + "; start it first.", null);
+        }
+        String accept = exchange.header(HttpHeaderNames.ACCEPT);
+        if (accept != null && accept.contains("application/x-ndjson")) {
+            stream(exchange, vmid, sandbox.address(), request);
+            return;
+        }
+        ExecResult result;
+        try {
+            result = services.exec().exec(vmid, sandbox.address(), request, event -> { });
+        } catch (RuntimeException e) {
+            services.metrics().exec("none", false);
+            throw e;
+        }
+        services.metrics().exec(result.via(), true);
+        exchange.respond(HttpResponseStatus.OK, JsonViews.exec(result));
+    }
+
+    /** Once the 200 head is out, a failure can only be told in the stream: an {@code error} line, no result. */
+    private void stream(ApiExchange exchange, int vmid, String address, ExecRequest request) {
+        ApiExchange.NdjsonStream stream = exchange.startNdjson();
+        try {
+            ExecResult result = services.exec().exec(vmid, address, request, event -> {
+                if (!exchange.clientConnected()) {
+                    throw new ExecFailedException("the client of the exec stream went away");
+                }
+                stream.write(event(event));
+            });
+            services.metrics().exec(result.via(), true);
+            Map<String, Object> last = new LinkedHashMap<>(JsonViews.exec(result));
+            last.remove("stdout");
+            last.remove("stderr");
+            last.put("type", "result");
+            stream.write(last);
+        } catch (RuntimeException e) {
+            services.metrics().exec("none", false);
+            ApiError error = ApiErrors.from(e);
+            stream.write(Map.of("type", "error", "code", error.code(), "message", error.getMessage()));
+        } finally {
+            stream.end();
+        }
+    }
+
+    private static Map<String, Object> event(ExecEvent e) {
+        Map<String, Object> json = new LinkedHashMap<>();
+        json.put("type", e.type());
+        switch (e.type()) {
+            case "exit" -> json.put("code", e.code());
+            case "error" -> json.put("message", e.data());
+            default -> json.put("data", e.data());
+        }
+        return json;
+    }
+}

@@ -1,0 +1,75 @@
+package dev.cmux.control.api;
+
+import dev.cmux.control.exec.ExecResult;
+import dev.cmux.control.sandbox.Operation;
+import dev.cmux.control.sandbox.Sandbox;
+import dev.cmux.control.sandbox.SandboxMetadata;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/** The JSON shapes of the API, in one place: what clients (and the CLI) read. */
+final class JsonViews {
+
+    private JsonViews() {
+    }
+
+    static Map<String, Object> sandbox(Sandbox s) {
+        Map<String, Object> json = new LinkedHashMap<>();
+        json.put("vmid", s.vmid());
+        json.put("hostname", s.hostname());
+        json.put("node", s.node());
+        json.put("status", s.status());
+        if (s.lock() != null) {
+            json.put("lock", s.lock());
+        }
+        json.put("address", s.address());
+        SandboxMetadata m = s.metadata();
+        if (m != null) {
+            json.put("owner", m.owner());
+            json.put("created", m.created().toString());
+            json.put("ttl", m.ttl() == null ? null : m.ttl().toString());
+            json.put("expires", m.ttl() == null ? null : m.created().plus(m.ttl()).toString());
+            json.put("idlePolicy", m.idlePolicy());
+        }
+        json.put("urls", s.urls());
+        return json;
+    }
+
+    static Map<String, Object> operation(Operation op) {
+        Map<String, Object> json = new LinkedHashMap<>();
+        json.put("id", op.id());
+        json.put("kind", op.kind());
+        json.put("vmid", op.vmid());
+        json.put("state", op.state());
+        json.put("created", op.created().toString());
+        json.put("finished", op.finished() == null ? null : op.finished().toString());
+        json.put("href", "/v1/operations/" + op.id());
+        if (op.result() instanceof Sandbox s) {
+            json.put("sandbox", sandbox(s));
+        }
+        if (op.failure() != null) {
+            ApiError e = ApiErrors.from(op.failure());
+            Map<String, Object> error = new LinkedHashMap<>();
+            error.put("status", e.status().code());
+            error.put("code", e.code());
+            error.put("message", e.getMessage());
+            if (e.details() != null) {
+                error.put("details", e.details());
+            }
+            json.put("error", error);
+        }
+        return json;
+    }
+
+    static Map<String, Object> exec(ExecResult r) {
+        Map<String, Object> json = new LinkedHashMap<>();
+        json.put("exitCode", r.exitCode());
+        json.put("stdout", r.stdout());
+        json.put("stderr", r.stderr());
+        json.put("via", r.via());
+        json.put("durationMs", r.durationMs());
+        json.put("truncated", r.truncated());
+        return json;
+    }
+}

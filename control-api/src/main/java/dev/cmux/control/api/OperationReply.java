@@ -1,0 +1,43 @@
+package dev.cmux.control.api;
+
+import dev.cmux.control.sandbox.Operation;
+import dev.cmux.control.sandbox.Operations;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpResponseStatus;
+
+import java.util.Map;
+
+/**
+ * How a long operation answers: with {@code ?wait=false} at once, 202 and the operation (poll its {@code href});
+ * with {@code ?wait=true} when it ends, with {@code doneStatus} and the operation, or the error-table answer.
+ */
+final class OperationReply {
+
+    private OperationReply() {
+    }
+
+    static void send(ApiExchange exchange, Operations.Submitted submitted, boolean waitByDefault,
+                     HttpResponseStatus doneStatus, ControlMetrics metrics) {
+        submitted.done().thenAccept(op -> metrics.operation(op.kind(), op.state()));
+        String wait = exchange.queryParam("wait");
+        boolean waiting = wait == null ? waitByDefault : wait.equals("true") || wait.equals("1");
+        if (!waiting) {
+            Operation op = submitted.accepted();
+            exchange.respond(HttpResponseStatus.ACCEPTED, Map.of("operation", JsonViews.operation(op)),
+                    Map.of(HttpHeaderNames.LOCATION.toString(), "/v1/operations/" + op.id()));
+            return;
+        }
+        submitted.done().whenComplete((op, error) -> {
+            if (error != null) {
+                exchange.fail(error);
+            } else if (op.failure() != null) {
+                exchange.fail(op.failure());
+            } else {
+                Map<String, Object> operation = JsonViews.operation(op);
+                Object sandbox = operation.remove("sandbox");
+                exchange.respond(doneStatus, sandbox == null ? Map.of("operation", operation)
+                        : Map.of("sandbox", sandbox, "operation", operation));
+            }
+        });
+    }
+}

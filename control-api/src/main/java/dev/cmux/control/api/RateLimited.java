@@ -1,0 +1,23 @@
+package dev.cmux.control.api;
+
+/** Decorator: 429 with {@code Retry-After} once the bucket is empty (sandbox creation costs a container each). */
+final class RateLimited implements ApiHandler {
+
+    private final TokenBucket bucket;
+    private final ApiHandler next;
+
+    RateLimited(TokenBucket bucket, ApiHandler next) {
+        this.bucket = bucket;
+        this.next = next;
+    }
+
+    @Override
+    public void handle(ApiExchange exchange) throws Exception {
+        long wait = bucket.tryTake();
+        if (wait > 0) {
+            exchange.fail(ApiError.tooManyRequests("Too many sandbox creations; try again in " + wait + " s.", wait));
+            return;
+        }
+        next.handle(exchange);
+    }
+}

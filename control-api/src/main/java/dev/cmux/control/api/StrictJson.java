@@ -1,0 +1,104 @@
+package dev.cmux.control.api;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import java.io.IOException;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Request bodies read strictly: a JSON object with known fields of the right types, or 400 naming every bad field
+ * in {@code details.fields}. A typo such as {@code "memroy"} must not silently create a default sandbox.
+ */
+final class StrictJson {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final ObjectNode body;
+    private final Map<String, String> errors = new LinkedHashMap<>();
+
+    private StrictJson(ObjectNode body) {
+        this.body = body;
+    }
+
+    /** An empty body reads as {@code {}}. */
+    static StrictJson parse(byte[] bytes, Set<String> allowed) {
+        JsonNode node;
+        try {
+            node = bytes.length == 0 ? JSON.createObjectNode() : JSON.readTree(bytes);
+        } catch (JsonProcessingException e) {
+            throw ApiError.badRequest("bad-json", "The body is not valid JSON: " + e.getOriginalMessage(), null);
+        } catch (IOException e) {
+            throw ApiError.badRequest("bad-json", "The body could not be read as JSON.", null);
+        }
+        if (node == null || !node.isObject()) {
+            throw ApiError.badRequest("bad-json", "The body must be a JSON object.", null);
+        }
+        StrictJson json = new StrictJson((ObjectNode) node);
+        for (Iterator<String> it = node.fieldNames(); it.hasNext(); ) {
+            String field = it.next();
+            if (!allowed.contains(field)) {
+                json.errors.put(field, "unknown field; allowed: " + String.join(", ", allowed.stream().sorted().toList()));
+            }
+        }
+        return json;
+    }
+
+    Integer integer(String field, int min, int max) {
+        JsonNode v = body.get(field);
+        if (v == null || v.isNull()) {
+            return null;
+        }
+        if (!v.isIntegralNumber() || !v.canConvertToInt() || v.asInt() < min || v.asInt() > max) {
+            errors.put(field, "must be an integer from " + min + " to " + max);
+            return null;
+        }
+        return v.asInt();
+    }
+
+    String string(String field, int maxLength, boolean required) {
+        JsonNode v = body.get(field);
+        if (v == null || v.isNull()) {
+            if (required) {
+                errors.put(field, "is required");
+            }
+            return null;
+        }
+        if (!v.isTextual() || v.asText().length() > maxLength || (required && v.asText().isBlank())) {
+            errors.put(field, required ? "must be a non-empty string of at most " + maxLength + " characters"
+                    : "must be a string of at most " + maxLength + " characters");
+            return null;
+        }
+        return v.asText();
+    }
+
+    String oneOf(String field, Set<String> values) {
+        String v = string(field, 64, false);
+        if (v != null && !values.contains(v)) {
+            errors.put(field, "must be one of " + String.join(", ", values.stream().sorted().toList()));
+            return null;
+        }
+        return v;
+    }
+
+    void error(String field, String problem) {
+        errors.put(field, problem);
+    }
+
+    /** Throws the 400 when any field was bad; names the first in the message and all in the details. */
+    void check() {
+        if (errors.isEmpty()) {
+            return;
+        }
+        Map.Entry<String, String> first = errors.entrySet().iterator().next();
+        String code = first.getValue().startsWith("unknown field") ? "unknown-field" : "invalid-field";
+        throw ApiError.badRequest(code, "Field '" + first.getKey() + "' " + first.getValue()
+                + (errors.size() > 1 ? " (and " + (errors.size() - 1) + " more)" : "") + ".",
+                Map.of("fields", errors));
+    }
+}

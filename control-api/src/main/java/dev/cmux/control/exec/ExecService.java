@@ -1,0 +1,48 @@
+package dev.cmux.control.exec;
+
+import java.util.Optional;
+
+/**
+ * Runs a command in a sandbox: through cmux-execd when it takes the command, else through {@code pct exec} on the
+ * host when {@code pct} is there. The fallback is taken only when execd never started the command; once it did,
+ * its outcome is final, whatever it is.
+ */
+public final class ExecService {
+
+    /** Per stream: a result is a JSON document in memory, and 1 MiB is plenty for a command's answer. */
+    public static final int DEFAULT_OUTPUT_CAP = 1024 * 1024;
+
+    private final ExecdClient execd;
+    private final Optional<PctExec> pct;
+    private final int outputCap;
+
+    public ExecService(ExecdClient execd, Optional<PctExec> pct, int outputCap) {
+        this.execd = execd;
+        this.pct = pct;
+        this.outputCap = outputCap;
+    }
+
+    public boolean hasPct() {
+        return pct.isPresent();
+    }
+
+    /**
+     * Runs {@code exec} in container {@code vmid} whose address is {@code address} (null when unknown: pct only).
+     * Events reach {@code listener} as they happen. Throws {@link ExecFailedException} when neither way could run
+     * the command or its outcome is unknown.
+     */
+    public ExecResult exec(int vmid, String address, ExecRequest exec, ExecListener listener) {
+        String execdProblem = "the sandbox has no address";
+        if (address != null) {
+            try {
+                return execd.exec(address, exec, new OutputCollector(outputCap, listener));
+            } catch (ExecdUnavailableException e) {
+                execdProblem = e.getMessage();
+            }
+        }
+        if (pct.isEmpty()) {
+            throw new ExecFailedException(execdProblem + ", and pct is not available on this host");
+        }
+        return pct.get().exec(vmid, exec, new OutputCollector(outputCap, listener));
+    }
+}

@@ -1,0 +1,274 @@
+package dev.cmux.control.pve;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.cmux.control.config.PveConfig;
+import okhttp3.ConnectionPool;
+import okhttp3.FormBody;
+import okhttp3.HttpUrl;
+import okhttp3.OkHttpClient;
+import okhttp3.Request;
+import okhttp3.Response;
+
+import java.io.IOException;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A thin typed facade over the PVE REST API ({@code /api2/json}). Calls block: they run on the control API's PVE
+ * executor, never on an event loop. POST and PUT send form fields; GET and DELETE send query parameters (PVE
+ * refuses a body on them). Booleans go as {@code 0}/{@code 1}, the only form PVE accepts in form encoding.
+ * Failures become {@link PveException} carrying PVE's own message; the token never appears in one.
+ */
+public final class PveClient implements AutoCloseable {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final HttpUrl base;
+    private final OkHttpClient http;
+
+    PveClient(HttpUrl base, OkHttpClient http) {
+        this.base = base;
+        this.http = http;
+    }
+
+    /** A client for {@code config}; its TLS policy is described in {@link PveTls}. */
+    public static PveClient create(PveConfig config) {
+        if (!config.enabled()) {
+            throw new IllegalArgumentException("PVE is not configured: set PVE_API_URL and PVE_API_TOKEN");
+        }
+        OkHttpClient.Builder builder = new OkHttpClient.Builder()
+                .connectTimeout(Duration.ofSeconds(5))
+                .readTimeout(Duration.ofSeconds(60))
+                .callTimeout(Duration.ofSeconds(90))
+                // OkHttp would resend a POST whose answer was lost; a resent clone leaves a stray container.
+                // Only GETs are retried (in call), and idle connections are dropped before PVE drops them.
+                .retryOnConnectionFailure(false)
+                .connectionPool(new ConnectionPool(4, 3, TimeUnit.SECONDS))
+                .addInterceptor(new PveTokenAuth(config.apiToken()));
+        PveTls.apply(config, builder);
+        return new PveClient(apiBase(config.apiUrl().toString()), builder.build());
+    }
+
+    /** Accepts {@code https://host:8006} as well as {@code https://host:8006/api2/json}. */
+    static HttpUrl apiBase(String url) {
+        HttpUrl parsed = HttpUrl.get(url);
+        String path = parsed.encodedPath();
+        if (path.endsWith("/")) {
+            path = path.substring(0, path.length() - 1);
+        }
+        if (!path.endsWith("/api2/json")) {
+            path = path + "/api2/json";
+        }
+        return parsed.newBuilder().encodedPath(path).build();
+    }
+
+    // ---- typed calls ----
+
+    /** {@code GET /version}: e.g. {@code {"version":"9.2.11","release":"9.2",...}}. */
+    public JsonNode version() {
+        return get("/version", Map.of());
+    }
+
+    /** {@code GET /nodes}. */
+    public JsonNode nodes() {
+        return get("/nodes", Map.of());
+    }
+
+    /** {@code GET /nodes/{node}/dns}: {@code search} and name servers from the node's resolv.conf. */
+    public JsonNode dns(String node) {
+        return get("/nodes/" + segment(node) + "/dns", Map.of());
+    }
+
+    /** {@code GET /cluster/nextid}: a suggestion only, not a reservation. */
+    public int nextId() {
+        JsonNode id = get("/cluster/nextid", Map.of());
+        int vmid = PveJson.intValue(id, -1);
+        if (vmid < 100) {
+            throw new PveException(200, "PVE answered /cluster/nextid with " + id, null);
+        }
+        return vmid;
+    }
+
+    /** {@code GET /cluster/resources?type=vm}: every guest of the cluster with its node, tags and lock. */
+    public JsonNode vmResources() {
+        return get("/cluster/resources", Map.of("type", "vm"));
+    }
+
+    /** {@code POST /nodes/{node}/lxc/{source}/clone}; returns the task's UPID. */
+    public String cloneContainer(String node, int source, int newId, String hostname, boolean full) {
+        Map<String, Object> form = new LinkedHashMap<>();
+        form.put("newid", newId);
+        form.put("hostname", hostname);
+        form.put("full", full);
+        return upid(post(lxc(node, source) + "/clone", form));
+    }
+
+    /** {@code GET /nodes/{node}/lxc/{vmid}/config}. */
+    public JsonNode config(String node, int vmid) {
+        return get(lxc(node, vmid) + "/config", Map.of());
+    }
+
+    /** {@code PUT /nodes/{node}/lxc/{vmid}/config}; synchronous. */
+    public void updateConfig(String node, int vmid, Map<String, ?> options) {
+        put(lxc(node, vmid) + "/config", options);
+    }
+
+    /** {@code GET /nodes/{node}/lxc/{vmid}/status/current}. */
+    public JsonNode currentStatus(String node, int vmid) {
+        return get(lxc(node, vmid) + "/status/current", Map.of());
+    }
+
+    /** {@code POST /nodes/{node}/lxc/{vmid}/status/{action}} (start, stop, shutdown, suspend, resume); a UPID. */
+    public String statusAction(String node, int vmid, String action, Map<String, ?> options) {
+        return upid(post(lxc(node, vmid) + "/status/" + action, options));
+    }
+
+    /** {@code DELETE /nodes/{node}/lxc/{vmid}?purge=1}; a UPID. */
+    public String destroy(String node, int vmid, boolean purge) {
+        return upid(delete(lxc(node, vmid), purge ? Map.of("purge", true) : Map.of()));
+    }
+
+    /** {@code GET /nodes/{node}/lxc/{vmid}/interfaces}: JSON null while the container is stopped. */
+    public JsonNode interfaces(String node, int vmid) {
+        return get(lxc(node, vmid) + "/interfaces", Map.of());
+    }
+
+    /** {@code GET /nodes/{node}/tasks/{upid}/status}. */
+    public JsonNode taskStatus(String node, String upid) {
+        return get("/nodes/" + segment(node) + "/tasks/" + segment(upid) + "/status", Map.of());
+    }
+
+    /** {@code GET /nodes/{node}/tasks/{upid}/log}; the envelope, so {@code total} is readable. */
+    public JsonNode taskLog(String node, String upid, int start, int limit) {
+        return call(request("GET", "/nodes/" + segment(node) + "/tasks/" + segment(upid) + "/log",
+                Map.of("start", start, "limit", limit)));
+    }
+
+    private static String lxc(String node, int vmid) {
+        return "/nodes/" + segment(node) + "/lxc/" + vmid;
+    }
+
+    /** Encodes every reserved character, {@code :} included: a UPID holds {@code :}, {@code @} and {@code !}. */
+    static String segment(String value) {
+        return URLEncoder.encode(value, StandardCharsets.UTF_8).replace("+", "%20");
+    }
+
+    private static String upid(JsonNode data) {
+        if (data == null || !data.isTextual()) {
+            throw new PveException(200, "PVE answered without a task id", null);
+        }
+        return data.asText();
+    }
+
+    // ---- generic calls: the {@code data} of the envelope ----
+
+    public JsonNode get(String path, Map<String, ?> query) {
+        return call(request("GET", path, query)).get("data");
+    }
+
+    public JsonNode delete(String path, Map<String, ?> query) {
+        return call(request("DELETE", path, query)).get("data");
+    }
+
+    public JsonNode post(String path, Map<String, ?> form) {
+        return call(request("POST", path, form)).get("data");
+    }
+
+    public JsonNode put(String path, Map<String, ?> form) {
+        return call(request("PUT", path, form)).get("data");
+    }
+
+    private Request request(String method, String path, Map<String, ?> params) {
+        HttpUrl.Builder url = base.newBuilder();
+        for (String s : path.substring(1).split("/")) {
+            url.addEncodedPathSegment(s);
+        }
+        Request.Builder request = new Request.Builder().header("Accept", "application/json");
+        if (method.equals("GET") || method.equals("DELETE")) {
+            params.forEach((k, v) -> url.addQueryParameter(k, formValue(v)));
+            return request.url(url.build()).method(method, null).build();
+        }
+        FormBody.Builder form = new FormBody.Builder();
+        params.forEach((k, v) -> form.add(k, formValue(v)));
+        return request.url(url.build()).method(method, form.build()).build();
+    }
+
+    private static String formValue(Object value) {
+        if (value instanceof Boolean b) {
+            return b ? "1" : "0";
+        }
+        return String.valueOf(value);
+    }
+
+    private JsonNode call(Request request) {
+        try {
+            return callOnce(request);
+        } catch (PveException e) {
+            if (e.unreachable() && request.method().equals("GET")) {
+                return callOnce(request); // a GET changes nothing, so one retry on a fresh connection is safe
+            }
+            throw e;
+        }
+    }
+
+    private JsonNode callOnce(Request request) {
+        String what = request.method() + " " + request.url().encodedPath();
+        try (Response response = http.newCall(request).execute()) {
+            String body = response.body().string();
+            if (!response.isSuccessful()) {
+                throw failure(response.code(), response.message(), body);
+            }
+            JsonNode envelope = body.isEmpty() ? null : JSON.readTree(body);
+            if (envelope == null || !envelope.isObject()) {
+                throw new PveException(response.code(), "PVE answered " + what + " without a JSON envelope", null);
+            }
+            return envelope;
+        } catch (IOException e) {
+            throw new PveException("PVE API unreachable (" + what + "): " + e.getMessage(), e);
+        }
+    }
+
+    /** PVE puts the first line of its error in the reason phrase; newer servers repeat it in {@code message}. */
+    static PveException failure(int status, String reason, String body) {
+        Map<String, String> errors = new LinkedHashMap<>();
+        String message = reason == null ? "" : reason.trim();
+        try {
+            JsonNode json = body == null || body.isBlank() ? null : JSON.readTree(body);
+            if (json != null && json.isObject()) {
+                String bodyMessage = PveJson.text(json, "message");
+                if (message.isEmpty() && bodyMessage != null) {
+                    message = bodyMessage.trim();
+                }
+                JsonNode fields = json.get("errors");
+                if (fields != null && fields.isObject()) {
+                    fields.properties().forEach(e -> errors.put(e.getKey(), e.getValue().asText().trim()));
+                }
+            }
+        } catch (IOException ignored) {
+            // an error body that is not JSON adds nothing to the reason phrase
+        }
+        if (status == 401) {
+            message = "PVE refused the API token (401 " + (message.isEmpty() ? "Unauthorized" : message)
+                    + "): check PVE_API_TOKEN";
+        } else if (message.isEmpty()) {
+            message = "PVE answered HTTP " + status;
+        }
+        if (!errors.isEmpty()) {
+            StringBuilder s = new StringBuilder(message);
+            errors.forEach((k, v) -> s.append(' ').append(k).append(": ").append(v).append(';'));
+            message = s.substring(0, s.length() - 1);
+        }
+        return new PveException(status, message, errors);
+    }
+
+    @Override
+    public void close() {
+        http.dispatcher().executorService().shutdown();
+        http.connectionPool().evictAll();
+    }
+}

@@ -1,0 +1,56 @@
+package dev.cmux.control.pve;
+
+import java.util.Map;
+
+/**
+ * PVE said no, or could not be reached. {@link #status()} is the HTTP status PVE answered with, or 0 when no answer
+ * arrived (connection refused, TLS failure, timeout). The message is PVE's own: the reason phrase of the status line,
+ * which is where PVE puts the first line of its error, or the {@code message} field of newer servers.
+ */
+public class PveException extends RuntimeException {
+
+    private final int status;
+    private final Map<String, String> fieldErrors;
+
+    public PveException(int status, String message, Map<String, String> fieldErrors) {
+        super(message);
+        this.status = status;
+        this.fieldErrors = fieldErrors == null ? Map.of() : Map.copyOf(fieldErrors);
+    }
+
+    public PveException(String message, Throwable cause) {
+        super(message, cause);
+        this.status = 0;
+        this.fieldErrors = Map.of();
+    }
+
+    /** The HTTP status, or 0 when PVE did not answer. */
+    public int status() {
+        return status;
+    }
+
+    /** Per-parameter errors of a 400 {@code Parameter verification failed.} answer. */
+    public Map<String, String> fieldErrors() {
+        return fieldErrors;
+    }
+
+    public boolean unreachable() {
+        return status == 0;
+    }
+
+    /** {@code CT is locked (disk)}, or the config flock timed out: retrying later can succeed. */
+    public boolean locked() {
+        String m = String.valueOf(getMessage());
+        return m.contains("is locked") || m.contains("can't lock file");
+    }
+
+    /** The new vmid is taken ({@code CT 101 already exists on node 'pve'}); {@code /cluster/nextid} does not reserve. */
+    public boolean alreadyExists() {
+        return String.valueOf(getMessage()).contains("already exists");
+    }
+
+    /** {@code Configuration file 'nodes/pve/lxc/101.conf' does not exist}. */
+    public boolean noSuchContainer() {
+        return String.valueOf(getMessage()).contains("does not exist");
+    }
+}

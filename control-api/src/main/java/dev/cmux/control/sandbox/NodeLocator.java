@@ -1,0 +1,71 @@
+package dev.cmux.control.sandbox;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.cmux.control.pve.PveClient;
+import dev.cmux.control.pve.PveJson;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Where things live in the cluster. New sandboxes go to the configured node, or with {@code auto} to the node named
+ * like this host (the gateway runs on a PVE node) else the first online one. An existing container's node comes
+ * from {@code /cluster/resources}, so any gateway of a cluster finds any sandbox.
+ */
+final class NodeLocator {
+
+    private final PveClient pve;
+    private final String configured;
+    private volatile String createNode;
+
+    NodeLocator(PveClient pve, String configured) {
+        this.pve = pve;
+        this.configured = configured == null || configured.isBlank() ? "auto" : configured;
+    }
+
+    String createNode() {
+        String node = createNode;
+        if (node != null) {
+            return node;
+        }
+        if (!configured.equals("auto")) {
+            return createNode = configured;
+        }
+        List<String> online = new ArrayList<>();
+        for (JsonNode n : pve.nodes()) {
+            if ("online".equals(PveJson.text(n, "status"))) {
+                online.add(PveJson.text(n, "node"));
+            }
+        }
+        if (online.isEmpty()) {
+            throw new SandboxException(SandboxException.Kind.UNAVAILABLE, "no-online-node",
+                    "PVE reports no online node; set PVE_NODE or bring a node online.");
+        }
+        String local = localHostName();
+        return createNode = online.contains(local) ? local : online.get(0);
+    }
+
+    /** A PVE node's name is its host name; /etc/hostname avoids a DNS lookup that may hang for seconds. */
+    private static String localHostName() {
+        try {
+            String name = Files.readString(Path.of("/etc/hostname")).trim();
+            int dot = name.indexOf('.');
+            return dot < 0 ? name : name.substring(0, dot);
+        } catch (IOException e) {
+            return "";
+        }
+    }
+
+    /** The cluster's view of one guest ({@code /cluster/resources} entry), or null when there is none. */
+    JsonNode resource(int vmid) {
+        for (JsonNode r : pve.vmResources()) {
+            if (PveJson.intValue(r.get("vmid"), -1) == vmid && "lxc".equals(PveJson.text(r, "type"))) {
+                return r;
+            }
+        }
+        return null;
+    }
+}

@@ -1,0 +1,282 @@
+package dev.cmux.control.sandbox;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.cmux.control.exec.ExecdClient;
+import dev.cmux.control.pve.PveClient;
+import dev.cmux.control.pve.PveException;
+import dev.cmux.control.pve.PveJson;
+import dev.cmux.control.pve.TaskWaiter;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.logging.Logger;
+
+/**
+ * The sandbox lifecycle on PVE: linked clones of one template, named {@code cmux-<vmid>}, tagged {@code cmux},
+ * with their metadata in the description. PVE is the only state: every answer here is read from it, so gateways
+ * are interchangeable and a restart loses nothing. Methods block (PVE tasks take seconds); callers run them on an
+ * executor, never on an event loop.
+ */
+public final class SandboxService {
+
+    public static final String TAG = "cmux";
+    private static final Logger LOG = Logger.getLogger(SandboxService.class.getName());
+    private static final int ID_ATTEMPTS = 10;
+
+    private final PveClient pve;
+    private final SandboxSettings settings;
+    private final ExecdClient execd;
+    private final ResolverInvalidation invalidation;
+    private final Clock clock;
+    private final NodeLocator nodes;
+    private final TaskWaiter tasks;
+    private final AddressWaiter addresses;
+
+    public SandboxService(PveClient pve, SandboxSettings settings, ExecdClient execd,
+                          ResolverInvalidation invalidation, Clock clock) {
+        this.pve = pve;
+        this.settings = settings;
+        this.execd = execd;
+        this.invalidation = invalidation;
+        this.clock = clock;
+        this.nodes = new NodeLocator(pve, settings.node());
+        this.tasks = new TaskWaiter(pve, settings.pollInterval(), settings.taskTimeout());
+        this.addresses = new AddressWaiter(pve, settings.pollInterval());
+    }
+
+    public SandboxSettings settings() {
+        return settings;
+    }
+
+    /** PVE's version, e.g. {@code 9.2.11}: the readiness check. */
+    public String pveVersion() {
+        return PveJson.text(pve.version(), "version");
+    }
+
+    /**
+     * Clones the template, writes the metadata, starts the container and waits for its address (and for execd
+     * when configured). Any failure after the clone removes the container again and reports the original cause.
+     */
+    public Sandbox create(CreateRequest request) {
+        if (settings.templateVmid() == null) {
+            throw new SandboxException(SandboxException.Kind.UNAVAILABLE, "no-template",
+                    "Creating sandboxes needs a template: set PVE_TEMPLATE_VMID (pve.templateVmid).");
+        }
+        String node = templateNode();
+        Clone clone = cloneTemplate(node);
+        try {
+            tasks.await(clone.upid());
+            SandboxMetadata metadata = new SandboxMetadata(request.owner(), clock.instant(),
+                    request.ttl() != null ? request.ttl() : settings.defaultTtl(),
+                    request.idlePolicy() != null ? request.idlePolicy() : SandboxMetadata.DESTROY);
+            Map<String, Object> config = new LinkedHashMap<>();
+            config.put("tags", TAG);
+            config.put("description", metadata.toDescription());
+            if (request.cores() != null) {
+                config.put("cores", request.cores());
+            }
+            if (request.memoryMiB() != null) {
+                config.put("memory", request.memoryMiB());
+            }
+            pve.updateConfig(node, clone.vmid(), config);
+            tasks.await(pve.statusAction(node, clone.vmid(), "start", Map.of()));
+            String address = addresses.await(node, clone.vmid(), settings.addressTimeout());
+            if (settings.waitForExecd()) {
+                awaitExecd(clone.vmid(), address);
+            }
+            invalidation.invalidate(clone.vmid());
+            LOG.info("created sandbox " + clone.vmid() + " on " + node + " at " + address);
+            return new Sandbox(clone.vmid(), hostname(clone.vmid()), node, "running", null, address, metadata,
+                    SandboxUrls.of(clone.vmid(), settings.domain()));
+        } catch (RuntimeException cause) {
+            rollBack(node, clone.vmid(), cause);
+            throw cause;
+        }
+    }
+
+    private record Clone(int vmid, String upid) {
+    }
+
+    /** A linked clone lives where its template lives, so the clone is asked of the template's node. */
+    private String templateNode() {
+        JsonNode template = nodes.resource(settings.templateVmid());
+        if (template == null) {
+            throw new SandboxException(SandboxException.Kind.UNAVAILABLE, "no-template", "The template "
+                    + settings.templateVmid() + " (PVE_TEMPLATE_VMID) is not a container of this cluster.");
+        }
+        return PveJson.text(template, "node");
+    }
+
+    /**
+     * {@code /cluster/nextid} reserves nothing, so a clone can lose the id to a concurrent one ("already exists"):
+     * take the next id. While another clone holds the template's {@code disk} lock, wait and try again.
+     */
+    private Clone cloneTemplate(String node) {
+        CloneBackoff backoff = new CloneBackoff(Duration.ofMillis(Math.max(50, settings.pollInterval().toMillis() / 4)),
+                settings.lockRetry());
+        int idConflicts = 0;
+        while (true) {
+            int vmid = pve.nextId();
+            try {
+                return new Clone(vmid, pve.cloneContainer(node, settings.templateVmid(), vmid, hostname(vmid), false));
+            } catch (PveException e) {
+                if (e.alreadyExists() && ++idConflicts < ID_ATTEMPTS) {
+                    continue;
+                }
+                if (e.locked() && backoff.pause()) {
+                    continue;
+                }
+                throw e;
+            }
+        }
+    }
+
+    private void awaitExecd(int vmid, String address) {
+        long deadline = System.nanoTime() + settings.execdTimeout().toNanos();
+        while (!execd.healthy(address)) {
+            if (System.nanoTime() > deadline) {
+                throw new SandboxException(SandboxException.Kind.UNAVAILABLE, "execd-not-ready", "cmux-execd in "
+                        + "sandbox " + vmid + " (" + address + ":" + settings.execdPort() + ") did not answer "
+                        + "/healthz within " + settings.execdTimeout().toSeconds() + " s.");
+            }
+            Sleep.of(settings.pollInterval());
+        }
+    }
+
+    /** Stop (when running) and destroy with purge; a failure here is attached to the cause, never replaces it. */
+    private void rollBack(String node, int vmid, RuntimeException cause) {
+        try {
+            stopIfRunning(node, vmid);
+            tasks.await(pve.destroy(node, vmid, true));
+            LOG.warning("rolled back sandbox " + vmid + " after: " + cause.getMessage());
+        } catch (PveException e) {
+            if (!e.noSuchContainer()) {
+                cause.addSuppressed(new IllegalStateException("rollback of container " + vmid + " failed, remove "
+                        + "it by hand (pct unlock " + vmid + "; pct destroy " + vmid + "): " + e.getMessage(), e));
+                LOG.severe("rollback of container " + vmid + " failed: " + e.getMessage());
+            }
+        }
+    }
+
+    private void stopIfRunning(String node, int vmid) {
+        JsonNode status = pve.currentStatus(node, vmid);
+        if ("running".equals(PveJson.text(status, "status"))) {
+            tasks.await(pve.statusAction(node, vmid, "stop", Map.of()));
+        }
+    }
+
+    /** One sandbox as PVE sees it now; 404 for containers that are not sandboxes (no {@code cmux} tag). */
+    public Sandbox get(int vmid) {
+        String node = nodeOf(vmid);
+        JsonNode config = pve.config(node, vmid);
+        if (!isSandbox(PveJson.text(config, "tags"), config.path("template").asInt(0))) {
+            throw SandboxException.notFound(vmid);
+        }
+        JsonNode status = pve.currentStatus(node, vmid);
+        String state = PveJson.text(status, "status");
+        String address = "running".equals(state) ? addresses.current(node, vmid) : null;
+        return new Sandbox(vmid, PveJson.text(config, "hostname"), node, state, PveJson.text(config, "lock"),
+                address, SandboxMetadata.fromDescription(PveJson.text(config, "description")).orElse(null),
+                SandboxUrls.of(vmid, settings.domain()));
+    }
+
+    /** Every sandbox of the cluster: containers tagged {@code cmux} that are not templates. */
+    public List<Sandbox> list() {
+        List<Sandbox> out = new ArrayList<>();
+        for (JsonNode r : pve.vmResources()) {
+            if (!"lxc".equals(PveJson.text(r, "type"))
+                    || !isSandbox(PveJson.text(r, "tags"), PveJson.intValue(r.get("template"), 0))) {
+                continue;
+            }
+            int vmid = PveJson.intValue(r.get("vmid"), -1);
+            String node = PveJson.text(r, "node");
+            JsonNode config = pve.config(node, vmid);
+            String status = PveJson.text(r, "status");
+            if (status == null || status.equals("unknown")) {
+                // /cluster/resources lags up to 10 s behind; a fresh container is asked directly
+                status = PveJson.text(pve.currentStatus(node, vmid), "status");
+            }
+            out.add(new Sandbox(vmid, PveJson.text(config, "hostname"), node, status, PveJson.text(r, "lock"), null,
+                    SandboxMetadata.fromDescription(PveJson.text(config, "description")).orElse(null),
+                    SandboxUrls.of(vmid, settings.domain())));
+        }
+        return out;
+    }
+
+    public Sandbox start(int vmid) {
+        return power(vmid, "start");
+    }
+
+    public Sandbox stop(int vmid) {
+        return power(vmid, "stop");
+    }
+
+    public Sandbox shutdown(int vmid) {
+        return power(vmid, "shutdown");
+    }
+
+    public Sandbox suspend(int vmid) {
+        return power(vmid, "suspend");
+    }
+
+    public Sandbox resume(int vmid) {
+        return power(vmid, "resume");
+    }
+
+    /** Runs a PVE power action and waits for its task. PVE's "already running" / "not running" become 409. */
+    public Sandbox power(int vmid, String action) {
+        if (!Set.of("start", "stop", "shutdown", "suspend", "resume").contains(action)) {
+            throw new SandboxException(SandboxException.Kind.BAD_INPUT, "bad-action", "Unknown action " + action
+                    + "; one of start, stop, shutdown, suspend, resume.");
+        }
+        Sandbox before = get(vmid);
+        String upid;
+        try {
+            upid = pve.statusAction(before.node(), vmid, action, Map.of());
+        } catch (PveException e) {
+            if (e.getMessage().contains("already running") || e.getMessage().contains("not running")) {
+                throw new SandboxException(SandboxException.Kind.CONFLICT, "conflicting-state",
+                        "Cannot " + action + " sandbox " + vmid + ": " + e.getMessage() + ".");
+            }
+            throw e;
+        }
+        tasks.await(upid);
+        invalidation.invalidate(vmid);
+        return get(vmid);
+    }
+
+    /** Stops the sandbox when it runs, then destroys it with purge. */
+    public void destroy(int vmid) {
+        Sandbox sandbox = get(vmid);
+        if (sandbox.lock() != null) {
+            throw new SandboxException(SandboxException.Kind.CONFLICT, "locked", "Sandbox " + vmid
+                    + " is locked (" + sandbox.lock() + ") by a running PVE task; try again when it ends.");
+        }
+        stopIfRunning(sandbox.node(), vmid);
+        tasks.await(pve.destroy(sandbox.node(), vmid, true));
+        invalidation.invalidate(vmid);
+        LOG.info("destroyed sandbox " + vmid);
+    }
+
+    private String nodeOf(int vmid) {
+        JsonNode r = nodes.resource(vmid);
+        if (r == null) {
+            throw SandboxException.notFound(vmid);
+        }
+        return PveJson.text(r, "node");
+    }
+
+    static boolean isSandbox(String tags, int template) {
+        return template != 1 && tags != null && Arrays.asList(tags.split("[;, ]+")).contains(TAG);
+    }
+
+    static String hostname(int vmid) {
+        return "cmux-" + vmid;
+    }
+}

@@ -1,0 +1,96 @@
+package dev.cmux.control.api;
+
+import dev.cmux.control.config.CloudflareConfig;
+import dev.cmux.control.config.ControlConfig;
+import dev.cmux.control.exec.ExecdServer;
+import dev.cmux.control.pve.PveEmulator;
+import dev.cmux.control.sandbox.ResolverInvalidation;
+import dev.cmux.control.sandbox.SandboxSettings;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.socket.nio.NioServerSocketChannel;
+
+import java.net.InetSocketAddress;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A control API on loopback in front of a {@link PveEmulator} (template 9000, fast tasks, containers at 127.0.0.1)
+ * and an {@link ExecdServer}: the whole sandbox stack for tests here and in the gateway module.
+ */
+public final class ControlApiFixture implements AutoCloseable {
+
+    public static final String TOKEN = "test-control-token";
+    public static final int TEMPLATE = 9000;
+
+    private final EventLoopGroup loops = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
+    private final PveEmulator pve = PveEmulator.start();
+    private final ExecdServer execd = ExecdServer.start();
+    private final SandboxSettings settings;
+    private final ControlServices services;
+    private final ControlServer server;
+
+    private ControlApiFixture(String domain, boolean waitForExecd, ResolverInvalidation invalidation)
+            throws InterruptedException {
+        pve.seedTemplate(TEMPLATE);
+        pve.taskDuration(Duration.ofMillis(30));
+        pve.containerAddress("127.0.0.1");
+        settings = SandboxSettings.defaults(domain, TEMPLATE)
+                .withPolling(Duration.ofMillis(15), Duration.ofSeconds(10))
+                .withExecd(execd.port(), waitForExecd);
+        services = ControlServices.create(pve.config(TEMPLATE), settings, invalidation, Optional.empty(),
+                Clock.systemUTC());
+        server = serve(services, CloudflareConfig.defaults());
+    }
+
+    public static ControlApiFixture start(String domain, boolean waitForExecd, ResolverInvalidation invalidation) {
+        try {
+            return new ControlApiFixture(domain, waitForExecd, invalidation);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** Another control API on the same loops, driving {@code other} services. */
+    public ControlServer serve(ControlServices other, CloudflareConfig cloudflare) throws InterruptedException {
+        return ControlServer.start(new ControlConfig(new InetSocketAddress("127.0.0.1", 0), TOKEN), cloudflare, loops,
+                NioServerSocketChannel.class, other);
+    }
+
+    public String baseUrl() {
+        return "http://127.0.0.1:" + server.address().getPort();
+    }
+
+    public PveEmulator pve() {
+        return pve;
+    }
+
+    public ExecdServer execd() {
+        return execd;
+    }
+
+    public SandboxSettings settings() {
+        return settings;
+    }
+
+    public ControlServices services() {
+        return services;
+    }
+
+    public ControlServer server() {
+        return server;
+    }
+
+    @Override
+    public void close() {
+        server.close();
+        services.close();
+        execd.close();
+        pve.close();
+        loops.shutdownGracefully(0, 1, TimeUnit.SECONDS).awaitUninterruptibly();
+    }
+}

@@ -1,0 +1,374 @@
+package dev.cmux.control.api;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.cmux.control.config.CloudflareConfig;
+import dev.cmux.control.config.ControlConfig;
+import dev.cmux.control.config.PveConfig;
+import dev.cmux.control.exec.ExecdServer;
+import dev.cmux.control.exec.PctExec;
+import dev.cmux.control.pve.PveEmulator;
+import dev.cmux.control.sandbox.SandboxSettings;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.socket.nio.NioServerSocketChannel;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+@ExtendWith(LeakWatch.class)
+class ControlApiTest {
+
+    static final String TOKEN = ControlApiFixture.TOKEN;
+    static final ObjectMapper JSON = new ObjectMapper();
+
+    private ControlApiFixture fixture;
+    private PveEmulator pve;
+    private ExecdServer execd;
+    private ControlServices services;
+    private ControlServer server;
+    private final List<Integer> invalidated = new CopyOnWriteArrayList<>();
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+
+    @BeforeEach
+    void start() {
+        fixture = ControlApiFixture.start("sandbox.example.com", true, invalidated::add);
+        pve = fixture.pve();
+        execd = fixture.execd();
+        services = fixture.services();
+        server = fixture.server();
+    }
+
+    private SandboxSettings settings() {
+        return fixture.settings();
+    }
+
+    private ControlServer serve(ControlServices s, CloudflareConfig cloudflare) throws InterruptedException {
+        return fixture.serve(s, cloudflare);
+    }
+
+    @AfterEach
+    void stop() {
+        List<String> violations = pve.violations();
+        fixture.close();
+        assertEquals(List.of(), violations, "requests real PVE would reject");
+    }
+
+    record Reply(int status, JsonNode json, HttpResponse<String> raw) {
+        String errorCode() {
+            return json.path("error").path("code").asText();
+        }
+
+        String errorMessage() {
+            return json.path("error").path("message").asText();
+        }
+    }
+
+    Reply call(ControlServer target, String method, String path, String body, String token, String accept)
+            throws IOException, InterruptedException {
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + target.address().getPort()
+                + path)).timeout(Duration.ofSeconds(30))
+                .method(method, body == null ? HttpRequest.BodyPublishers.noBody()
+                        : HttpRequest.BodyPublishers.ofString(body));
+        if (token != null) {
+            b.header("Authorization", "Bearer " + token);
+        }
+        if (body != null) {
+            b.header("Content-Type", "application/json");
+        }
+        if (accept != null) {
+            b.header("Accept", accept);
+        }
+        HttpResponse<String> r = http.send(b.build(), HttpResponse.BodyHandlers.ofString());
+        JsonNode json = r.body().isBlank() || accept != null ? null : JSON.readTree(r.body());
+        return new Reply(r.statusCode(), json, r);
+    }
+
+    Reply call(String method, String path, String body) throws IOException, InterruptedException {
+        return call(server, method, path, body, TOKEN, null);
+    }
+
+    int createRunning() throws IOException, InterruptedException {
+        Reply r = call("POST", "/v1/sandboxes?wait=true", "{}");
+        assertEquals(201, r.status(), r.raw().body());
+        return r.json().path("sandbox").path("vmid").asInt();
+    }
+
+    @Test
+    void healthAnswersWithoutAToken() throws Exception {
+        assertEquals(200, call(server, "GET", "/healthz", null, null, null).status());
+    }
+
+    @Test
+    void readyReportsThePveVersion() throws Exception {
+        Reply r = call(server, "GET", "/readyz", null, null, null);
+        assertEquals(200, r.status());
+        assertEquals("reachable", r.json().path("pve").path("state").asText());
+        assertEquals("9.2.11", r.json().path("pve").path("version").asText());
+    }
+
+    @Test
+    void createWithWaitAnswers201WithTheSandboxAndItsUrls() throws Exception {
+        Reply r = call("POST", "/v1/sandboxes?wait=true", "{\"cores\":2,\"memory\":2048,\"ttl\":\"2h\",\"owner\":\"ci\"}");
+
+        assertEquals(201, r.status(), r.raw().body());
+        JsonNode s = r.json().path("sandbox");
+        assertEquals(100, s.path("vmid").asInt());
+        assertEquals("cmux-100", s.path("hostname").asText());
+        assertEquals("running", s.path("status").asText());
+        assertEquals("ci", s.path("owner").asText());
+        assertEquals("PT2H", s.path("ttl").asText());
+        assertEquals("https://port-39378-vm-100.sandbox.example.com", s.path("urls").path("vscode").asText());
+        assertEquals("https://port-5173-vm-100.sandbox.example.com", s.path("urls").path("preview").asText());
+        assertEquals("succeeded", r.json().path("operation").path("state").asText());
+        assertEquals(List.of(100), invalidated);
+    }
+
+    @Test
+    void createWithoutWaitAnswers202AndTheOperationFinishes() throws Exception {
+        Reply r = call("POST", "/v1/sandboxes", "{}");
+        assertEquals(202, r.status(), r.raw().body());
+        String href = r.json().path("operation").path("href").asText();
+        assertEquals(href, r.raw().headers().firstValue("Location").orElseThrow());
+
+        JsonNode op = null;
+        for (int i = 0; i < 200; i++) {
+            op = call("GET", href, null).json().path("operation");
+            if (!op.path("state").asText().equals("running")) {
+                break;
+            }
+            Thread.sleep(25);
+        }
+        assertEquals("succeeded", op.path("state").asText(), op.toString());
+        assertEquals(100, op.path("vmid").asInt());
+        assertEquals("running", op.path("sandbox").path("status").asText());
+    }
+
+    @Test
+    void listShowsSandboxesAndDeleteRemovesThem() throws Exception {
+        int vmid = createRunning();
+        Reply list = call("GET", "/v1/sandboxes", null);
+        assertEquals(200, list.status());
+        assertEquals(1, list.json().path("sandboxes").size());
+        assertEquals(vmid, list.json().path("sandboxes").get(0).path("vmid").asInt());
+
+        assertEquals(200, call("DELETE", "/v1/sandboxes/" + vmid, null).status());
+        assertFalse(pve.exists(vmid));
+        assertEquals(404, call("GET", "/v1/sandboxes/" + vmid, null).status());
+    }
+
+    @Test
+    void powerActionsWaitAndReturnTheNewState() throws Exception {
+        int vmid = createRunning();
+        Reply stopped = call("POST", "/v1/sandboxes/" + vmid + "/stop", null);
+        assertEquals(200, stopped.status(), stopped.raw().body());
+        assertEquals("stopped", stopped.json().path("sandbox").path("status").asText());
+        Reply started = call("POST", "/v1/sandboxes/" + vmid + "/start", null);
+        assertEquals("running", started.json().path("sandbox").path("status").asText());
+    }
+
+    @Test
+    void execRunsThroughExecdAndAnswersJson() throws Exception {
+        int vmid = createRunning();
+        Reply r = call("POST", "/v1/sandboxes/" + vmid + "/exec",
+                "{\"command\":\"echo hello; echo warn >&2; exit 7\",\"timeoutMs\":20000}");
+
+        assertEquals(200, r.status(), r.raw().body());
+        assertEquals(7, r.json().path("exitCode").asInt());
+        assertEquals("hello", r.json().path("stdout").asText());
+        assertEquals("warn", r.json().path("stderr").asText());
+        assertEquals("execd", r.json().path("via").asText());
+        assertTrue(r.json().has("durationMs"));
+    }
+
+    @Test
+    void execStreamsNdjsonWhenAskedTo() throws Exception {
+        int vmid = createRunning();
+        Reply r = call(server, "POST", "/v1/sandboxes/" + vmid + "/exec", "{\"command\":\"echo a; echo b\"}", TOKEN,
+                "application/x-ndjson");
+
+        assertEquals(200, r.status());
+        assertEquals("application/x-ndjson", r.raw().headers().firstValue("Content-Type").orElseThrow());
+        List<JsonNode> lines = r.raw().body().lines().map(l -> {
+            try {
+                return JSON.readTree(l);
+            } catch (IOException e) {
+                throw new IllegalStateException(e);
+            }
+        }).toList();
+        assertEquals("{\"type\":\"stdout\",\"data\":\"a\"}", lines.get(0).toString());
+        assertEquals("{\"type\":\"stdout\",\"data\":\"b\"}", lines.get(1).toString());
+        assertEquals("{\"type\":\"exit\",\"code\":0}", lines.get(2).toString());
+        assertEquals("result", lines.get(3).path("type").asText());
+        assertEquals("execd", lines.get(3).path("via").asText());
+    }
+
+    // ---- the error table ----
+
+    @Test
+    void unknownFieldIs400NamingTheField() throws Exception {
+        Reply r = call("POST", "/v1/sandboxes", "{\"memroy\":2048,\"cores\":\"two\"}");
+        assertEquals(400, r.status());
+        assertEquals("unknown-field", r.errorCode());
+        assertTrue(r.errorMessage().contains("'memroy'"), r.errorMessage());
+        assertTrue(r.json().path("error").path("details").path("fields").has("memroy"));
+        assertTrue(r.json().path("error").path("details").path("fields").has("cores"));
+        assertEquals(List.of(9000), pve.vmids(), "nothing was created");
+    }
+
+    @Test
+    void missingOrWrongTokenIs401() throws Exception {
+        Reply none = call(server, "GET", "/v1/sandboxes", null, null, null);
+        assertEquals(401, none.status());
+        assertEquals("Bearer", none.raw().headers().firstValue("WWW-Authenticate").orElseThrow());
+        assertEquals(401, call(server, "POST", "/v1/sandboxes", "{}", "wrong", null).status());
+        assertEquals(401, call(server, "GET", "/v1/nowhere", null, null, null).status());
+    }
+
+    @Test
+    void unknownSandboxIs404AndABadIdIs400() throws Exception {
+        Reply r = call("GET", "/v1/sandboxes/4242", null);
+        assertEquals(404, r.status());
+        assertEquals("unknown-sandbox", r.errorCode());
+        pve.seedContainer(300, "prod-db", true, "prod", null);
+        assertEquals(404, call("DELETE", "/v1/sandboxes/300", null).status(), "untagged containers are not ours");
+        assertTrue(pve.exists(300));
+        assertEquals(400, call("GET", "/v1/sandboxes/12", null).status());
+    }
+
+    @Test
+    void conflictingStateIs409() throws Exception {
+        int vmid = createRunning();
+        Reply r = call("POST", "/v1/sandboxes/" + vmid + "/start", null);
+        assertEquals(409, r.status(), r.raw().body());
+        assertTrue(r.errorMessage().contains("already running"), r.errorMessage());
+        call("POST", "/v1/sandboxes/" + vmid + "/stop", null);
+        Reply exec = call("POST", "/v1/sandboxes/" + vmid + "/exec", "{\"command\":\"true\"}");
+        assertEquals(409, exec.status());
+        assertEquals("not-running", exec.errorCode());
+    }
+
+    @Test
+    void createBeyondTheRateLimitIs429WithRetryAfter() throws Exception {
+        ControlServices limited = services.withCreateRateLimit(1, Duration.ofMinutes(1));
+        try (ControlServer second = serve(limited, CloudflareConfig.defaults())) {
+            assertEquals(202, call(second, "POST", "/v1/sandboxes", "{}", TOKEN, null).status());
+            Reply r = call(second, "POST", "/v1/sandboxes", "{}", TOKEN, null);
+            assertEquals(429, r.status());
+            assertEquals("rate-limited", r.errorCode());
+            long retry = Long.parseLong(r.raw().headers().firstValue("Retry-After").orElseThrow());
+            assertTrue(retry >= 1 && retry <= 60, "Retry-After " + retry);
+        }
+    }
+
+    @Test
+    void pveRefusalIs502WithPvesMessageAndTheCloneIsGone() throws Exception {
+        pve.failNextStartTask("startup for container '100' failed");
+        Reply r = call("POST", "/v1/sandboxes?wait=true", "{}");
+
+        assertEquals(502, r.status(), r.raw().body());
+        assertEquals("pve-error", r.errorCode());
+        assertTrue(r.errorMessage().contains("startup for container '100' failed"), r.errorMessage());
+        assertTrue(r.json().path("error").path("details").path("taskLog").isArray());
+        assertFalse(pve.exists(100), "rolled back");
+    }
+
+    @Test
+    void withoutPveTheSandboxEndpointsAre503SayingWhatToSet() throws Exception {
+        try (ControlServices none = ControlServices.disabled();
+             ControlServer bare = serve(none, CloudflareConfig.defaults())) {
+            Reply r = call(bare, "GET", "/v1/sandboxes", null, TOKEN, null);
+            assertEquals(503, r.status());
+            assertEquals("pve-not-configured", r.errorCode());
+            assertTrue(r.errorMessage().contains("PVE_API_URL"), r.errorMessage());
+            Reply tunnel = call(bare, "POST", "/v1/tunnel/setup", "{}", TOKEN, null);
+            assertEquals(503, tunnel.status());
+            assertEquals("cloudflare-not-configured", tunnel.errorCode());
+            assertEquals("not-configured", call(bare, "GET", "/readyz", null, null, null).json()
+                    .path("pve").path("state").asText());
+        }
+    }
+
+    @Test
+    void unreachablePveIs503AndNotReady() throws Exception {
+        PveConfig gone = new PveConfig(URI.create("https://127.0.0.1:9/api2/json"), PveEmulator.TOKEN, "pve", 9000,
+                true, pve.fingerprint(), null);
+        try (ControlServices down = ControlServices.create(gone, settings(), vmid -> { }, Optional.empty(),
+                Clock.systemUTC()); ControlServer s = serve(down, CloudflareConfig.defaults())) {
+            Reply ready = call(s, "GET", "/readyz", null, null, null);
+            assertEquals(503, ready.status());
+            assertEquals("unreachable", ready.json().path("pve").path("state").asText());
+            Reply list = call(s, "GET", "/v1/sandboxes", null, TOKEN, null);
+            assertEquals(503, list.status());
+            assertEquals("pve-unreachable", list.errorCode());
+        }
+    }
+
+    @Test
+    void execFallsBackToPctWhenExecdIsDown() throws Exception {
+        int vmid = createRunning();
+        execd.close();
+        java.nio.file.Path dir = java.nio.file.Files.createTempDirectory("pct");
+        ControlServices withPct = ControlServices.create(pve.config(9000), settings(), vmid2 -> { },
+                PctExec.find(dev.cmux.control.exec.FakePct.install(dir).toString(), null), Clock.systemUTC());
+        try (withPct; ControlServer s = serve(withPct, CloudflareConfig.defaults())) {
+            Reply r = call(s, "POST", "/v1/sandboxes/" + vmid + "/exec", "{\"command\":\"echo via-pct\"}", TOKEN, null);
+            assertEquals(200, r.status(), r.raw().body());
+            assertEquals("pct", r.json().path("via").asText());
+            assertEquals("via-pct", r.json().path("stdout").asText());
+        }
+    }
+
+    @Test
+    void startWithConfigsOnlyBuildsItsOwnServicesFromThePveConfig() throws Exception {
+        pve.seedContainer(250, "cmux-250", true, "cmux", null);
+        EventLoopGroup loops = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
+        try (ControlServer own = ControlServer.start(new ControlConfig(new InetSocketAddress("127.0.0.1", 0), TOKEN),
+                pve.config(9000), CloudflareConfig.defaults(), loops, NioServerSocketChannel.class)) {
+            Reply r = call(own, "GET", "/v1/sandboxes/250", null, TOKEN, null);
+            assertEquals(200, r.status(), r.raw().body());
+            assertEquals("running", r.json().path("status").asText());
+            assertEquals(0, r.json().path("urls").size(), "no public domain was given");
+        } finally {
+            loops.shutdownGracefully(0, 1, java.util.concurrent.TimeUnit.SECONDS).awaitUninterruptibly();
+        }
+    }
+
+    @Test
+    void metricsCountAnswersOperationsAndExecsForLoopbackScrapers() throws Exception {
+        int vmid = createRunning();
+        call("POST", "/v1/sandboxes/" + vmid + "/exec", "{\"command\":\"true\"}");
+        call("GET", "/v1/sandboxes/4242", null);
+
+        Reply r = call(server, "GET", "/metrics", null, null, "text/plain");
+        assertEquals(200, r.status());
+        String text = r.raw().body();
+        assertTrue(text.contains("cmux_control_operations_total{kind=\"create\",state=\"succeeded\"} 1"), text);
+        assertTrue(text.contains("cmux_control_exec_total{via=\"execd\",result=\"ok\"} 1"), text);
+        assertTrue(text.contains("cmux_control_responses_total{code=\"404\"} 1"), text);
+
+        try (ControlServer withGateway = serve(services.withMetrics(out -> out.append("cmux_gateway_up 1\n")),
+                CloudflareConfig.defaults())) {
+            assertTrue(call(withGateway, "GET", "/metrics", null, null, "text/plain").raw().body()
+                    .contains("\ncmux_gateway_up 1\n"));
+        }
+    }
+}

@@ -1,0 +1,366 @@
+package dev.cmux.control.pve;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.function.Supplier;
+
+/**
+ * The state of a one-node PVE cluster and the rules of pve-api.md: which checks fail at once with HTTP 500 and which
+ * fail inside the task, the {@code disk} lock on a clone's source and {@code create} on its target, tasks that take
+ * time, {@code /interfaces} that is null while stopped. Guarded by its own monitor; tasks finish on a scheduler.
+ */
+final class EmulatedCluster {
+
+    /** One container; mutable, always read and written under the cluster's monitor. */
+    static final class Ct {
+        final int vmid;
+        String hostname;
+        String status = "stopped";
+        boolean template;
+        String lock;
+        String tags;
+        String description;
+        int cores = 1;
+        int memory = 512;
+        String address;
+        Integer linkedFrom;
+
+        Ct(int vmid, String hostname) {
+            this.vmid = vmid;
+            this.hostname = hostname;
+        }
+    }
+
+    final String node;
+    private final Map<Integer, Ct> containers = new TreeMap<>();
+    private final EmulatedTasks tasks;
+    private String failNextStartTask;
+    private boolean staleResources;
+    private String rejectNextStart;
+    private int staleNextIds;
+    private Integer staleNextId;
+    private String defaultAddress = "10.10.0.";
+
+    EmulatedCluster(String node, ScheduledExecutorService scheduler) {
+        this.node = node;
+        this.tasks = new EmulatedTasks(node, scheduler, this);
+    }
+
+    // ---- knobs for tests ----
+
+    synchronized void seed(Ct ct) {
+        containers.put(ct.vmid, ct);
+    }
+
+    synchronized Ct find(int vmid) {
+        return containers.get(vmid);
+    }
+
+    synchronized List<Integer> vmids() {
+        return List.copyOf(containers.keySet());
+    }
+
+    synchronized void failNextStartTask(String message) {
+        failNextStartTask = message;
+    }
+
+    synchronized void rejectNextStart(String message) {
+        rejectNextStart = message;
+    }
+
+    synchronized void repeatNextId(int times) {
+        staleNextIds = times;
+    }
+
+    synchronized void defaultAddress(String address) {
+        defaultAddress = address;
+    }
+
+    void taskDuration(Duration duration) {
+        tasks.duration(duration);
+    }
+
+    synchronized <T> T read(Supplier<T> reader) {
+        return reader.get();
+    }
+
+    // ---- endpoints ----
+
+    synchronized Ct existing(int vmid) {
+        Ct ct = containers.get(vmid);
+        if (ct == null) {
+            throw PveHttpError.die("Configuration file 'nodes/" + node + "/lxc/" + vmid + ".conf' does not exist");
+        }
+        return ct;
+    }
+
+    synchronized String nextId(String wanted) {
+        if (wanted != null) {
+            int vmid = Integer.parseInt(wanted);
+            if (containers.containsKey(vmid)) {
+                throw new PveHttpError(400, "Parameter verification failed.",
+                        Map.of("vmid", "VM " + vmid + " already exists"));
+            }
+            return wanted;
+        }
+        if (staleNextIds > 0 && staleNextId != null) {
+            staleNextIds--;
+            return String.valueOf(staleNextId);
+        }
+        int vmid = 100;
+        while (containers.containsKey(vmid)) {
+            vmid++;
+        }
+        staleNextId = vmid;
+        return String.valueOf(vmid); // a string, as real PVE answers
+    }
+
+    synchronized String cloneCt(int source, Map<String, String> p) {
+        Ct src = existing(source);
+        if (src.lock != null) {
+            throw PveHttpError.die("CT is locked (" + src.lock + ")");
+        }
+        int newId = Integer.parseInt(p.get("newid"));
+        if (containers.containsKey(newId)) {
+            throw PveHttpError.die("CT " + newId + " already exists on node '" + node + "'");
+        }
+        boolean full = p.containsKey("full") ? p.get("full").equals("1") : !src.template;
+        if (!full && !src.template) {
+            throw PveHttpError.die("Linked clone feature for 'local-zfs:subvol-" + source + "-disk-0' is not available");
+        }
+        src.lock = "disk";
+        Ct ct = new Ct(newId, p.getOrDefault("hostname", src.hostname));
+        ct.lock = "create";
+        ct.cores = src.cores;
+        ct.memory = src.memory;
+        ct.tags = src.tags; // a clone starts as a copy of the source's config
+        ct.description = src.description;
+        ct.linkedFrom = full ? null : source;
+        if (p.containsKey("description")) {
+            ct.description = p.get("description") + "\n";
+        }
+        containers.put(newId, ct);
+        return task("vzclone", source, t -> {
+            t.log.add("create linked clone of mount point rootfs (local-zfs:basevol-" + source + "-disk-0)");
+            src.lock = null;
+            ct.lock = null;
+            return null;
+        });
+    }
+
+    synchronized void updateConfig(int vmid, Map<String, String> p) {
+        Ct ct = existing(vmid);
+        Map<String, String> options = new LinkedHashMap<>(p);
+        options.remove("node");
+        options.remove("vmid");
+        if (options.isEmpty()) {
+            throw PveHttpError.die("no options specified");
+        }
+        if (ct.lock != null) {
+            throw PveHttpError.die("CT is locked (" + ct.lock + ")");
+        }
+        options.forEach((k, v) -> {
+            switch (k) {
+                case "tags" -> ct.tags = String.join(";",
+                        new TreeSet<>(List.of(v.toLowerCase().trim().split("[;, ]+"))));
+                case "description" -> ct.description = v.endsWith("\n") ? v : v + "\n";
+                case "cores" -> ct.cores = Integer.parseInt(v);
+                case "memory" -> ct.memory = Integer.parseInt(v);
+                case "hostname" -> ct.hostname = v;
+                default -> { }
+            }
+        });
+    }
+
+    synchronized Map<String, Object> config(int vmid) {
+        Ct ct = existing(vmid);
+        Map<String, Object> c = new LinkedHashMap<>();
+        c.put("arch", "amd64");
+        c.put("cores", ct.cores);
+        c.put("memory", ct.memory);
+        c.put("hostname", ct.hostname);
+        c.put("ostype", "debian");
+        c.put("net0", "name=eth0,bridge=vmbr0,hwaddr=BC:24:11:00:00:" + String.format("%02X", ct.vmid % 256)
+                + ",ip=dhcp,type=veth");
+        c.put("rootfs", ct.linkedFrom == null ? "local-zfs:subvol-" + vmid + "-disk-0,size=8G"
+                : "local-zfs:basevol-" + ct.linkedFrom + "-disk-0/subvol-" + vmid + "-disk-0,size=8G");
+        c.put("swap", 512);
+        c.put("unprivileged", 1);
+        c.put("digest", Integer.toHexString(System.identityHashCode(ct)) + "0".repeat(32));
+        if (ct.description != null) {
+            c.put("description", ct.description);
+        }
+        putPresentOnly(c, ct);
+        return c;
+    }
+
+    /** {@code tags}, {@code lock} and {@code template} appear only when set, in config and status alike. */
+    private static void putPresentOnly(Map<String, Object> out, Ct ct) {
+        if (ct.tags != null) {
+            out.put("tags", ct.tags);
+        }
+        if (ct.lock != null) {
+            out.put("lock", ct.lock);
+        }
+        if (ct.template) {
+            out.put("template", 1);
+        }
+    }
+
+    synchronized Map<String, Object> currentStatus(int vmid) {
+        Ct ct = existing(vmid);
+        Map<String, Object> s = summary(ct);
+        s.put("ha", Map.of("managed", 0));
+        return s;
+    }
+
+    private Map<String, Object> summary(Ct ct) {
+        Map<String, Object> s = new LinkedHashMap<>();
+        s.put("vmid", ct.vmid);
+        s.put("type", "lxc");
+        s.put("status", ct.status);
+        s.put("name", ct.hostname);
+        s.put("cpus", ct.cores);
+        s.put("maxmem", ct.memory * 1048576L);
+        s.put("uptime", ct.status.equals("running") ? 42 : 0);
+        putPresentOnly(s, ct);
+        return s;
+    }
+
+    synchronized List<Map<String, Object>> list() {
+        return containers.values().stream().map(this::summary).toList();
+    }
+
+    synchronized List<Map<String, Object>> resources() {
+        List<Map<String, Object>> out = new ArrayList<>();
+        for (Ct ct : containers.values()) {
+            Map<String, Object> r = summary(ct);
+            r.put("id", "lxc/" + ct.vmid);
+            r.put("node", node);
+            r.put("template", ct.template ? 1 : 0);
+            if (staleResources) {
+                // pvestatd's broadcast lags ~10 s: only lock and tags are read live from the config
+                r.put("status", "unknown");
+                r.remove("name");
+            }
+            out.add(r);
+        }
+        return out;
+    }
+
+    synchronized void staleResources(boolean stale) {
+        staleResources = stale;
+    }
+
+    synchronized String statusAction(int vmid, String action) {
+        Ct ct = containers.get(vmid);
+        boolean running = ct != null && ct.status.equals("running");
+        switch (action) {
+            case "start" -> {
+                if (running) {
+                    throw PveHttpError.die("CT " + vmid + " already running");
+                }
+                if (rejectNextStart != null) {
+                    String message = rejectNextStart;
+                    rejectNextStart = null;
+                    throw PveHttpError.die(message);
+                }
+                String failure = failNextStartTask;
+                failNextStartTask = null;
+                // the worker checks config, template and lock as soon as it is forked, not when it ends
+                String early = ct == null ? "Configuration file 'nodes/" + node + "/lxc/" + vmid + ".conf' does not exist"
+                        : ct.template ? "you can't start a CT if it's a template"
+                        : ct.lock != null ? "CT is locked (" + ct.lock + ")" : null;
+                return task("vzstart", vmid, t -> {
+                    if (early != null) {
+                        return early;
+                    }
+                    if (failure != null) {
+                        t.log.add("run_buffer: 571 Script exited with status 1");
+                        return failure;
+                    }
+                    existing(vmid).status = "running";
+                    return null;
+                });
+            }
+            case "resume" -> {
+                if (running) {
+                    throw PveHttpError.die("CT " + vmid + " already running");
+                }
+                return task("vzresume", vmid, t -> {
+                    existing(vmid).status = "running";
+                    return null;
+                });
+            }
+            case "stop", "shutdown", "suspend" -> {
+                if (!running) {
+                    throw PveHttpError.die("CT " + vmid + " not running");
+                }
+                String early = ct.lock != null ? "CT is locked (" + ct.lock + ")" : null;
+                return task("vz" + action, vmid, t -> {
+                    if (early != null) {
+                        return early;
+                    }
+                    ct.status = "stopped";
+                    return null;
+                });
+            }
+            default -> throw new PveHttpError(501, "Method 'POST /nodes/" + node + "/lxc/" + vmid + "/status/"
+                    + action + "' not implemented");
+        }
+    }
+
+    synchronized String destroy(int vmid, Map<String, String> p) {
+        Ct ct = existing(vmid);
+        if (ct.lock != null) {
+            throw PveHttpError.die("CT is locked (" + ct.lock + ")");
+        }
+        boolean force = "1".equals(p.get("force"));
+        if (ct.status.equals("running") && !force) {
+            throw PveHttpError.die("unable to destroy CT " + vmid + " - container is running");
+        }
+        ct.lock = "destroyed";
+        return task("vzdestroy", vmid, t -> {
+            if (ct.template && containers.values().stream().anyMatch(c -> Integer.valueOf(vmid).equals(c.linkedFrom))) {
+                ct.lock = null;
+                return "base volume 'basevol-" + vmid + "-disk-0' is still in use by linked clones";
+            }
+            containers.remove(vmid);
+            return null;
+        });
+    }
+
+    synchronized Object interfaces(int vmid) {
+        Ct ct = existing(vmid);
+        if (!ct.status.equals("running")) {
+            return null;
+        }
+        String ip = ct.address != null ? ct.address
+                : defaultAddress.endsWith(".") ? defaultAddress + (ct.vmid % 250 + 2) : defaultAddress;
+        String mac = String.format("bc:24:11:00:00:%02x", ct.vmid % 256);
+        return List.of(
+                Map.of("name", "lo", "hwaddr", "00:00:00:00:00:00", "inet", "127.0.0.1/8",
+                        "ip-addresses", List.of(Map.of("ip-address-type", "inet", "ip-address", "127.0.0.1",
+                                "prefix", "8"))),
+                Map.of("name", "eth0", "hwaddr", mac, "hardware-address", mac, "inet", ip + "/24",
+                        "inet6", "fe80::be24:11ff:fe00:1/64",
+                        "ip-addresses", List.of(
+                                Map.of("ip-address-type", "inet", "ip-address", ip, "prefix", "24"),
+                                Map.of("ip-address-type", "inet6", "ip-address", "fe80::be24:11ff:fe00:1",
+                                        "prefix", "64"))));
+    }
+
+    private String task(String type, int id, EmulatedTasks.Body body) {
+        return tasks.start(type, id, body);
+    }
+
+    EmulatedTasks tasks() {
+        return tasks;
+    }
+}

@@ -1,0 +1,118 @@
+package dev.cmux.control.pve;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * PVE's worker tasks: a UPID at once, the work done after {@link #duration(Duration)}, then status {@code stopped}
+ * with exit status {@code OK} or the error, and a log ending in {@code TASK OK} / {@code TASK ERROR: …}. Task
+ * bodies run under the cluster's monitor, like everything that touches container state.
+ */
+final class EmulatedTasks {
+
+    /** The end of a task: returns its error, or null for OK. */
+    interface Body {
+        String run(Task task);
+    }
+
+    static final class Task {
+        final String upid;
+        final String type;
+        String status = "running";
+        String exitStatus;
+        final List<String> log = new ArrayList<>();
+
+        Task(String upid, String type) {
+            this.upid = upid;
+            this.type = type;
+        }
+    }
+
+    private final String node;
+    private final ScheduledExecutorService scheduler;
+    private final Object monitor;
+    private final Map<String, Task> tasks = new LinkedHashMap<>();
+    private final AtomicInteger pid = new AtomicInteger(0x1000);
+    private volatile Duration duration = Duration.ofMillis(120);
+
+    EmulatedTasks(String node, ScheduledExecutorService scheduler, Object monitor) {
+        this.node = node;
+        this.scheduler = scheduler;
+        this.monitor = monitor;
+    }
+
+    void duration(Duration d) {
+        duration = d;
+    }
+
+    String start(String type, int id, Body body) {
+        synchronized (monitor) {
+            long start = System.currentTimeMillis() / 1000;
+            String upid = String.format("UPID:%s:%08X:%08X:%08X:%s:%d:root@pam!cmux:", node, pid.incrementAndGet(),
+                    0x0A1B2C3D, start, type, id);
+            Task task = new Task(upid, type);
+            task.log.add("starting " + type + " for " + id);
+            tasks.put(upid, task);
+            scheduler.schedule(() -> finish(task, body), duration.toMillis(), TimeUnit.MILLISECONDS);
+            return upid;
+        }
+    }
+
+    private void finish(Task task, Body body) {
+        synchronized (monitor) {
+            String error;
+            try {
+                error = body.run(task);
+            } catch (PveHttpError e) {
+                error = e.getMessage();
+            }
+            task.log.add(error == null ? "TASK OK" : "TASK ERROR: " + error);
+            task.exitStatus = error == null ? "OK" : error.replace('\n', ' ');
+            task.status = "stopped";
+        }
+    }
+
+    private Task find(String upid) {
+        Task task = tasks.get(upid);
+        if (task == null || !upid.startsWith("UPID:" + node + ":")) {
+            throw new PveHttpError(400, "Parameter verification failed.", Map.of("upid", "no such task"));
+        }
+        return task;
+    }
+
+    Map<String, Object> status(String upid) {
+        synchronized (monitor) {
+            Task task = find(upid);
+            Map<String, Object> s = new LinkedHashMap<>();
+            s.put("upid", upid);
+            s.put("node", node);
+            s.put("type", task.type);
+            s.put("id", Upid.parse(upid).id());
+            s.put("user", "root@pam");
+            s.put("tokenid", "cmux");
+            s.put("status", task.status);
+            if (task.exitStatus != null) {
+                s.put("exitstatus", task.exitStatus);
+            }
+            return s;
+        }
+    }
+
+    /** Lines {@code start..start+limit} and the total line count, as {@code GET …/log} answers. */
+    Endpoints.WithTotal log(String upid, int start, int limit) {
+        synchronized (monitor) {
+            Task task = find(upid);
+            List<Map<String, Object>> lines = new ArrayList<>();
+            for (int i = start; i < task.log.size() && lines.size() < limit; i++) {
+                lines.add(Map.of("n", i + 1, "t", task.log.get(i)));
+            }
+            return new Endpoints.WithTotal(lines, task.log.size());
+        }
+    }
+}

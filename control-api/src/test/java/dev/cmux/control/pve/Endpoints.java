@@ -1,0 +1,50 @@
+package dev.cmux.control.pve;
+
+import java.util.List;
+import java.util.Map;
+
+/** The emulator's routing table: schema path template to the cluster operation that answers it. */
+final class Endpoints {
+
+    /** Data plus the top-level {@code total} that the task log answer carries. */
+    record WithTotal(Object data, int total) {
+    }
+
+    private Endpoints() {
+    }
+
+    static Object dispatch(EmulatedCluster cluster, String route, Map<String, String> vars,
+                           Map<String, String> params) {
+        int vmid = vars.containsKey("vmid") ? Integer.parseInt(vars.get("vmid")) : 0;
+        String upid = vars.get("upid");
+        return switch (route) {
+            case "GET /version" -> Map.of("version", "9.2.11", "release", "9.2", "repoid", "14a22df35955d97d");
+            case "GET /nodes" -> List.of(Map.of("node", cluster.node, "status", "online", "type", "node",
+                    "id", "node/" + cluster.node, "maxcpu", 8, "maxmem", 34359738368L));
+            case "GET /nodes/{node}/dns" -> Map.of("search", "lan", "dns1", "10.10.0.1");
+            case "GET /cluster/nextid" -> cluster.nextId(params.get("vmid"));
+            case "GET /cluster/resources" -> "vm".equals(params.get("type")) || params.get("type") == null
+                    ? cluster.resources() : List.of();
+            case "GET /nodes/{node}/lxc" -> cluster.list();
+            case "POST /nodes/{node}/lxc/{vmid}/clone" -> cluster.cloneCt(vmid, params);
+            case "GET /nodes/{node}/lxc/{vmid}/config" -> cluster.config(vmid);
+            case "PUT /nodes/{node}/lxc/{vmid}/config" -> {
+                cluster.updateConfig(vmid, params);
+                yield null;
+            }
+            case "GET /nodes/{node}/lxc/{vmid}/status/current" -> cluster.currentStatus(vmid);
+            case "POST /nodes/{node}/lxc/{vmid}/status/start" -> cluster.statusAction(vmid, "start");
+            case "POST /nodes/{node}/lxc/{vmid}/status/stop" -> cluster.statusAction(vmid, "stop");
+            case "POST /nodes/{node}/lxc/{vmid}/status/shutdown" -> cluster.statusAction(vmid, "shutdown");
+            case "POST /nodes/{node}/lxc/{vmid}/status/suspend" -> cluster.statusAction(vmid, "suspend");
+            case "POST /nodes/{node}/lxc/{vmid}/status/resume" -> cluster.statusAction(vmid, "resume");
+            case "DELETE /nodes/{node}/lxc/{vmid}" -> cluster.destroy(vmid, params);
+            case "GET /nodes/{node}/lxc/{vmid}/interfaces" -> cluster.interfaces(vmid);
+            case "GET /nodes/{node}/tasks/{upid}/status" -> cluster.tasks().status(upid);
+            case "GET /nodes/{node}/tasks/{upid}/log" -> cluster.tasks().log(upid,
+                    Integer.parseInt(params.getOrDefault("start", "0")),
+                    Integer.parseInt(params.getOrDefault("limit", "50")));
+            default -> throw new PveHttpError(501, "Method '" + route + "' not implemented in the emulator");
+        };
+    }
+}

@@ -1,0 +1,367 @@
+package dev.cmux.control.pve;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.cmux.control.config.PveConfig;
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.handler.codec.http.DefaultFullHttpResponse;
+import io.netty.handler.codec.http.FullHttpRequest;
+import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpObjectAggregator;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpServerCodec;
+import io.netty.handler.codec.http.HttpUtil;
+import io.netty.handler.codec.http.HttpVersion;
+import io.netty.handler.codec.http.QueryStringDecoder;
+import io.netty.handler.ssl.SslContext;
+import io.netty.handler.ssl.SslContextBuilder;
+import io.netty.pkitesting.CertificateBuilder;
+import io.netty.pkitesting.X509Bundle;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+
+/**
+ * A Proxmox VE API on loopback HTTPS, as strict as pve-api.md describes the real one: token auth with an empty 401,
+ * every request checked against the schema excerpt ({@link PveSchema}; a mismatch is answered like PVE answers it
+ * and recorded in {@link #violations()}, which tests require to be empty), error messages in the reason phrase,
+ * numbers as strings where PVE sends strings, locks, and tasks that take time.
+ *
+ * <pre>{@code
+ * try (PveEmulator pve = PveEmulator.start()) {
+ *     pve.seedTemplate(9000);
+ *     PveClient client = PveClient.create(pve.config(9000));
+ * }
+ * }</pre>
+ */
+public final class PveEmulator implements AutoCloseable {
+
+    public static final String TOKEN = "root@pam!cmux=4d8e4c5a-6a0e-4d77-9d6c-2f1e2b7d1c00";
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final X509Bundle rootCa;
+    private final X509Bundle certificate;
+    private final EventLoopGroup loops;
+    private final ScheduledExecutorService scheduler;
+    private final Channel listener;
+    private final PveSchema schema = PveSchema.load();
+    private final EmulatedCluster cluster;
+    private final List<String> violations = Collections.synchronizedList(new ArrayList<>());
+    private final List<String> requests = Collections.synchronizedList(new ArrayList<>());
+    private final List<String> responses = Collections.synchronizedList(new ArrayList<>());
+
+    private PveEmulator(String node) throws Exception {
+        // as on a PVE node: a cluster CA (pve-root-ca.pem) signs the node's pve-ssl.pem
+        rootCa = new CertificateBuilder().subject("CN=Proxmox Virtual Environment, OU=emulator, O=PVE Cluster Manager CA")
+                .ecp256().setIsCertificateAuthority(true).buildSelfSigned();
+        certificate = new CertificateBuilder().subject("CN=" + node + ".lan, O=PVE Cluster Node").ecp256()
+                .addSanDnsName("localhost").addSanDnsName(node).addSanIpAddress("127.0.0.1")
+                .addExtendedKeyUsageServerAuth().setIsCertificateAuthority(false).buildIssuedBy(rootCa);
+        SslContext tls = SslContextBuilder.forServer(certificate.toKeyManagerFactory()).build();
+        scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "pve-emulator-tasks");
+            t.setDaemon(true);
+            return t;
+        });
+        cluster = new EmulatedCluster(node, scheduler);
+        loops = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
+        listener = new ServerBootstrap().group(loops).channel(NioServerSocketChannel.class)
+                .childHandler(new ChannelInitializer<SocketChannel>() {
+                    @Override
+                    protected void initChannel(SocketChannel ch) {
+                        ch.pipeline().addLast(tls.newHandler(ch.alloc()), new HttpServerCodec(),
+                                new HttpObjectAggregator(512 * 1024), new Api());
+                    }
+                })
+                .bind("127.0.0.1", 0).sync().channel();
+    }
+
+    /** An emulated node named {@code pve}. */
+    public static PveEmulator start() {
+        try {
+            return new PveEmulator("pve");
+        } catch (Exception e) {
+            throw new IllegalStateException("cannot start the PVE emulator", e);
+        }
+    }
+
+    /** {@code https://127.0.0.1:<port>/api2/json}. */
+    public String url() {
+        return "https://127.0.0.1:" + ((InetSocketAddress) listener.localAddress()).getPort() + "/api2/json";
+    }
+
+    /** The SHA-256 fingerprint of the emulator's certificate, {@code AB:CD:…}, as PVE shows it. */
+    public String fingerprint() {
+        try {
+            byte[] digest = FingerprintTrustManager.sha256(certificate.getCertificate());
+            String hex = HexFormat.ofDelimiter(":").formatHex(digest);
+            return hex.toUpperCase(Locale.ROOT);
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** The cluster CA as a PEM file ({@code /etc/pve/pve-root-ca.pem}), to test CA-file trust. */
+    public Path rootCaPem(Path dir) throws IOException {
+        Path pem = dir.resolve("pve-root-ca.pem");
+        Files.writeString(pem, rootCa.getCertificatePEM());
+        return pem;
+    }
+
+    public String node() {
+        return cluster.node;
+    }
+
+    /** A configuration that trusts this emulator by fingerprint and clones {@code templateVmid}. */
+    public PveConfig config(Integer templateVmid) {
+        return new PveConfig(URI.create(url()), TOKEN, cluster.node, templateVmid, true, fingerprint(), null);
+    }
+
+    /** A stopped container template, the source of linked clones. */
+    public void seedTemplate(int vmid) {
+        EmulatedCluster.Ct ct = new EmulatedCluster.Ct(vmid, "cmux-template");
+        ct.template = true;
+        ct.tags = "cmux-template";
+        cluster.seed(ct);
+    }
+
+    /** A container as the service would have left it, e.g. to test listing, TTL and orphans. */
+    public void seedContainer(int vmid, String hostname, boolean running, String tags, String description) {
+        EmulatedCluster.Ct ct = new EmulatedCluster.Ct(vmid, hostname);
+        ct.status = running ? "running" : "stopped";
+        ct.tags = tags;
+        ct.description = description == null ? null : description + "\n";
+        cluster.seed(ct);
+    }
+
+    /** The next start task fails inside the task with this error (as a broken container fails). */
+    public void failNextStartTask(String error) {
+        cluster.failNextStartTask(error);
+    }
+
+    /** The next start call is refused at once with HTTP 500 and this reason phrase. */
+    public void rejectNextStart(String message) {
+        cluster.rejectNextStart(message);
+    }
+
+    /** {@code /cluster/nextid} repeats its last answer this many times: callers race for one id. */
+    public void repeatNextId(int times) {
+        cluster.repeatNextId(times);
+    }
+
+    /** The IPv4 every running container reports, e.g. {@code 127.0.0.1} where a test execd listens. */
+    public void containerAddress(String address) {
+        cluster.defaultAddress(address);
+    }
+
+    /**
+     * {@code /cluster/resources} answers as right after a create, before pvestatd's next broadcast: status
+     * {@code unknown}, no name (lock and tags stay live).
+     */
+    public void staleResources(boolean stale) {
+        cluster.staleResources(stale);
+    }
+
+    public void taskDuration(Duration duration) {
+        cluster.taskDuration(duration);
+    }
+
+    public boolean exists(int vmid) {
+        return cluster.find(vmid) != null;
+    }
+
+    public String status(int vmid) {
+        return cluster.read(() -> cluster.find(vmid) == null ? null : cluster.find(vmid).status);
+    }
+
+    public String lock(int vmid) {
+        return cluster.read(() -> cluster.find(vmid) == null ? null : cluster.find(vmid).lock);
+    }
+
+    public Map<String, Object> configOf(int vmid) {
+        return cluster.config(vmid);
+    }
+
+    public List<Integer> vmids() {
+        return cluster.vmids();
+    }
+
+    /** Requests that real PVE would have rejected for their shape: wrong path, parameter, type, body. */
+    public List<String> violations() {
+        return List.copyOf(violations);
+    }
+
+    /** {@code METHOD /path -> status reason} of every answer, in order. */
+    public List<String> responses() {
+        return List.copyOf(responses);
+    }
+
+    /** Forgets recorded violations, for tests that provoke them on purpose. */
+    public void clearViolations() {
+        violations.clear();
+    }
+
+    /** {@code METHOD /path} of every request, in order. */
+    public List<String> requests() {
+        return List.copyOf(requests);
+    }
+
+    @Override
+    public void close() {
+        listener.close().awaitUninterruptibly();
+        loops.shutdownGracefully(0, 1, java.util.concurrent.TimeUnit.SECONDS).awaitUninterruptibly();
+        scheduler.shutdownNow();
+    }
+
+    private final class Api extends SimpleChannelInboundHandler<FullHttpRequest> {
+        @Override
+        protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest request) {
+            FullHttpResponse response;
+            try {
+                response = answer(request);
+            } catch (PveHttpError e) {
+                response = error(e);
+            } catch (RuntimeException e) {
+                violations.add("emulator failure on " + request.method() + " " + request.uri() + ": " + e);
+                response = error(PveHttpError.die(String.valueOf(e)));
+            }
+            responses.add(request.method() + " " + new QueryStringDecoder(request.uri()).rawPath() + " -> "
+                    + response.status().code() + " " + response.status().reasonPhrase());
+            boolean close = response.status().code() >= 400 || !HttpUtil.isKeepAlive(request);
+            if (close) {
+                response.headers().set(HttpHeaderNames.CONNECTION, "close");
+                ctx.writeAndFlush(response).addListener(ChannelFutureListener.CLOSE);
+            } else {
+                ctx.writeAndFlush(response);
+            }
+        }
+
+        @Override
+        public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+            ctx.close(); // TLS handshakes that a test makes fail on purpose end here
+        }
+    }
+
+    private FullHttpResponse answer(FullHttpRequest request) {
+        QueryStringDecoder uri = new QueryStringDecoder(request.uri());
+        String method = request.method().name();
+        String rawPath = uri.rawPath();
+        requests.add(method + " " + rawPath);
+        String auth = request.headers().get(HttpHeaderNames.AUTHORIZATION);
+        if (auth == null) {
+            return unauthorized("No ticket");
+        }
+        if (!auth.equals("PVEAPIToken=" + TOKEN)) {
+            return unauthorized("Authentication failed!");
+        }
+        if (!rawPath.startsWith("/api2/json/")) {
+            violations.add(method + " " + rawPath + ": not under /api2/json");
+            throw new PveHttpError(501, "no formatter for uri " + rawPath);
+        }
+        List<String> segments = new ArrayList<>();
+        for (String s : rawPath.substring("/api2/json/".length()).split("/", -1)) {
+            segments.add(QueryStringDecoder.decodeComponent(s));
+        }
+        String path = "/" + String.join("/", segments).replace("//", "/");
+        String body = request.content().toString(StandardCharsets.UTF_8);
+        if ((method.equals("GET") || method.equals("DELETE")) && !body.isEmpty()) {
+            violations.add(method + " " + path + ": body on " + method);
+            throw new PveHttpError(501, "Unexpected content for method '" + method + "'");
+        }
+        Map<String, String> params = new LinkedHashMap<>();
+        if (!body.isEmpty()) {
+            String type = request.headers().get(HttpHeaderNames.CONTENT_TYPE, "");
+            if (!type.startsWith("application/x-www-form-urlencoded")) {
+                violations.add(method + " " + path + ": body of type " + type);
+            }
+            new QueryStringDecoder(body, StandardCharsets.UTF_8, false)
+                    .parameters().forEach((k, v) -> params.put(k, v.get(0)));
+        }
+        uri.parameters().forEach((k, v) -> params.put(k, v.get(0)));
+        String pathForSchema = path;
+        PveSchema.Endpoint endpoint = schema.find(method, pathForSchema).orElseThrow(() -> {
+            violations.add(method + " " + path + ": not in the PVE schema excerpt");
+            return new PveHttpError(501, "Method '" + method + " " + path + "' not implemented");
+        });
+        Map<String, String> vars = endpoint.match(method, path).orElseThrow();
+        Map<String, String> all = new LinkedHashMap<>(params);
+        all.putAll(vars);
+        Map<String, String> errors = schema.validate(endpoint, all);
+        if (!errors.isEmpty()) {
+            violations.add(method + " " + path + ": " + errors);
+            throw new PveHttpError(400, "Parameter verification failed.", errors);
+        }
+        if (vars.containsKey("node") && !vars.get("node").equals(cluster.node)) {
+            throw PveHttpError.die("hostname lookup '" + vars.get("node") + "' failed - failed to get address info");
+        }
+        Object data = Endpoints.dispatch(cluster, method + " " + endpoint.template(), vars, params);
+        if (data instanceof Endpoints.WithTotal t) {
+            return ok(Map.of("data", t.data(), "total", t.total()));
+        }
+        Map<String, Object> envelope = new LinkedHashMap<>();
+        envelope.put("data", data);
+        return ok(envelope);
+    }
+
+    private static FullHttpResponse ok(Object envelope) {
+        FullHttpResponse r = json(HttpResponseStatus.OK, envelope);
+        r.headers().set(HttpHeaderNames.SERVER, "pve-api-daemon/3.0");
+        return r;
+    }
+
+    private static FullHttpResponse json(HttpResponseStatus status, Object body) {
+        try {
+            byte[] bytes = JSON.writeValueAsBytes(body);
+            FullHttpResponse r = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, status,
+                    Unpooled.wrappedBuffer(bytes));
+            r.headers().set(HttpHeaderNames.CONTENT_TYPE, "application/json;charset=UTF-8")
+                    .setInt(HttpHeaderNames.CONTENT_LENGTH, bytes.length);
+            return r;
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** PVE's 401: no Content-Type, no Content-Length, no body, and the connection closes. */
+    private static FullHttpResponse unauthorized(String reason) {
+        return new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, new HttpResponseStatus(401, reason),
+                Unpooled.EMPTY_BUFFER);
+    }
+
+    private static FullHttpResponse error(PveHttpError e) {
+        String message = e.getMessage();
+        String firstLine = message.lines().findFirst().orElse("");
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("data", null);
+        body.put("message", message.endsWith("\n") ? message : message + "\n");
+        if (!e.errors.isEmpty()) {
+            body.put("errors", e.errors);
+        }
+        return json(new HttpResponseStatus(e.status, firstLine), body);
+    }
+}

@@ -1,0 +1,89 @@
+package dev.cmux.control.pve;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import java.util.List;
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The emulator refuses what real PVE refuses; an emulator that accepts more would hide client bugs. */
+class PveEmulatorTest {
+
+    private PveEmulator pve;
+    private PveClient client;
+
+    @BeforeEach
+    void start() {
+        pve = PveEmulator.start();
+        pve.seedContainer(150, "cmux-150", false, "cmux", null);
+        client = PveClient.create(pve.config(null));
+    }
+
+    @AfterEach
+    void stop() {
+        client.close();
+        pve.close();
+    }
+
+    @Test
+    void unknownParameterIsA400WithPerFieldErrors() {
+        PveException e = assertThrows(PveException.class,
+                () -> client.post("/nodes/pve/lxc/150/status/stop", Map.of("overrule-shutdowns", true)));
+        assertEquals(400, e.status());
+        assertTrue(e.getMessage().startsWith("Parameter verification failed."), e.getMessage());
+        assertEquals("property is not defined in schema and the schema does not allow additional properties",
+                e.fieldErrors().get("overrule-shutdowns"));
+        assertEquals(1, pve.violations().size());
+    }
+
+    @Test
+    void booleansMustBeZeroOrOneAndIntegersMustBeIntegers() {
+        PveException e = assertThrows(PveException.class,
+                () -> client.put("/nodes/pve/lxc/150/config", Map.of("onboot", "true", "cores", "two")));
+        assertEquals("type check ('boolean') failed - got 'true'", e.fieldErrors().get("onboot"));
+        assertEquals("type check ('integer') failed - got 'two'", e.fieldErrors().get("cores"));
+    }
+
+    @Test
+    void missingRequiredParameterAndVmidOutOfRangeAreRejected() {
+        PveException missing = assertThrows(PveException.class,
+                () -> client.post("/nodes/pve/lxc/150/clone", Map.of("hostname", "x")));
+        assertEquals("property is missing and it is not optional", missing.fieldErrors().get("newid"));
+        PveException range = assertThrows(PveException.class, () -> client.config("pve", 99));
+        assertEquals("value must have a minimum value of 100", range.fieldErrors().get("vmid"));
+    }
+
+    @Test
+    void pathsOutsideTheSchemaAre501() {
+        PveException e = assertThrows(PveException.class, () -> client.get("/nodes/pve/qemu", Map.of()));
+        assertEquals(501, e.status());
+        assertEquals("Method 'GET /nodes/pve/qemu' not implemented", e.getMessage());
+        assertEquals(List.of("GET /nodes/pve/qemu: not in the PVE schema excerpt"), pve.violations());
+    }
+
+    @Test
+    void nextIdWithATakenVmidIsA400NamingIt() {
+        PveException e = assertThrows(PveException.class, () -> client.get("/cluster/nextid", Map.of("vmid", 150)));
+        assertEquals(400, e.status());
+        assertEquals("VM 150 already exists", e.fieldErrors().get("vmid"));
+        assertEquals(List.of(), pve.violations(), "a valid request that PVE answers with 400 is no violation");
+    }
+
+    @Test
+    void startingALockedContainerFailsInsideTheTaskNotAtOnce() {
+        pve.seedTemplate(9000);
+        pve.taskDuration(java.time.Duration.ofMillis(1500)); // the clone still runs when start is asked
+        String clone = client.cloneContainer("pve", 9000, 151, "cmux-151", false);
+        String start = client.statusAction("pve", 151, "start", Map.of());
+        PveTaskFailedException e = assertThrows(PveTaskFailedException.class,
+                () -> new TaskWaiter(client, java.time.Duration.ofMillis(10), java.time.Duration.ofSeconds(5))
+                        .await(start));
+        assertEquals("CT is locked (create)", e.exitStatus());
+        new TaskWaiter(client, java.time.Duration.ofMillis(10), java.time.Duration.ofSeconds(5)).await(clone);
+    }
+}
