@@ -1,12 +1,12 @@
 package dev.cmux.gateway;
 
 import dev.cmux.control.api.ControlServer;
+import dev.cmux.control.cli.SandboxCommand;
 import dev.cmux.control.cloudflare.TunnelCommand;
 import dev.cmux.gateway.config.ConfigException;
 import dev.cmux.gateway.config.ConfigLoader;
 import dev.cmux.gateway.config.GatewayConfig;
 import dev.cmux.gateway.config.ValidateCommand;
-import dev.cmux.gateway.log.StdoutAccessLogSink;
 import dev.cmux.gateway.proxy.GatewayServer;
 import dev.cmux.gateway.proxy.Transport;
 
@@ -32,6 +32,9 @@ public final class Main {
                    cmux-gateway tunnel status [--pve-route] [--ready-url URL] [--config FILE]
                    cmux-gateway tunnel teardown --yes [--config FILE]
                                                            the Cloudflare tunnel and DNS (needs CF_API_TOKEN)
+                   cmux-gateway sandbox create [--wait] [--cores N] [--memory MiB] [--ttl D] | list | get VMID
+                                | exec VMID -- CMD... | start VMID | stop VMID | destroy VMID [--config FILE]
+                                                           drive sandboxes through the running gateway's control API
                    cmux-gateway version                    print the version
             """;
 
@@ -48,20 +51,25 @@ public final class Main {
         String command = !rest.isEmpty() && !rest.get(0).startsWith("-") ? rest.remove(0) : "run";
         Path config = null;
         List<String> words = new ArrayList<>();
+        boolean subcommand = command.equals("tunnel") || command.equals("sandbox");
         for (int i = 0; i < rest.size(); i++) {
             String arg = rest.get(i);
+            if (arg.equals("--") && subcommand) {
+                words.addAll(rest.subList(i, rest.size())); // exec VMID -- CMD...: the command's words are its own
+                break;
+            }
             if ((arg.equals("--config") || arg.equals("-c")) && i + 1 < rest.size()) {
                 config = Path.of(rest.get(++i));
             } else if (arg.startsWith("--config=")) {
                 config = Path.of(arg.substring("--config=".length()));
-            } else if (arg.equals("--help") || arg.equals("-h")) {
+            } else if ((arg.equals("--help") || arg.equals("-h")) && !subcommand) {
                 out.print(USAGE);
                 return 0;
             } else {
                 words.add(arg); // the subcommand's own words (tunnel setup --dry-run ...)
             }
         }
-        if (!words.isEmpty() && !command.equals("tunnel")) {
+        if (!words.isEmpty() && !subcommand) {
             err.println("cmux-gateway: unknown argument '" + words.get(0) + "'");
             err.print(USAGE);
             return 2;
@@ -71,6 +79,8 @@ public final class Main {
             case "validate" -> ValidateCommand.run(config, env, out, err);
             case "tunnel" -> withConfig(config, env, err, c -> TunnelCommand.run(words, c.cloudflare(),
                     c.listen().getHostString() + ":" + c.listen().getPort(), out, err));
+            case "sandbox" -> withConfig(config, env, err, c -> SandboxCommand.run(words, controlUrl(c),
+                    c.control().token(), out, err));
             case "version" -> {
                 out.println("cmux-gateway " + version());
                 yield 0;
@@ -85,6 +95,15 @@ public final class Main {
                 yield 2;
             }
         };
+    }
+
+    /** The control API of the gateway that runs with this config (a wildcard listen address is asked on loopback). */
+    private static String controlUrl(GatewayConfig c) {
+        String host = c.control().listen().getHostString();
+        if (host.equals("0.0.0.0") || host.equals("::") || host.isEmpty()) {
+            host = "127.0.0.1";
+        }
+        return "http://" + (host.contains(":") ? "[" + host + "]" : host) + ":" + c.control().listen().getPort();
     }
 
     /** Loads the config for a subcommand; an invalid one exits 2 with one line per problem, as {@code run} does. */
@@ -108,26 +127,15 @@ public final class Main {
         }
         Logger log = Logger.getLogger("cmux-gateway");
         Transport transport = Transport.best();
-        StdoutAccessLogSink accessLog = new StdoutAccessLogSink();
-        GatewayServer gateway;
-        ControlServer control;
+        GatewayProcess process;
         try {
-            gateway = GatewayServer.start(config, transport, config.accessLog().enabled() ? accessLog : line -> { });
-        } catch (Exception e) {
-            err.println("cmux-gateway: cannot listen on " + config.listen() + ": " + e.getMessage());
-            accessLog.close();
+            process = GatewayProcess.start(config, transport);
+        } catch (GatewayProcess.StartFailure e) {
+            err.println("cmux-gateway: " + e.getMessage());
             return 1;
         }
-        try {
-            control = ControlServer.start(config.control(), config.pve(), config.cloudflare(), gateway.eventLoops(),
-                    transport.serverChannel());
-        } catch (Exception e) {
-            err.println("cmux-gateway: cannot listen on " + config.control().listen() + " (control API): "
-                    + e.getMessage());
-            gateway.close();
-            accessLog.close();
-            return 1;
-        }
+        GatewayServer gateway = process.gateway;
+        ControlServer control = process.control;
         long startMillis = System.currentTimeMillis() - ManagementFactory.getRuntimeMXBean().getStartTime();
         log.info("cmux-gateway " + version() + " listening on http://" + hostPort(gateway.address().toString())
                 + " (data plane, " + transport.name().toLowerCase() + ", " + Runtime.getRuntime().availableProcessors()
@@ -143,9 +151,7 @@ public final class Main {
             notify(systemd, "STOPPING=1");
             log.info("stopping: no new connections; in-flight requests get up to "
                     + gateway.config().timeouts().shutdownGrace().toSeconds() + " s");
-            control.close();
-            gateway.close();
-            accessLog.close();
+            process.close();
             log.info("stopped");
             stopped.countDown();
         };

@@ -77,6 +77,18 @@ final class StrictJson {
         return v.asText();
     }
 
+    boolean bool(String field) {
+        JsonNode v = body.get(field);
+        if (v == null || v.isNull()) {
+            return false;
+        }
+        if (!v.isBoolean()) {
+            errors.put(field, "must be true or false");
+            return false;
+        }
+        return v.asBoolean();
+    }
+
     String oneOf(String field, Set<String> values) {
         String v = string(field, 64, false);
         if (v != null && !values.contains(v)) {

@@ -14,7 +14,10 @@ import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import io.netty.util.concurrent.GlobalEventExecutor;
 
+import dev.cmux.gateway.resolve.AddressSource;
+
 import java.net.InetSocketAddress;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.logging.Logger;
@@ -30,6 +33,7 @@ public final class GatewayServer implements AutoCloseable {
     private static final WriteBufferWaterMark WATER_MARK = new WriteBufferWaterMark(32 * 1024, 64 * 1024);
 
     private final AccessLogSink accessLog;
+    private final List<AddressSource> addressSources;
     private final Transport transport;
     private final EventLoopGroup group;
     private final AtomicReference<ProxyServices> current;
@@ -37,8 +41,10 @@ public final class GatewayServer implements AutoCloseable {
     private final Channel listener;
 
     private GatewayServer(Transport transport, EventLoopGroup group, AtomicReference<ProxyServices> current,
-                          AccessLogSink accessLog, ChannelGroup clients, Channel listener) {
+                          AccessLogSink accessLog, List<AddressSource> addressSources, ChannelGroup clients,
+                          Channel listener) {
         this.accessLog = accessLog;
+        this.addressSources = List.copyOf(addressSources);
         this.transport = transport;
         this.group = group;
         this.current = current;
@@ -49,12 +55,18 @@ public final class GatewayServer implements AutoCloseable {
     /** Binds {@code config.listen()} (port 0 picks a free port) and returns once bound. */
     public static GatewayServer start(GatewayConfig config, Transport transport, AccessLogSink accessLog)
             throws Exception {
+        return start(config, transport, accessLog, List.of());
+    }
+
+    /** @param addressSources asked when DNS does not know a sandbox (PVE's interface list), kept across reloads */
+    public static GatewayServer start(GatewayConfig config, Transport transport, AccessLogSink accessLog,
+                                      List<AddressSource> addressSources) throws Exception {
         int threads = Runtime.getRuntime().availableProcessors();
         EventLoopGroup group = new MultiThreadIoEventLoopGroup(threads, new DefaultThreadFactory("gateway"),
                 transport.ioHandlerFactory());
         ProxyServices services = null;
         try {
-            services = ProxyServices.start(config, group, transport, accessLog, WATER_MARK);
+            services = ProxyServices.start(config, group, transport, accessLog, WATER_MARK, addressSources);
             AtomicReference<ProxyServices> current = new AtomicReference<>(services);
             ChannelGroup clients = new DefaultChannelGroup("clients", GlobalEventExecutor.INSTANCE);
             Channel listener = new ServerBootstrap()
@@ -70,7 +82,7 @@ public final class GatewayServer implements AutoCloseable {
                     .bind(bindAddress(config.listen()))
                     .sync()
                     .channel();
-            return new GatewayServer(transport, group, current, accessLog, clients, listener);
+            return new GatewayServer(transport, group, current, accessLog, addressSources, clients, listener);
         } catch (Exception | Error e) {
             if (services != null) {
                 services.close();
@@ -104,10 +116,15 @@ public final class GatewayServer implements AutoCloseable {
      * @throws Exception when the new settings cannot be built (e.g. an unreadable CA file); the old ones stay
      */
     public void reload(GatewayConfig config) throws Exception {
-        ProxyServices next = ProxyServices.start(config, group, transport, accessLog, WATER_MARK);
+        ProxyServices next = ProxyServices.start(config, group, transport, accessLog, WATER_MARK, addressSources);
         ProxyServices previous = current.getAndSet(next);
         // requests that began before keep using the old resolver for a moment; then its DNS socket goes
         group.schedule(previous::close, 60, TimeUnit.SECONDS);
+    }
+
+    /** Forgets the cached address of {@code vmid}: the control API created or destroyed it. */
+    public void invalidate(int vmid) {
+        current.get().resolver().invalidate(vmid);
     }
 
     /** Client connections open now, upgraded ones included. */

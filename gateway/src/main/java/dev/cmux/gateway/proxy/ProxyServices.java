@@ -4,6 +4,7 @@ import dev.cmux.gateway.access.AccessGate;
 import dev.cmux.gateway.config.GatewayConfig;
 import dev.cmux.gateway.log.AccessLog;
 import dev.cmux.gateway.log.AccessLogSink;
+import dev.cmux.gateway.resolve.AddressSource;
 import dev.cmux.gateway.resolve.BackendResolver;
 import dev.cmux.gateway.route.HostRouter;
 import io.netty.bootstrap.Bootstrap;
@@ -15,6 +16,7 @@ import io.netty.resolver.dns.DnsAddressResolverGroup;
 import io.netty.resolver.dns.DnsServerAddressStreamProviders;
 
 import javax.net.ssl.SSLException;
+import java.util.List;
 
 /**
  * What every exchange of one server shares; built once at start, immutable. {@code access} is null when Cloudflare
@@ -27,8 +29,8 @@ record ProxyServices(GatewayConfig config, HostRouter router, BackendResolver re
 
     /** Everything a client connection's pipeline needs, on {@code loops}; close it after the listener. */
     static ProxyServices start(GatewayConfig config, EventLoopGroup loops, Transport transport, AccessLogSink accessLog,
-                               WriteBufferWaterMark waterMark) throws SSLException {
-        BackendResolver resolver = BackendResolver.create(config, loops, transport.datagramChannel());
+                               WriteBufferWaterMark waterMark, List<AddressSource> addressSources) throws SSLException {
+        BackendResolver resolver = BackendResolver.create(config, loops, transport.datagramChannel(), addressSources);
         DnsAddressResolverGroup upstreamDns = new DnsAddressResolverGroup(transport.datagramChannel(),
                 DnsServerAddressStreamProviders.platformDefault());
         try {

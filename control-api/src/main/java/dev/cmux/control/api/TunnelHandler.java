@@ -1,0 +1,87 @@
+package dev.cmux.control.api;
+
+import dev.cmux.control.cloudflare.CloudflareApiException;
+import dev.cmux.control.cloudflare.CloudflareClient;
+import dev.cmux.control.cloudflare.RetryPolicy;
+import dev.cmux.control.cloudflare.SetupStep;
+import dev.cmux.control.cloudflare.StatusLine;
+import dev.cmux.control.cloudflare.TunnelPlan;
+import dev.cmux.control.cloudflare.TunnelSetup;
+import dev.cmux.control.cloudflare.TunnelSpec;
+import dev.cmux.control.cloudflare.TunnelStatus;
+import dev.cmux.control.config.CloudflareConfig;
+import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.HttpResponseStatus;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * {@code POST /v1/tunnel/setup} (body {@code {dryRun?, replaceRecords?, pveRoute?}}) and {@code GET /v1/tunnel/status}:
+ * the same plan/apply and checks as {@code cmux-gateway tunnel}, answered as JSON. Cloudflare calls block, so they
+ * run on the control API's executor.
+ */
+public final class TunnelHandler implements ApiHandler {
+
+    private final CloudflareConfig config;
+    private final String gatewayListen;
+
+    private TunnelHandler(CloudflareConfig config, String gatewayListen) {
+        this.config = config;
+        this.gatewayListen = gatewayListen;
+    }
+
+    /** The handler for {@link ControlServices#withTunnel}, run on the services' executor. */
+    public static ApiHandler create(CloudflareConfig config, String gatewayListenHostPort, ControlServices services) {
+        return new OffLoop(services.executor(), new TunnelHandler(config, gatewayListenHostPort));
+    }
+
+    @Override
+    public void handle(ApiExchange exchange) {
+        boolean setup = exchange.path().equals("/v1/tunnel/setup") && exchange.method().equals(HttpMethod.POST);
+        boolean status = exchange.path().equals("/v1/tunnel/status") && exchange.method().equals(HttpMethod.GET);
+        if (!setup && !status) {
+            throw new ApiError(HttpResponseStatus.NOT_FOUND, "not-found", "There is no endpoint "
+                    + exchange.method() + " " + exchange.path() + ".", null);
+        }
+        StrictJson body = StrictJson.parse(setup ? exchange.body() : new byte[0],
+                Set.of("dryRun", "replaceRecords", "pveRoute"));
+        boolean dryRun = body.bool("dryRun");
+        boolean replaceRecords = body.bool("replaceRecords");
+        boolean pveRoute = body.bool("pveRoute") || "true".equals(exchange.queryParam("pveRoute"));
+        body.check();
+        TunnelSpec spec;
+        try {
+            spec = TunnelSpec.from(config, gatewayListen, pveRoute);
+        } catch (IllegalArgumentException e) {
+            throw new ApiError(HttpResponseStatus.SERVICE_UNAVAILABLE, "cloudflare-not-configured", e.getMessage(), null);
+        }
+        try (CloudflareClient client = CloudflareClient.from(config, RetryPolicy.defaults())) {
+            if (status) {
+                List<StatusLine> lines = new TunnelStatus(client, spec, TunnelStatus.DEFAULT_READY_URL).check();
+                exchange.respond(HttpResponseStatus.OK, Map.of("ok", TunnelStatus.allOk(lines), "checks", lines));
+                return;
+            }
+            TunnelSetup tunnelSetup = new TunnelSetup(client, spec, replaceRecords);
+            TunnelPlan plan = tunnelSetup.plan();
+            Map<String, Object> answer = new LinkedHashMap<>();
+            answer.put("steps", plan.describeSteps());
+            answer.put("warnings", plan.warnings());
+            answer.put("blockers", plan.blockers());
+            if (plan.blocked()) {
+                throw new ApiError(HttpResponseStatus.CONFLICT, "tunnel-blocked", String.join(" ", plan.blockers()),
+                        answer);
+            }
+            if (!dryRun) {
+                List<SetupStep> applied = tunnelSetup.apply(plan);
+                answer.put("applied", applied.stream().map(SetupStep::describe).toList());
+            }
+            answer.put("dryRun", dryRun);
+            exchange.respond(HttpResponseStatus.OK, answer);
+        } catch (CloudflareApiException e) {
+            throw new ApiError(HttpResponseStatus.BAD_GATEWAY, "cloudflare-error", e.getMessage(), null);
+        }
+    }
+}

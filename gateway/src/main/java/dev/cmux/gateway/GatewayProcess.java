@@ -1,0 +1,112 @@
+package dev.cmux.gateway;
+
+import dev.cmux.control.api.ControlServer;
+import dev.cmux.control.api.ControlServices;
+import dev.cmux.control.api.TunnelHandler;
+import dev.cmux.control.sandbox.SandboxSettings;
+import dev.cmux.gateway.config.GatewayConfig;
+import dev.cmux.gateway.config.RoutingConfig;
+import dev.cmux.gateway.log.StdoutAccessLogSink;
+import dev.cmux.gateway.proxy.GatewayServer;
+import dev.cmux.gateway.proxy.Transport;
+import dev.cmux.gateway.resolve.AddressSource;
+
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.logging.Logger;
+
+/**
+ * The running gateway: the data plane, the control API and the sandbox services wired together. PVE, when
+ * configured, supplies what DNS cannot (the suffix of sandbox names, their addresses), and the control API tells
+ * the data plane's resolver when a sandbox is created or destroyed.
+ */
+final class GatewayProcess implements AutoCloseable {
+
+    private static final Logger LOG = Logger.getLogger("cmux-gateway");
+
+    final GatewayServer gateway;
+    final ControlServer control;
+    private final ControlServices services;
+    private final StdoutAccessLogSink accessLog;
+
+    private GatewayProcess(GatewayServer gateway, ControlServer control, ControlServices services,
+                           StdoutAccessLogSink accessLog) {
+        this.gateway = gateway;
+        this.control = control;
+        this.services = services;
+        this.accessLog = accessLog;
+    }
+
+    /** Binds both listeners; on failure everything started so far is closed again and the cause thrown. */
+    static GatewayProcess start(GatewayConfig configured, Transport transport) throws StartFailure {
+        AtomicReference<GatewayServer> dataPlane = new AtomicReference<>();
+        ControlServices services = ControlServices.create(configured.pve(),
+                SandboxSettings.from(configured.pve(), configured.domain()), vmid -> {
+                    GatewayServer g = dataPlane.get();
+                    if (g != null) {
+                        g.invalidate(vmid);
+                    }
+                });
+        GatewayConfig config = withPveSuffix(configured, services);
+        List<AddressSource> fromPve = services.pveAddresses().map(a -> List.<AddressSource>of(a::lookup))
+                .orElse(List.of());
+        StdoutAccessLogSink accessLog = new StdoutAccessLogSink();
+        GatewayServer gateway;
+        try {
+            gateway = GatewayServer.start(config, transport, config.accessLog().enabled() ? accessLog : line -> { },
+                    fromPve);
+        } catch (Exception e) {
+            services.close();
+            accessLog.close();
+            throw new StartFailure("cannot listen on " + config.listen() + ": " + e.getMessage());
+        }
+        dataPlane.set(gateway);
+        ControlServices withTunnel = config.cloudflare().enabled() ? services.withTunnel(TunnelHandler.create(
+                config.cloudflare(), config.listen().getHostString() + ":" + gateway.address().getPort(), services))
+                : services;
+        try {
+            ControlServer control = ControlServer.start(config.control(), config.cloudflare(), gateway.eventLoops(),
+                    transport.serverChannel(), withTunnel);
+            return new GatewayProcess(gateway, control, services, accessLog);
+        } catch (Exception e) {
+            gateway.close();
+            services.close();
+            accessLog.close();
+            throw new StartFailure("cannot listen on " + config.control().listen() + " (control API): " + e.getMessage());
+        }
+    }
+
+    /** {@code routing.suffix: auto} asks PVE's DNS settings first (DESIGN.md "Resolution"), then /etc/resolv.conf. */
+    private static GatewayConfig withPveSuffix(GatewayConfig config, ControlServices services) {
+        if (!RoutingConfig.AUTO_SUFFIX.equals(config.routing().suffix()) || services.pveAddresses().isEmpty()) {
+            return config;
+        }
+        try {
+            Optional<String> search = services.pveAddresses().get().searchDomain().get(5, TimeUnit.SECONDS);
+            if (search.isPresent() && !search.get().isBlank()) {
+                LOG.info("sandbox names end in ." + search.get() + " (PVE node DNS search domain)");
+                return config.withRouting(config.routing().withSuffix(search.get()));
+            }
+        } catch (Exception e) {
+            LOG.warning("PVE did not say its DNS search domain (" + e.getMessage() + "); using /etc/resolv.conf");
+        }
+        return config;
+    }
+
+    /** Stops accepting on both listeners, lets requests in flight finish, then closes everything. */
+    @Override
+    public void close() {
+        control.close();
+        gateway.close();
+        services.close();
+        accessLog.close();
+    }
+
+    static final class StartFailure extends Exception {
+        StartFailure(String message) {
+            super(message, null, false, false);
+        }
+    }
+}
