@@ -1,0 +1,123 @@
+package dev.cmux.gateway.peers;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+import java.net.URI;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Headless Chromium opens a preview app on {@code http://port-<p>-vm-200.sandbox.test:<gateway>/} through the
+ * gateway and uses it as a page would: an {@code EventSource} stream and a large {@code fetch} upload.
+ */
+class PeerChromiumIT {
+
+    private static final Path ARTIFACTS = Path.of("target", "peers", "PeerChromiumIT");
+    private static final int EVENTS = 20;
+    private static final int UPLOAD_BYTES = 50 * 1024 * 1024;
+
+    private static GatewayProcess gateway;
+    private static PreviewApp app;
+    private static HeadlessChromium chromium;
+    private static URI page;
+
+    @BeforeAll
+    static void startGatewayAppAndBrowser() throws Exception {
+        Installed.chromium();
+        gateway = GatewayProcess.start(ARTIFACTS);
+        app = new PreviewApp();
+        page = gateway.sandboxUrl(app.port(), "/");
+        // crypto.subtle (SHA-256 in the page) exists only in secure contexts; the sandbox is plain http here
+        chromium = HeadlessChromium.start(ARTIFACTS, "http://" + page.getAuthority());
+    }
+
+    @AfterAll
+    static void stopPeers() {
+        if (chromium != null) {
+            chromium.close();
+        }
+        if (app != null) {
+            app.close();
+        }
+        if (gateway != null) {
+            gateway.close();
+        }
+    }
+
+    @Test
+    @Timeout(120)
+    void anEventSourceGetsEachEventWhileTheServerHoldsTheResponseOpen() throws Exception {
+        chromium.page().navigate(page, Duration.ofSeconds(30));
+
+        // the server sends event n+1 only after the page acknowledged event n: a gateway that buffered the stream
+        // would hold event n back, the acknowledgement would never come, and the stream would stall
+        JsonNode received = chromium.page().evaluate("""
+                new Promise((resolve, reject) => {
+                  const count = %d, got = [];
+                  const es = new EventSource('/events?count=' + count);
+                  const stop = (err) => { es.close(); err ? reject(err) : resolve(got); };
+                  es.onmessage = (e) => {
+                    got.push({ n: Number(e.data), at: Date.now() });
+                    fetch('/ack?n=' + e.data, { method: 'POST' })
+                      .then((r) => { if (r.status !== 204) throw new Error('ack ' + e.data + ': ' + r.status); })
+                      .then(() => { if (got.length === count) stop(); }, stop);
+                  };
+                  es.onerror = () => { if (got.length < count) stop(new Error('EventSource error after '
+                      + got.length + ' events, readyState ' + es.readyState)); };
+                  setTimeout(() => stop(new Error('only ' + got.length + ' events within 60 s')), 60000);
+                })""".formatted(EVENTS), Duration.ofSeconds(90));
+
+        assertEquals(List.of(), app.problems);
+        assertEquals(EVENTS, received.size(), received.toString());
+        List<Long> latencies = new ArrayList<>();
+        for (int n = 0; n < EVENTS; n++) {
+            assertEquals(n, received.get(n).get("n").asInt(), "in order: " + received);
+            latencies.add(received.get(n).get("at").asLong() - app.eventSentMillis.get(n));
+        }
+        assertEquals(1, app.eventStreams.get(), "one response carried every event (no reconnect)");
+        System.out.println("EventSource: " + EVENTS + " events one at a time; server-send to page-receive ms: "
+                + latencies);
+        JsonNode logged = gateway.accessLog().stream()
+                .filter(e -> e.get("path").asText().equals("/events")).findFirst().orElseThrow();
+        assertEquals(200, logged.get("status").asInt(), logged.toString());
+    }
+
+    @Test
+    @Timeout(120)
+    void aFiftyMebibyteFetchUploadArrivesByteIdentical() throws Exception {
+        chromium.page().navigate(page, Duration.ofSeconds(30));
+
+        JsonNode result = chromium.page().evaluate("""
+                (async () => {
+                  const size = %d, body = new Uint8Array(size);
+                  for (let i = 0; i < size; i += 65536) crypto.getRandomValues(body.subarray(i, i + 65536));
+                  const hex = (buf) => Array.from(new Uint8Array(buf), (b) => b.toString(16).padStart(2, '0')).join('');
+                  const sent = hex(await crypto.subtle.digest('SHA-256', body));
+                  const response = await fetch('/upload', { method: 'POST', body,
+                      headers: { 'Content-Type': 'application/octet-stream' } });
+                  const received = (await response.text()).trim();
+                  return { status: response.status, sent, received, identical: sent === received };
+                })()""".formatted(UPLOAD_BYTES), Duration.ofSeconds(100));
+
+        assertEquals(200, result.get("status").asInt(), result.toString());
+        assertTrue(result.get("identical").asBoolean(), "the page compared the server's SHA-256 with its own: " + result);
+        assertEquals(List.of(), app.problems);
+        assertEquals(1, app.uploads.size());
+        PreviewApp.Upload upload = app.uploads.get(0);
+        assertEquals(UPLOAD_BYTES, upload.bytes());
+        assertEquals(result.get("sent").asText(), upload.sha256());
+        System.out.println("upload: " + upload);
+        JsonNode logged = gateway.accessLog().stream()
+                .filter(e -> e.get("path").asText().equals("/upload")).findFirst().orElseThrow();
+        assertEquals(UPLOAD_BYTES, logged.get("bytesIn").asLong(), logged.toString());
+    }
+}
