@@ -1,0 +1,186 @@
+package dev.cmux.gateway.peers;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+import javax.imageio.ImageIO;
+import java.awt.image.BufferedImage;
+import java.io.ByteArrayInputStream;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+/**
+ * noVNC through the gateway as cmux runs it (reference/cmux.md §4, port 39380): a TigerVNC X server (Xvnc) on a
+ * virtual display, websockify serving Debian's noVNC web client and bridging its WebSocket to the VNC port, and
+ * headless Chromium opening {@code /vnc.html?autoconnect=1…} by the sandbox's real host name. What an X client
+ * draws must appear on the page's canvas; screenshots are kept in target/peers/PeerNoVncIT/.
+ */
+class PeerNoVncIT {
+
+    private static final Path ARTIFACTS = Path.of("target", "peers", "PeerNoVncIT");
+    private static final int WIDTH = 800;
+    private static final int HEIGHT = 600;
+
+    private static GatewayProcess gateway;
+    private static PeerProcess xvnc;
+    private static PeerProcess websockify;
+    private static HeadlessChromium chromium;
+    private static int display;
+    private static int rfbPort;
+    private static int websockifyPort;
+
+    @BeforeAll
+    static void startDesktopWebsockifyGatewayAndBrowser() throws Exception {
+        String xvncProgram = Installed.xvnc();
+        Installed.xsetroot();
+        String websockifyProgram = Installed.websockify();
+        Path webRoot = Installed.novnc();
+        Installed.chromium();
+        gateway = GatewayProcess.start(ARTIFACTS);
+        startXvnc(xvncProgram);
+        websockifyPort = FreePort.pick();
+        websockify = PeerProcess.start("websockify", ARTIFACTS, List.of(websockifyProgram, "--web", webRoot.toString(),
+                "127.0.0.1:" + websockifyPort, "127.0.0.1:" + rfbPort));
+        FreePort.awaitListening(websockifyPort, websockify, Duration.ofSeconds(30));
+        chromium = HeadlessChromium.start(ARTIFACTS);
+    }
+
+    /** Xvnc on the first free display from :20; another run may take the same one at the same time, so retry. */
+    private static void startXvnc(String program) throws Exception {
+        for (int candidate = 20; candidate < 100; candidate++) {
+            if (Files.exists(Path.of("/tmp/.X" + candidate + "-lock"))
+                    || Files.exists(Path.of("/tmp/.X11-unix/X" + candidate))) {
+                continue;
+            }
+            rfbPort = FreePort.pick();
+            PeerProcess started = PeerProcess.start("xvnc", ARTIFACTS, List.of(program, ":" + candidate,
+                    "-rfbport", String.valueOf(rfbPort), "-localhost", "-SecurityTypes", "None",
+                    "-geometry", WIDTH + "x" + HEIGHT, "-depth", "24", "-desktop", "cmux-peer-test"));
+            try {
+                FreePort.awaitListening(rfbPort, started, Duration.ofSeconds(30));
+                xvnc = started;
+                display = candidate;
+                return;
+            } catch (AssertionError e) {
+                started.close();
+                if (!started.outputText().contains("already active")) {
+                    throw e;
+                }
+            }
+        }
+        fail("no free X display between :20 and :99");
+    }
+
+    @AfterAll
+    static void stopPeers() {
+        for (AutoCloseable peer : new AutoCloseable[] {chromium, websockify, xvnc, gateway}) {
+            if (peer != null) {
+                try {
+                    peer.close();
+                } catch (Exception e) {
+                    throw new IllegalStateException(e);
+                }
+            }
+        }
+    }
+
+    @Test
+    @Timeout(150)
+    void theNoVncClientShowsTheRemoteDesktopAndFollowsWhatAnXClientDraws() throws Exception {
+        URI vnc = gateway.sandboxUrl(websockifyPort, "/vnc.html?autoconnect=1&resize=scale&reconnect=1"
+                + "&reconnect_delay=1000");
+        chromium.page().navigate(vnc, Duration.ofSeconds(60));
+        JsonNode connected = awaitCanvas("true", "connected: the canvas has the desktop's size", Duration.ofSeconds(60));
+        assertEquals(WIDTH, connected.get("width").asInt(), connected.toString());
+        assertEquals(HEIGHT, connected.get("height").asInt(), connected.toString());
+
+        for (Map.Entry<String, int[]> colour : List.of(Map.entry("magenta", new int[] {0xff, 0x00, 0xff}),
+                Map.entry("cyan", new int[] {0x00, 0xff, 0xff}))) {
+            int[] rgb = colour.getValue();
+            String hex = "#%02x%02x%02x".formatted(rgb[0], rgb[1], rgb[2]);
+            PeerProcess xsetroot = PeerProcess.start("xsetroot-" + colour.getKey(), ARTIFACTS,
+                    List.of(Installed.xsetroot(), "-solid", hex), Map.of("DISPLAY", ":" + display), null);
+            assertEquals(0, xsetroot.awaitExit(Duration.ofSeconds(20)), xsetroot.outputText());
+
+            JsonNode shown = awaitCanvas("s.share >= 0.95", "95 % of the canvas is " + hex, Duration.ofSeconds(60),
+                    rgb);
+            byte[] png = chromium.page().screenshot();
+            Path file = ARTIFACTS.resolve("novnc-" + colour.getKey() + ".png");
+            Files.write(file, png);
+            double onScreen = share(ImageIO.read(new ByteArrayInputStream(png)), rgb);
+            assertTrue(onScreen >= 0.5, "the screenshot " + file + " shows the desktop: only " + onScreen
+                    + " of it is " + hex + "; canvas: " + shown);
+        }
+
+        String host = GatewayProcess.sandboxHost(websockifyPort);
+        assertTrue(gateway.accessLog().stream().anyMatch(e -> e.get("path").asText().equals("/vnc.html")
+                && e.get("status").asInt() == 200 && e.get("host").asText().startsWith(host)),
+                "vnc.html came through the gateway");
+        // an upgraded connection is logged when it ends. Leaving the page does not end it (Chromium keeps the
+        // socket of a page it left open, without the gateway as well), so disconnect as the user does
+        chromium.page().evaluate("document.getElementById('noVNC_disconnect_button').click()", Duration.ofSeconds(10));
+        long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+        while (gateway.accessLog().stream().noneMatch(e -> e.get("path").asText().equals("/websockify")
+                && e.get("status").asInt() == 101 && e.path("upgraded").asBoolean())) {
+            assertTrue(System.nanoTime() < deadline, "the WebSocket at /websockify went through the gateway and was "
+                    + "logged when it closed; see " + ARTIFACTS.resolve("gateway.log"));
+            Thread.sleep(100);
+        }
+    }
+
+    /**
+     * Polls the noVNC canvas until {@code condition} (JavaScript over {@code s = {width, height, share}}, where share
+     * is the fraction of pixels of colour {@code rgb}) holds; fails with a screenshot otherwise.
+     */
+    private static JsonNode awaitCanvas(String condition, String what, Duration timeout, int... rgb) throws Exception {
+        int[] colour = rgb.length == 3 ? rgb : new int[] {-1, -1, -1};
+        String probe = """
+                (() => {
+                  const c = document.querySelector('#noVNC_container canvas');
+                  const status = (document.getElementById('noVNC_status') || {}).textContent;
+                  if (!c || !c.width || !c.height) return { width: 0, height: 0, share: 0, status, ok: false };
+                  const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
+                  let match = 0;
+                  for (let i = 0; i < d.length; i += 4) if (d[i] === %d && d[i + 1] === %d && d[i + 2] === %d) match++;
+                  const s = { width: c.width, height: c.height, share: match / (c.width * c.height), status };
+                  return { ...s, ok: %s && s.width === %d && s.height === %d };
+                })()""".formatted(colour[0], colour[1], colour[2], condition, WIDTH, HEIGHT);
+        long deadline = System.nanoTime() + timeout.toNanos();
+        JsonNode last;
+        do {
+            last = chromium.page().evaluate(probe, Duration.ofSeconds(20));
+            if (last.path("ok").asBoolean()) {
+                return last;
+            }
+            Thread.sleep(100);
+        } while (System.nanoTime() < deadline);
+        Path file = ARTIFACTS.resolve("novnc-failed.png");
+        Files.write(file, chromium.page().screenshot());
+        return fail("noVNC never showed that " + what + " within " + timeout.toSeconds() + " s; last look: " + last
+                + "; screenshot: " + file.toAbsolutePath());
+    }
+
+    private static double share(BufferedImage image, int[] rgb) {
+        int wanted = (rgb[0] << 16) | (rgb[1] << 8) | rgb[2];
+        long match = 0;
+        for (int y = 0; y < image.getHeight(); y++) {
+            for (int x = 0; x < image.getWidth(); x++) {
+                if ((image.getRGB(x, y) & 0xffffff) == wanted) {
+                    match++;
+                }
+            }
+        }
+        return (double) match / ((long) image.getWidth() * image.getHeight());
+    }
+}
