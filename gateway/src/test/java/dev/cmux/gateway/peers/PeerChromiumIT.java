@@ -31,6 +31,7 @@ class PeerChromiumIT {
     private static URI page;
 
     @BeforeAll
+    @Timeout(120)
     static void startGatewayAppAndBrowser() throws Exception {
         Installed.chromium();
         gateway = GatewayProcess.start(ARTIFACTS);
@@ -42,15 +43,7 @@ class PeerChromiumIT {
 
     @AfterAll
     static void stopPeers() {
-        if (chromium != null) {
-            chromium.close();
-        }
-        if (app != null) {
-            app.close();
-        }
-        if (gateway != null) {
-            gateway.close();
-        }
+        PeerProcess.closeAll(chromium, app, gateway);
     }
 
     @Test

@@ -41,6 +41,7 @@ class PeerNoVncIT {
     private static int websockifyPort;
 
     @BeforeAll
+    @Timeout(150)
     static void startDesktopWebsockifyGatewayAndBrowser() throws Exception {
         String xvncProgram = Installed.xvnc();
         Installed.xsetroot();
@@ -84,15 +85,7 @@ class PeerNoVncIT {
 
     @AfterAll
     static void stopPeers() {
-        for (AutoCloseable peer : new AutoCloseable[] {chromium, websockify, xvnc, gateway}) {
-            if (peer != null) {
-                try {
-                    peer.close();
-                } catch (Exception e) {
-                    throw new IllegalStateException(e);
-                }
-            }
-        }
+        PeerProcess.closeAll(chromium, websockify, xvnc, gateway);
     }
 
     @Test

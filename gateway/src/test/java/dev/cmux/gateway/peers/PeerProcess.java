@@ -152,6 +152,33 @@ final class PeerProcess implements AutoCloseable {
         RUNNING.remove(this);
     }
 
+    /** Closes each peer that was started (nulls are skipped), all of them even when one fails; rethrows the first. */
+    static void closeAll(AutoCloseable... peers) {
+        Throwable first = null;
+        for (AutoCloseable peer : peers) {
+            try {
+                if (peer != null) {
+                    peer.close();
+                }
+            } catch (Throwable e) {
+                if (first == null) {
+                    first = e;
+                } else {
+                    first.addSuppressed(e);
+                }
+            }
+        }
+        if (first instanceof Error error) {
+            throw error;
+        }
+        if (first instanceof RuntimeException runtime) {
+            throw runtime;
+        }
+        if (first != null) {
+            throw new IllegalStateException(first);
+        }
+    }
+
     int exitValue() {
         return process.exitValue();
     }

@@ -44,6 +44,7 @@ class PeerSocketIoIT {
     private static int serverPort;
 
     @BeforeAll
+    @Timeout(120)
     static void startGatewayAndSocketIoServer() throws Exception {
         node = Installed.node();
         gateway = GatewayProcess.start(ARTIFACTS);
@@ -56,12 +57,7 @@ class PeerSocketIoIT {
 
     @AfterAll
     static void stopPeers() {
-        if (server != null) {
-            server.close();
-        }
-        if (gateway != null) {
-            gateway.close();
-        }
+        PeerProcess.closeAll(server, gateway);
     }
 
     @Test
