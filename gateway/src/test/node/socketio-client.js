@@ -115,7 +115,9 @@ async function main() {
         transports: c.seen.transports, final: c.socket.io.engine.transport.name, disconnects: c.seen.disconnects };
     }
     case 'query-auth': {
-      const c = connect({ query: { auth: params.auth, team: params.team } });
+      // transports=websocket,polling is what cmux's main client asks for: the token rides on the upgrade request
+      const transports = params.transports ? params.transports.split(',') : undefined;
+      const c = connect({ query: { auth: params.auth, team: params.team }, ...(transports && { transports }) });
       await c.connected;
       const hello = await c.hello;
       await upgraded(c.socket);

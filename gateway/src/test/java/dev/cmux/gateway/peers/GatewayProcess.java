@@ -11,6 +11,8 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -95,6 +97,27 @@ final class GatewayProcess implements AutoCloseable {
             }
         }
         return entries;
+    }
+
+    /**
+     * The access-log entries from index {@code from} on that {@code filter} keeps, as soon as {@code complete} accepts
+     * them. An entry is written when its exchange ends, a moment after the client saw the end (an upgraded
+     * connection: when it closes), so this waits up to 20 s; then it fails, saying {@code what} was expected.
+     */
+    List<JsonNode> awaitAccessLog(int from, Predicate<JsonNode> filter, Predicate<List<JsonNode>> complete,
+                                  String what) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+        while (true) {
+            List<JsonNode> all = accessLog();
+            List<JsonNode> entries = all.subList(Math.min(from, all.size()), all.size()).stream().filter(filter).toList();
+            if (complete.test(entries)) {
+                return entries;
+            }
+            if (System.nanoTime() > deadline) {
+                return fail("the access log should show " + what + "; it has " + entries);
+            }
+            Thread.sleep(50);
+        }
     }
 
     List<String> output() {

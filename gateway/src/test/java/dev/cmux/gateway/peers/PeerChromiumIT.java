@@ -79,9 +79,8 @@ class PeerChromiumIT {
         assertEquals(1, app.eventStreams.get(), "one response carried every event (no reconnect)");
         System.out.println("EventSource: " + EVENTS + " events one at a time; server-send to page-receive ms: "
                 + latencies);
-        JsonNode logged = gateway.accessLog().stream()
-                .filter(e -> e.get("path").asText().equals("/events")).findFirst().orElseThrow();
-        assertEquals(200, logged.get("status").asInt(), logged.toString());
+        gateway.awaitAccessLog(0, e -> e.get("path").asText().equals("/events"),
+                entries -> entries.size() == 1 && entries.get(0).get("status").asInt() == 200, "one GET /events, 200");
     }
 
     @Test
@@ -109,8 +108,8 @@ class PeerChromiumIT {
         assertEquals(UPLOAD_BYTES, upload.bytes());
         assertEquals(result.get("sent").asText(), upload.sha256());
         System.out.println("upload: " + upload);
-        JsonNode logged = gateway.accessLog().stream()
-                .filter(e -> e.get("path").asText().equals("/upload")).findFirst().orElseThrow();
-        assertEquals(UPLOAD_BYTES, logged.get("bytesIn").asLong(), logged.toString());
+        gateway.awaitAccessLog(0, e -> e.get("path").asText().equals("/upload"),
+                entries -> entries.size() == 1 && entries.get(0).get("bytesIn").asLong() == UPLOAD_BYTES,
+                "one POST /upload with " + UPLOAD_BYTES + " bytes in");
     }
 }

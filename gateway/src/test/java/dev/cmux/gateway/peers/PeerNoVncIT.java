@@ -117,19 +117,14 @@ class PeerNoVncIT {
         }
 
         String host = GatewayProcess.sandboxHost(websockifyPort);
-        assertTrue(gateway.accessLog().stream().anyMatch(e -> e.get("path").asText().equals("/vnc.html")
-                && e.get("status").asInt() == 200 && e.get("host").asText().startsWith(host)),
-                "vnc.html came through the gateway");
+        gateway.awaitAccessLog(0, e -> e.get("host").asText().startsWith(host) && e.get("path").asText().equals(
+                "/vnc.html"), entries -> entries.stream().anyMatch(e -> e.get("status").asInt() == 200), "GET /vnc.html");
         // an upgraded connection is logged when it ends. Leaving the page does not end it (Chromium keeps the
         // socket of a page it left open, without the gateway as well), so disconnect as the user does
         chromium.page().evaluate("document.getElementById('noVNC_disconnect_button').click()", Duration.ofSeconds(10));
-        long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
-        while (gateway.accessLog().stream().noneMatch(e -> e.get("path").asText().equals("/websockify")
-                && e.get("status").asInt() == 101 && e.path("upgraded").asBoolean())) {
-            assertTrue(System.nanoTime() < deadline, "the WebSocket at /websockify went through the gateway and was "
-                    + "logged when it closed; see " + ARTIFACTS.resolve("gateway.log"));
-            Thread.sleep(100);
-        }
+        gateway.awaitAccessLog(0, e -> e.get("host").asText().startsWith(host) && e.get("path").asText().equals(
+                "/websockify"), entries -> entries.stream().anyMatch(e -> e.get("status").asInt() == 101
+                && e.path("upgraded").asBoolean()), "the WebSocket at /websockify, logged when it closed");
     }
 
     /**
