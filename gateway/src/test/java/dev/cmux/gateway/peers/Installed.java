@@ -1,7 +1,14 @@
 package dev.cmux.gateway.peers;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.fail;
 
@@ -51,6 +58,34 @@ final class Installed {
                     + "): apt-get install -y --no-install-recommends novnc (.ci/run does)");
         }
         return NOVNC_WEB_ROOT;
+    }
+
+    /**
+     * Writes {@code versions.txt} into the test's artifact directory: the Debian packages' versions (dpkg-query) and
+     * the npm packages' (package.json), so a failed run says exactly which peers it ran against.
+     */
+    static void recordVersions(Path artifacts, List<String> debianPackages, List<String> npmPackages)
+            throws IOException, InterruptedException {
+        StringBuilder versions = new StringBuilder();
+        if (!debianPackages.isEmpty()) {
+            List<String> command = new ArrayList<>(List.of("dpkg-query", "-W", "-f", "${Package} ${Version}\\n"));
+            command.addAll(debianPackages);
+            Process dpkg = new ProcessBuilder(command).redirectErrorStream(true).start();
+            versions.append(new String(dpkg.getInputStream().readAllBytes(), StandardCharsets.UTF_8));
+            dpkg.waitFor(10, TimeUnit.SECONDS);
+        }
+        if (!npmPackages.isEmpty()) {
+            Process node = new ProcessBuilder(node(), "--version").redirectErrorStream(true).start();
+            versions.append("node ").append(new String(node.getInputStream().readAllBytes(), StandardCharsets.UTF_8));
+            node.waitFor(10, TimeUnit.SECONDS);
+        }
+        for (String module : npmPackages) {
+            Path manifest = NODE_DIR.resolve("node_modules").resolve(module).resolve("package.json");
+            versions.append("npm ").append(module).append(' ')
+                    .append(new ObjectMapper().readTree(manifest.toFile()).path("version").asText("?")).append('\n');
+        }
+        Files.createDirectories(artifacts);
+        Files.writeString(artifacts.resolve("versions.txt"), versions.toString());
     }
 
     /** The absolute path of {@code name} on PATH, or a failed test naming the Debian package. */

@@ -34,6 +34,7 @@ class PeerChromiumIT {
     @Timeout(120)
     static void startGatewayAppAndBrowser() throws Exception {
         Installed.chromium();
+        Installed.recordVersions(ARTIFACTS, List.of("chromium"), List.of());
         gateway = GatewayProcess.start(ARTIFACTS);
         app = new PreviewApp();
         page = gateway.sandboxUrl(app.port(), "/");

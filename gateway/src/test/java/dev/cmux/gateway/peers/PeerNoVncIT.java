@@ -48,6 +48,8 @@ class PeerNoVncIT {
         String websockifyProgram = Installed.websockify();
         Path webRoot = Installed.novnc();
         Installed.chromium();
+        Installed.recordVersions(ARTIFACTS, List.of("chromium", "tigervnc-standalone-server", "websockify", "novnc",
+                "x11-xserver-utils"), List.of());
         gateway = GatewayProcess.start(ARTIFACTS);
         startXvnc(xvncProgram);
         websockifyPort = FreePort.pick();

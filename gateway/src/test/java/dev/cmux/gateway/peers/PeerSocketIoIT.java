@@ -51,6 +51,8 @@ class PeerSocketIoIT {
     @Timeout(120)
     static void startGatewayAndSocketIoServer() throws Exception {
         node = Installed.node();
+        Installed.recordVersions(ARTIFACTS, List.of(), List.of("socket.io", "socket.io-client", "engine.io",
+                "engine.io-client", "ws"));
         gateway = GatewayProcess.start(ARTIFACTS);
         server = PeerProcess.start("socketio-server", ARTIFACTS, List.of(node, "socketio-server.js",
                 "--ping-interval", String.valueOf(PING_INTERVAL_MS), "--ping-timeout", String.valueOf(PING_TIMEOUT_MS)),
