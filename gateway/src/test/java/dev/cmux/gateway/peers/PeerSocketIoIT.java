@@ -36,7 +36,7 @@ class PeerSocketIoIT {
     private static final int MIB = 1024 * 1024;
     /** Short, so that an idle session sees several pings within seconds; cmux uses 30 s. */
     private static final int PING_INTERVAL_MS = 2000;
-    private static final int PING_TIMEOUT_MS = 3000;
+    private static final int PING_TIMEOUT_MS = 5000;
     /** 1,000 events: every 100th carries 1 MiB of random bytes, the others 16 bytes (socketio-client.js). */
     private static final long ECHOED_BYTES = 10L * MIB + 990L * 16;
 
