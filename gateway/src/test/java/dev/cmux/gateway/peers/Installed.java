@@ -48,6 +48,10 @@ final class Installed {
         return program("xsetroot", "x11-xserver-utils");
     }
 
+    static String xev() {
+        return program("xev", "x11-utils");
+    }
+
     static String websockify() {
         return program("websockify", "websockify");
     }

@@ -13,8 +13,12 @@ import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Predicate;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -45,6 +49,7 @@ class PeerNoVncIT {
     static void startDesktopWebsockifyGatewayAndBrowser() throws Exception {
         String xvncProgram = Installed.xvnc();
         Installed.xsetroot();
+        Installed.xev();
         String websockifyProgram = Installed.websockify();
         Path webRoot = Installed.novnc();
         Installed.chromium();
@@ -93,12 +98,7 @@ class PeerNoVncIT {
     @Test
     @Timeout(150)
     void theNoVncClientShowsTheRemoteDesktopAndFollowsWhatAnXClientDraws() throws Exception {
-        URI vnc = gateway.sandboxUrl(websockifyPort, "/vnc.html?autoconnect=1&resize=scale&reconnect=1"
-                + "&reconnect_delay=1000");
-        chromium.page().navigate(vnc, Duration.ofSeconds(60));
-        JsonNode connected = awaitCanvas("true", "connected: the canvas has the desktop's size", Duration.ofSeconds(60));
-        assertEquals(WIDTH, connected.get("width").asInt(), connected.toString());
-        assertEquals(HEIGHT, connected.get("height").asInt(), connected.toString());
+        openNoVnc();
 
         for (Map.Entry<String, int[]> colour : List.of(Map.entry("magenta", new int[] {0xff, 0x00, 0xff}),
                 Map.entry("cyan", new int[] {0x00, 0xff, 0xff}))) {
@@ -127,6 +127,79 @@ class PeerNoVncIT {
         gateway.awaitAccessLog(0, e -> e.get("host").asText().startsWith(host) && e.get("path").asText().equals(
                 "/websockify"), entries -> entries.stream().anyMatch(e -> e.get("status").asInt() == 101
                 && e.path("upgraded").asBoolean()), "the WebSocket at /websockify, logged when it closed");
+    }
+
+    @Test
+    @Timeout(150)
+    void aClickAndAKeyInTheBrowserReachTheDesktop() throws Exception {
+        openNoVnc();
+        // xev prints the events that reach the root window, which has the input focus on a desktop without windows
+        PeerProcess xev = PeerProcess.start("xev", ARTIFACTS, List.of(Installed.xev(), "-root", "-event", "keyboard",
+                "-event", "button"), Map.of("DISPLAY", ":" + display), null);
+        try {
+            JsonNode box = chromium.page().evaluate("""
+                    (() => { const r = document.querySelector('#noVNC_container canvas').getBoundingClientRect();
+                             return { x: r.left + r.width / 2, y: r.top + r.height / 2 }; })()""",
+                    Duration.ofSeconds(10));
+            Map<String, Object> at = Map.of("x", box.get("x").asDouble(), "y", box.get("y").asDouble(),
+                    "button", "left", "clickCount", 1);
+            // xev selects its events a moment after it starts, with no sign when: repeat until one shows up
+            repeatUntil(xev, line -> line.startsWith("ButtonPress event"), () -> {
+                input("Input.dispatchMouseEvent", with(at, "type", "mousePressed"));
+                input("Input.dispatchMouseEvent", with(at, "type", "mouseReleased"));
+            });
+            List<String> events = xev.output();
+            String where = events.get(events.indexOf(events.stream().filter(l -> l.startsWith("ButtonPress event"))
+                    .findFirst().orElseThrow()) + 1);
+            Matcher xy = Pattern.compile("root:\\((\\d+),(\\d+)\\)").matcher(where);
+            assertTrue(xy.find() && Math.abs(Integer.parseInt(xy.group(1)) - WIDTH / 2) <= 3
+                    && Math.abs(Integer.parseInt(xy.group(2)) - HEIGHT / 2) <= 3,
+                    "a click in the middle of the canvas lands in the middle of the desktop: " + where);
+            // the click gave the canvas the keyboard focus; noVNC turns the key into an RFB KeyEvent for keysym q
+            Map<String, Object> q = Map.of("key", "q", "code", "KeyQ", "windowsVirtualKeyCode", 81, "text", "q");
+            repeatUntil(xev, line -> line.contains("(keysym 0x71, q)"), () -> {
+                input("Input.dispatchKeyEvent", with(q, "type", "keyDown"));
+                input("Input.dispatchKeyEvent", with(q, "type", "keyUp"));
+            });
+        } finally {
+            xev.close();
+        }
+    }
+
+    /** Opens vnc.html as cmux does, through the gateway, and waits until the desktop is on the canvas. */
+    private static void openNoVnc() throws Exception {
+        URI vnc = gateway.sandboxUrl(websockifyPort, "/vnc.html?autoconnect=1&resize=scale&reconnect=1"
+                + "&reconnect_delay=1000");
+        chromium.page().navigate(vnc, Duration.ofSeconds(60));
+        JsonNode connected = awaitCanvas("true", "connected: the canvas has the desktop's size", Duration.ofSeconds(60));
+        assertEquals(WIDTH, connected.get("width").asInt(), connected.toString());
+        assertEquals(HEIGHT, connected.get("height").asInt(), connected.toString());
+    }
+
+    private interface Action {
+        void run() throws Exception;
+    }
+
+    private static void repeatUntil(PeerProcess xev, Predicate<String> seen, Action action) throws Exception {
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        while (xev.output().stream().noneMatch(seen)) {
+            if (System.nanoTime() > deadline) {
+                fail("xev saw nothing of it within 30 s; its output:\n" + xev.outputText());
+            }
+            action.run();
+            Thread.sleep(300);
+        }
+    }
+
+    /** One input event as the user's mouse or keyboard makes it (DevTools Input domain). */
+    private static void input(String method, Map<String, Object> event) throws Exception {
+        chromium.page().call(method, event, Duration.ofSeconds(10));
+    }
+
+    private static Map<String, Object> with(Map<String, Object> params, String key, Object value) {
+        Map<String, Object> all = new HashMap<>(params);
+        all.put(key, value);
+        return all;
     }
 
     /**
