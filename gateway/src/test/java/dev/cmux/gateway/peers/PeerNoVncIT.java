@@ -54,7 +54,7 @@ class PeerNoVncIT {
         Path webRoot = Installed.novnc();
         Installed.chromium();
         Installed.recordVersions(ARTIFACTS, List.of("chromium", "tigervnc-standalone-server", "websockify", "novnc",
-                "x11-xserver-utils"), List.of());
+                "x11-xserver-utils", "x11-utils"), List.of());
         gateway = GatewayProcess.start(ARTIFACTS);
         startXvnc(xvncProgram);
         websockifyPort = FreePort.pick();
