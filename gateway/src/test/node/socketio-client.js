@@ -86,19 +86,15 @@ const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 async function main() {
   const count = Number(params.events || 1000);
   switch (scenario) {
-    case 'default-transports': {
-      const c = connect({});
-      await c.connected;
-      const hello = await c.hello;
-      await upgraded(c.socket);
-      const result = await echo(c.socket, count);
-      return { ...result, hello, transports: c.seen.transports, final: c.socket.io.engine.transport.name,
-        disconnects: c.seen.disconnects };
-    }
+    case 'default-transports':
     case 'polling-only': {
-      const c = connect({ transports: ['polling'] });
+      const pollingOnly = scenario === 'polling-only';
+      const c = connect(pollingOnly ? { transports: ['polling'] } : {});
       await c.connected;
       const hello = await c.hello;
+      if (!pollingOnly) {
+        await upgraded(c.socket);
+      }
       const result = await echo(c.socket, count);
       return { ...result, hello, transports: c.seen.transports, final: c.socket.io.engine.transport.name,
         disconnects: c.seen.disconnects };
