@@ -11,6 +11,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -82,6 +83,26 @@ class PeerChromiumIT {
                 + latencies);
         gateway.awaitAccessLog(0, e -> e.get("path").asText().equals("/events"),
                 entries -> entries.size() == 1 && entries.get(0).get("status").asInt() == 200, "one GET /events, 200");
+    }
+
+    @Test
+    @Timeout(60)
+    void closingAnEventSourceInThePageEndsTheStreamAtTheServer() throws Exception {
+        chromium.page().navigate(page, Duration.ofSeconds(30));
+
+        JsonNode closedAt = chromium.page().evaluate("""
+                new Promise((resolve, reject) => {
+                  const es = new EventSource('/ticks');
+                  let ticks = 0;
+                  es.onmessage = () => { if (++ticks === 3) { es.close(); resolve(Date.now()); } };
+                  es.onerror = () => { es.close(); reject(new Error('EventSource error after ' + ticks + ' ticks')); };
+                })""", Duration.ofSeconds(30));
+
+        // the gateway closes its backend connection when the browser closes its own, so the server's next writes fail
+        long endedAt = app.ticksEnded.get(20, TimeUnit.SECONDS);
+        System.out.println("EventSource closed in the page; the server noticed " + (endedAt - closedAt.asLong())
+                + " ms later");
+        assertEquals(List.of(), app.problems);
     }
 
     @Test

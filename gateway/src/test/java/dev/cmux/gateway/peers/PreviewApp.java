@@ -14,6 +14,7 @@ import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -23,8 +24,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The sandbox side of the browser tests, like a dev preview on some port: a page, a server-sent event stream that
- * sends event n+1 only after the page acknowledged event n, and an upload endpoint that answers the SHA-256 of
- * what arrived. It records what happened for the test.
+ * sends event n+1 only after the page acknowledged event n, an endless one that notices when its reader is gone,
+ * and an upload endpoint that answers the SHA-256 of what arrived. It records what happened for the test.
  */
 final class PreviewApp implements AutoCloseable {
 
@@ -35,6 +36,7 @@ final class PreviewApp implements AutoCloseable {
     final List<Long> eventSentMillis = new CopyOnWriteArrayList<>();
     final List<String> problems = new CopyOnWriteArrayList<>();
     final List<Upload> uploads = new CopyOnWriteArrayList<>();
+    final CompletableFuture<Long> ticksEnded = new CompletableFuture<>();
 
     record Upload(long bytes, String sha256, String contentLength, String transferEncoding) {
     }
@@ -45,6 +47,7 @@ final class PreviewApp implements AutoCloseable {
         server.createContext("/", this::page);
         server.createContext("/events", guarded(this::events));
         server.createContext("/ack", guarded(this::ack));
+        server.createContext("/ticks", guarded(this::ticks));
         server.createContext("/upload", guarded(this::upload));
         server.start();
     }
@@ -81,6 +84,22 @@ final class PreviewApp implements AutoCloseable {
                     return;
                 }
             }
+        }
+    }
+
+    /** GET /ticks: an event every 100 ms for as long as someone listens; {@link #ticksEnded} says when no one did. */
+    private void ticks(HttpExchange exchange) throws Exception {
+        exchange.getResponseHeaders().set("Content-Type", "text/event-stream");
+        exchange.sendResponseHeaders(200, 0);
+        try (OutputStream out = exchange.getResponseBody()) {
+            for (int n = 0; n < 600; n++) {
+                out.write(("data: tick " + n + "\n\n").getBytes(StandardCharsets.UTF_8));
+                out.flush();
+                Thread.sleep(100);
+            }
+            problems.add("/ticks: 600 ticks written, and the connection is still open");
+        } catch (IOException e) {
+            ticksEnded.complete(System.currentTimeMillis());
         }
     }
 
