@@ -24,7 +24,7 @@ class PeerChromiumIT {
 
     private static final Path ARTIFACTS = Path.of("target", "peers", "PeerChromiumIT");
     private static final int EVENTS = 20;
-    private static final int UPLOAD_BYTES = 50 * 1024 * 1024;
+    private static final int BODY_BYTES = 50 * 1024 * 1024;
 
     private static GatewayProcess gateway;
     private static PreviewApp app;
@@ -120,18 +120,38 @@ class PeerChromiumIT {
                       headers: { 'Content-Type': 'application/octet-stream' } });
                   const received = (await response.text()).trim();
                   return { status: response.status, sent, received, identical: sent === received };
-                })()""".formatted(UPLOAD_BYTES), Duration.ofSeconds(100));
+                })()""".formatted(BODY_BYTES), Duration.ofSeconds(100));
 
         assertEquals(200, result.get("status").asInt(), result.toString());
         assertTrue(result.get("identical").asBoolean(), "the page compared the server's SHA-256 with its own: " + result);
         assertEquals(List.of(), app.problems);
         assertEquals(1, app.uploads.size());
         PreviewApp.Upload upload = app.uploads.get(0);
-        assertEquals(UPLOAD_BYTES, upload.bytes());
+        assertEquals(BODY_BYTES, upload.bytes());
         assertEquals(result.get("sent").asText(), upload.sha256());
         System.out.println("upload: " + upload);
         gateway.awaitAccessLog(0, e -> e.get("path").asText().equals("/upload"),
-                entries -> entries.size() == 1 && entries.get(0).get("bytesIn").asLong() == UPLOAD_BYTES,
-                "one POST /upload with " + UPLOAD_BYTES + " bytes in");
+                entries -> entries.size() == 1 && entries.get(0).get("bytesIn").asLong() == BODY_BYTES,
+                "one POST /upload with " + BODY_BYTES + " bytes in");
+    }
+
+    @Test
+    @Timeout(120)
+    void aFiftyMebibyteDownloadOfUnknownLengthArrivesByteIdentical() throws Exception {
+        chromium.page().navigate(page, Duration.ofSeconds(30));
+
+        JsonNode result = chromium.page().evaluate("""
+                (async () => {
+                  const response = await fetch('/download?bytes=%d');
+                  const body = await response.arrayBuffer();
+                  const digest = await crypto.subtle.digest('SHA-256', body);
+                  const hex = Array.from(new Uint8Array(digest), (b) => b.toString(16).padStart(2, '0')).join('');
+                  return { status: response.status, bytes: body.byteLength, sha256: hex };
+                })()""".formatted(BODY_BYTES), Duration.ofSeconds(100));
+
+        assertEquals(200, result.get("status").asInt(), result.toString());
+        assertEquals(BODY_BYTES, result.get("bytes").asLong(), result.toString());
+        assertEquals(List.of(), app.problems);
+        assertEquals(List.of(result.get("sha256").asText()), app.downloads, "the page got what the server sent");
     }
 }

@@ -13,6 +13,7 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Random;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -25,7 +26,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 /**
  * The sandbox side of the browser tests, like a dev preview on some port: a page, a server-sent event stream that
  * sends event n+1 only after the page acknowledged event n, an endless one that notices when its reader is gone,
- * and an upload endpoint that answers the SHA-256 of what arrived. It records what happened for the test.
+ * an upload endpoint that answers the SHA-256 of what arrived and a download of random bytes. It records what
+ * happened for the test.
  */
 final class PreviewApp implements AutoCloseable {
 
@@ -36,6 +38,7 @@ final class PreviewApp implements AutoCloseable {
     final List<Long> eventSentMillis = new CopyOnWriteArrayList<>();
     final List<String> problems = new CopyOnWriteArrayList<>();
     final List<Upload> uploads = new CopyOnWriteArrayList<>();
+    final List<String> downloads = new CopyOnWriteArrayList<>();
     final CompletableFuture<Long> ticksEnded = new CompletableFuture<>();
 
     record Upload(long bytes, String sha256, String contentLength, String transferEncoding) {
@@ -49,6 +52,7 @@ final class PreviewApp implements AutoCloseable {
         server.createContext("/ack", guarded(this::ack));
         server.createContext("/ticks", guarded(this::ticks));
         server.createContext("/upload", guarded(this::upload));
+        server.createContext("/download", guarded(this::download));
         server.start();
     }
 
@@ -129,6 +133,26 @@ final class PreviewApp implements AutoCloseable {
         exchange.sendResponseHeaders(200, body.length);
         try (OutputStream out = exchange.getResponseBody()) {
             out.write(body);
+        }
+    }
+
+    /** GET /download?bytes=N: N random bytes, chunked (no length told in advance); records their SHA-256. */
+    private void download(HttpExchange exchange) throws IOException, NoSuchAlgorithmException {
+        long size = Long.parseLong(exchange.getRequestURI().getQuery().replace("bytes=", ""));
+        MessageDigest sha256 = MessageDigest.getInstance("SHA-256");
+        exchange.getResponseHeaders().set("Content-Type", "application/octet-stream");
+        exchange.sendResponseHeaders(200, 0);
+        byte[] buffer = new byte[64 * 1024];
+        Random random = new Random();
+        try (OutputStream out = exchange.getResponseBody()) {
+            for (long sent = 0; sent < size; sent += buffer.length) {
+                random.nextBytes(buffer);
+                int n = (int) Math.min(buffer.length, size - sent);
+                sha256.update(buffer, 0, n);
+                out.write(buffer, 0, n);
+            }
+            // recorded before the last chunk goes out, so it is there when the page has the whole body
+            downloads.add(HexFormat.of().formatHex(sha256.digest()));
         }
     }
 
