@@ -28,7 +28,8 @@ import static org.junit.jupiter.api.Assertions.fail;
  * noVNC through the gateway as cmux runs it (reference/cmux.md §4, port 39380): a TigerVNC X server (Xvnc) on a
  * virtual display, websockify serving Debian's noVNC web client and bridging its WebSocket to the VNC port, and
  * headless Chromium opening {@code /vnc.html?autoconnect=1…} by the sandbox's real host name. What an X client
- * draws must appear on the page's canvas; screenshots are kept in target/peers/PeerNoVncIT/.
+ * draws must appear on the page's canvas (screenshots are kept in target/peers/PeerNoVncIT/), and what the user
+ * clicks and types in the page must reach the desktop.
  */
 class PeerNoVncIT {
 
