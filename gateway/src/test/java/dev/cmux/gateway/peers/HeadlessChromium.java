@@ -1,0 +1,99 @@
+package dev.cmux.gateway.peers;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.stream.Stream;
+
+import static org.junit.jupiter.api.Assertions.fail;
+
+/**
+ * Debian's Chromium, headless, with a fresh profile, and *.sandbox.test mapped to loopback so that pages are
+ * opened by the sandbox's real host name and reach the gateway. Driven through {@link DevToolsSession}.
+ */
+final class HeadlessChromium implements AutoCloseable {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final PeerProcess process;
+    private final Path profile;
+    private final DevToolsSession page;
+
+    private HeadlessChromium(PeerProcess process, Path profile, DevToolsSession page) {
+        this.process = process;
+        this.profile = profile;
+        this.page = page;
+    }
+
+    /** @param secureOrigins origins the page may treat as secure (crypto.subtle needs one), e.g. http://host:port */
+    static HeadlessChromium start(Path artifacts, String... secureOrigins) throws Exception {
+        String chromium = Installed.chromium();
+        Path profile = Files.createTempDirectory("peer-chromium-");
+        List<String> command = new ArrayList<>(List.of(chromium,
+                "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking",
+                "--disable-component-update", "--disable-sync", "--disable-quic", "--no-proxy-server",
+                "--disable-dev-shm-usage", "--user-data-dir=" + profile, "--window-size=1024,768",
+                "--host-resolver-rules=MAP *." + GatewayProcess.DOMAIN + " 127.0.0.1",
+                "--remote-debugging-address=127.0.0.1", "--remote-debugging-port=0"));
+        if (secureOrigins.length > 0) {
+            command.add("--unsafely-treat-insecure-origin-as-secure=" + String.join(",", secureOrigins));
+        }
+        command.add("about:blank");
+        PeerProcess process = PeerProcess.start("chromium", artifacts, command);
+        try {
+            String line = process.awaitLine(l -> l.contains("DevTools listening on ws://"), Duration.ofSeconds(60));
+            URI browser = URI.create(line.substring(line.indexOf("ws://")).trim());
+            URI page = firstPage(URI.create("http://" + browser.getAuthority() + "/json/list"));
+            return new HeadlessChromium(process, profile, DevToolsSession.connect(page));
+        } catch (Throwable e) {
+            process.close();
+            deleteTree(profile);
+            throw e;
+        }
+    }
+
+    DevToolsSession page() {
+        return page;
+    }
+
+    @Override
+    public void close() {
+        page.close();
+        process.close();
+        deleteTree(profile);
+    }
+
+    private static URI firstPage(URI list) throws Exception {
+        HttpClient client = HttpClient.newHttpClient();
+        for (int attempt = 0; attempt < 100; attempt++) {
+            HttpResponse<String> response = client.send(HttpRequest.newBuilder(list).timeout(Duration.ofSeconds(5))
+                    .build(), HttpResponse.BodyHandlers.ofString());
+            for (JsonNode target : JSON.readTree(response.body())) {
+                if (target.path("type").asText().equals("page") && target.has("webSocketDebuggerUrl")) {
+                    return URI.create(target.get("webSocketDebuggerUrl").asText());
+                }
+            }
+            Thread.sleep(100);
+        }
+        return fail("Chromium opened no page to drive (" + list + ")");
+    }
+
+    private static void deleteTree(Path root) {
+        try (Stream<Path> paths = Files.walk(root)) {
+            paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        } catch (IOException e) {
+            // a temp directory left behind is not worth failing a test over
+        }
+    }
+}
