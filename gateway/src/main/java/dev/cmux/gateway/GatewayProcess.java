@@ -60,7 +60,7 @@ final class GatewayProcess implements AutoCloseable {
         } catch (Exception e) {
             services.close();
             accessLog.close();
-            throw new StartFailure("cannot listen on " + config.listen() + ": " + e.getMessage());
+            throw new StartFailure("cannot listen on " + hostPort(config.listen()) + ": " + e.getMessage());
         }
         dataPlane.set(gateway);
         ControlServices withTunnel = config.cloudflare().enabled() ? services.withTunnel(TunnelHandler.create(
@@ -74,8 +74,13 @@ final class GatewayProcess implements AutoCloseable {
             gateway.close();
             services.close();
             accessLog.close();
-            throw new StartFailure("cannot listen on " + config.control().listen() + " (control API): " + e.getMessage());
+            throw new StartFailure("cannot listen on " + hostPort(config.control().listen()) + " (control API): "
+                    + e.getMessage());
         }
+    }
+
+    private static String hostPort(java.net.InetSocketAddress address) {
+        return address.getHostString() + ":" + address.getPort();
     }
 
     /** {@code routing.suffix: auto} asks PVE's DNS settings first (DESIGN.md "Resolution"), then /etc/resolv.conf. */
