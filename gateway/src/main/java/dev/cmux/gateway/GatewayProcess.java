@@ -66,6 +66,7 @@ final class GatewayProcess implements AutoCloseable {
         ControlServices withTunnel = config.cloudflare().enabled() ? services.withTunnel(TunnelHandler.create(
                 config.cloudflare(), config.listen().getHostString() + ":" + gateway.address().getPort(), services))
                 : services;
+        withTunnel = withTunnel.withMetrics(gateway.metrics());
         try {
             ControlServer control = ControlServer.start(config.control(), config.cloudflare(), gateway.eventLoops(),
                     transport.serverChannel(), withTunnel);

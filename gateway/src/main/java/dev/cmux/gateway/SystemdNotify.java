@@ -2,6 +2,8 @@ package dev.cmux.gateway;
 
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.epoll.Epoll;
 import io.netty.channel.epoll.EpollDomainDatagramChannel;
@@ -52,14 +54,20 @@ final class SystemdNotify {
         Channel channel = null;
         try {
             channel = new Bootstrap().group(loops).channel(EpollDomainDatagramChannel.class)
+                    // an unbound datagram socket may send at once: that is all sd_notify does
+                    .option(ChannelOption.DATAGRAM_CHANNEL_ACTIVE_ON_REGISTRATION, true)
                     .handler(new ChannelInitializer<>() {
                         @Override
                         protected void initChannel(Channel ch) {
                         }
                     })
                     .register().syncUninterruptibly().channel();
-            channel.writeAndFlush(new DomainDatagramPacket(Unpooled.copiedBuffer(state, StandardCharsets.UTF_8),
-                    new DomainSocketAddress(socket))).await(1, TimeUnit.SECONDS);
+            ChannelFuture sent = channel.writeAndFlush(new DomainDatagramPacket(Unpooled.copiedBuffer(state,
+                    StandardCharsets.UTF_8), new DomainSocketAddress(socket)));
+            if (sent.await(1, TimeUnit.SECONDS) && !sent.isSuccess()) {
+                LOG.warning("could not notify systemd (" + state.lines().findFirst().orElse("") + "): "
+                        + sent.cause());
+            }
         } catch (RuntimeException e) {
             LOG.warning("could not notify systemd (" + state.lines().findFirst().orElse("") + "): " + e.getMessage());
         } catch (InterruptedException e) {

@@ -1,5 +1,7 @@
 package dev.cmux.gateway.log;
 
+import dev.cmux.gateway.metrics.GatewayMetrics;
+
 import java.time.Instant;
 
 /**
@@ -9,12 +11,15 @@ import java.time.Instant;
 public final class AccessLog {
 
     private final AccessLogSink sink;
+    private final GatewayMetrics metrics;
 
-    public AccessLog(AccessLogSink sink) {
+    public AccessLog(AccessLogSink sink, GatewayMetrics metrics) {
         this.sink = sink;
+        this.metrics = metrics;
     }
 
     public void log(Entry e) {
+        metrics.request(e.status, e.error, e.bytesIn, e.bytesOut);
         StringBuilder json = new StringBuilder(256);
         json.append("{\"ts\":\"").append(Instant.ofEpochMilli(e.startMillis)).append('"');
         field(json, "client", e.client);

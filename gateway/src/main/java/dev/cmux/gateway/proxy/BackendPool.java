@@ -11,6 +11,7 @@ import java.util.ArrayDeque;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Keep-alive connections to backends, one pool per event loop: a backend connection lives on the loop of the
@@ -22,6 +23,7 @@ final class BackendPool {
 
     private final Bootstrap bootstrap;
     private final PoolConfig config;
+    private final AtomicInteger idleCount = new AtomicInteger(); // over all loops, for /metrics
     private final FastThreadLocal<Map<BackendKey, ArrayDeque<Channel>>> idleByLoop = new FastThreadLocal<>() {
         @Override
         protected Map<BackendKey, ArrayDeque<Channel>> initialValue() {
@@ -34,6 +36,10 @@ final class BackendPool {
         this.config = config;
     }
 
+    int idleConnections() {
+        return idleCount.get();
+    }
+
     /** An open idle connection to {@code key}, or {@code null}. Call on {@code loop}. */
     Channel pollIdle(BackendKey key) {
         ArrayDeque<Channel> idle = idleByLoop.get().get(key);
@@ -43,6 +49,7 @@ final class BackendPool {
         Channel channel;
         // most recently used first: the least likely to have been closed by the backend
         while ((channel = idle.pollLast()) != null) {
+            idleCount.decrementAndGet();
             BackendHandler handler = channel.pipeline().get(BackendHandler.class);
             if (channel.isActive() && handler != null) {
                 handler.leavePool();
@@ -71,6 +78,7 @@ final class BackendPool {
             return;
         }
         idle.addLast(channel);
+        idleCount.incrementAndGet();
         channel.config().setAutoRead(true); // so a close by the backend is noticed while idle
         handler.enterPool(channel.eventLoop().schedule(() -> {
             forget(channel, key);
@@ -81,8 +89,11 @@ final class BackendPool {
     /** Drops a pooled connection that closed or misbehaved. Call on its loop. */
     void forget(Channel channel, BackendKey key) {
         ArrayDeque<Channel> idle = idleByLoop.get().get(key);
-        if (idle != null && idle.remove(channel) && idle.isEmpty()) {
-            idleByLoop.get().remove(key);
+        if (idle != null && idle.remove(channel)) {
+            idleCount.decrementAndGet();
+            if (idle.isEmpty()) {
+                idleByLoop.get().remove(key);
+            }
         }
     }
 }

@@ -6,6 +6,7 @@ import dev.cmux.gateway.error.ErrorResponse;
 import dev.cmux.gateway.error.GatewayError;
 import dev.cmux.gateway.error.GatewayException;
 import dev.cmux.gateway.log.AccessLog;
+import dev.cmux.gateway.metrics.GatewayMetrics;
 import dev.cmux.gateway.relay.UpgradeRelay;
 import dev.cmux.gateway.route.Route;
 import io.netty.channel.Channel;
@@ -48,6 +49,7 @@ final class Exchange {
     private final AccessLog.Entry log = new AccessLog.Entry();
     private final long startNanos = System.nanoTime();
     private ClientLimits.Permit permit;
+    private long requestSentNanos;
 
     // request side
     private final ArrayDeque<HttpContent> unsentBody = new ArrayDeque<>();
@@ -187,11 +189,13 @@ final class Exchange {
             attach(idle, true);
             return;
         }
+        long connectStart = System.nanoTime();
         ChannelFuture connecting = services.pool().connect(client.eventLoop(), key);
         connecting.addListener(f -> {
             if (done) {
                 connecting.channel().close();
             } else if (f.isSuccess()) {
+                services.metrics().connected(System.nanoTime() - connectStart);
                 attach(connecting.channel(), false);
             } else {
                 onConnectFailed(f.cause());
@@ -216,6 +220,7 @@ final class Exchange {
 
     private void attach(Channel channel, boolean reused) {
         backend = channel;
+        requestSentNanos = System.nanoTime();
         reusedConnection = reused;
         channel.pipeline().get(BackendHandler.class).attach(this);
         channel.config().setAutoRead(client.channel().isWritable());
@@ -331,6 +336,9 @@ final class Exchange {
     private void onResponseHead(HttpResponse response) {
         cancelResponseTimeout();
         int code = response.status().code();
+        if (!informational) {
+            services.metrics().responseHead(System.nanoTime() - requestSentNanos);
+        }
         if (code == 101) {
             if (upgradeRequested && UpgradeRelay.agrees(request, response)) {
                 switching = true;
@@ -429,8 +437,13 @@ final class Exchange {
         log.upstream = upstreamName;
         ClientLimits.Permit upgradedPermit = permit;
         permit = null; // held by the relay until both sides close
+        GatewayMetrics metrics = services.metrics();
+        metrics.upgradeOpened();
         UpgradeRelay.switchProtocols(client.channel(), b, switchResponse, log, services.config().timeouts().upgradedIdle(),
-                services.accessLog(), upgradedPermit::release);
+                services.accessLog(), () -> {
+                    upgradedPermit.release();
+                    metrics.upgradeClosed();
+                });
         client.upgraded();
     }
 

@@ -14,6 +14,7 @@ import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import io.netty.util.concurrent.GlobalEventExecutor;
 
+import dev.cmux.gateway.metrics.GatewayMetrics;
 import dev.cmux.gateway.resolve.AddressSource;
 
 import java.net.InetSocketAddress;
@@ -34,6 +35,7 @@ public final class GatewayServer implements AutoCloseable {
 
     private final AccessLogSink accessLog;
     private final List<AddressSource> addressSources;
+    private final GatewayMetrics metrics;
     private final Transport transport;
     private final EventLoopGroup group;
     private final AtomicReference<ProxyServices> current;
@@ -41,8 +43,9 @@ public final class GatewayServer implements AutoCloseable {
     private final Channel listener;
 
     private GatewayServer(Transport transport, EventLoopGroup group, AtomicReference<ProxyServices> current,
-                          AccessLogSink accessLog, List<AddressSource> addressSources, ChannelGroup clients,
-                          Channel listener) {
+                          AccessLogSink accessLog, List<AddressSource> addressSources, GatewayMetrics metrics,
+                          ChannelGroup clients, Channel listener) {
+        this.metrics = metrics;
         this.accessLog = accessLog;
         this.addressSources = List.copyOf(addressSources);
         this.transport = transport;
@@ -66,7 +69,8 @@ public final class GatewayServer implements AutoCloseable {
                 transport.ioHandlerFactory());
         ProxyServices services = null;
         try {
-            services = ProxyServices.start(config, group, transport, accessLog, WATER_MARK, addressSources);
+            GatewayMetrics metrics = new GatewayMetrics();
+            services = ProxyServices.start(config, group, transport, accessLog, WATER_MARK, addressSources, metrics);
             AtomicReference<ProxyServices> current = new AtomicReference<>(services);
             ChannelGroup clients = new DefaultChannelGroup("clients", GlobalEventExecutor.INSTANCE);
             Channel listener = new ServerBootstrap()
@@ -82,7 +86,11 @@ public final class GatewayServer implements AutoCloseable {
                     .bind(bindAddress(config.listen()))
                     .sync()
                     .channel();
-            return new GatewayServer(transport, group, current, accessLog, addressSources, clients, listener);
+            metrics.sources(new GatewayMetrics.Sources(clients::size, () -> current.get().pool().idleConnections(),
+                    () -> current.get().resolver().stats().hitCount(),
+                    () -> current.get().resolver().stats().missCount(),
+                    () -> current.get().resolver().stats().evictionCount(), () -> current.get().resolver().size()));
+            return new GatewayServer(transport, group, current, accessLog, addressSources, metrics, clients, listener);
         } catch (Exception | Error e) {
             if (services != null) {
                 services.close();
@@ -116,10 +124,16 @@ public final class GatewayServer implements AutoCloseable {
      * @throws Exception when the new settings cannot be built (e.g. an unreadable CA file); the old ones stay
      */
     public void reload(GatewayConfig config) throws Exception {
-        ProxyServices next = ProxyServices.start(config, group, transport, accessLog, WATER_MARK, addressSources);
+        ProxyServices next = ProxyServices.start(config, group, transport, accessLog, WATER_MARK, addressSources,
+                metrics);
         ProxyServices previous = current.getAndSet(next);
         // requests that began before keep using the old resolver for a moment; then its DNS socket goes
         group.schedule(previous::close, 60, TimeUnit.SECONDS);
+    }
+
+    /** The data plane's counters, for the control API's {@code /metrics}; they survive reloads. */
+    public GatewayMetrics metrics() {
+        return metrics;
     }
 
     /** Forgets the cached address of {@code vmid}: the control API created or destroyed it. */

@@ -4,6 +4,7 @@ import dev.cmux.gateway.access.AccessGate;
 import dev.cmux.gateway.config.GatewayConfig;
 import dev.cmux.gateway.log.AccessLog;
 import dev.cmux.gateway.log.AccessLogSink;
+import dev.cmux.gateway.metrics.GatewayMetrics;
 import dev.cmux.gateway.resolve.AddressSource;
 import dev.cmux.gateway.resolve.BackendResolver;
 import dev.cmux.gateway.route.HostRouter;
@@ -24,12 +25,14 @@ import java.util.List;
  */
 record ProxyServices(GatewayConfig config, HostRouter router, BackendResolver resolver, BackendPool pool,
                      UpstreamKeys upstreamKeys, ForwardedHeaders forwardedHeaders, ClientLimits clientLimits,
-                     AccessGate access, AccessLog accessLog, DnsAddressResolverGroup upstreamDns)
+                     AccessGate access, AccessLog accessLog, GatewayMetrics metrics,
+                     DnsAddressResolverGroup upstreamDns)
         implements AutoCloseable {
 
     /** Everything a client connection's pipeline needs, on {@code loops}; close it after the listener. */
     static ProxyServices start(GatewayConfig config, EventLoopGroup loops, Transport transport, AccessLogSink accessLog,
-                               WriteBufferWaterMark waterMark, List<AddressSource> addressSources) throws SSLException {
+                               WriteBufferWaterMark waterMark, List<AddressSource> addressSources,
+                               GatewayMetrics metrics) throws SSLException {
         BackendResolver resolver = BackendResolver.create(config, loops, transport.datagramChannel(), addressSources);
         DnsAddressResolverGroup upstreamDns = new DnsAddressResolverGroup(transport.datagramChannel(),
                 DnsServerAddressStreamProviders.platformDefault());
@@ -45,7 +48,7 @@ record ProxyServices(GatewayConfig config, HostRouter router, BackendResolver re
             return new ProxyServices(config, new HostRouter(config), resolver, new BackendPool(backends, config.pool()),
                     UpstreamKeys.build(config.routing().hosts()), new ForwardedHeaders(config.trustedProxies()),
                     new ClientLimits(config.limits().maxConnectionsPerClient()), AccessGate.create(config.access()),
-                    new AccessLog(accessLog), upstreamDns);
+                    new AccessLog(accessLog, metrics), metrics, upstreamDns);
         } catch (SSLException | RuntimeException e) {
             resolver.close();
             upstreamDns.close();

@@ -4,6 +4,7 @@ import com.github.benmanes.caffeine.cache.AsyncCacheLoader;
 import com.github.benmanes.caffeine.cache.AsyncLoadingCache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import com.github.benmanes.caffeine.cache.Expiry;
+import com.github.benmanes.caffeine.cache.stats.CacheStats;
 import dev.cmux.gateway.config.GatewayConfig;
 import dev.cmux.gateway.config.ResolverConfig;
 import dev.cmux.gateway.error.GatewayError;
@@ -62,6 +63,7 @@ public final class BackendResolver implements AutoCloseable {
                 .expireAfter(new ResolutionExpiry(config))
                 .refreshAfterWrite(config.refreshAfter())
                 .executor(executor)
+                .recordStats()
                 .buildAsync(new Loader());
     }
 
@@ -109,6 +111,15 @@ public final class BackendResolver implements AutoCloseable {
     /** The DNS name of a sandbox, as shown in error messages. */
     public String backendName(int vmid) {
         return "cmux-" + vmid + suffix;
+    }
+
+    /** Hits, misses and evictions so far, for /metrics. */
+    public CacheStats stats() {
+        return cache.synchronous().stats();
+    }
+
+    public long size() {
+        return cache.synchronous().estimatedSize();
     }
 
     @Override

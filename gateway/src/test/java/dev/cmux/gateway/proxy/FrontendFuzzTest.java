@@ -3,6 +3,7 @@ package dev.cmux.gateway.proxy;
 import com.code_intelligence.jazzer.junit.FuzzTest;
 import dev.cmux.gateway.config.GatewayConfig;
 import dev.cmux.gateway.log.AccessLogSink;
+import dev.cmux.gateway.metrics.GatewayMetrics;
 import dev.cmux.gateway.testing.TinyDnsServer;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
@@ -73,7 +74,7 @@ class FrontendFuzzTest {
             GatewayConfig config = base.withResolver(base.resolver().withStatics(Map.of(200, denied))
                     .withNameservers(List.of(DNS.address())));
             return ProxyServices.start(config, LOOPS, Transport.NIO, AccessLogSink.DISCARD,
-                    new WriteBufferWaterMark(32 * 1024, 64 * 1024), List.of());
+                    new WriteBufferWaterMark(32 * 1024, 64 * 1024), List.of(), new GatewayMetrics());
         } catch (Exception e) {
             throw new IllegalStateException(e);
         }

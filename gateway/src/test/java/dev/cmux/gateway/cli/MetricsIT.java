@@ -1,0 +1,131 @@
+package dev.cmux.gateway.cli;
+
+import dev.cmux.gateway.testing.MiniHttpServer;
+import dev.cmux.gateway.testing.RawHttp;
+import dev.cmux.gateway.testing.RawWebSocket;
+import dev.cmux.gateway.testing.WebSocketEchoServer;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** Known traffic through the shaded jar, then a scrape of the control API's {@code GET /metrics}. */
+class MetricsIT {
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void theCountersSayWhatTrafficPassed() throws Exception {
+        try (WebSocketEchoServer echo = new WebSocketEchoServer();
+             MiniHttpServer web = new MiniHttpServer((req, out) -> {
+                 byte[] body = new byte[1000];
+                 MiniHttpServer.writeHead(out, 200, "OK", "Content-Length: " + body.length);
+                 out.write(body);
+                 return true;
+             })) {
+            int dataPort = freePort();
+            int controlPort = freePort();
+            Path config = dir.resolve("gateway.yaml");
+            Files.writeString(config, "listen: 127.0.0.1:" + dataPort + "\ndomain: sandbox.test\n"
+                    + "control: { listen: \"127.0.0.1:" + controlPort + "\" }\nrouting: { suffix: \"\" }\n"
+                    + "resolver: { static: { \"200\": 127.0.0.1 }, allowedNetworks: [\"127.0.0.1/32\"] }\n");
+            ProcessBuilder builder = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java")
+                    .toString(), "-jar", JarProcess.JAR.toString(), "run", "--config", config.toString())
+                    .redirectErrorStream(true);
+            builder.environment().keySet().removeIf(k -> k.startsWith("GATEWAY_") || k.startsWith("PVE_")
+                    || k.startsWith("CF_"));
+            Process gateway = builder.start();
+            List<String> log = new CopyOnWriteArrayList<>();
+            CompletableFuture<String> listening = new CompletableFuture<>();
+            Thread reader = new Thread(() -> {
+                try (BufferedReader r = new BufferedReader(new InputStreamReader(gateway.getInputStream(),
+                        StandardCharsets.UTF_8))) {
+                    String line;
+                    while ((line = r.readLine()) != null) {
+                        log.add(line);
+                        if (line.contains("listening on")) {
+                            listening.complete(line);
+                        }
+                    }
+                } catch (java.io.IOException e) {
+                    listening.completeExceptionally(e);
+                }
+            });
+            reader.setDaemon(true);
+            reader.start();
+            try {
+                listening.get(60, TimeUnit.SECONDS);
+                String web200 = "GET / HTTP/1.1\r\nHost: port-" + web.port() + "-vm-200.sandbox.test\r\nConnection: close\r\n\r\n";
+                for (int i = 0; i < 3; i++) {
+                    assertEquals(200, RawHttp.send(dataPort, web200, 10_000).status());
+                }
+                assertEquals(404, RawHttp.send(dataPort, "GET / HTTP/1.1\r\nHost: example.org\r\n\r\n", 10_000).status());
+                assertEquals(403, RawHttp.send(dataPort, "GET / HTTP/1.1\r\nHost: port-22-vm-200.sandbox.test\r\n\r\n",
+                        10_000).status());
+                try (RawWebSocket ws = new RawWebSocket(dataPort, "port-" + echo.port() + "-vm-200.sandbox.test")) {
+                    assertEquals("hello", ws.echo("hello"));
+                    String open = scrape(controlPort);
+                    assertEquals(1, value(open, "cmux_gateway_upgraded_connections"), open);
+                }
+                Thread.sleep(500); // the WebSocket's access-log line is written when both sides have closed
+                String metrics = scrape(controlPort);
+                assertEquals(3, value(metrics, "cmux_gateway_requests_total{class=\"2xx\"}"), metrics);
+                assertEquals(1, value(metrics, "cmux_gateway_requests_total{class=\"1xx\"}"), "the 101");
+                assertEquals(2, value(metrics, "cmux_gateway_requests_total{class=\"4xx\"}"), metrics);
+                assertEquals(1, value(metrics, "cmux_gateway_errors_total{code=\"no-route\"}"), metrics);
+                assertEquals(1, value(metrics, "cmux_gateway_errors_total{code=\"port-denied\"}"), metrics);
+                assertEquals(1, value(metrics, "cmux_gateway_upgrades_total"), metrics);
+                assertEquals(0, value(metrics, "cmux_gateway_upgraded_connections"), metrics);
+                assertTrue(value(metrics, "cmux_gateway_sent_bytes_total") >= 3000, metrics);
+                long connects = value(metrics, "cmux_gateway_upstream_connect_seconds_count");
+                assertTrue(connects >= 2 && connects <= 4, "one or two pooled connections for the web requests "
+                        + "(a pool per event loop), one for the WebSocket: " + connects);
+                assertEquals(4, value(metrics, "cmux_gateway_upstream_response_header_seconds_count"), metrics);
+                assertTrue(value(metrics, "cmux_gateway_resolver_hits_total") >= 3, metrics);
+                assertTrue(metrics.contains("jvm_memory_heap_used_bytes"), metrics);
+                assertTrue(metrics.contains("cmux_gateway_netty_direct_memory_bytes"), metrics);
+            } finally {
+                gateway.toHandle().destroy();
+                gateway.waitFor(30, TimeUnit.SECONDS);
+            }
+        }
+    }
+
+    private static String scrape(int controlPort) throws Exception {
+        HttpResponse<String> r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                URI.create("http://127.0.0.1:" + controlPort + "/metrics")).build(), HttpResponse.BodyHandlers.ofString());
+        assertEquals(200, r.statusCode(), r.body());
+        return r.body();
+    }
+
+    private static long value(String metrics, String series) {
+        Matcher m = Pattern.compile("^" + Pattern.quote(series) + " (\\S+)$", Pattern.MULTILINE).matcher(metrics);
+        assertTrue(m.find(), "no series " + series);
+        return (long) Double.parseDouble(m.group(1));
+    }
+
+    private static int freePort() throws Exception {
+        try (ServerSocket s = new ServerSocket(0)) {
+            return s.getLocalPort();
+        }
+    }
+}
