@@ -75,7 +75,7 @@ public final class ConfigLoader {
 
     private static GatewayConfig fromYaml(Section root, Map<String, String> env) {
         root.allowOnly(Set.of("listen", "domain", "trustedProxies", "routing", "resolver", "timeouts", "limits", "pool",
-                "accessLog", "access", "control", "pve", "cloudflare"));
+                "accessLog", "access", "tls", "control", "pve", "cloudflare"));
         GatewayConfig d = GatewayConfig.defaults();
         return new GatewayConfig(
                 root.value("listen", Values::listenAddress, d.listen()),
@@ -88,6 +88,7 @@ public final class ConfigLoader {
                 pool(root.section("pool"), d.pool()),
                 accessLog(root.section("accessLog"), d.accessLog()),
                 access(root.section("access")),
+                tls(root.section("tls"), d.tls()),
                 control(root.section("control"), d.control()),
                 pve(root.section("pve"), d.pve()),
                 cloudflare(root.section("cloudflare"), d.cloudflare()));
@@ -221,6 +222,26 @@ public final class ConfigLoader {
                 s.list("bypassPorts", PortRange::parse, List.of()));
     }
 
+    private static TlsConfig tls(Section s, TlsConfig d) {
+        if (s == null) {
+            return d;
+        }
+        s.allowOnly(Set.of("listen", "certificates", "stateDir"));
+        List<TlsConfig.CertificateFiles> certificates = new ArrayList<>();
+        for (Section c : s.sectionList("certificates")) {
+            c.allowOnly(Set.of("certFile", "keyFile"));
+            Path cert = c.value("certFile", Path::of, null);
+            Path key = c.value("keyFile", Path::of, null);
+            if (cert == null || key == null) {
+                c.problem(cert == null ? "certFile" : "keyFile", "missing: a PEM file");
+            } else {
+                certificates.add(new TlsConfig.CertificateFiles(cert, key));
+            }
+        }
+        return new TlsConfig(s.value("listen", Values::listenAddress, d.listen()), certificates,
+                s.value("stateDir", Path::of, d.stateDir()));
+    }
+
     private static ControlConfig control(Section s, ControlConfig d) {
         if (s == null) {
             return d;
@@ -272,6 +293,9 @@ public final class ConfigLoader {
         if (!c.control().hasToken() && !isLoopback(c.control().listen())) {
             problems.add("control.token: the control API listens on " + c.control().listen().getHostString()
                     + ", which is not loopback, so it needs a token (env GATEWAY_CONTROL_TOKEN)");
+        }
+        if (c.tls().enabled() && c.domain() == null && c.tls().certificates().isEmpty()) {
+            problems.add("tls: give tls.certificates, or set domain so a certificate for *.<domain> can be made");
         }
         if (c.control().hasToken() && c.control().token().length() < 16) {
             problems.add("control.token: use at least 16 characters (e.g. openssl rand -hex 32)");

@@ -26,6 +26,7 @@ public record GatewayConfig(
         PoolConfig pool,
         AccessLogConfig accessLog,
         AccessConfig access,
+        TlsConfig tls,
         ControlConfig control,
         PveConfig pve,
         CloudflareConfig cloudflare) {
@@ -49,6 +50,7 @@ public record GatewayConfig(
                 PoolConfig.defaults(),
                 AccessLogConfig.defaults(),
                 AccessConfig.disabled(),
+                TlsConfig.disabled(),
                 ControlConfig.defaults(),
                 PveConfig.defaults(),
                 CloudflareConfig.defaults());
@@ -56,51 +58,56 @@ public record GatewayConfig(
 
     public GatewayConfig withListen(InetSocketAddress newListen) {
         return new GatewayConfig(newListen, domain, trustedProxies, routing, resolver, timeouts, limits, pool,
-                accessLog, access, control, pve, cloudflare);
+                accessLog, access, tls, control, pve, cloudflare);
     }
 
     public GatewayConfig withDomain(String newDomain) {
         return new GatewayConfig(listen, newDomain, trustedProxies, routing, resolver, timeouts, limits, pool,
-                accessLog, access, control, pve, cloudflare);
+                accessLog, access, tls, control, pve, cloudflare);
     }
 
     public GatewayConfig withRouting(RoutingConfig newRouting) {
         return new GatewayConfig(listen, domain, trustedProxies, newRouting, resolver, timeouts, limits, pool,
-                accessLog, access, control, pve, cloudflare);
+                accessLog, access, tls, control, pve, cloudflare);
     }
 
     public GatewayConfig withResolver(ResolverConfig newResolver) {
         return new GatewayConfig(listen, domain, trustedProxies, routing, newResolver, timeouts, limits, pool,
-                accessLog, access, control, pve, cloudflare);
+                accessLog, access, tls, control, pve, cloudflare);
     }
 
     public GatewayConfig withTimeouts(Timeouts newTimeouts) {
         return new GatewayConfig(listen, domain, trustedProxies, routing, resolver, newTimeouts, limits, pool,
-                accessLog, access, control, pve, cloudflare);
+                accessLog, access, tls, control, pve, cloudflare);
     }
 
     public GatewayConfig withTrustedProxies(List<Cidr> newTrustedProxies) {
         return new GatewayConfig(listen, domain, newTrustedProxies, routing, resolver, timeouts, limits, pool,
-                accessLog, access, control, pve, cloudflare);
+                accessLog, access, tls, control, pve, cloudflare);
     }
 
     public GatewayConfig withPool(PoolConfig newPool) {
         return new GatewayConfig(listen, domain, trustedProxies, routing, resolver, timeouts, limits, newPool,
-                accessLog, access, control, pve, cloudflare);
+                accessLog, access, tls, control, pve, cloudflare);
     }
 
     public GatewayConfig withLimits(Limits newLimits) {
         return new GatewayConfig(listen, domain, trustedProxies, routing, resolver, timeouts, newLimits, pool,
-                accessLog, access, control, pve, cloudflare);
+                accessLog, access, tls, control, pve, cloudflare);
     }
 
     public GatewayConfig withAccess(AccessConfig newAccess) {
         return new GatewayConfig(listen, domain, trustedProxies, routing, resolver, timeouts, limits, pool,
-                accessLog, newAccess, control, pve, cloudflare);
+                accessLog, newAccess, tls, control, pve, cloudflare);
+    }
+
+    public GatewayConfig withTls(TlsConfig newTls) {
+        return new GatewayConfig(listen, domain, trustedProxies, routing, resolver, timeouts, limits, pool,
+                accessLog, access, newTls, control, pve, cloudflare);
     }
 
     public GatewayConfig withControl(ControlConfig newControl) {
         return new GatewayConfig(listen, domain, trustedProxies, routing, resolver, timeouts, limits, pool,
-                accessLog, access, newControl, pve, cloudflare);
+                accessLog, access, tls, newControl, pve, cloudflare);
     }
 }

@@ -130,6 +130,27 @@ final class Section {
         return out;
     }
 
+    /** A list of mappings, e.g. {@code certificates: [{certFile: a, keyFile: b}]}; each item is {@code name[i]}. */
+    List<Section> sectionList(String name) {
+        JsonNode v = node.get(name);
+        List<Section> out = new ArrayList<>();
+        if (v == null || v.isNull()) {
+            return out;
+        }
+        if (!v.isArray()) {
+            problems.add(key(name) + ": expected a list of mappings");
+            return out;
+        }
+        for (int i = 0; i < v.size(); i++) {
+            if (v.get(i).isObject()) {
+                out.add(new Section(key(name) + "[" + i + "]", v.get(i), env, problems));
+            } else {
+                problems.add(key(name) + "[" + i + "]: expected a mapping of keys");
+            }
+        }
+        return out;
+    }
+
     /** The nested mappings of {@code name}, e.g. {@code hosts: {pve.example.com: {...}}}. */
     Map<String, Section> sections(String name) {
         Map<String, Section> out = new LinkedHashMap<>();

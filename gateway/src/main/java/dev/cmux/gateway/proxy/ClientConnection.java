@@ -8,6 +8,7 @@ import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.EventLoop;
 import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpRequest;
+import io.netty.handler.ssl.SslHandler;
 import io.netty.util.ReferenceCountUtil;
 
 import java.net.InetAddress;
@@ -141,6 +142,11 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
      */
     boolean reading() {
         return reading;
+    }
+
+    /** The connection came through the gateway's own TLS listener. */
+    boolean secure() {
+        return ctx.pipeline().get(SslHandler.class) != null;
     }
 
     boolean draining() {

@@ -105,7 +105,8 @@ final class Exchange {
                     + LoopGuard.MAX_PASSES + " times already: a sandbox is forwarding to itself."), expectsBody());
             return;
         }
-        log.client = services.forwardedHeaders().apply(request.headers(), client.peerAddress(), log.host);
+        log.client = services.forwardedHeaders().apply(request.headers(), client.peerAddress(), log.host,
+                client.secure());
         permit = services.clientLimits().acquire(log.client);
         if (permit == null) {
             failLocally(new GatewayException(GatewayError.TOO_MANY_CONNECTIONS, "Client " + log.client + " has "

@@ -43,10 +43,16 @@ final class ForwardedHeaders {
 
     /** Rewrites {@code headers} in place and returns the client address to log. */
     String apply(HttpHeaders headers, InetAddress peer, String publicHost) {
+        return apply(headers, peer, publicHost, false);
+    }
+
+    /** @param secure the client connection itself is TLS (the gateway's own HTTPS listener) */
+    String apply(HttpHeaders headers, InetAddress peer, String publicHost, boolean secure) {
         String peerIp = NetUtil.toAddressString(peer);
         boolean trusted = trusts(peer);
         String client = trusted ? clientFromTrustedHeaders(headers, peerIp) : peerIp;
-        String proto = trusted ? protoFromTrustedHeaders(headers) : "http";
+        String ownProto = secure ? "https" : "http";
+        String proto = trusted ? protoFromTrustedHeaders(headers, ownProto) : ownProto;
         String forwardedHost = trusted ? headers.get(X_FORWARDED_HOST) : null;
         if (!trusted) {
             headers.remove(CF_CONNECTING_IP);
@@ -83,10 +89,10 @@ final class ForwardedHeaders {
         return peerIp;
     }
 
-    private static String protoFromTrustedHeaders(HttpHeaders headers) {
+    private static String protoFromTrustedHeaders(HttpHeaders headers, String ownProto) {
         List<String> values = headers.getAll(X_FORWARDED_PROTO);
         if (values.isEmpty()) {
-            return "http";
+            return ownProto;
         }
         String last = values.get(values.size() - 1);
         String proto = last.substring(last.lastIndexOf(',') + 1).trim();

@@ -11,6 +11,9 @@ import io.netty.handler.codec.http.HttpDecoderConfig;
 import io.netty.handler.codec.http.HttpServerCodec;
 
 import java.util.function.Supplier;
+import io.netty.handler.ssl.SniHandler;
+import io.netty.handler.ssl.SslContext;
+import io.netty.util.Mapping;
 
 import java.nio.charset.StandardCharsets;
 
@@ -24,11 +27,14 @@ final class FrontendInitializer extends ChannelInitializer<SocketChannel> {
 
     private final Supplier<ProxyServices> services;
     private final ChannelGroup clients;
+    private final Mapping<String, SslContext> tls;
 
     /** @param services the current services: a reload swaps them, and new connections and requests take the new */
-    FrontendInitializer(Supplier<ProxyServices> services, ChannelGroup clients) {
+    /** @param tls certificates by SNI host for the TLS listener, {@code null} for plain HTTP */
+    FrontendInitializer(Supplier<ProxyServices> services, ChannelGroup clients, Mapping<String, SslContext> tls) {
         this.services = services;
         this.clients = clients;
+        this.tls = tls;
     }
 
     /** Strict framing (proxies.md §3.2): what a backend could read differently is refused here. */
@@ -51,6 +57,9 @@ final class FrontendInitializer extends ChannelInitializer<SocketChannel> {
             return;
         }
         clients.add(ch);
+        if (tls != null) {
+            ch.pipeline().addLast("tls", new SniHandler(tls));
+        }
         addHandlers(ch.pipeline());
     }
 

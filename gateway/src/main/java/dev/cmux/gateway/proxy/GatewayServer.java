@@ -16,6 +16,7 @@ import io.netty.util.concurrent.GlobalEventExecutor;
 
 import dev.cmux.gateway.metrics.GatewayMetrics;
 import dev.cmux.gateway.resolve.AddressSource;
+import dev.cmux.gateway.tls.SniCertificates;
 
 import java.net.InetSocketAddress;
 import java.util.List;
@@ -41,10 +42,12 @@ public final class GatewayServer implements AutoCloseable {
     private final AtomicReference<ProxyServices> current;
     private final ChannelGroup clients;
     private final Channel listener;
+    private final Channel tlsListener;
 
     private GatewayServer(Transport transport, EventLoopGroup group, AtomicReference<ProxyServices> current,
                           AccessLogSink accessLog, List<AddressSource> addressSources, GatewayMetrics metrics,
-                          ChannelGroup clients, Channel listener) {
+                          ChannelGroup clients, Channel listener, Channel tlsListener) {
+        this.tlsListener = tlsListener;
         this.metrics = metrics;
         this.accessLog = accessLog;
         this.addressSources = List.copyOf(addressSources);
@@ -68,29 +71,25 @@ public final class GatewayServer implements AutoCloseable {
         EventLoopGroup group = new MultiThreadIoEventLoopGroup(threads, new DefaultThreadFactory("gateway"),
                 transport.ioHandlerFactory());
         ProxyServices services = null;
+        Channel tlsListener = null;
         try {
             GatewayMetrics metrics = new GatewayMetrics();
             services = ProxyServices.start(config, group, transport, accessLog, WATER_MARK, addressSources, metrics);
             AtomicReference<ProxyServices> current = new AtomicReference<>(services);
             ChannelGroup clients = new DefaultChannelGroup("clients", GlobalEventExecutor.INSTANCE);
-            Channel listener = new ServerBootstrap()
-                    .group(group)
-                    .channel(transport.serverChannel())
-                    .option(ChannelOption.SO_BACKLOG, 4096)
-                    .option(ChannelOption.SO_REUSEADDR, true)
-                    .childOption(ChannelOption.TCP_NODELAY, true)
-                    .childOption(ChannelOption.SO_KEEPALIVE, true)
-                    .childOption(ChannelOption.ALLOCATOR, PooledByteBufAllocator.DEFAULT)
-                    .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, WATER_MARK)
-                    .childHandler(new FrontendInitializer(current::get, clients))
-                    .bind(bindAddress(config.listen()))
-                    .sync()
-                    .channel();
+            Channel listener = listen(group, transport, new FrontendInitializer(current::get, clients, null),
+                    config.listen());
+            if (config.tls().enabled()) {
+                // the TLS listener: SNI picks the certificate, then the very same pipeline
+                tlsListener = listen(group, transport, new FrontendInitializer(current::get, clients,
+                        SniCertificates.load(config.tls(), config.domain())), config.tls().listen());
+            }
             metrics.sources(new GatewayMetrics.Sources(clients::size, () -> current.get().pool().idleConnections(),
                     () -> current.get().resolver().stats().hitCount(),
                     () -> current.get().resolver().stats().missCount(),
                     () -> current.get().resolver().stats().evictionCount(), () -> current.get().resolver().size()));
-            return new GatewayServer(transport, group, current, accessLog, addressSources, metrics, clients, listener);
+            return new GatewayServer(transport, group, current, accessLog, addressSources, metrics, clients, listener,
+                    tlsListener);
         } catch (Exception | Error e) {
             if (services != null) {
                 services.close();
@@ -107,6 +106,27 @@ public final class GatewayServer implements AutoCloseable {
     }
 
     /** The bound address. */
+    public InetSocketAddress tlsAddress() {
+        return tlsListener == null ? null : (InetSocketAddress) tlsListener.localAddress();
+    }
+
+    private static Channel listen(EventLoopGroup group, Transport transport, FrontendInitializer pipeline,
+                                  InetSocketAddress address) throws InterruptedException {
+        return new ServerBootstrap()
+                .group(group)
+                .channel(transport.serverChannel())
+                .option(ChannelOption.SO_BACKLOG, 4096)
+                .option(ChannelOption.SO_REUSEADDR, true)
+                .childOption(ChannelOption.TCP_NODELAY, true)
+                .childOption(ChannelOption.SO_KEEPALIVE, true)
+                .childOption(ChannelOption.ALLOCATOR, PooledByteBufAllocator.DEFAULT)
+                .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, WATER_MARK)
+                .childHandler(pipeline)
+                .bind(bindAddress(address))
+                .sync()
+                .channel();
+    }
+
     public InetSocketAddress address() {
         return (InetSocketAddress) listener.localAddress();
     }
@@ -162,6 +182,9 @@ public final class GatewayServer implements AutoCloseable {
     @Override
     public void close() {
         listener.close().awaitUninterruptibly();
+        if (tlsListener != null) {
+            tlsListener.close().awaitUninterruptibly();
+        }
         for (Channel client : clients) {
             client.eventLoop().execute(() -> {
                 ClientConnection connection = client.pipeline().get(ClientConnection.class);

@@ -95,7 +95,7 @@ class FrontendFuzzTest {
                 return new InetSocketAddress(InetAddress.getLoopbackAddress(), 40000);
             }
         };
-        new FrontendInitializer(() -> SERVICES, new DefaultChannelGroup(ImmediateEventExecutor.INSTANCE))
+        new FrontendInitializer(() -> SERVICES, new DefaultChannelGroup(ImmediateEventExecutor.INSTANCE), null)
                 .addHandlers(channel.pipeline());
         channel.writeInbound(Unpooled.wrappedBuffer(input));
         channel.runPendingTasks();

@@ -1,0 +1,31 @@
+package dev.cmux.gateway.config;
+
+import java.net.InetSocketAddress;
+import java.nio.file.Path;
+import java.util.List;
+
+/**
+ * The optional HTTPS listener, for LAN access without Cloudflare. Off when {@code listen} is not set.
+ *
+ * @param certificates PEM certificate chains with their keys (e.g. a Cloudflare Origin CA certificate); the one
+ *                     whose names match the SNI host is used
+ * @param stateDir     where a local CA and a wildcard certificate for {@code *.<domain>} are generated once, when
+ *                     no certificate covers the domain (the CA, {@code tls/ca.pem}, is for browsers to import)
+ */
+public record TlsConfig(InetSocketAddress listen, List<CertificateFiles> certificates, Path stateDir) {
+
+    public TlsConfig {
+        certificates = List.copyOf(certificates);
+    }
+
+    public record CertificateFiles(Path certFile, Path keyFile) {
+    }
+
+    public static TlsConfig disabled() {
+        return new TlsConfig(null, List.of(), Path.of("/var/lib/cmux-gateway"));
+    }
+
+    public boolean enabled() {
+        return listen != null;
+    }
+}
