@@ -4,6 +4,7 @@ import dev.cmux.gateway.config.ConfigException;
 import dev.cmux.gateway.config.ConfigLoader;
 import dev.cmux.gateway.config.GatewayConfig;
 import dev.cmux.gateway.config.ValidateCommand;
+import dev.cmux.gateway.log.Logging;
 import dev.cmux.gateway.proxy.GatewayServer;
 
 import java.nio.file.Path;
@@ -47,6 +48,7 @@ public final class ConfigReloader {
         }
         try {
             server.reload(next);
+            Logging.apply(next.logging());
         } catch (Exception e) {
             String line = "cmux-gateway: " + ValidateCommand.sourceName(file) + ": " + e.getMessage();
             LOG.warning("reload refused, the running config stays: " + line);

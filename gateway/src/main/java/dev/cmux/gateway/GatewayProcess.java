@@ -6,7 +6,8 @@ import dev.cmux.control.api.TunnelHandler;
 import dev.cmux.control.sandbox.SandboxSettings;
 import dev.cmux.gateway.config.GatewayConfig;
 import dev.cmux.gateway.config.RoutingConfig;
-import dev.cmux.gateway.log.StdoutAccessLogSink;
+import dev.cmux.gateway.log.AccessLogSink;
+import dev.cmux.gateway.log.Logging;
 import dev.cmux.gateway.proxy.GatewayServer;
 import dev.cmux.gateway.proxy.Transport;
 import dev.cmux.gateway.resolve.AddressSource;
@@ -29,14 +30,10 @@ final class GatewayProcess implements AutoCloseable {
     final GatewayServer gateway;
     final ControlServer control;
     private final ControlServices services;
-    private final StdoutAccessLogSink accessLog;
-
-    private GatewayProcess(GatewayServer gateway, ControlServer control, ControlServices services,
-                           StdoutAccessLogSink accessLog) {
+    private GatewayProcess(GatewayServer gateway, ControlServer control, ControlServices services) {
         this.gateway = gateway;
         this.control = control;
         this.services = services;
-        this.accessLog = accessLog;
     }
 
     /** Binds both listeners; on failure everything started so far is closed again and the cause thrown. */
@@ -52,14 +49,13 @@ final class GatewayProcess implements AutoCloseable {
         GatewayConfig config = withPveSuffix(configured, services);
         List<AddressSource> fromPve = services.pveAddresses().map(a -> List.<AddressSource>of(a::lookup))
                 .orElse(List.of());
-        StdoutAccessLogSink accessLog = new StdoutAccessLogSink();
+        AccessLogSink accessLog = Logging.accessLogSink();
         GatewayServer gateway;
         try {
             gateway = GatewayServer.start(config, transport, config.accessLog().enabled() ? accessLog : line -> { },
                     fromPve);
         } catch (Exception e) {
             services.close();
-            accessLog.close();
             throw new StartFailure("cannot listen on " + hostPort(config.listen()) + ": " + e.getMessage());
         }
         dataPlane.set(gateway);
@@ -70,11 +66,10 @@ final class GatewayProcess implements AutoCloseable {
         try {
             ControlServer control = ControlServer.start(config.control(), config.cloudflare(), gateway.eventLoops(),
                     transport.serverChannel(), withTunnel);
-            return new GatewayProcess(gateway, control, services, accessLog);
+            return new GatewayProcess(gateway, control, services);
         } catch (Exception e) {
             gateway.close();
             services.close();
-            accessLog.close();
             throw new StartFailure("cannot listen on " + hostPort(config.control().listen()) + " (control API): "
                     + e.getMessage());
         }
@@ -107,7 +102,6 @@ final class GatewayProcess implements AutoCloseable {
         control.close();
         gateway.close();
         services.close();
-        accessLog.close();
     }
 
     static final class StartFailure extends Exception {

@@ -7,6 +7,7 @@ import dev.cmux.gateway.config.ConfigException;
 import dev.cmux.gateway.config.ConfigLoader;
 import dev.cmux.gateway.config.GatewayConfig;
 import dev.cmux.gateway.config.ValidateCommand;
+import dev.cmux.gateway.log.Logging;
 import dev.cmux.gateway.proxy.GatewayServer;
 import dev.cmux.gateway.proxy.Transport;
 
@@ -42,7 +43,6 @@ public final class Main {
     }
 
     public static void main(String[] args) {
-        OneLineLogFormat.install();
         System.exit(run(args, System.getenv(), System.out, System.err));
     }
 
@@ -125,6 +125,8 @@ public final class Main {
             e.lines(ValidateCommand.sourceName(configFile)).forEach(err::println);
             return 2;
         }
+        Logging.install();
+        Logging.apply(config.logging());
         Logger log = Logger.getLogger("cmux-gateway");
         Transport transport = Transport.best();
         GatewayProcess process;
@@ -137,9 +139,11 @@ public final class Main {
         GatewayServer gateway = process.gateway;
         ControlServer control = process.control;
         long startMillis = System.currentTimeMillis() - ManagementFactory.getRuntimeMXBean().getStartTime();
-        log.info("cmux-gateway " + version() + " listening on http://" + hostPort(gateway.address().toString())
+        // no "http://" in the message: the JSON encoder would print it as http:\/\/, which nobody can grep for
+        log.info("cmux-gateway " + version() + " listening on " + hostPort(gateway.address().toString())
                 + " (data plane, " + transport.name().toLowerCase() + ", " + Runtime.getRuntime().availableProcessors()
-                + " event loops); control API on http://" + hostPort(control.address().toString())
+                + " event loops" + (gateway.tlsAddress() == null ? "" : "; https on "
+                + hostPort(gateway.tlsAddress().toString())) + "); control API on " + hostPort(control.address().toString())
                 + "; domain " + (config.domain() == null ? "any" : config.domain())
                 + "; started in " + startMillis + " ms");
 
@@ -153,6 +157,7 @@ public final class Main {
                     + gateway.config().timeouts().shutdownGrace().toSeconds() + " s");
             process.close();
             log.info("stopped");
+            Logging.flush();
             stopped.countDown();
         };
         StopSignals.onTermOrInt(stop);

@@ -1,5 +1,7 @@
 package dev.cmux.gateway;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -42,8 +44,10 @@ class ShadedJarIT {
             String line = listening.get(60, TimeUnit.SECONDS);
             long startupMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started);
             System.out.println("start-up (process start to listening log line): " + startupMillis + " ms; " + line);
-            assertTrue(line.contains("listening on http://127.0.0.1:8080"), line);
-            assertTrue(line.contains("control API on http://127.0.0.1:8081"), line);
+            assertTrue(line.contains("listening on 127.0.0.1:8080"), line);
+            assertTrue(line.contains("control API on 127.0.0.1:8081"), line);
+            JsonNode logLine = new ObjectMapper().readTree(line);
+            assertEquals("INFO", logLine.path("level").asText(), "diagnostics are JSON lines for journald: " + line);
 
             HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
             HttpResponse<String> response = client.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:8080/"))

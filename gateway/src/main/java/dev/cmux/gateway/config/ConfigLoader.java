@@ -75,7 +75,7 @@ public final class ConfigLoader {
 
     private static GatewayConfig fromYaml(Section root, Map<String, String> env) {
         root.allowOnly(Set.of("listen", "domain", "trustedProxies", "routing", "resolver", "timeouts", "limits", "pool",
-                "accessLog", "access", "tls", "control", "pve", "cloudflare"));
+                "accessLog", "logging", "access", "tls", "control", "pve", "cloudflare"));
         GatewayConfig d = GatewayConfig.defaults();
         return new GatewayConfig(
                 root.value("listen", Values::listenAddress, d.listen()),
@@ -87,6 +87,7 @@ public final class ConfigLoader {
                 limits(root.section("limits"), d.limits()),
                 pool(root.section("pool"), d.pool()),
                 accessLog(root.section("accessLog"), d.accessLog()),
+                logging(root.section("logging"), d.logging()),
                 access(root.section("access")),
                 tls(root.section("tls"), d.tls()),
                 control(root.section("control"), d.control()),
@@ -196,6 +197,30 @@ public final class ConfigLoader {
         }
         s.allowOnly(Set.of("enabled"));
         return new AccessLogConfig(s.value("enabled", ConfigLoader::bool, d.enabled()));
+    }
+
+    private static LoggingConfig logging(Section s, LoggingConfig d) {
+        if (s == null) {
+            return d;
+        }
+        s.allowOnly(Set.of("level", "levels"));
+        Map<String, String> levels = new java.util.LinkedHashMap<>();
+        s.scalarMap("levels").forEach((logger, level) -> {
+            try {
+                levels.put(logger, logLevel(level));
+            } catch (IllegalArgumentException e) {
+                s.problem("levels." + logger, e.getMessage());
+            }
+        });
+        return new LoggingConfig(s.value("level", ConfigLoader::logLevel, d.level()), levels);
+    }
+
+    private static String logLevel(String text) {
+        String l = text.trim().toLowerCase(Locale.ROOT);
+        if (!Set.of("error", "warn", "info", "debug", "trace").contains(l)) {
+            throw new IllegalArgumentException("'" + text + "' is not one of error, warn, info, debug, trace");
+        }
+        return l;
     }
 
     private static AccessConfig access(Section s) {

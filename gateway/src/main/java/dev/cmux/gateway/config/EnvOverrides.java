@@ -56,7 +56,8 @@ final class EnvOverrides {
                 get("CLOUDFLARED_DIR", Path::of, f.cloudflaredDir()),
                 get("SYSTEMD_UNIT_DIR", Path::of, f.systemdUnitDir()));
         return new GatewayConfig(get("GATEWAY_LISTEN", Values::listenAddress, c.listen()), domain, c.trustedProxies(),
-                routing, c.resolver(), c.timeouts(), c.limits(), c.pool(), c.accessLog(), c.access(), c.tls(), control, pve,
+                routing, c.resolver(), c.timeouts(), c.limits(), c.pool(), c.accessLog(), c.logging(), c.access(), c.tls(),
+                control, pve,
                 cloudflare);
     }
 

@@ -25,6 +25,7 @@ public record GatewayConfig(
         Limits limits,
         PoolConfig pool,
         AccessLogConfig accessLog,
+        LoggingConfig logging,
         AccessConfig access,
         TlsConfig tls,
         ControlConfig control,
@@ -49,6 +50,7 @@ public record GatewayConfig(
                 Limits.defaults(),
                 PoolConfig.defaults(),
                 AccessLogConfig.defaults(),
+                LoggingConfig.defaults(),
                 AccessConfig.disabled(),
                 TlsConfig.disabled(),
                 ControlConfig.defaults(),
@@ -58,56 +60,56 @@ public record GatewayConfig(
 
     public GatewayConfig withListen(InetSocketAddress newListen) {
         return new GatewayConfig(newListen, domain, trustedProxies, routing, resolver, timeouts, limits, pool,
-                accessLog, access, tls, control, pve, cloudflare);
+                accessLog, logging, access, tls, control, pve, cloudflare);
     }
 
     public GatewayConfig withDomain(String newDomain) {
         return new GatewayConfig(listen, newDomain, trustedProxies, routing, resolver, timeouts, limits, pool,
-                accessLog, access, tls, control, pve, cloudflare);
+                accessLog, logging, access, tls, control, pve, cloudflare);
     }
 
     public GatewayConfig withRouting(RoutingConfig newRouting) {
         return new GatewayConfig(listen, domain, trustedProxies, newRouting, resolver, timeouts, limits, pool,
-                accessLog, access, tls, control, pve, cloudflare);
+                accessLog, logging, access, tls, control, pve, cloudflare);
     }
 
     public GatewayConfig withResolver(ResolverConfig newResolver) {
         return new GatewayConfig(listen, domain, trustedProxies, routing, newResolver, timeouts, limits, pool,
-                accessLog, access, tls, control, pve, cloudflare);
+                accessLog, logging, access, tls, control, pve, cloudflare);
     }
 
     public GatewayConfig withTimeouts(Timeouts newTimeouts) {
         return new GatewayConfig(listen, domain, trustedProxies, routing, resolver, newTimeouts, limits, pool,
-                accessLog, access, tls, control, pve, cloudflare);
+                accessLog, logging, access, tls, control, pve, cloudflare);
     }
 
     public GatewayConfig withTrustedProxies(List<Cidr> newTrustedProxies) {
         return new GatewayConfig(listen, domain, newTrustedProxies, routing, resolver, timeouts, limits, pool,
-                accessLog, access, tls, control, pve, cloudflare);
+                accessLog, logging, access, tls, control, pve, cloudflare);
     }
 
     public GatewayConfig withPool(PoolConfig newPool) {
         return new GatewayConfig(listen, domain, trustedProxies, routing, resolver, timeouts, limits, newPool,
-                accessLog, access, tls, control, pve, cloudflare);
+                accessLog, logging, access, tls, control, pve, cloudflare);
     }
 
     public GatewayConfig withLimits(Limits newLimits) {
         return new GatewayConfig(listen, domain, trustedProxies, routing, resolver, timeouts, newLimits, pool,
-                accessLog, access, tls, control, pve, cloudflare);
+                accessLog, logging, access, tls, control, pve, cloudflare);
     }
 
     public GatewayConfig withAccess(AccessConfig newAccess) {
         return new GatewayConfig(listen, domain, trustedProxies, routing, resolver, timeouts, limits, pool,
-                accessLog, newAccess, tls, control, pve, cloudflare);
+                accessLog, logging, newAccess, tls, control, pve, cloudflare);
     }
 
     public GatewayConfig withTls(TlsConfig newTls) {
         return new GatewayConfig(listen, domain, trustedProxies, routing, resolver, timeouts, limits, pool,
-                accessLog, access, newTls, control, pve, cloudflare);
+                accessLog, logging, access, newTls, control, pve, cloudflare);
     }
 
     public GatewayConfig withControl(ControlConfig newControl) {
         return new GatewayConfig(listen, domain, trustedProxies, routing, resolver, timeouts, limits, pool,
-                accessLog, access, tls, newControl, pve, cloudflare);
+                accessLog, logging, access, tls, newControl, pve, cloudflare);
     }
 }

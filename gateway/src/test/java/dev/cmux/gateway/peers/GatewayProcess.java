@@ -59,7 +59,7 @@ final class GatewayProcess implements AutoCloseable {
             PeerProcess gateway = PeerProcess.start("gateway", artifacts, List.of(java, "-Xmx512m",
                     "-Dio.netty.leakDetection.level=paranoid", "-jar", JAR.toString(), "--config", config.toString()));
             try {
-                gateway.awaitLine(line -> line.contains("listening on http://127.0.0.1:" + port), Duration.ofSeconds(60));
+                gateway.awaitLine(line -> line.contains("listening on 127.0.0.1:" + port), Duration.ofSeconds(60));
                 return new GatewayProcess(gateway, port);
             } catch (AssertionError e) {
                 gateway.close();
@@ -88,7 +88,7 @@ final class GatewayProcess implements AutoCloseable {
     List<JsonNode> accessLog() {
         List<JsonNode> entries = new ArrayList<>();
         for (String line : process.output()) {
-            if (line.startsWith("{")) {
+            if (line.startsWith("{\"ts\":")) { // access-log lines; diagnostics are JSON with "level"
                 try {
                     entries.add(JSON.readTree(line));
                 } catch (IOException e) {

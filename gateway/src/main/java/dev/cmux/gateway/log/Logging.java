@@ -1,0 +1,64 @@
+package dev.cmux.gateway.log;
+
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.LoggerContext;
+import dev.cmux.gateway.config.LoggingConfig;
+import org.slf4j.LoggerFactory;
+import org.slf4j.bridge.SLF4JBridgeHandler;
+
+import java.util.Map;
+
+/**
+ * The process's logging: java.util.logging (our code, the control API) and Netty go through SLF4J to Logback,
+ * which writes JSON lines to standard output ({@code logback.xml}). Levels per package come from the config.
+ */
+public final class Logging {
+
+    private Logging() {
+    }
+
+    public static void install() {
+        SLF4JBridgeHandler.removeHandlersForRootLogger();
+        SLF4JBridgeHandler.install();
+    }
+
+    /** Sets the root level and the levels of packages; called at start and on every reload. */
+    public static void apply(LoggingConfig config) {
+        LoggerContext context = (LoggerContext) LoggerFactory.getILoggerFactory();
+        setLevel(context, org.slf4j.Logger.ROOT_LOGGER_NAME, "", config.level());
+        for (Map.Entry<String, String> e : config.levels().entrySet()) {
+            setLevel(context, e.getKey(), e.getKey(), e.getValue());
+        }
+    }
+
+    private static void setLevel(LoggerContext context, String logbackName, String julName, String level) {
+        Level l = Level.toLevel(level, Level.INFO);
+        context.getLogger(logbackName).setLevel(l);
+        // JUL decides first whether a record reaches the bridge at all
+        java.util.logging.Logger.getLogger(julName).setLevel(julLevel(l));
+    }
+
+    private static java.util.logging.Level julLevel(Level l) {
+        if (l.isGreaterOrEqual(Level.ERROR)) {
+            return java.util.logging.Level.SEVERE;
+        }
+        if (l.isGreaterOrEqual(Level.WARN)) {
+            return java.util.logging.Level.WARNING;
+        }
+        if (l.isGreaterOrEqual(Level.INFO)) {
+            return java.util.logging.Level.INFO;
+        }
+        return l.isGreaterOrEqual(Level.DEBUG) ? java.util.logging.Level.FINE : java.util.logging.Level.FINEST;
+    }
+
+    /** Writes what is queued (the access log) and stops the appenders: the last thing a stopping process does. */
+    public static void flush() {
+        ((LoggerContext) LoggerFactory.getILoggerFactory()).stop();
+    }
+
+    /** Access-log lines as the "access" logger's messages (logback.xml queues them without blocking). */
+    public static AccessLogSink accessLogSink() {
+        org.slf4j.Logger access = LoggerFactory.getLogger("access");
+        return access::info;
+    }
+}
