@@ -52,8 +52,7 @@ final class GatewayProcess implements AutoCloseable {
         AccessLogSink accessLog = Logging.accessLogSink();
         GatewayServer gateway;
         try {
-            gateway = GatewayServer.start(config, transport, config.accessLog().enabled() ? accessLog : line -> { },
-                    fromPve);
+            gateway = GatewayServer.start(config, transport, accessLog, fromPve);
         } catch (Exception e) {
             services.close();
             throw new StartFailure("cannot listen on " + hostPort(config.listen()) + ": " + e.getMessage());

@@ -11,6 +11,8 @@ import java.time.Duration;
 public record PoolConfig(Duration idleTimeout, int maxIdlePerBackend) {
 
     public static PoolConfig defaults() {
-        return new PoolConfig(Duration.ofSeconds(4), 16);
+        // at least the peak of concurrent requests per event loop, or connections churn (bench/results); the idle
+        // timeout closes what is not used, so a high cap costs nothing when quiet
+        return new PoolConfig(Duration.ofSeconds(4), 256);
     }
 }

@@ -153,13 +153,20 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
         return draining;
     }
 
-    /** Reads go on only when the current request wants more body, or when idle between requests. */
+    /**
+     * Reading stops only where it protects something: while a request body waits for a backend that cannot take
+     * more, once the client has pipelined a request ahead, and after an upgrade request (its first protocol bytes
+     * must stay unread until the relay takes over). Toggling it for every request would cost two epoll_ctl calls.
+     */
     void updateReading() {
         if (upgraded) {
             return; // the relay owns reading now
         }
-        boolean read = !closing && waiting.isEmpty() && (exchange == null || exchange.wantsClientBytes());
-        ctx.channel().config().setAutoRead(read);
+        boolean read = !closing && waiting.isEmpty() && (exchange == null || exchange.wantsClientBytes()
+                || exchange.requestReceived() && !exchange.upgradeRequested());
+        if (ctx.channel().config().isAutoRead() != read) {
+            ctx.channel().config().setAutoRead(read);
+        }
     }
 
     void exchangeFinished(boolean close) {

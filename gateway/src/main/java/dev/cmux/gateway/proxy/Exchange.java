@@ -294,6 +294,10 @@ final class Exchange {
     }
 
     /** Client reads go on only while this request's body is still coming and the backend can take it. */
+    boolean upgradeRequested() {
+        return upgradeRequested;
+    }
+
     boolean wantsClientBytes() {
         return !requestReceived && !done && backend != null && backend.isWritable();
     }

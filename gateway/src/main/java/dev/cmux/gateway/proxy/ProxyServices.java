@@ -48,7 +48,7 @@ record ProxyServices(GatewayConfig config, HostRouter router, BackendResolver re
             return new ProxyServices(config, new HostRouter(config), resolver, new BackendPool(backends, config.pool()),
                     UpstreamKeys.build(config.routing().hosts()), new ForwardedHeaders(config.trustedProxies()),
                     new ClientLimits(config.limits().maxConnectionsPerClient()), AccessGate.create(config.access()),
-                    new AccessLog(accessLog, metrics), metrics, upstreamDns);
+                    new AccessLog(config.accessLog().enabled() ? accessLog : null, metrics), metrics, upstreamDns);
         } catch (SSLException | RuntimeException e) {
             resolver.close();
             upstreamDns.close();
