@@ -474,11 +474,7 @@ final class Exchange {
         if (done) {
             return;
         }
-        if (backend != null) {
-            backend.pipeline().get(BackendHandler.class).detach();
-            backend.close(); // unflushed writes are dropped with it
-            backend = null;
-        }
+        closeBackend(); // unflushed writes are dropped with it
         if (responseStarted || informational || switching) {
             abortClient();
             return;
@@ -490,12 +486,7 @@ final class Exchange {
         if (done) {
             return;
         }
-        Channel b = backend;
-        if (b != null) {
-            b.pipeline().get(BackendHandler.class).detach();
-            b.close();
-            backend = null;
-        }
+        closeBackend();
         cancelResponseTimeout();
         if (responseStarted || informational || switching) {
             // headers already went out: a truncated body must not look complete, so the client connection goes
@@ -553,12 +544,7 @@ final class Exchange {
         if (done || responseStarted || switching) {
             return;
         }
-        Channel b = backend;
-        if (b != null) {
-            b.pipeline().get(BackendHandler.class).detach();
-            b.close();
-            backend = null;
-        }
+        closeBackend();
         if (informational) {
             abortClient();
             return;
@@ -603,15 +589,21 @@ final class Exchange {
         done = true;
         cancelResponseTimeout();
         releaseUnsentBody();
-        if (backend != null) {
-            backend.pipeline().get(BackendHandler.class).detach();
-            backend.close();
-        }
+        closeBackend();
         log.clientAborted = true;
         if (!responseStarted) {
             log.status = 499; // logged only, never sent: the client is gone (nginx's convention)
         }
         writeLog();
+    }
+
+    /** This exchange is done with its backend connection, which can carry nothing else: it closes. */
+    private void closeBackend() {
+        if (backend != null) {
+            backend.pipeline().get(BackendHandler.class).detach();
+            backend.close();
+            backend = null;
+        }
     }
 
     private void releaseUnsentBody() {

@@ -7,20 +7,14 @@ import dev.cmux.gateway.testing.WebSocketEchoServer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.io.BufferedReader;
-import java.io.InputStreamReader;
 import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.List;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.TimeUnit;
+import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -48,32 +42,8 @@ class MetricsIT {
             Files.writeString(config, "listen: 127.0.0.1:" + dataPort + "\ndomain: sandbox.test\n"
                     + "control: { listen: \"127.0.0.1:" + controlPort + "\" }\nrouting: { suffix: \"\" }\n"
                     + "resolver: { static: { \"200\": 127.0.0.1 }, allowedNetworks: [\"127.0.0.1/32\"] }\n");
-            ProcessBuilder builder = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java")
-                    .toString(), "-jar", JarProcess.JAR.toString(), "run", "--config", config.toString())
-                    .redirectErrorStream(true);
-            builder.environment().keySet().removeIf(k -> k.startsWith("GATEWAY_") || k.startsWith("PVE_")
-                    || k.startsWith("CF_"));
-            Process gateway = builder.start();
-            List<String> log = new CopyOnWriteArrayList<>();
-            CompletableFuture<String> listening = new CompletableFuture<>();
-            Thread reader = new Thread(() -> {
-                try (BufferedReader r = new BufferedReader(new InputStreamReader(gateway.getInputStream(),
-                        StandardCharsets.UTF_8))) {
-                    String line;
-                    while ((line = r.readLine()) != null) {
-                        log.add(line);
-                        if (line.contains("listening on")) {
-                            listening.complete(line);
-                        }
-                    }
-                } catch (java.io.IOException e) {
-                    listening.completeExceptionally(e);
-                }
-            });
-            reader.setDaemon(true);
-            reader.start();
+            RunningJar gateway = RunningJar.start(config, Map.of());
             try {
-                listening.get(60, TimeUnit.SECONDS);
                 String web200 = "GET / HTTP/1.1\r\nHost: port-" + web.port() + "-vm-200.sandbox.test\r\nConnection: close\r\n\r\n";
                 for (int i = 0; i < 3; i++) {
                     assertEquals(200, RawHttp.send(dataPort, web200, 10_000).status());
@@ -104,8 +74,7 @@ class MetricsIT {
                 assertTrue(metrics.contains("jvm_memory_heap_used_bytes"), metrics);
                 assertTrue(metrics.contains("cmux_gateway_netty_direct_memory_bytes"), metrics);
             } finally {
-                gateway.toHandle().destroy();
-                gateway.waitFor(30, TimeUnit.SECONDS);
+                gateway.close();
             }
         }
     }

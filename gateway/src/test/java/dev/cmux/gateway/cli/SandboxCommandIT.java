@@ -6,19 +6,12 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
 import java.net.ServerSocket;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -34,8 +27,7 @@ class SandboxCommandIT {
     @TempDir
     Path dir;
     private PveEmulator pve;
-    private Process gateway;
-    private final List<String> gatewayLog = new CopyOnWriteArrayList<>();
+    private RunningJar gateway;
     private Map<String, String> env;
 
     @BeforeEach
@@ -51,40 +43,14 @@ class SandboxCommandIT {
         env = Map.of("PVE_API_URL", pve.url(), "PVE_API_TOKEN", PveEmulator.TOKEN, "PVE_TLS_FINGERPRINT",
                 pve.fingerprint(), "PVE_TEMPLATE_VMID", "9000", "PVE_NODE", pve.node(),
                 "PVE_PUBLIC_DOMAIN", "sandbox.example.com", "GATEWAY_CONTROL_TOKEN", TOKEN);
-        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java")
-                .toString(), "-jar", JarProcess.JAR.toString(), "run", "--config", config.toString()));
-        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
-        builder.environment().keySet().removeIf(k -> k.startsWith("GATEWAY_") || k.startsWith("PVE_")
-                || k.startsWith("CF_"));
-        builder.environment().putAll(env);
-        gateway = builder.start();
-        CompletableFuture<String> listening = new CompletableFuture<>();
-        Thread reader = new Thread(() -> {
-            try (BufferedReader r = new BufferedReader(new InputStreamReader(gateway.getInputStream(),
-                    StandardCharsets.UTF_8))) {
-                String line;
-                while ((line = r.readLine()) != null) {
-                    gatewayLog.add(line);
-                    if (line.contains("listening on")) {
-                        listening.complete(line);
-                    }
-                }
-            } catch (IOException e) {
-                listening.completeExceptionally(e);
-            }
-            listening.completeExceptionally(new IllegalStateException("the gateway ended: " + gatewayLog));
-        });
-        reader.setDaemon(true);
-        reader.start();
-        listening.get(60, TimeUnit.SECONDS);
+        gateway = RunningJar.start(config, env);
         env = new java.util.HashMap<>(env);
         env.put("GATEWAY_CONTROL_LISTEN", "127.0.0.1:" + controlPort);
     }
 
     @AfterEach
     void stop() throws Exception {
-        gateway.toHandle().destroy();
-        assertTrue(gateway.waitFor(30, TimeUnit.SECONDS), "the gateway stops on SIGTERM: " + gatewayLog);
+        assertTrue(gateway.stop(), "the gateway stops on SIGTERM: " + gateway.log());
         assertEquals(List.of(), pve.violations(), "every request the gateway sent matches PVE's schema");
         pve.close();
     }
@@ -92,7 +58,7 @@ class SandboxCommandIT {
     @Test
     void createWaitPrintsTheSandboxUrls() throws Exception {
         JarProcess create = JarProcess.run(env, "sandbox", "create", "--wait");
-        assertEquals(0, create.exitCode(), create.output() + "\ngateway: " + gatewayLog);
+        assertEquals(0, create.exitCode(), create.output() + "\ngateway: " + gateway.log());
         assertTrue(create.output().contains("https://port-39378-vm-"), "the VS Code URL: " + create.output());
         assertTrue(create.output().contains(".sandbox.example.com"), create.output());
         String vmid = create.output().lines().filter(l -> l.startsWith("vmid")).findFirst().orElseThrow()
@@ -102,7 +68,7 @@ class SandboxCommandIT {
         assertEquals(0, list.exitCode(), list.output());
         assertTrue(list.output().lines().anyMatch(l -> l.startsWith(vmid + " ") && l.contains("running")),
                 "the new sandbox is listed as running: " + list.output());
-        assertTrue(gatewayLog.stream().noneMatch(l -> l.contains(PveEmulator.TOKEN.substring(15))),
+        assertTrue(gateway.log().stream().noneMatch(l -> l.contains(PveEmulator.TOKEN.substring(15))),
                 "the PVE token never reaches the log");
     }
 
