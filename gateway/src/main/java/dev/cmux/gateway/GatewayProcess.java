@@ -14,6 +14,8 @@ import dev.cmux.gateway.resolve.AddressSource;
 
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Function;
+import java.util.function.Supplier;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.logging.Logger;
@@ -29,15 +31,24 @@ final class GatewayProcess implements AutoCloseable {
 
     final GatewayServer gateway;
     final ControlServer control;
+    /** Re-reads the config file (SIGHUP, POST /v1/reload); returns the problems that kept the running one. */
+    final Supplier<List<String>> reload;
     private final ControlServices services;
-    private GatewayProcess(GatewayServer gateway, ControlServer control, ControlServices services) {
+    private GatewayProcess(GatewayServer gateway, ControlServer control, ControlServices services,
+                           Supplier<List<String>> reload) {
+        this.reload = reload;
         this.gateway = gateway;
         this.control = control;
         this.services = services;
     }
 
-    /** Binds both listeners; on failure everything started so far is closed again and the cause thrown. */
-    static GatewayProcess start(GatewayConfig configured, Transport transport) throws StartFailure {
+    /**
+     * Binds both listeners; on failure everything started so far is closed again and the cause thrown.
+     *
+     * @param reload what {@code POST /v1/reload} runs once started (the same as SIGHUP); its problems, or none
+     */
+    static GatewayProcess start(GatewayConfig configured, Transport transport,
+                                Function<GatewayServer, Supplier<List<String>>> reload) throws StartFailure {
         AtomicReference<GatewayServer> dataPlane = new AtomicReference<>();
         ControlServices services = ControlServices.create(configured.pve(),
                 SandboxSettings.from(configured.pve(), configured.domain()), vmid -> {
@@ -61,11 +72,12 @@ final class GatewayProcess implements AutoCloseable {
         ControlServices withTunnel = config.cloudflare().enabled() ? services.withTunnel(TunnelHandler.create(
                 config.cloudflare(), config.listen().getHostString() + ":" + gateway.address().getPort(), services))
                 : services;
-        withTunnel = withTunnel.withMetrics(gateway.metrics());
+        Supplier<List<String>> reloader = reload.apply(gateway);
+        withTunnel = withTunnel.withMetrics(gateway.metrics()).withReload(reloader);
         try {
             ControlServer control = ControlServer.start(config.control(), config.cloudflare(), gateway.eventLoops(),
                     transport.serverChannel(), withTunnel);
-            return new GatewayProcess(gateway, control, services);
+            return new GatewayProcess(gateway, control, services, reloader);
         } catch (Exception e) {
             gateway.close();
             services.close();

@@ -131,7 +131,8 @@ public final class Main {
         Transport transport = Transport.best();
         GatewayProcess process;
         try {
-            process = GatewayProcess.start(config, transport);
+            // SIGHUP and POST /v1/reload share one reloader: re-read the file, keep the running config when invalid
+            process = GatewayProcess.start(config, transport, server -> new ConfigReloader(configFile, env, server)::reload);
         } catch (GatewayProcess.StartFailure e) {
             err.println("cmux-gateway: " + e.getMessage());
             return 1;
@@ -161,10 +162,9 @@ public final class Main {
             stopped.countDown();
         };
         StopSignals.onTermOrInt(stop);
-        ConfigReloader reloader = new ConfigReloader(configFile, env, gateway);
         StopSignals.onHup(() -> {
             notify(systemd, "RELOADING=1");
-            reloader.reload();
+            process.reload.get();
             notify(systemd, "READY=1");
         });
         try {

@@ -51,6 +51,7 @@ final class ControlRoutes extends SimpleChannelInboundHandler<FullHttpRequest> {
                 .add(POST, "/v1/sandboxes/{vmid}/{action}", v1(pve ? new PowerActionHandler(services)
                         : Unavailable.pve()))
                 .add(GET, "/v1/operations/{id}", v1(pve ? new GetOperationHandler(services) : Unavailable.pve()))
+                .add(POST, "/v1/reload", v1(services.reload() != null ? services.reload() : new NotFound()))
                 .add(GET, "/v1/tunnel/**", v1(tunnel))
                 .add(POST, "/v1/tunnel/**", v1(tunnel))
                 .add(PUT, "/v1/tunnel/**", v1(tunnel))

@@ -14,6 +14,9 @@ import dev.cmux.control.sandbox.TtlReaper;
 
 import java.time.Clock;
 import java.time.Duration;
+import java.util.function.Supplier;
+import java.util.Map;
+import io.netty.handler.codec.http.HttpResponseStatus;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.ExecutorService;
@@ -50,13 +53,15 @@ public final class ControlServices implements AutoCloseable {
     private final ExecutorService executor;
     private final TokenBucket createLimit;
     private final ApiHandler tunnel;
+    private final ApiHandler reload;
     private final List<PrometheusSource> metricSources;
     private final ControlMetrics metrics;
     private final PveAddresses addresses;
 
     private ControlServices(PveClient pve, SandboxService sandboxes, ExecService exec, Operations operations,
                             TtlReaper reaper, ExecutorService executor, TokenBucket createLimit, ApiHandler tunnel,
-                            List<PrometheusSource> metricSources, ControlMetrics metrics) {
+                            ApiHandler reload, List<PrometheusSource> metricSources, ControlMetrics metrics) {
+        this.reload = reload;
         this.pve = pve;
         this.sandboxes = sandboxes;
         this.exec = exec;
@@ -72,8 +77,8 @@ public final class ControlServices implements AutoCloseable {
 
     /** No PVE: sandbox endpoints say 503 {@code pve-not-configured}. */
     public static ControlServices disabled() {
-        return new ControlServices(null, null, null, null, null, blockingExecutor(), null, null, List.of(),
-                new ControlMetrics());
+        return new ControlServices(null, null, null, null, null, blockingExecutor(), null, null, null,
+                List.of(), new ControlMetrics());
     }
 
     /**
@@ -95,27 +100,48 @@ public final class ControlServices implements AutoCloseable {
         ExecutorService executor = blockingExecutor();
         return new ControlServices(client, sandboxes, new ExecService(execd, pct, ExecService.DEFAULT_OUTPUT_CAP),
                 new Operations(executor, clock), new TtlReaper(sandboxes, client, clock).startIfEnabled(), executor,
-                new TokenBucket(CREATE_BURST, CREATE_REFILL), null, List.of(), new ControlMetrics());
+                new TokenBucket(CREATE_BURST, CREATE_REFILL), null, null, List.of(), new ControlMetrics());
     }
 
     /** The same services with another create limit: {@code burst} at once, then one per {@code refillEvery}. */
     public ControlServices withCreateRateLimit(int burst, Duration refillEvery) {
         return new ControlServices(pve, sandboxes, exec, operations, reaper, executor,
-                new TokenBucket(burst, refillEvery), tunnel, metricSources, metrics);
+                new TokenBucket(burst, refillEvery), tunnel, reload, metricSources, metrics);
     }
 
     /** The same services with {@code /v1/tunnel/*} answered by {@code handler} (behind the bearer token). */
     public ControlServices withTunnel(ApiHandler handler) {
         return new ControlServices(pve, sandboxes, exec, operations, reaper, executor, createLimit, handler,
+                reload, metricSources, metrics);
+    }
+
+    /**
+     * The same services with {@code POST /v1/reload} (behind the bearer token) running {@code reload}, which
+     * returns the problems that kept the running config (none: reloaded). It reads a file, so it runs off the loop.
+     */
+    public ControlServices withReload(Supplier<List<String>> reload) {
+        ApiHandler handler = new OffLoop(executor, exchange -> {
+            List<String> problems = reload.get();
+            if (!problems.isEmpty()) {
+                throw ApiError.badRequest("config-invalid", "The config file was not taken; the running config "
+                        + "stays.", Map.of("problems", problems));
+            }
+            exchange.respond(HttpResponseStatus.OK, Map.of("reloaded", true));
+        });
+        return new ControlServices(pve, sandboxes, exec, operations, reaper, executor, createLimit, tunnel, handler,
                 metricSources, metrics);
+    }
+
+    ApiHandler reload() {
+        return reload;
     }
 
     /** The same services with {@code source} (e.g. the data plane's counters) appended to {@code GET /metrics}. */
     public ControlServices withMetrics(PrometheusSource source) {
         List<PrometheusSource> sources = new ArrayList<>(metricSources);
         sources.add(source);
-        return new ControlServices(pve, sandboxes, exec, operations, reaper, executor, createLimit, tunnel, sources,
-                metrics);
+        return new ControlServices(pve, sandboxes, exec, operations, reaper, executor, createLimit, tunnel, reload,
+                sources, metrics);
     }
 
     private static ExecutorService blockingExecutor() {

@@ -224,6 +224,13 @@ class ControlApiTest {
     // ---- the error table ----
 
     @Test
+    void aBodyOverOneMebibyteIs413AndNothingIsCreated() throws Exception {
+        Reply r = call("POST", "/v1/sandboxes", "{\"owner\":\"" + "x".repeat(ControlServer.MAX_BODY) + "\"}");
+        assertEquals(413, r.status());
+        assertEquals(List.of(9000), pve.vmids(), "nothing was created");
+    }
+
+    @Test
     void unknownFieldIs400NamingTheField() throws Exception {
         Reply r = call("POST", "/v1/sandboxes", "{\"memroy\":2048,\"cores\":\"two\"}");
         assertEquals(400, r.status());
