@@ -225,11 +225,8 @@ final class Exchange {
         reusedConnection = reused;
         channel.pipeline().get(BackendHandler.class).attach(this);
         channel.config().setAutoRead(client.channel().isWritable());
-        channel.write(request).addListener(f -> {
-            if (!f.isSuccess() && backend == channel) {
-                onBackendClosed(f.cause());
-            }
-        });
+        // a failed write reaches BackendHandler.exceptionCaught, and from there onBackendClosed
+        channel.write(request, channel.voidPromise());
         startResponseTimeout();
         if (requestForwarded) {
             // a retry of a request that was sent whole before: its body was empty, resend the end marker

@@ -95,12 +95,11 @@ public final class BackendResolver implements AutoCloseable {
 
     /** The address to connect to for {@code vmid}; fails with a {@link GatewayException} of the error table. */
     public CompletableFuture<InetAddress> resolve(int vmid) {
-        return cache.get(vmid).thenApply(r -> {
-            if (r.ok()) {
-                return r.address();
-            }
-            throw r.failure();
-        });
+        CompletableFuture<Resolution> cached = cache.get(vmid);
+        if (cached.isDone() && !cached.isCompletedExceptionally()) {
+            return cached.join().asFuture(); // the hot path: a hit, nothing allocated
+        }
+        return cached.thenCompose(Resolution::asFuture);
     }
 
     /** Forget {@code vmid}: it failed a connect, was re-created or destroyed. */

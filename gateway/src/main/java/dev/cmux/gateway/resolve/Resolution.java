@@ -3,16 +3,18 @@ package dev.cmux.gateway.resolve;
 import dev.cmux.gateway.error.GatewayException;
 
 import java.net.InetAddress;
+import java.util.concurrent.CompletableFuture;
 
 /** What a lookup of one vmid found: an address, or the failure to answer with. Both are cached (for different times). */
-record Resolution(InetAddress address, GatewayException failure, long bornNanos) {
+record Resolution(InetAddress address, GatewayException failure, long bornNanos, CompletableFuture<InetAddress> asFuture) {
 
+    // made once per lookup, so a cache hit hands out a finished future without allocating one per request
     static Resolution found(InetAddress address) {
-        return new Resolution(address, null, System.nanoTime());
+        return new Resolution(address, null, System.nanoTime(), CompletableFuture.completedFuture(address));
     }
 
     static Resolution failed(GatewayException failure) {
-        return new Resolution(null, failure, System.nanoTime());
+        return new Resolution(null, failure, System.nanoTime(), CompletableFuture.failedFuture(failure));
     }
 
     boolean ok() {
