@@ -43,8 +43,9 @@ public final class ConfigReloader {
         }
         List<String> notes = new ArrayList<>();
         GatewayConfig running = server.config();
-        if (!next.listen().equals(running.listen()) || !next.control().equals(running.control())) {
-            notes.add("listen and control take effect at the next restart");
+        if (!next.listen().equals(running.listen()) || !next.control().equals(running.control())
+                || !next.tls().equals(running.tls())) {
+            notes.add("listen, control and tls take effect at the next restart");
         }
         try {
             server.reload(next);
