@@ -1,0 +1,111 @@
+package dev.cmux.bench.load;
+
+import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.handler.codec.http.DefaultFullHttpRequest;
+import io.netty.handler.codec.http.FullHttpRequest;
+import io.netty.handler.codec.http.HttpContent;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.HttpObject;
+import io.netty.handler.codec.http.HttpResponse;
+import io.netty.handler.codec.http.HttpVersion;
+import io.netty.handler.codec.http.LastHttpContent;
+
+import java.util.concurrent.TimeUnit;
+
+/** One keep-alive connection: GET, read the whole response, ask {@link Pacing} when to send the next one. */
+final class HttpRequester extends SimpleChannelInboundHandler<HttpObject> {
+
+    private final String host;
+    private final String path;
+    private final Pacing pacing;
+    private final Tally tally;
+    private final Runnable onDone;
+    private long intendedStart;
+    private long bodyBytes;
+    private boolean statusOk;
+    private boolean inFlight;
+    private boolean done;
+
+    HttpRequester(String host, String path, Pacing pacing, Tally tally, Runnable onDone) {
+        this.host = host;
+        this.path = path;
+        this.pacing = pacing;
+        this.tally = tally;
+        this.onDone = onDone;
+    }
+
+    @Override
+    public void channelActive(ChannelHandlerContext ctx) {
+        scheduleNext(ctx);
+    }
+
+    @Override
+    protected void channelRead0(ChannelHandlerContext ctx, HttpObject msg) {
+        if (msg instanceof HttpResponse response) {
+            statusOk = response.status().code() == 200;
+        }
+        if (msg instanceof HttpContent content) {
+            bodyBytes += content.content().readableBytes();
+        }
+        if (msg instanceof LastHttpContent) {
+            inFlight = false;
+            if (statusOk) {
+                tally.completed(intendedStart, System.nanoTime(), bodyBytes);
+            } else {
+                tally.error("status");
+            }
+            scheduleNext(ctx);
+        }
+    }
+
+    private void scheduleNext(ChannelHandlerContext ctx) {
+        long now = System.nanoTime();
+        long due = pacing.next(now);
+        if (due == Pacing.STOP) {
+            finish();
+            return;
+        }
+        if (due <= now) {
+            send(ctx, due);
+        } else {
+            ctx.executor().schedule(() -> send(ctx, due), due - now, TimeUnit.NANOSECONDS);
+        }
+    }
+
+    private void send(ChannelHandlerContext ctx, long due) {
+        if (!ctx.channel().isActive()) {
+            return;
+        }
+        intendedStart = due;
+        bodyBytes = 0;
+        inFlight = true;
+        FullHttpRequest request = new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.GET, path,
+                Unpooled.EMPTY_BUFFER);
+        request.headers().set(HttpHeaderNames.HOST, host);
+        ctx.writeAndFlush(request, ctx.voidPromise());
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) {
+        if (inFlight || !done) {
+            tally.error("closed");
+        }
+        finish();
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        tally.error(cause.getClass().getSimpleName());
+        ctx.close();
+    }
+
+    private void finish() {
+        if (!done) {
+            done = true;
+            onDone.run();
+        }
+    }
+}
