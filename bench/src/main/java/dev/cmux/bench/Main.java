@@ -8,6 +8,7 @@ import dev.cmux.bench.load.IdleWebSockets;
 import dev.cmux.bench.load.LoadResult;
 import dev.cmux.bench.load.Target;
 import dev.cmux.bench.load.WebSocketLoad;
+import dev.cmux.bench.report.ProfileSummary;
 import dev.cmux.bench.report.Report;
 
 import java.nio.file.Files;
@@ -32,6 +33,7 @@ public final class Main {
               backend  HTTP /19b /64k /10m + WS echo    [--port 0] [--threads 1]   (runs until killed)
               files    write 19b 64k 10m for nginx      --dir DIR
               report   medians, ratios, charts          --in RAW.jsonl --out-dir DIR --name NAME
+              profile  top frames of a JFR file         --jfr FILE --out FILE.md [--top 15]
               jmh      the JMH microbenchmarks          [JMH options, e.g. -f 1 -wi 3 -i 5]
             Every --tag.NAME VALUE is copied into the printed result (the harness labels runs with it).""";
 
@@ -65,6 +67,8 @@ public final class Main {
             }
             case "backend" -> serveBackend(o);
             case "files" -> writeFiles(Path.of(o.string("dir", ".")));
+            case "profile" -> ProfileSummary.write(Path.of(o.string("jfr", "gateway.jfr")),
+                    Path.of(o.string("out", "profile.md")), o.integer("top", 15));
             case "report" -> new Report(Path.of(o.string("in", "raw.jsonl")), Path.of(o.string("out-dir", ".")),
                     o.string("name", "results")).write();
             default -> {
