@@ -3,7 +3,7 @@ package dev.cmux.bench.load;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelInitializer;
-import io.netty.handler.codec.http.HttpClientCodec;
+import io.netty.handler.codec.http.HttpResponseDecoder;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -57,7 +57,7 @@ public final class HttpLoad {
                 ChannelFuture f = client.bootstrap(target, new ChannelInitializer<Channel>() {
                     @Override
                     protected void initChannel(Channel ch) {
-                        ch.pipeline().addLast(new HttpClientCodec(),
+                        ch.pipeline().addLast(new HttpResponseDecoder(),
                                 new HttpRequester(target.host(), path, pacing, tally, done::countDown));
                     }
                 }).connect();
