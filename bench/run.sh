@@ -6,7 +6,7 @@
 #   bench/run.sh --smoke    every scenario for a moment, results in a temporary directory (CI: the harness runs)
 #
 # Options: --rounds N (default 3), --out DIR (default bench/results, smoke: temporary), --no-build.
-# Environment: BENCH_RATE (open-loop requests/s, default 4000), BENCH_IDLE (idle WebSockets, default 10000,
+# Environment: BENCH_RATE (open-loop requests/s, default 2000), BENCH_IDLE (idle WebSockets, default 10000,
 # capped by the open-file limit), KEEP_WORK=1 keeps the working directory (configs, logs) for inspection.
 set -euo pipefail
 
@@ -86,8 +86,8 @@ if [ "$SMOKE" = 1 ]; then
   PROFILE_SECONDS=2; GATEWAY_WARMUP=1
   [ -n "$OUT" ] || OUT=$WORK/results
 else
-  WARMUP=2; SHORT=5; LONG=6; WRK_SECONDS=6; RATE=${BENCH_RATE:-4000}; IDLE=${BENCH_IDLE:-10000}; HOLD=8
-  PROFILE_SECONDS=15; GATEWAY_WARMUP=10
+  WARMUP=2; SHORT=5; LONG=6; WRK_SECONDS=6; RATE=${BENCH_RATE:-2000}; IDLE=${BENCH_IDLE:-10000}; HOLD=5
+  PROFILE_SECONDS=15; GATEWAY_WARMUP=15
   [ -n "$OUT" ] || OUT=$BENCH_DIR/results
 fi
 # a proxy holds a client and a backend descriptor per WebSocket, plus its own few
@@ -301,25 +301,12 @@ live_heap_kb() { # after a full GC: what the objects really hold
 }
 CLK_TCK=$(getconf CLK_TCK)
 
-target_pid() {
-  case "$1" in
-    gateway) echo "$GATEWAY_PID" ;;
-    gateway-log) echo "$GATEWAY_LOG_PID" ;;
-    gateway-default) echo "$GATEWAY_DEFAULT_PID" ;;
-    caddy) echo "$CADDY_PID" ;;
-    nginx) echo "$NGINX_PID" ;;
-    *) echo "" ;;
-  esac
-}
-target_port() {
-  case "$1" in
-    gateway) echo "$GW" ;;
-    gateway-log) echo "$GW_LOG" ;;
-    gateway-default) echo "$GW_DEFAULT" ;;
-    caddy) echo "$CADDY" ;;
-    nginx) echo "$NGINX" ;;
-  esac
-}
+# the process to measure and the port to load, per target; direct has no proxy process
+declare -A PID_OF=([gateway]=$GATEWAY_PID [gateway-log]=$GATEWAY_LOG_PID [gateway-default]=$GATEWAY_DEFAULT_PID
+                   [caddy]=$CADDY_PID [nginx]=$NGINX_PID)
+declare -A PORT_OF=([gateway]=$GW [gateway-log]=$GW_LOG [gateway-default]=$GW_DEFAULT [caddy]=$CADDY [nginx]=$NGINX)
+target_pid() { echo "${PID_OF[$1]:-}"; }
+target_port() { echo "${PORT_OF[$1]}"; }
 # where the load goes: --target and --host for a target and a backend port
 route() {
   local target=$1 backend=$2
@@ -414,7 +401,10 @@ printf '{"kind":"meta","date":"%s","machine":"%s, %s cores, %s MB RAM, %s","load
   "$(cut -d' ' -f1-3 /proc/loadavg)" "$ROUNDS" "$(java -version 2>&1 | head -1 | tr -d '"')" \
   "$(caddy version | cut -d' ' -f1)" "$(nginx -v 2>&1 | cut -d/ -f2)" "$RATE" "$IDLE" "$FD_LIMIT" >> "$RAW"
 
-# JIT warm-up for the gateways (Caddy and nginx need none); not recorded
+# JIT warm-up for the gateways and the Netty WebSocket backend (Caddy and nginx need none); not recorded
+# shellcheck disable=SC2046
+java -jar "$BENCH_JAR" ws $(route direct "$BE_WS") --connections 16 --warmup 0 --duration "$GATEWAY_WARMUP" \
+  >/dev/null 2>>"$WORK/load.log" || true
 for t in gateway gateway-log gateway-default; do
   # shellcheck disable=SC2046
   java -jar "$BENCH_JAR" http $(route "$t" "$BE_HTTP") --path /19b --connections 64 --warmup 0 \

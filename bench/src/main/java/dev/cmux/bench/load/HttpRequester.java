@@ -3,7 +3,6 @@ package dev.cmux.bench.load;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelHandlerContext;
-import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpObject;
 import io.netty.handler.codec.http.HttpResponse;
@@ -17,24 +16,19 @@ import java.util.concurrent.TimeUnit;
  * request is encoded once and its bytes written each time: the client's CPU is CPU the proxy under test does not
  * get on a small machine.
  */
-final class HttpRequester extends SimpleChannelInboundHandler<HttpObject> {
+final class HttpRequester extends LoadConnection<HttpObject> {
 
     private final ByteBuf request;
     private final Pacing pacing;
-    private final Tally tally;
-    private final Runnable onDone;
     private long intendedStart;
     private long bodyBytes;
     private boolean statusOk;
-    private boolean inFlight;
-    private boolean done;
 
     HttpRequester(String host, String path, Pacing pacing, Tally tally, Runnable onDone) {
+        super(HttpObject.class, tally, onDone);
         this.request = Unpooled.unreleasableBuffer(Unpooled.wrappedBuffer(
                 ("GET " + path + " HTTP/1.1\r\nhost: " + host + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII)));
         this.pacing = pacing;
-        this.tally = tally;
-        this.onDone = onDone;
     }
 
     @Override
@@ -51,7 +45,6 @@ final class HttpRequester extends SimpleChannelInboundHandler<HttpObject> {
             bodyBytes += content.content().readableBytes();
         }
         if (msg instanceof LastHttpContent) {
-            inFlight = false;
             if (statusOk) {
                 tally.completed(intendedStart, System.nanoTime(), bodyBytes);
             } else {
@@ -81,28 +74,6 @@ final class HttpRequester extends SimpleChannelInboundHandler<HttpObject> {
         }
         intendedStart = due;
         bodyBytes = 0;
-        inFlight = true;
         ctx.writeAndFlush(request.duplicate(), ctx.voidPromise());
-    }
-
-    @Override
-    public void channelInactive(ChannelHandlerContext ctx) {
-        if (inFlight || !done) {
-            tally.error("closed");
-        }
-        finish();
-    }
-
-    @Override
-    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-        tally.error(cause.getClass().getSimpleName());
-        ctx.close();
-    }
-
-    private void finish() {
-        if (!done) {
-            done = true;
-            onDone.run();
-        }
     }
 }
