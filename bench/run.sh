@@ -144,30 +144,36 @@ GW_PROF_CONTROL=$(free_port $((GW_PROF + 1)))
 # the backend: nginx serving the fixed bodies (as the issue's reference numbers did), our Netty WebSocket echo
 java -jar "$BENCH_JAR" files --dir "$WORK/www"
 mkdir -p "$WORK/nginx-backend" "$WORK/nginx-proxy"
-cat > "$WORK/nginx-backend/nginx.conf" <<EOF
+# what both nginx instances share: files under their own directory, no access log, long keep-alive
+nginx_head() { # directory; leaves the http block open
+  cat <<EOF
 worker_processes auto;
 worker_rlimit_nofile $FD_LIMIT;
-pid $WORK/nginx-backend/nginx.pid;
-error_log $WORK/nginx-backend/error.log warn;
+pid $1/nginx.pid;
+error_log $1/error.log warn;
 events { worker_connections 16384; }
 http {
   access_log off;
-  sendfile on;
-  tcp_nopush on;
   keepalive_requests 1000000;
   keepalive_timeout 300s;
+  client_body_temp_path $1/body;
+  proxy_temp_path $1/proxy;
+  fastcgi_temp_path $1/fastcgi;
+  uwsgi_temp_path $1/uwsgi;
+  scgi_temp_path $1/scgi;
+EOF
+}
+{ nginx_head "$WORK/nginx-backend"; cat <<EOF
+  sendfile on;
+  tcp_nopush on;
   default_type text/plain;
-  client_body_temp_path $WORK/nginx-backend/body;
-  proxy_temp_path $WORK/nginx-backend/proxy;
-  fastcgi_temp_path $WORK/nginx-backend/fastcgi;
-  uwsgi_temp_path $WORK/nginx-backend/uwsgi;
-  scgi_temp_path $WORK/nginx-backend/scgi;
   server {
     listen 127.0.0.1:$BE_HTTP backlog=4096;
     root $WORK/www;
   }
 }
 EOF
+} > "$WORK/nginx-backend/nginx.conf"
 start nginx-backend nginx -e "$WORK/nginx-backend/error.log" -p "$WORK/nginx-backend" \
   -c "$WORK/nginx-backend/nginx.conf" -g 'daemon off;'
 start ws-backend java -Xms64m -Xmx1g -jar "$BENCH_JAR" backend --port "$BE_WS" --threads 1
@@ -221,21 +227,7 @@ start caddy env HOME="$WORK" XDG_DATA_HOME="$WORK/caddy-data" XDG_CONFIG_HOME="$
 CADDY_PID=${PIDS[-1]}
 
 # nginx as the proxy: the same routing with a map on $host, one keep-alive upstream per backend port
-cat > "$WORK/nginx-proxy/nginx.conf" <<EOF
-worker_processes auto;
-worker_rlimit_nofile $FD_LIMIT;
-pid $WORK/nginx-proxy/nginx.pid;
-error_log $WORK/nginx-proxy/error.log warn;
-events { worker_connections 16384; }
-http {
-  access_log off;
-  keepalive_requests 1000000;
-  keepalive_timeout 300s;
-  client_body_temp_path $WORK/nginx-proxy/body;
-  proxy_temp_path $WORK/nginx-proxy/proxy;
-  fastcgi_temp_path $WORK/nginx-proxy/fastcgi;
-  uwsgi_temp_path $WORK/nginx-proxy/uwsgi;
-  scgi_temp_path $WORK/nginx-proxy/scgi;
+{ nginx_head "$WORK/nginx-proxy"; cat <<EOF
   upstream port_$BE_HTTP { server 127.0.0.1:$BE_HTTP; keepalive 64; keepalive_requests 1000000; }
   upstream port_$BE_WS { server 127.0.0.1:$BE_WS; keepalive 64; }
   map \$host \$sandbox_upstream {
@@ -263,6 +255,7 @@ http {
   }
 }
 EOF
+} > "$WORK/nginx-proxy/nginx.conf"
 start nginx-proxy nginx -e "$WORK/nginx-proxy/error.log" -p "$WORK/nginx-proxy" \
   -c "$WORK/nginx-proxy/nginx.conf" -g 'daemon off;'
 NGINX_PID=${PIDS[-1]}
@@ -465,6 +458,11 @@ if [ -s "$WORK/gateway.jfr" ]; then
 else
   log "no JFR recording written"
 fi
+
+# ---------------------------------------------------------------- microbenchmarks of the hot path (JMH)
+if [ "$SMOKE" = 1 ]; then JMH_ARGS=(-f 1 -wi 0 -i 1 -r 200ms); else JMH_ARGS=(-f 1 -wi 2 -w 1s -i 3 -r 1s); fi
+java -jar "$BENCH_JAR" jmh "${JMH_ARGS[@]}" -rf text -rff "$OUT/$NAME-jmh.txt" >"$WORK/jmh.log" 2>&1 \
+  || log "JMH failed, see jmh.log"
 
 # ---------------------------------------------------------------- report
 java -Djava.awt.headless=true -jar "$BENCH_JAR" report --in "$RAW" --out-dir "$OUT" --name "$NAME"
