@@ -2,7 +2,7 @@
 # Side-by-side load benchmark on one machine: direct backend vs cmux-gateway vs Caddy (the seeds' Caddyfile) vs
 # nginx (an equivalent map + upstream keepalive config), same scenarios, interleaved, several rounds.
 #
-#   bench/run.sh            full run (about 15 minutes): writes bench/results/<date>.{json,md}, PNG charts, raw lines
+#   bench/run.sh            full run (about 17 minutes): writes bench/results/<date>.{json,md}, PNG charts, raw lines
 #   bench/run.sh --smoke    every scenario for a moment, results in a temporary directory (CI: the harness runs)
 #
 # Options: --rounds N (default 3), --out DIR (default bench/results, smoke: temporary), --no-build.
@@ -364,8 +364,10 @@ measure_idle() { # target round
   local target=$1 round=$2 pid; pid=$(target_pid "$target")
   local ready=$WORK/idle-ready rss_before rss_hold heap_before="" heap_hold="" client line
   rm -f "$ready"
-  rss_before=$(rss_kb "$pid")
+  # the gateway is read after a full GC on both sides: heap that earlier scenarios left committed and the
+  # collector then returns must not count for (or against) the WebSockets
   if [[ $target == gateway* ]]; then heap_before=$(live_heap_kb "$pid"); fi
+  rss_before=$(rss_kb "$pid")
   # shellcheck disable=SC2046
   java -Xmx1g -jar "$BENCH_JAR" idle $(route "$target" "$BE_WS") --connections "$IDLE" --parallel 256 \
     --open-timeout 120 --hold "$HOLD" --ready-file "$ready" \
@@ -374,8 +376,8 @@ measure_idle() { # target round
   PIDS+=("$client")
   for _ in $(seq 1300); do [ -f "$ready" ] && break; kill -0 "$client" 2>/dev/null || break; sleep 0.1; done
   sleep 1 # the last upgrades' buffers settle
-  rss_hold=$(rss_kb "$pid")
   if [[ $target == gateway* ]]; then heap_hold=$(live_heap_kb "$pid"); fi
+  rss_hold=$(rss_kb "$pid")
   wait "$client" || true
   forget "$client"
   line=$(cat "$WORK/idle.out")

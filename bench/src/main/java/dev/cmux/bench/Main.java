@@ -6,6 +6,7 @@ import dev.cmux.bench.backend.FixedResponses;
 import dev.cmux.bench.load.HttpLoad;
 import dev.cmux.bench.load.IdleWebSockets;
 import dev.cmux.bench.load.LoadResult;
+import dev.cmux.bench.load.RequestTemplate;
 import dev.cmux.bench.load.Target;
 import dev.cmux.bench.load.WebSocketLoad;
 import dev.cmux.bench.report.ProfileSummary;
@@ -23,6 +24,7 @@ public final class Main {
     private static final String USAGE = """
             usage: java -jar cmux-bench.jar <command> [--name value ...]
               http     closed-loop keep-alive GETs      --target H:P [--host HOST] [--path /19b] [--connections 32]
+                                                        [--body 0] (a size > 0 POSTs that many bytes)
                                                         [--warmup 1] [--duration 10] [--threads 1]
               rate     open-loop constant rate GETs     same as http plus --rate N (requests/s, all connections)
               ws       WebSocket echo throughput        --target H:P [--host HOST] [--size 128] [--connections 32]
@@ -52,7 +54,8 @@ public final class Main {
         }
         Options o = new Options(args, 1);
         switch (command) {
-            case "http", "rate" -> print(o, new HttpLoad(target(o), o.string("path", "/19b"),
+            case "http", "rate" -> print(o, new HttpLoad(target(o), new RequestTemplate(o.string("path", "/19b"),
+                    o.size("body", "0")),
                     o.integer("connections", 32), command.equals("rate") ? o.integer("rate", 1000) : 0,
                     o.seconds("warmup", 1).toNanos(), o.seconds("duration", 10).toNanos(),
                     o.integer("threads", 1)).run());

@@ -4,6 +4,7 @@ import dev.cmux.bench.backend.BenchBackend;
 import dev.cmux.bench.load.HttpLoad;
 import dev.cmux.bench.load.IdleWebSockets;
 import dev.cmux.bench.load.LoadResult;
+import dev.cmux.bench.load.RequestTemplate;
 import dev.cmux.bench.load.Target;
 import dev.cmux.bench.load.WebSocketLoad;
 import dev.cmux.bench.report.Report;
@@ -44,17 +45,24 @@ class BenchSmokeTest {
 
     @Test
     void closedLoopCountsSmallResponses() throws Exception {
-        assertClean(new HttpLoad(target, "/19b", 4, 0, WARMUP, TWO_SECONDS, 1).run(), 19);
+        assertClean(new HttpLoad(target, RequestTemplate.get("/19b"), 4, 0, WARMUP, TWO_SECONDS, 1).run(), 19);
     }
 
     @Test
     void closedLoopCountsLargeResponses() throws Exception {
-        assertClean(new HttpLoad(target, "/10m", 2, 0, WARMUP, TWO_SECONDS, 1).run(), 10 * 1024 * 1024);
+        assertClean(new HttpLoad(target, RequestTemplate.get("/10m"), 2, 0, WARMUP, TWO_SECONDS, 1).run(),
+                10 * 1024 * 1024);
+    }
+
+    @Test
+    void closedLoopSendsRequestBodies() throws Exception {
+        assertClean(new HttpLoad(target, new RequestTemplate("/19b", 256 * 1024), 2, 0, WARMUP, TWO_SECONDS, 1).run(),
+                19);
     }
 
     @Test
     void openLoopSendsAtTheRequestedRate() throws Exception {
-        LoadResult r = new HttpLoad(target, "/64k", 4, 200, WARMUP, TWO_SECONDS, 1).run();
+        LoadResult r = new HttpLoad(target, RequestTemplate.get("/64k"), 4, 200, WARMUP, TWO_SECONDS, 1).run();
         assertClean(r, 64 * 1024);
         // the schedule, not the server, decides how many start inside the window: 200/s for 2 s
         assertEquals(400, r.count(), 4);

@@ -22,6 +22,7 @@ import java.util.concurrent.TimeUnit;
  */
 public final class BenchBackend implements AutoCloseable {
 
+    /** Largest WebSocket message and request body: the load modes send at most a few MiB. */
     private static final int MAX_FRAME = 16 * 1024 * 1024;
 
     private final EventLoopGroup group;
@@ -52,7 +53,7 @@ public final class BenchBackend implements AutoCloseable {
                     .childHandler(new ChannelInitializer<Channel>() {
                         @Override
                         protected void initChannel(Channel ch) {
-                            ch.pipeline().addLast(new HttpServerCodec(), new HttpObjectAggregator(65536),
+                            ch.pipeline().addLast(new HttpServerCodec(), new HttpObjectAggregator(MAX_FRAME),
                                     new WebSocketServerProtocolHandler(ws), new BackendHandler(responses));
                         }
                     })

@@ -1,5 +1,6 @@
 package dev.cmux.bench.load;
 
+import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelInitializer;
@@ -22,7 +23,7 @@ public final class HttpLoad {
     private static final long DRAIN_NANOS = TimeUnit.SECONDS.toNanos(10);
 
     private final Target target;
-    private final String path;
+    private final RequestTemplate request;
     private final int connections;
     private final int rate;
     private final long warmupNanos;
@@ -30,13 +31,13 @@ public final class HttpLoad {
     private final int threads;
 
     /** @param rate requests per second over all connections; 0 = closed loop */
-    public HttpLoad(Target target, String path, int connections, int rate, long warmupNanos, long durationNanos,
-                    int threads) {
+    public HttpLoad(Target target, RequestTemplate request, int connections, int rate, long warmupNanos,
+                    long durationNanos, int threads) {
         if (connections < 1 || rate < 0) {
             throw new IllegalArgumentException("connections >= 1 and rate >= 0");
         }
         this.target = target;
-        this.path = path;
+        this.request = request;
         this.connections = connections;
         this.rate = rate;
         this.warmupNanos = warmupNanos;
@@ -50,6 +51,7 @@ public final class HttpLoad {
         long deadline = measureFrom + durationNanos;
         Tally tally = new Tally(measureFrom, deadline);
         CountDownLatch done = new CountDownLatch(connections);
+        ByteBuf encoded = request.encode(target.host());
         List<Channel> channels = new ArrayList<>();
         try (LoopbackClient client = new LoopbackClient(threads)) {
             for (int i = 0; i < connections; i++) {
@@ -58,7 +60,7 @@ public final class HttpLoad {
                     @Override
                     protected void initChannel(Channel ch) {
                         ch.pipeline().addLast(new HttpResponseDecoder(),
-                                new HttpRequester(target.host(), path, pacing, tally, done::countDown));
+                                new HttpRequester(encoded, pacing, tally, done::countDown));
                     }
                 }).connect();
                 f.addListener(c -> {
@@ -76,7 +78,8 @@ public final class HttpLoad {
             }
         }
         Map<String, Object> parameters = new LinkedHashMap<>();
-        parameters.put("path", path);
+        parameters.put("path", request.path());
+        parameters.put("requestBodyBytes", request.bodySize());
         parameters.put("connections", connections);
         parameters.put("rate", rate);
         return new LoadResult(rate == 0 ? "http" : "rate", parameters, tally, durationNanos / 1e9);

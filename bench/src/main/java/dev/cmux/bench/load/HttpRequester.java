@@ -1,14 +1,12 @@
 package dev.cmux.bench.load;
 
 import io.netty.buffer.ByteBuf;
-import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpObject;
 import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.LastHttpContent;
 
-import java.nio.charset.StandardCharsets;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -24,10 +22,10 @@ final class HttpRequester extends LoadConnection<HttpObject> {
     private long bodyBytes;
     private boolean statusOk;
 
-    HttpRequester(String host, String path, Pacing pacing, Tally tally, Runnable onDone) {
+    /** @param request the encoded request ({@link RequestTemplate#encode}), written as a duplicate each time */
+    HttpRequester(ByteBuf request, Pacing pacing, Tally tally, Runnable onDone) {
         super(HttpObject.class, tally, onDone);
-        this.request = Unpooled.unreleasableBuffer(Unpooled.wrappedBuffer(
-                ("GET " + path + " HTTP/1.1\r\nhost: " + host + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII)));
+        this.request = request;
         this.pacing = pacing;
     }
 

@@ -39,7 +39,7 @@ final class MarkdownTable {
         out.append("# Bench results ").append(meta.path("date").asText("")).append("\n\n");
         out.append("Produced by `bench/run.sh`; medians over ").append(meta.path("rounds").asText("?"))
                 .append(" interleaved rounds (targets in turn: direct, gateway, Caddy, nginx).\n\n");
-        for (Map.Entry<String, JsonNode> e : iterable(meta)) {
+        for (Map.Entry<String, JsonNode> e : meta.properties()) {
             if (!e.getKey().equals("kind")) {
                 out.append("- ").append(e.getKey()).append(": ").append(e.getValue().asText()).append('\n');
             }
@@ -69,7 +69,8 @@ final class MarkdownTable {
         double kb = m.get(IDLE, "gateway", "rssPerWebSocketKb");
         out.append("| idle WebSocket ≤ 10 KB RSS each at 10k (measured at ")
                 .append(fmt(m.get(IDLE, "gateway", "verified"), 0)).append(") | ").append(fmt(kb, 1)).append(" KB | ")
-                .append(Double.isNaN(kb) ? "not measured" : kb <= 10 ? "yes" : "**no**").append(" |\n\n");
+                .append(Double.isNaN(kb) ? "not measured" : kb <= 0 ? "**invalid** (RSS fell)" : kb <= 10 ? "yes"
+                        : "**no**").append(" |\n\n");
     }
 
     private void ratios(StringBuilder out) {
@@ -124,9 +125,5 @@ final class MarkdownTable {
                     .append(" | ").append(fmt(v.get("errorsTotal"), 0)).append(" |\n");
         }
         out.append('\n');
-    }
-
-    private static Iterable<Map.Entry<String, JsonNode>> iterable(JsonNode node) {
-        return node::fields;
     }
 }
