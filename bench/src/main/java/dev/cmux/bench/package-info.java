@@ -1,5 +1,6 @@
 /**
- * Load generator and side-by-side harness (gateway vs Caddy vs nginx vs direct) and JMH microbenchmarks.
- * Nothing is measured here yet: see {@code bench/README.md} for what this module will hold.
+ * The bench command line ({@link dev.cmux.bench.Main}): load modes in {@code load}, the stand-in backend in
+ * {@code backend}, the result tables and charts in {@code report}, JMH benchmarks in {@code micro} (and one in the
+ * gateway's {@code proxy} package, for its package-private header classes). {@code bench/run.sh} drives them.
  */
 package dev.cmux.bench;

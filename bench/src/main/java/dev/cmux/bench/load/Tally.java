@@ -1,0 +1,100 @@
+package dev.cmux.bench.load;
+
+import org.HdrHistogram.Histogram;
+
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.LongAdder;
+
+/**
+ * What one run counted. Each event-loop thread writes its own {@link Shard} (no contention on the hot path); the
+ * shards are summed once the loops have stopped. Only exchanges that started inside the measured window count, so a
+ * warm-up and the drain at the end are left out.
+ */
+public final class Tally {
+
+    /** Latencies up to one minute, in microseconds, three significant digits. */
+    private static final long MAX_MICROS = 60_000_000L;
+
+    private final long measureFrom;
+    private final long measureTo;
+    private final ConcurrentLinkedQueue<Shard> shards = new ConcurrentLinkedQueue<>();
+    private final ThreadLocal<Shard> local = ThreadLocal.withInitial(this::newShard);
+    private final Map<String, LongAdder> errors = new ConcurrentHashMap<>();
+
+    public Tally(long measureFrom, long measureTo) {
+        this.measureFrom = measureFrom;
+        this.measureTo = measureTo;
+    }
+
+    public long measureFrom() {
+        return measureFrom;
+    }
+
+    public long measureTo() {
+        return measureTo;
+    }
+
+    /** One exchange (request/response or message/echo) that began at {@code start} and ended at {@code end}. */
+    public void completed(long start, long end, long bytes) {
+        Shard s = local.get();
+        s.all++;
+        if (start < measureFrom || start >= measureTo) {
+            return;
+        }
+        s.count++;
+        s.bytes += bytes;
+        s.latency.recordValue(Math.min(MAX_MICROS, Math.max(0, (end - start) / 1000)));
+    }
+
+    public void error(String kind) {
+        errors.computeIfAbsent(kind, k -> new LongAdder()).increment();
+    }
+
+    public long errorCount() {
+        return errors.values().stream().mapToLong(LongAdder::sum).sum();
+    }
+
+    public Map<String, Long> errorKinds() {
+        Map<String, Long> out = new TreeMap<>();
+        errors.forEach((k, v) -> out.put(k, v.sum()));
+        return out;
+    }
+
+    /** Call after the event loops have terminated: their writes are then visible here. */
+    public Totals totals() {
+        Histogram all = new Histogram(MAX_MICROS, 3);
+        long count = 0;
+        long bytes = 0;
+        long everything = 0;
+        for (Shard s : shards) {
+            all.add(s.latency);
+            count += s.count;
+            bytes += s.bytes;
+            everything += s.all;
+        }
+        return new Totals(count, bytes, all, everything);
+    }
+
+    private Shard newShard() {
+        Shard s = new Shard();
+        shards.add(s);
+        return s;
+    }
+
+    /**
+     * Sums over every thread. {@code all} also counts the warm-up and the drain: the harness divides the CPU time
+     * of the whole invocation by it.
+     */
+    public record Totals(long count, long bytes, Histogram latency, long all) {
+    }
+
+    private static final class Shard {
+        final Histogram latency = new Histogram(MAX_MICROS, 3);
+        long count;
+        long bytes;
+        long all;
+    }
+}

@@ -1,0 +1,38 @@
+package dev.cmux.bench.report;
+
+import org.knowm.xchart.BitmapEncoder;
+import org.knowm.xchart.CategoryChart;
+import org.knowm.xchart.CategoryChartBuilder;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/** Grouped bar charts (one group per scenario, one bar per target) written as PNG for the README. */
+final class Charts {
+
+    private Charts() {
+    }
+
+    /**
+     * @param values scenario → target → value; targets missing in a scenario are drawn as 0
+     */
+    static void bars(Path file, String title, String yTitle, List<String> scenarios, List<String> targets,
+                     Map<String, Map<String, Double>> values) throws IOException {
+        CategoryChart chart = new CategoryChartBuilder().width(900).height(450).title(title)
+                .xAxisTitle("scenario").yAxisTitle(yTitle).build();
+        chart.getStyler().setLegendVisible(true);
+        chart.getStyler().setAvailableSpaceFill(0.8);
+        for (String target : targets) {
+            List<Double> ys = new ArrayList<>();
+            for (String scenario : scenarios) {
+                Double v = values.getOrDefault(scenario, Map.of()).get(target);
+                ys.add(v == null || v.isNaN() ? 0.0 : v);
+            }
+            chart.addSeries(target, scenarios, ys);
+        }
+        BitmapEncoder.saveBitmap(chart, file.toString(), BitmapEncoder.BitmapFormat.PNG);
+    }
+}

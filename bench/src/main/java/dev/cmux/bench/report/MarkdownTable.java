@@ -1,0 +1,129 @@
+package dev.cmux.bench.report;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+import java.util.List;
+import java.util.Map;
+
+import static dev.cmux.bench.report.Report.fmt;
+
+/** The human-readable result: setup, one table per scenario, ratios, and the targets met or not. */
+final class MarkdownTable {
+
+    /** The targets: scenario, field, peer, bound; a ratio gateway/peer at least (or at most) bound. */
+    private record Goal(String text, String scenario, String field, String peer, double bound, boolean atMost) {
+    }
+
+    private static final List<Goal> GOALS = List.of(
+            new Goal("small (19 B) req/s ≥ 1.0× nginx", "small", "perSecond", "nginx", 1.0, false),
+            new Goal("small (19 B) req/s ≥ 3.5× Caddy", "small", "perSecond", "caddy", 3.5, false),
+            new Goal("small p99 ≤ nginx's, open loop at a fixed rate", "small-rate", "p99us", "nginx", 1.0, true),
+            new Goal("small p99 ≤ nginx's, closed loop", "small", "p99us", "nginx", 1.0, true),
+            new Goal("64 KiB req/s ≥ 1.5× Caddy", "64k", "perSecond", "caddy", 1.5, false),
+            new Goal("10 MiB req/s ≥ 1.0× Caddy", "10m", "perSecond", "caddy", 1.0, false),
+            new Goal("small req/s gateway/direct ≥ 0.45", "small", "perSecond", "direct", 0.45, false));
+
+    /** The idle-hold scenario's name in {@code run.sh}. */
+    static final String IDLE = "idle-ws";
+
+    private final JsonNode meta;
+    private final Medians m;
+
+    MarkdownTable(JsonNode meta, Medians medians) {
+        this.meta = meta;
+        this.m = medians;
+    }
+
+    String render() {
+        StringBuilder out = new StringBuilder();
+        out.append("# Bench results ").append(meta.path("date").asText("")).append("\n\n");
+        out.append("Produced by `bench/run.sh`; medians over ").append(meta.path("rounds").asText("?"))
+                .append(" interleaved rounds (targets in turn: direct, gateway, Caddy, nginx).\n\n");
+        for (Map.Entry<String, JsonNode> e : meta.properties()) {
+            if (!e.getKey().equals("kind")) {
+                out.append("- ").append(e.getKey()).append(": ").append(e.getValue().asText()).append('\n');
+            }
+        }
+        out.append('\n');
+        goals(out);
+        ratios(out);
+        for (String scenario : m.scenarios()) {
+            if (scenario.startsWith("idle")) {
+                idleTable(out, scenario);
+            } else {
+                loadTable(out, scenario);
+            }
+        }
+        return out.toString();
+    }
+
+    private void goals(StringBuilder out) {
+        out.append("## Targets\n\n| target | measured | met |\n|---|---|---|\n");
+        for (Goal g : GOALS) {
+            double r = m.ratio(g.scenario(), "gateway", g.peer(), g.field());
+            String met = Double.isNaN(r) ? "not measured" : (g.atMost() ? r <= g.bound() : r >= g.bound()) ? "yes"
+                    : "**no**";
+            out.append("| ").append(g.text()).append(" | ").append(fmt(r, 2)).append("× | ").append(met)
+                    .append(" |\n");
+        }
+        double kb = m.get(IDLE, "gateway", "rssPerWebSocketKb");
+        out.append("| idle WebSocket ≤ 10 KB RSS each at 10k (measured at ")
+                .append(fmt(m.get(IDLE, "gateway", "verified"), 0)).append(") | ").append(fmt(kb, 1)).append(" KB | ")
+                .append(Double.isNaN(kb) ? "not measured" : kb <= 0 ? "**invalid** (RSS fell)" : kb <= 10 ? "yes"
+                        : "**no**").append(" |\n\n");
+    }
+
+    private void ratios(StringBuilder out) {
+        out.append("## Ratios of medians (throughput; p99 in brackets, lower is better)\n\n")
+                .append("| scenario | gateway/Caddy | gateway/nginx | gateway/direct |\n|---|---|---|---|\n");
+        for (String s : m.scenarios()) {
+            if (s.startsWith("idle")) {
+                continue;
+            }
+            out.append("| ").append(s);
+            for (String peer : List.of("caddy", "nginx", "direct")) {
+                out.append(" | ").append(fmt(m.ratio(s, "gateway", peer, Medians.THROUGHPUT), 2)).append("× (")
+                        .append(fmt(m.ratio(s, "gateway", peer, "p99us"), 2)).append("×)");
+            }
+            out.append(" |\n");
+        }
+        out.append('\n');
+    }
+
+    private void loadTable(StringBuilder out, String scenario) {
+        out.append("## ").append(scenario).append("\n\n")
+                .append("| target | per second | MB/s | p50 ms | p99 ms | p99.9 ms | proxy CPU µs per exchange | "
+                        + "errors (all rounds) |\n|---|---|---|---|---|---|---|---|\n");
+        for (String t : Report.orderedTargets(m)) {
+            Map<String, Double> v = m.of(scenario, t);
+            if (v.isEmpty()) {
+                continue;
+            }
+            out.append("| ").append(t).append(" | ").append(fmt(v.get("perSecond"), 0))
+                    .append(" | ").append(fmt(v.get("bytesPerSecond") / 1e6, 1))
+                    .append(" | ").append(fmt(v.get("p50us") / 1000, 3))
+                    .append(" | ").append(fmt(v.get("p99us") / 1000, 3))
+                    .append(" | ").append(fmt(v.get("p999us") / 1000, 3))
+                    .append(" | ").append(fmt(v.get("cpuMicrosPerExchange"), 1))
+                    .append(" | ").append(fmt(v.get("errorsTotal"), 0)).append(" |\n");
+        }
+        out.append('\n');
+    }
+
+    private void idleTable(StringBuilder out, String scenario) {
+        out.append("## ").append(scenario).append("\n\n")
+                .append("| target | WebSockets verified | RSS KB per WebSocket | live heap KB per WebSocket | "
+                        + "errors (all rounds) |\n|---|---|---|---|---|\n");
+        for (String t : Report.orderedTargets(m)) {
+            Map<String, Double> v = m.of(scenario, t);
+            if (v.isEmpty()) {
+                continue;
+            }
+            out.append("| ").append(t).append(" | ").append(fmt(v.get("verified"), 0))
+                    .append(" | ").append(fmt(v.get("rssPerWebSocketKb"), 1))
+                    .append(" | ").append(fmt(v.get("heapPerWebSocketKb"), 1))
+                    .append(" | ").append(fmt(v.get("errorsTotal"), 0)).append(" |\n");
+        }
+        out.append('\n');
+    }
+}

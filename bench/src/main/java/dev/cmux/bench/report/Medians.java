@@ -1,0 +1,62 @@
+package dev.cmux.bench.report;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.ToDoubleFunction;
+
+/** Per scenario and target, the median over rounds of every number the table and the checks use. */
+final class Medians {
+
+    static final String THROUGHPUT = "perSecond";
+
+    private final Map<String, Map<String, Map<String, Double>>> values = new LinkedHashMap<>();
+
+    Medians(List<Run> runs) {
+        Map<String, Map<String, List<Run>>> grouped = new LinkedHashMap<>();
+        for (Run r : runs) {
+            grouped.computeIfAbsent(r.scenario(), s -> new LinkedHashMap<>())
+                    .computeIfAbsent(r.target(), t -> new ArrayList<>()).add(r);
+        }
+        grouped.forEach((scenario, byTarget) -> byTarget.forEach((target, rs) -> {
+            Map<String, Double> m = new LinkedHashMap<>();
+            m.put("rounds", (double) rs.size());
+            for (String f : List.of("perSecond", "bytesPerSecond", "p50us", "p99us", "p999us", "errors", "verified")) {
+                m.put(f, median(rs, r -> r.load(f)));
+            }
+            m.put("errorsTotal", rs.stream().mapToDouble(r -> r.load("errors")).sum());
+            m.put("cpuMicrosPerExchange", median(rs, Run::cpuMicrosPerExchange));
+            m.put("rssPerWebSocketKb", median(rs, Run::rssPerConnectionKb));
+            m.put("heapPerWebSocketKb", median(rs, Run::heapPerConnectionKb));
+            values.computeIfAbsent(scenario, s -> new LinkedHashMap<>()).put(target, m);
+        }));
+    }
+
+    private static double median(List<Run> runs, ToDoubleFunction<Run> f) {
+        return Report.median(runs.stream().mapToDouble(f).toArray());
+    }
+
+    Set<String> scenarios() {
+        return values.keySet();
+    }
+
+    Set<String> targets(String scenario) {
+        return values.getOrDefault(scenario, Map.of()).keySet();
+    }
+
+    /** Empty when the target did not run the scenario. */
+    Map<String, Double> of(String scenario, String target) {
+        return values.getOrDefault(scenario, Map.of()).getOrDefault(target, Map.of());
+    }
+
+    double get(String scenario, String target, String field) {
+        return of(scenario, target).getOrDefault(field, Double.NaN);
+    }
+
+    /** {@code a / b} of the medians of {@code field}; NaN when either is missing. */
+    double ratio(String scenario, String a, String b, String field) {
+        return get(scenario, a, field) / get(scenario, b, field);
+    }
+}
