@@ -8,9 +8,11 @@ import dev.cmux.gateway.config.GatewayConfig;
 import dev.cmux.gateway.config.RoutingConfig;
 import dev.cmux.gateway.log.AccessLogSink;
 import dev.cmux.gateway.log.Logging;
+import dev.cmux.gateway.metrics.GatewayMetrics;
 import dev.cmux.gateway.proxy.GatewayServer;
 import dev.cmux.gateway.proxy.Transport;
 import dev.cmux.gateway.resolve.AddressSource;
+import dev.cmux.gateway.wake.SandboxPower;
 
 import java.util.List;
 import java.util.Optional;
@@ -34,12 +36,15 @@ final class GatewayProcess implements AutoCloseable {
     /** Re-reads the config file (SIGHUP, POST /v1/reload); returns the problems that kept the running one. */
     final Supplier<List<String>> reload;
     private final ControlServices services;
-    private GatewayProcess(GatewayServer gateway, ControlServer control, ControlServices services,
+    private final SandboxPower power;
+
+    private GatewayProcess(GatewayServer gateway, ControlServer control, ControlServices services, SandboxPower power,
                            Supplier<List<String>> reload) {
         this.reload = reload;
         this.gateway = gateway;
         this.control = control;
         this.services = services;
+        this.power = power;
     }
 
     /**
@@ -60,26 +65,31 @@ final class GatewayProcess implements AutoCloseable {
         GatewayConfig config = withPveSuffix(configured, services);
         List<AddressSource> fromPve = services.pveAddresses().map(a -> List.<AddressSource>of(a::lookup))
                 .orElse(List.of());
+        Supplier<GatewayConfig> running = () -> dataPlane.get() == null ? config : dataPlane.get().config();
+        SandboxPower power = SandboxPower.create(services, new GatewayMetrics(), running);
         AccessLogSink accessLog = Logging.accessLogSink();
         GatewayServer gateway;
         try {
-            gateway = GatewayServer.start(config, transport, accessLog, fromPve);
+            gateway = GatewayServer.start(config, transport, accessLog, power.links(fromPve));
         } catch (Exception e) {
+            power.close();
             services.close();
             throw new StartFailure("cannot listen on " + hostPort(config.listen()) + ": " + e.getMessage());
         }
         dataPlane.set(gateway);
+        power.startIdleReaper();
         ControlServices withTunnel = config.cloudflare().enabled() ? services.withTunnel(TunnelHandler.create(
                 config.cloudflare(), config.listen().getHostString() + ":" + gateway.address().getPort(), services))
                 : services;
         Supplier<List<String>> reloader = reload.apply(gateway);
-        withTunnel = withTunnel.withMetrics(gateway.metrics()).withReload(reloader);
+        withTunnel = withTunnel.withMetrics(gateway.metrics()).withReload(reloader).withActivity(power.activity());
         try {
             ControlServer control = ControlServer.start(config.control(), config.cloudflare(), gateway.eventLoops(),
                     transport.serverChannel(), withTunnel);
-            return new GatewayProcess(gateway, control, services, reloader);
+            return new GatewayProcess(gateway, control, services, power, reloader);
         } catch (Exception e) {
             gateway.close();
+            power.close();
             services.close();
             throw new StartFailure("cannot listen on " + hostPort(config.control().listen()) + " (control API): "
                     + e.getMessage());
@@ -111,6 +121,7 @@ final class GatewayProcess implements AutoCloseable {
     @Override
     public void close() {
         control.close();
+        power.close();
         gateway.close();
         services.close();
     }

@@ -57,11 +57,14 @@ public final class ControlServices implements AutoCloseable {
     private final List<PrometheusSource> metricSources;
     private final ControlMetrics metrics;
     private final PveAddresses addresses;
+    private final ActivityView activity;
 
     private ControlServices(PveClient pve, SandboxService sandboxes, ExecService exec, Operations operations,
                             TtlReaper reaper, ExecutorService executor, TokenBucket createLimit, ApiHandler tunnel,
-                            ApiHandler reload, List<PrometheusSource> metricSources, ControlMetrics metrics) {
+                            ApiHandler reload, List<PrometheusSource> metricSources, ControlMetrics metrics,
+                            ActivityView activity) {
         this.reload = reload;
+        this.activity = activity;
         this.pve = pve;
         this.sandboxes = sandboxes;
         this.exec = exec;
@@ -78,7 +81,7 @@ public final class ControlServices implements AutoCloseable {
     /** No PVE: sandbox endpoints say 503 {@code pve-not-configured}. */
     public static ControlServices disabled() {
         return new ControlServices(null, null, null, null, null, blockingExecutor(), null, null, null,
-                List.of(), new ControlMetrics());
+                List.of(), new ControlMetrics(), ActivityView.NONE);
     }
 
     /**
@@ -100,19 +103,20 @@ public final class ControlServices implements AutoCloseable {
         ExecutorService executor = blockingExecutor();
         return new ControlServices(client, sandboxes, new ExecService(execd, pct, ExecService.DEFAULT_OUTPUT_CAP),
                 new Operations(executor, clock), new TtlReaper(sandboxes, client, clock).startIfEnabled(), executor,
-                new TokenBucket(CREATE_BURST, CREATE_REFILL), null, null, List.of(), new ControlMetrics());
+                new TokenBucket(CREATE_BURST, CREATE_REFILL), null, null, List.of(), new ControlMetrics(),
+                ActivityView.NONE);
     }
 
     /** The same services with another create limit: {@code burst} at once, then one per {@code refillEvery}. */
     public ControlServices withCreateRateLimit(int burst, Duration refillEvery) {
         return new ControlServices(pve, sandboxes, exec, operations, reaper, executor,
-                new TokenBucket(burst, refillEvery), tunnel, reload, metricSources, metrics);
+                new TokenBucket(burst, refillEvery), tunnel, reload, metricSources, metrics, activity);
     }
 
     /** The same services with {@code /v1/tunnel/*} answered by {@code handler} (behind the bearer token). */
     public ControlServices withTunnel(ApiHandler handler) {
         return new ControlServices(pve, sandboxes, exec, operations, reaper, executor, createLimit, handler,
-                reload, metricSources, metrics);
+                reload, metricSources, metrics, activity);
     }
 
     /**
@@ -129,7 +133,17 @@ public final class ControlServices implements AutoCloseable {
             exchange.respond(HttpResponseStatus.OK, Map.of("reloaded", true));
         });
         return new ControlServices(pve, sandboxes, exec, operations, reaper, executor, createLimit, tunnel, handler,
-                metricSources, metrics);
+                metricSources, metrics, activity);
+    }
+
+    /** The same services with {@code lastActivity} in sandbox views read from {@code view} (the data plane). */
+    public ControlServices withActivity(ActivityView view) {
+        return new ControlServices(pve, sandboxes, exec, operations, reaper, executor, createLimit, tunnel, reload,
+                metricSources, metrics, view);
+    }
+
+    ActivityView activity() {
+        return activity;
     }
 
     ApiHandler reload() {
@@ -141,7 +155,7 @@ public final class ControlServices implements AutoCloseable {
         List<PrometheusSource> sources = new ArrayList<>(metricSources);
         sources.add(source);
         return new ControlServices(pve, sandboxes, exec, operations, reaper, executor, createLimit, tunnel, reload,
-                sources, metrics);
+                sources, metrics, activity);
     }
 
     private static ExecutorService blockingExecutor() {

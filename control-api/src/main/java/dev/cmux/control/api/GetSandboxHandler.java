@@ -13,6 +13,7 @@ final class GetSandboxHandler implements ApiHandler {
 
     @Override
     public void handle(ApiExchange exchange) {
-        exchange.respond(HttpResponseStatus.OK, JsonViews.sandbox(services.sandboxes().get(Vmid.of(exchange))));
+        exchange.respond(HttpResponseStatus.OK, JsonViews.sandbox(services.sandboxes().get(Vmid.of(exchange)),
+                services.activity()));
     }
 }

@@ -15,6 +15,10 @@ final class JsonViews {
     }
 
     static Map<String, Object> sandbox(Sandbox s) {
+        return sandbox(s, ActivityView.NONE);
+    }
+
+    static Map<String, Object> sandbox(Sandbox s, ActivityView activity) {
         Map<String, Object> json = new LinkedHashMap<>();
         json.put("vmid", s.vmid());
         json.put("hostname", s.hostname());
@@ -31,7 +35,11 @@ final class JsonViews {
             json.put("ttl", m.ttl() == null ? null : m.ttl().toString());
             json.put("expires", m.ttl() == null ? null : m.created().plus(m.ttl()).toString());
             json.put("idlePolicy", m.idlePolicy());
+            if (m.idle() != null) {
+                json.put("idle", Map.of("after", m.idle().after().toString(), "action", m.idle().action()));
+            }
         }
+        json.put("lastActivity", activity.lastActivity(s.vmid()).map(Object::toString).orElse(null));
         json.put("urls", s.urls());
         return json;
     }

@@ -16,6 +16,6 @@ final class ListSandboxesHandler implements ApiHandler {
     @Override
     public void handle(ApiExchange exchange) {
         exchange.respond(HttpResponseStatus.OK, Map.of("sandboxes",
-                services.sandboxes().list().stream().map(JsonViews::sandbox).toList()));
+                services.sandboxes().list().stream().map(s -> JsonViews.sandbox(s, services.activity())).toList()));
     }
 }

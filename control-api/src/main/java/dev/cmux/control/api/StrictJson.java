@@ -20,10 +20,14 @@ final class StrictJson {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final ObjectNode body;
-    private final Map<String, String> errors = new LinkedHashMap<>();
+    /** Field names in reports: empty for the body, {@code idle.} for an object inside it. */
+    private final String prefix;
+    private final Map<String, String> errors;
 
-    private StrictJson(ObjectNode body) {
+    private StrictJson(ObjectNode body, String prefix, Map<String, String> errors) {
         this.body = body;
+        this.prefix = prefix;
+        this.errors = errors;
     }
 
     /** An empty body reads as {@code {}}. */
@@ -39,7 +43,7 @@ final class StrictJson {
         if (node == null || !node.isObject()) {
             throw ApiError.badRequest("bad-json", "The body must be a JSON object.", null);
         }
-        StrictJson json = new StrictJson((ObjectNode) node);
+        StrictJson json = new StrictJson((ObjectNode) node, "", new LinkedHashMap<>());
         for (Iterator<String> it = node.fieldNames(); it.hasNext(); ) {
             String field = it.next();
             if (!allowed.contains(field)) {
@@ -55,7 +59,7 @@ final class StrictJson {
             return null;
         }
         if (!v.isIntegralNumber() || !v.canConvertToInt() || v.asInt() < min || v.asInt() > max) {
-            errors.put(field, "must be an integer from " + min + " to " + max);
+            errors.put(prefix + field, "must be an integer from " + min + " to " + max);
             return null;
         }
         return v.asInt();
@@ -65,12 +69,12 @@ final class StrictJson {
         JsonNode v = body.get(field);
         if (v == null || v.isNull()) {
             if (required) {
-                errors.put(field, "is required");
+                errors.put(prefix + field, "is required");
             }
             return null;
         }
         if (!v.isTextual() || v.asText().length() > maxLength || (required && v.asText().isBlank())) {
-            errors.put(field, required ? "must be a non-empty string of at most " + maxLength + " characters"
+            errors.put(prefix + field, required ? "must be a non-empty string of at most " + maxLength + " characters"
                     : "must be a string of at most " + maxLength + " characters");
             return null;
         }
@@ -83,7 +87,7 @@ final class StrictJson {
             return false;
         }
         if (!v.isBoolean()) {
-            errors.put(field, "must be true or false");
+            errors.put(prefix + field, "must be true or false");
             return false;
         }
         return v.asBoolean();
@@ -92,14 +96,37 @@ final class StrictJson {
     String oneOf(String field, Set<String> values) {
         String v = string(field, 64, false);
         if (v != null && !values.contains(v)) {
-            errors.put(field, "must be one of " + String.join(", ", values.stream().sorted().toList()));
+            errors.put(prefix + field, "must be one of " + String.join(", ", values.stream().sorted().toList()));
             return null;
         }
         return v;
     }
 
+    /**
+     * The object in {@code field}, checked like a body with {@code allowed} fields; its problems are reported here as
+     * {@code field.name}. Null when absent (or not an object, which is reported).
+     */
+    StrictJson object(String field, Set<String> allowed) {
+        JsonNode v = body.get(field);
+        if (v == null || v.isNull()) {
+            return null;
+        }
+        if (!v.isObject()) {
+            errors.put(prefix + field, "must be an object");
+            return null;
+        }
+        StrictJson nested = new StrictJson((ObjectNode) v, field + ".", errors);
+        for (Iterator<String> it = v.fieldNames(); it.hasNext(); ) {
+            String name = it.next();
+            if (!allowed.contains(name)) {
+                nested.error(name, "unknown field; allowed: " + String.join(", ", allowed.stream().sorted().toList()));
+            }
+        }
+        return nested;
+    }
+
     void error(String field, String problem) {
-        errors.put(field, problem);
+        errors.put(prefix + field, problem);
     }
 
     /** Throws the 400 when any field was bad; names the first in the message and all in the details. */

@@ -10,10 +10,16 @@ import java.time.Duration;
  * @param ttl        lifetime, null: {@link SandboxSettings#defaultTtl()}
  * @param owner      free text recorded in the metadata, may be null
  * @param idlePolicy what happens after the TTL: {@code destroy} (default), {@code stop} or {@code keep}
+ * @param idle       suspend or stop after a while without traffic; null: the gateway's default
  */
-public record CreateRequest(Integer cores, Integer memoryMiB, Duration ttl, String owner, String idlePolicy) {
+public record CreateRequest(Integer cores, Integer memoryMiB, Duration ttl, String owner, String idlePolicy,
+                            IdlePolicy idle) {
+
+    public CreateRequest(Integer cores, Integer memoryMiB, Duration ttl, String owner, String idlePolicy) {
+        this(cores, memoryMiB, ttl, owner, idlePolicy, null);
+    }
 
     public static CreateRequest defaults() {
-        return new CreateRequest(null, null, null, null, null);
+        return new CreateRequest(null, null, null, null, null, null);
     }
 }

@@ -19,8 +19,9 @@ import java.util.Optional;
  * @param created    when the clone was made
  * @param ttl        how long it may live; null: forever
  * @param idlePolicy what the TTL reaper does once the TTL has passed: {@code destroy}, {@code stop} or {@code keep}
+ * @param idle       what happens after a while without traffic ({@link IdlePolicy}); null: the gateway's default
  */
-public record SandboxMetadata(String owner, Instant created, Duration ttl, String idlePolicy) {
+public record SandboxMetadata(String owner, Instant created, Duration ttl, String idlePolicy, IdlePolicy idle) {
 
     static final String LINE_PREFIX = "cmux-metadata: ";
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -40,6 +41,12 @@ public record SandboxMetadata(String owner, Instant created, Duration ttl, Strin
         json.put("created", created.toString());
         json.put("ttl", ttl == null ? null : ttl.toString());
         json.put("idlePolicy", idlePolicy);
+        if (idle != null) {
+            Map<String, Object> idleJson = new LinkedHashMap<>();
+            idleJson.put("after", idle.after().toString());
+            idleJson.put("action", idle.action());
+            json.put("idle", idleJson);
+        }
         try {
             return "cmux sandbox, managed by cmux-gateway (keep the next line intact)\n"
                     + LINE_PREFIX + JSON.writeValueAsString(json);
@@ -62,12 +69,20 @@ public record SandboxMetadata(String owner, Instant created, Duration ttl, Strin
                 return Optional.of(new SandboxMetadata(text(json, "owner"),
                         Instant.parse(json.path("created").asText()),
                         text(json, "ttl") == null ? null : Duration.parse(text(json, "ttl")),
-                        text(json, "idlePolicy") == null ? DESTROY : text(json, "idlePolicy")));
-            } catch (JsonProcessingException | DateTimeParseException e) {
+                        text(json, "idlePolicy") == null ? DESTROY : text(json, "idlePolicy"),
+                        idle(json.get("idle"))));
+            } catch (JsonProcessingException | DateTimeParseException | IllegalArgumentException e) {
                 return Optional.empty();
             }
         }
         return Optional.empty();
+    }
+
+    private static IdlePolicy idle(JsonNode idle) {
+        if (idle == null || idle.isNull()) {
+            return null;
+        }
+        return new IdlePolicy(Duration.parse(idle.path("after").asText()), idle.path("action").asText());
     }
 
     private static String text(JsonNode json, String field) {

@@ -74,7 +74,7 @@ public final class SandboxService {
             tasks.await(clone.upid());
             SandboxMetadata metadata = new SandboxMetadata(request.owner(), clock.instant(),
                     request.ttl() != null ? request.ttl() : settings.defaultTtl(),
-                    request.idlePolicy() != null ? request.idlePolicy() : SandboxMetadata.DESTROY);
+                    request.idlePolicy() != null ? request.idlePolicy() : SandboxMetadata.DESTROY, request.idle());
             Map<String, Object> config = new LinkedHashMap<>();
             config.put("tags", TAG);
             config.put("description", metadata.toDescription());
@@ -249,6 +249,66 @@ public final class SandboxService {
         tasks.await(upid);
         invalidation.invalidate(vmid);
         return get(vmid);
+    }
+
+    /**
+     * Brings a stopped sandbox back for a request that wants it, and waits for its address. A sandbox whose idle
+     * policy suspends it is resumed (its CRIU checkpoint holds the processes), or started when resume fails; any
+     * other is started. Returns false when it was running already. Containers that are not sandboxes (no
+     * {@code cmux} tag) are never touched: 404.
+     *
+     * @param defaultIdle the gateway's idle policy, for sandboxes without their own
+     */
+    public boolean wake(int vmid, IdlePolicy defaultIdle) {
+        Sandbox sandbox = get(vmid);
+        if ("running".equals(sandbox.status())) {
+            return false;
+        }
+        if (sandbox.lock() != null) {
+            throw new SandboxException(SandboxException.Kind.CONFLICT, "locked", "Sandbox " + vmid
+                    + " is locked (" + sandbox.lock() + ") by a running PVE task.");
+        }
+        IdlePolicy idle = sandbox.metadata() != null && sandbox.metadata().idle() != null
+                ? sandbox.metadata().idle() : defaultIdle;
+        String node = sandbox.node();
+        if (idle != null && IdlePolicy.SUSPEND.equals(idle.action()) && resumed(node, vmid)) {
+            LOG.info("resumed sandbox " + vmid);
+        } else {
+            startOrJoin(node, vmid);
+            LOG.info("started sandbox " + vmid);
+        }
+        addresses.await(node, vmid, settings.addressTimeout());
+        invalidation.invalidate(vmid);
+        return true;
+    }
+
+    /** False when PVE cannot resume it (no checkpoint: it was stopped, not suspended): then it is started. */
+    private boolean resumed(String node, int vmid) {
+        try {
+            tasks.await(pve.statusAction(node, vmid, "resume", Map.of()));
+            return true;
+        } catch (PveException e) {
+            if (alreadyRunning(e)) {
+                return true;
+            }
+            LOG.info("sandbox " + vmid + " could not be resumed (" + e.getMessage() + "); starting it");
+            return false;
+        }
+    }
+
+    /** Another gateway (or a person in the PVE UI) may have started it meanwhile: that is as good. */
+    private void startOrJoin(String node, int vmid) {
+        try {
+            tasks.await(pve.statusAction(node, vmid, "start", Map.of()));
+        } catch (PveException e) {
+            if (!alreadyRunning(e)) {
+                throw e;
+            }
+        }
+    }
+
+    private static boolean alreadyRunning(PveException e) {
+        return e.getMessage() != null && e.getMessage().contains("already running");
     }
 
     /** Stops the sandbox when it runs, then destroys it with purge. */

@@ -30,6 +30,8 @@ final class EmulatedCluster {
         int memory = 512;
         String address;
         Integer linkedFrom;
+        /** Stopped by suspend: a CRIU checkpoint waits for resume (pve-api.md §5: the status is {@code stopped}). */
+        boolean suspended;
 
         Ct(int vmid, String hostname) {
             this.vmid = vmid;
@@ -46,10 +48,30 @@ final class EmulatedCluster {
     private int staleNextIds;
     private Integer staleNextId;
     private String defaultAddress = "10.10.0.";
+    private final ScheduledExecutorService scheduler;
+    private volatile PowerListener powerListener = (vmid, running) -> { };
+
+    /** Told when a container starts or stops running, off the cluster's monitor (it may start or stop servers). */
+    interface PowerListener {
+        void changed(int vmid, boolean running);
+    }
 
     EmulatedCluster(String node, ScheduledExecutorService scheduler) {
         this.node = node;
+        this.scheduler = scheduler;
         this.tasks = new EmulatedTasks(node, scheduler, this);
+    }
+
+    void powerListener(PowerListener listener) {
+        powerListener = listener;
+    }
+
+    /** Sets the state (under the monitor, from a task) and tells the listener after the task has finished. */
+    private void power(Ct ct, boolean running) {
+        ct.status = running ? "running" : "stopped";
+        int vmid = ct.vmid;
+        PowerListener listener = powerListener;
+        scheduler.execute(() -> listener.changed(vmid, running));
     }
 
     // ---- knobs for tests ----
@@ -285,7 +307,9 @@ final class EmulatedCluster {
                         t.log.add("run_buffer: 571 Script exited with status 1");
                         return failure;
                     }
-                    existing(vmid).status = "running";
+                    Ct started = existing(vmid);
+                    started.suspended = false; // a cold start discards a checkpoint
+                    power(started, true);
                     return null;
                 });
             }
@@ -294,7 +318,13 @@ final class EmulatedCluster {
                     throw PveHttpError.die("CT " + vmid + " already running");
                 }
                 return task("vzresume", vmid, t -> {
-                    existing(vmid).status = "running";
+                    Ct resumed = existing(vmid);
+                    if (!resumed.suspended) {
+                        // real PVE fails inside lxc-checkpoint when there is no checkpoint; the wording is ours
+                        return "lxc-checkpoint failed: no checkpoint to restore for CT " + vmid;
+                    }
+                    resumed.suspended = false;
+                    power(resumed, true);
                     return null;
                 });
             }
@@ -307,7 +337,8 @@ final class EmulatedCluster {
                     if (early != null) {
                         return early;
                     }
-                    ct.status = "stopped";
+                    ct.suspended = action.equals("suspend");
+                    power(ct, false);
                     return null;
                 });
             }

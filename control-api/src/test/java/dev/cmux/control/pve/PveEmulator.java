@@ -187,6 +187,20 @@ public final class PveEmulator implements AutoCloseable {
         cluster.staleResources(stale);
     }
 
+    /**
+     * Called with {@code (vmid, running)} whenever an emulated container starts or stops (start, resume, stop,
+     * shutdown, suspend), after the task's state change, on the emulator's task thread: a test starts a real server
+     * "inside" the container there, so a sandbox listens only while it runs.
+     */
+    public void onPowerChange(java.util.function.BiConsumer<Integer, Boolean> listener) {
+        cluster.powerListener(listener::accept);
+    }
+
+    /** True while the container is suspended (stopped with a checkpoint that resume restores). */
+    public boolean suspended(int vmid) {
+        return cluster.read(() -> cluster.find(vmid) != null && cluster.find(vmid).suspended);
+    }
+
     public void taskDuration(Duration duration) {
         cluster.taskDuration(duration);
     }

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import dev.cmux.control.config.CloudflareConfig;
 import dev.cmux.control.config.ControlConfig;
 import dev.cmux.control.config.PveConfig;
+import dev.cmux.control.sandbox.IdlePolicy;
 import io.netty.util.NetUtil;
 
 import java.io.IOException;
@@ -75,7 +76,7 @@ public final class ConfigLoader {
 
     private static GatewayConfig fromYaml(Section root, Map<String, String> env) {
         root.allowOnly(Set.of("listen", "domain", "trustedProxies", "routing", "resolver", "timeouts", "limits", "pool",
-                "accessLog", "logging", "access", "tls", "control", "pve", "cloudflare"));
+                "accessLog", "logging", "access", "tls", "control", "pve", "cloudflare", "wake", "idle"));
         GatewayConfig d = GatewayConfig.defaults();
         return new GatewayConfig(
                 root.value("listen", Values::listenAddress, d.listen()),
@@ -92,7 +93,9 @@ public final class ConfigLoader {
                 tls(root.section("tls"), d.tls()),
                 control(root.section("control"), d.control()),
                 pve(root.section("pve"), d.pve()),
-                cloudflare(root.section("cloudflare"), d.cloudflare()));
+                cloudflare(root.section("cloudflare"), d.cloudflare()),
+                wake(root.section("wake"), d.wake()),
+                idle(root.section("idle"), d.idle()));
     }
 
     private static RoutingConfig routing(Section s, RoutingConfig d) {
@@ -189,6 +192,48 @@ public final class ConfigLoader {
         s.allowOnly(Set.of("idleTimeout", "maxIdlePerBackend"));
         return new PoolConfig(s.value("idleTimeout", Values::duration, d.idleTimeout()),
                 s.value("maxIdlePerBackend", ConfigLoader::nonNegativeInt, d.maxIdlePerBackend()));
+    }
+
+    private static WakeConfig wake(Section s, WakeConfig d) {
+        if (s == null) {
+            return d;
+        }
+        s.allowOnly(Set.of("enabled", "timeout", "retryAfter", "maxWakes", "window"));
+        return new WakeConfig(s.value("enabled", ConfigLoader::bool, d.enabled()),
+                s.value("timeout", Values::duration, d.timeout()),
+                s.value("retryAfter", ConfigLoader::wholeSeconds, d.retryAfter()),
+                s.value("maxWakes", ConfigLoader::positiveInt, d.maxWakes()),
+                s.value("window", Values::duration, d.window()));
+    }
+
+    private static IdleConfig idle(Section s, IdleConfig d) {
+        if (s == null) {
+            return d;
+        }
+        s.allowOnly(Set.of("after", "action", "checkInterval"));
+        return new IdleConfig(new IdlePolicy(s.value("after", ConfigLoader::zeroOrMore, d.policy().after()),
+                s.value("action", ConfigLoader::idleAction, d.policy().action())),
+                s.value("checkInterval", Values::duration, d.checkInterval()));
+    }
+
+    /** Retry-After is whole seconds. */
+    private static Duration wholeSeconds(String text) {
+        Duration d = Values.duration(text);
+        if (d.toMillis() % 1000 != 0) {
+            throw new IllegalArgumentException("must be whole seconds, e.g. 2s");
+        }
+        return d;
+    }
+
+    private static Duration zeroOrMore(String text) {
+        return "0".equals(text.trim()) ? Duration.ZERO : Values.duration(text);
+    }
+
+    private static String idleAction(String text) {
+        if (!IdlePolicy.ACTIONS.contains(text)) {
+            throw new IllegalArgumentException("must be suspend or stop");
+        }
+        return text;
     }
 
     private static AccessLogConfig accessLog(Section s, AccessLogConfig d) {

@@ -57,8 +57,7 @@ final class EnvOverrides {
                 get("SYSTEMD_UNIT_DIR", Path::of, f.systemdUnitDir()));
         return new GatewayConfig(get("GATEWAY_LISTEN", Values::listenAddress, c.listen()), domain, c.trustedProxies(),
                 routing, c.resolver(), c.timeouts(), c.limits(), c.pool(), c.accessLog(), c.logging(), c.access(), c.tls(),
-                control, pve,
-                cloudflare);
+                control, pve, cloudflare, c.wake(), c.idle());
     }
 
     private <T> T get(String name, Function<String, T> parse, T fallback) {

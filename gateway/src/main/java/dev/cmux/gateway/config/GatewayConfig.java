@@ -30,7 +30,9 @@ public record GatewayConfig(
         TlsConfig tls,
         ControlConfig control,
         PveConfig pve,
-        CloudflareConfig cloudflare) {
+        CloudflareConfig cloudflare,
+        WakeConfig wake,
+        IdleConfig idle) {
 
     public static final int DEFAULT_PORT = 8080;
 
@@ -55,61 +57,73 @@ public record GatewayConfig(
                 TlsConfig.disabled(),
                 ControlConfig.defaults(),
                 PveConfig.defaults(),
-                CloudflareConfig.defaults());
+                CloudflareConfig.defaults(),
+                WakeConfig.defaults(),
+                IdleConfig.defaults());
     }
 
     public GatewayConfig withListen(InetSocketAddress newListen) {
         return new GatewayConfig(newListen, domain, trustedProxies, routing, resolver, timeouts, limits, pool,
-                accessLog, logging, access, tls, control, pve, cloudflare);
+                accessLog, logging, access, tls, control, pve, cloudflare, wake, idle);
     }
 
     public GatewayConfig withDomain(String newDomain) {
         return new GatewayConfig(listen, newDomain, trustedProxies, routing, resolver, timeouts, limits, pool,
-                accessLog, logging, access, tls, control, pve, cloudflare);
+                accessLog, logging, access, tls, control, pve, cloudflare, wake, idle);
     }
 
     public GatewayConfig withRouting(RoutingConfig newRouting) {
         return new GatewayConfig(listen, domain, trustedProxies, newRouting, resolver, timeouts, limits, pool,
-                accessLog, logging, access, tls, control, pve, cloudflare);
+                accessLog, logging, access, tls, control, pve, cloudflare, wake, idle);
     }
 
     public GatewayConfig withResolver(ResolverConfig newResolver) {
         return new GatewayConfig(listen, domain, trustedProxies, routing, newResolver, timeouts, limits, pool,
-                accessLog, logging, access, tls, control, pve, cloudflare);
+                accessLog, logging, access, tls, control, pve, cloudflare, wake, idle);
     }
 
     public GatewayConfig withTimeouts(Timeouts newTimeouts) {
         return new GatewayConfig(listen, domain, trustedProxies, routing, resolver, newTimeouts, limits, pool,
-                accessLog, logging, access, tls, control, pve, cloudflare);
+                accessLog, logging, access, tls, control, pve, cloudflare, wake, idle);
     }
 
     public GatewayConfig withTrustedProxies(List<Cidr> newTrustedProxies) {
         return new GatewayConfig(listen, domain, newTrustedProxies, routing, resolver, timeouts, limits, pool,
-                accessLog, logging, access, tls, control, pve, cloudflare);
+                accessLog, logging, access, tls, control, pve, cloudflare, wake, idle);
     }
 
     public GatewayConfig withPool(PoolConfig newPool) {
         return new GatewayConfig(listen, domain, trustedProxies, routing, resolver, timeouts, limits, newPool,
-                accessLog, logging, access, tls, control, pve, cloudflare);
+                accessLog, logging, access, tls, control, pve, cloudflare, wake, idle);
     }
 
     public GatewayConfig withLimits(Limits newLimits) {
         return new GatewayConfig(listen, domain, trustedProxies, routing, resolver, timeouts, newLimits, pool,
-                accessLog, logging, access, tls, control, pve, cloudflare);
+                accessLog, logging, access, tls, control, pve, cloudflare, wake, idle);
     }
 
     public GatewayConfig withAccess(AccessConfig newAccess) {
         return new GatewayConfig(listen, domain, trustedProxies, routing, resolver, timeouts, limits, pool,
-                accessLog, logging, newAccess, tls, control, pve, cloudflare);
+                accessLog, logging, newAccess, tls, control, pve, cloudflare, wake, idle);
     }
 
     public GatewayConfig withTls(TlsConfig newTls) {
         return new GatewayConfig(listen, domain, trustedProxies, routing, resolver, timeouts, limits, pool,
-                accessLog, logging, access, newTls, control, pve, cloudflare);
+                accessLog, logging, access, newTls, control, pve, cloudflare, wake, idle);
+    }
+
+    public GatewayConfig withPve(PveConfig newPve) {
+        return new GatewayConfig(listen, domain, trustedProxies, routing, resolver, timeouts, limits, pool,
+                accessLog, logging, access, tls, control, newPve, cloudflare, wake, idle);
+    }
+
+    public GatewayConfig withWake(WakeConfig newWake, IdleConfig newIdle) {
+        return new GatewayConfig(listen, domain, trustedProxies, routing, resolver, timeouts, limits, pool,
+                accessLog, logging, access, tls, control, pve, cloudflare, newWake, newIdle);
     }
 
     public GatewayConfig withControl(ControlConfig newControl) {
         return new GatewayConfig(listen, domain, trustedProxies, routing, resolver, timeouts, limits, pool,
-                accessLog, logging, access, tls, newControl, pve, cloudflare);
+                accessLog, logging, access, tls, newControl, pve, cloudflare, wake, idle);
     }
 }

@@ -25,7 +25,10 @@ public enum GatewayError {
     TOO_MANY_CONNECTIONS(HttpResponseStatus.TOO_MANY_REQUESTS, "too-many-connections"),
     OVERLOADED(HttpResponseStatus.SERVICE_UNAVAILABLE, "overloaded"),
     LOOP_DETECTED(HttpResponseStatus.valueOf(508, "Loop Detected"), "loop-detected"),
-    ACCESS_DENIED(HttpResponseStatus.FORBIDDEN, "access-denied");
+    ACCESS_DENIED(HttpResponseStatus.FORBIDDEN, "access-denied"),
+    SANDBOX_STARTING(HttpResponseStatus.SERVICE_UNAVAILABLE, "sandbox-starting"),
+    WAKE_FAILED(HttpResponseStatus.BAD_GATEWAY, "wake-failed"),
+    WAKE_LIMITED(HttpResponseStatus.SERVICE_UNAVAILABLE, "wake-limited");
 
     public static final String HEADER = "X-Gateway-Error";
 

@@ -44,6 +44,9 @@ public final class AccessLog {
         if (e.clientAborted) {
             json.append(",\"clientAborted\":true");
         }
+        if (e.woken) {
+            json.append(",\"woken\":true");
+        }
         json.append('}');
         sink.accept(json.toString());
     }
@@ -103,5 +106,7 @@ public final class AccessLog {
         public String error;
         public boolean upgraded;
         public boolean clientAborted;
+        /** The request met its sandbox asleep: it waited for the wake, or got the starting page. */
+        public boolean woken;
     }
 }

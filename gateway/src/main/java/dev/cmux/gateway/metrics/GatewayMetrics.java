@@ -30,6 +30,11 @@ public final class GatewayMetrics implements PrometheusSource {
             "Time to open a new connection to a sandbox or upstream.");
     private final LatencyHistogram headers = new LatencyHistogram("cmux_gateway_upstream_response_header_seconds",
             "Time from the request sent to the response head received.");
+    private final ConcurrentHashMap<String, LongAdder> wakes = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<String, LongAdder> idled = new ConcurrentHashMap<>();
+    private final LongAdder wokenRequests = new LongAdder();
+    private final LatencyHistogram wakeDuration = new LatencyHistogram("cmux_gateway_wake_duration_seconds",
+            "Time from a wake's start to the sandbox running with an address (PVE start or resume).");
     private volatile Sources sources = new Sources(() -> 0, () -> 0, () -> 0, () -> 0, () -> 0, () -> 0);
 
     /** Gauges read from their owners at scrape time. */
@@ -71,6 +76,24 @@ public final class GatewayMetrics implements PrometheusSource {
         upgradedOpen.decrementAndGet();
     }
 
+    /** A wake ended: {@code woken}, {@code failed} or {@code limited} (refused by the per-sandbox budget). */
+    public void wake(String result, long nanos) {
+        wakes.computeIfAbsent(result, r -> new LongAdder()).increment();
+        if ("woken".equals(result)) {
+            wakeDuration.record(nanos);
+        }
+    }
+
+    /** The idle policy suspended or stopped a sandbox. */
+    public void idled(String action) {
+        idled.computeIfAbsent(action, a -> new LongAdder()).increment();
+    }
+
+    /** A request waited for (or was answered during) a wake of its sandbox. */
+    public void wokenRequest() {
+        wokenRequests.increment();
+    }
+
     @Override
     public void appendTo(StringBuilder out) {
         Sources s = sources;
@@ -80,11 +103,8 @@ public final class GatewayMetrics implements PrometheusSource {
             out.append("cmux_gateway_requests_total{class=\"").append(i + 1).append("xx\"} ").append(byClass[i].sum())
                     .append('\n');
         }
-        out.append("# HELP cmux_gateway_errors_total Answers the gateway made itself, by X-Gateway-Error code.\n")
-                .append("# TYPE cmux_gateway_errors_total counter\n");
-        Map<String, LongAdder> sorted = new TreeMap<>(byError);
-        sorted.forEach((code, n) -> out.append("cmux_gateway_errors_total{code=\"").append(code).append("\"} ")
-                .append(n.sum()).append('\n'));
+        labelled(out, "cmux_gateway_errors_total", "Answers the gateway made itself, by X-Gateway-Error code.", "code",
+                byError);
         counter(out, "cmux_gateway_received_bytes_total", "Request body bytes and upgraded bytes from clients.",
                 bytesIn.sum());
         counter(out, "cmux_gateway_sent_bytes_total", "Response body bytes and upgraded bytes to clients.",
@@ -104,6 +124,12 @@ public final class GatewayMetrics implements PrometheusSource {
         gauge(out, "cmux_gateway_resolver_entries", "Sandbox addresses cached now.", s.resolverSize().getAsLong());
         connect.appendTo(out);
         headers.appendTo(out);
+        labelled(out, "cmux_gateway_wakes_total", "Wakes of stopped sandboxes, by result.", "result", wakes);
+        wakeDuration.appendTo(out);
+        counter(out, "cmux_gateway_woken_requests_total", "Requests that waited for a wake or got the starting page.",
+                wokenRequests.sum());
+        labelled(out, "cmux_gateway_idle_actions_total", "Idle sandboxes suspended or stopped, by action.", "action",
+                idled);
         gauge(out, "cmux_gateway_netty_direct_memory_bytes", "Direct memory held by Netty's pooled allocator.",
                 PooledByteBufAllocator.DEFAULT.metric().usedDirectMemory());
         MemoryMXBean memory = ManagementFactory.getMemoryMXBean();
@@ -111,6 +137,14 @@ public final class GatewayMetrics implements PrometheusSource {
         gauge(out, "jvm_threads_live", "Live threads.", ManagementFactory.getThreadMXBean().getThreadCount());
         gauge(out, "process_uptime_seconds", "Seconds since the JVM started.",
                 ManagementFactory.getRuntimeMXBean().getUptime() / 1000);
+    }
+
+    private static void labelled(StringBuilder out, String name, String help, String label,
+                                 Map<String, LongAdder> values) {
+        out.append("# HELP ").append(name).append(' ').append(help).append('\n')
+                .append("# TYPE ").append(name).append(" counter\n");
+        new TreeMap<>(values).forEach((value, n) -> out.append(name).append('{').append(label).append("=\"")
+                .append(value).append("\"} ").append(n.sum()).append('\n'));
     }
 
     private static void counter(StringBuilder out, String name, String help, long value) {

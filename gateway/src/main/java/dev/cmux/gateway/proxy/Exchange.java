@@ -5,6 +5,7 @@ import dev.cmux.gateway.access.AccessGate;
 import dev.cmux.gateway.error.ErrorResponse;
 import dev.cmux.gateway.error.GatewayError;
 import dev.cmux.gateway.error.GatewayException;
+import dev.cmux.gateway.error.StartingPage;
 import dev.cmux.gateway.log.AccessLog;
 import dev.cmux.gateway.metrics.GatewayMetrics;
 import dev.cmux.gateway.relay.UpgradeRelay;
@@ -12,6 +13,7 @@ import dev.cmux.gateway.route.Route;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ConnectTimeoutException;
+import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaderValues;
@@ -66,6 +68,7 @@ final class Exchange {
     private boolean reusedConnection;
     private boolean retried;
     private ScheduledFuture<?> responseTimeout;
+    private WakeWait wakeWait;
 
     // response side
     private boolean informational;
@@ -147,29 +150,26 @@ final class Exchange {
         });
     }
 
-    /** Admitted: on to the backend. */
+    /** Admitted: on to the backend. A sandbox this gateway put to sleep is woken before anything is tried. */
     private void proceed(Route route) {
-        if (route instanceof Route.SandboxRoute sandbox) {
-            onDone(services.resolver().resolve(sandbox.vmid()), address -> onResolved(sandbox, address));
-        } else {
+        if (!(route instanceof Route.SandboxRoute)) {
             connect();
-        }
-    }
-
-    /** Runs {@code next} at once when {@code future} is done (a cache hit), else later on this connection's loop. */
-    private <T> void onDone(CompletableFuture<T> future, java.util.function.Consumer<CompletableFuture<T>> next) {
-        if (future.isDone()) {
-            next.accept(future);
+        } else if (services.waker() != null && services.waker().knownAsleep(vmid)) {
+            unreachable(null);
         } else {
-            future.whenComplete((v, e) -> client.eventLoop().execute(() -> {
-                if (!done) {
-                    next.accept(future);
-                }
-            }));
+            resolveSandbox();
         }
     }
 
-    private void onResolved(Route.SandboxRoute sandbox, CompletableFuture<InetAddress> address) {
+    private void resolveSandbox() {
+        onDone(services.resolver().resolve(vmid), this::onResolved);
+    }
+
+    private <T> void onDone(CompletableFuture<T> future, java.util.function.Consumer<CompletableFuture<T>> next) {
+        OnLoop.whenDone(future, client.eventLoop(), () -> done, next);
+    }
+
+    private void onResolved(CompletableFuture<InetAddress> address) {
         if (done) {
             return;
         }
@@ -177,10 +177,15 @@ final class Exchange {
         try {
             resolved = address.join();
         } catch (CompletionException e) {
-            failLocally(asGatewayException(e.getCause(), GatewayError.UNRESOLVED), expectsBody());
+            GatewayException failure = asGatewayException(e.getCause(), GatewayError.UNRESOLVED);
+            if (failure.error() == GatewayError.UNRESOLVED) {
+                unreachable(failure); // a stopped container has no address in PVE
+            } else {
+                failLocally(failure, expectsBody());
+            }
             return;
         }
-        key = BackendKey.plain(new InetSocketAddress(resolved, sandbox.port()));
+        key = BackendKey.plain(new InetSocketAddress(resolved, sandboxPort));
         connect();
     }
 
@@ -211,16 +216,66 @@ final class Exchange {
         }
         String target = backendDescription();
         if (cause instanceof ConnectTimeoutException) {
-            failLocally(new GatewayException(GatewayError.CONNECT_TIMEOUT,
-                    target + " did not accept the connection in time.", cause), expectsBody());
+            unreachable(new GatewayException(GatewayError.CONNECT_TIMEOUT,
+                    target + " did not accept the connection in time.", cause));
         } else {
-            failLocally(new GatewayException(GatewayError.CONNECT_FAILED,
-                    target + " refused the connection: is anything listening on that port?", cause), expectsBody());
+            unreachable(new GatewayException(GatewayError.CONNECT_FAILED,
+                    target + " refused the connection: is anything listening on that port?", cause));
         }
+    }
+
+    /**
+     * The backend did not answer with {@code failure} (null: not tried, its sandbox sleeps). A sandbox may be asleep:
+     * {@link WakeWait} decides; anything else fails here.
+     */
+    private void unreachable(GatewayException failure) {
+        if (vmid < 0 || services.waker() == null) {
+            failLocally(failure, expectsBody());
+            return;
+        }
+        if (wakeWait == null) {
+            boolean browser = !upgradeRequested && ErrorResponse.wantsHtml(request)
+                    && (HttpMethod.GET.equals(request.method()) || HttpMethod.HEAD.equals(request.method()));
+            wakeWait = new WakeWait(services.waker(), vmid, sandboxPort, browser, services.config().wake().timeout(),
+                    client.eventLoop(), new WakeWait.Request() {
+                        @Override
+                        public void connectAgain() {
+                            resolveSandbox();
+                        }
+
+                        @Override
+                        public void fail(GatewayException e) {
+                            failLocally(e, expectsBody());
+                        }
+
+                        @Override
+                        public void answerStartingPage() {
+                            Channel out = client.channel();
+                            answerLocally(StartingPage.create(out.alloc(), vmid, sandboxPort, retryAfterSeconds(),
+                                    closeAfterLocalAnswer(expectsBody())), GatewayError.SANDBOX_STARTING,
+                                    closeAfterLocalAnswer(expectsBody()));
+                        }
+
+                        @Override
+                        public void markWoken() {
+                            log.woken = true;
+                            services.metrics().wokenRequest();
+                        }
+
+                        @Override
+                        public boolean finished() {
+                            return done;
+                        }
+                    });
+        }
+        wakeWait.unreachable(failure);
     }
 
     private void attach(Channel channel, boolean reused) {
         backend = channel;
+        if (vmid >= 0 && services.activity() != null) {
+            services.activity().touch(vmid);
+        }
         requestSentNanos = System.nanoTime();
         reusedConnection = reused;
         channel.pipeline().get(BackendHandler.class).attach(this);
@@ -441,8 +496,10 @@ final class Exchange {
         permit = null; // held by the relay until both sides close
         GatewayMetrics metrics = services.metrics();
         metrics.upgradeOpened();
+        Runnable onTraffic = vmid >= 0 && services.activity() != null ? services.activity().mark(vmid)::touch
+                : () -> { };
         UpgradeRelay.switchProtocols(client.channel(), b, switchResponse, log, services.config().timeouts().upgradedIdle(),
-                services.accessLog(), () -> {
+                services.accessLog(), onTraffic, () -> {
                     upgradedPermit.release();
                     metrics.upgradeClosed();
                 });
@@ -557,15 +614,32 @@ final class Exchange {
 
     /** Answers with an error of our own. {@code close} when the connection cannot carry another request. */
     private void failLocally(GatewayException e, boolean close) {
+        boolean closeAfter = closeAfterLocalAnswer(close);
+        Channel out = client.channel();
+        FullHttpResponse response = ErrorResponse.create(out.alloc(), e.error(), subject(), e.getMessage(),
+                ErrorResponse.wantsHtml(request), closeAfter);
+        if (e.error() == GatewayError.SANDBOX_STARTING || e.error() == GatewayError.WAKE_LIMITED) {
+            response.headers().setInt(HttpHeaderNames.RETRY_AFTER, retryAfterSeconds());
+        }
+        answerLocally(response, e.error(), closeAfter);
+    }
+
+    private boolean closeAfterLocalAnswer(boolean close) {
+        return close || !clientKeepAlive || client.draining();
+    }
+
+    private int retryAfterSeconds() {
+        return (int) Math.max(1, services.config().wake().retryAfter().toSeconds());
+    }
+
+    private void answerLocally(FullHttpResponse response, GatewayError error, boolean closeAfter) {
         done = true;
         cancelResponseTimeout();
         releaseUnsentBody();
-        log.status = e.error().status().code();
-        log.error = e.error().code();
-        boolean closeAfter = close || !clientKeepAlive || client.draining();
+        log.status = error.status().code();
+        log.error = error.code();
         Channel out = client.channel();
-        out.writeAndFlush(ErrorResponse.create(out.alloc(), e.error(), subject(), e.getMessage(),
-                ErrorResponse.wantsHtml(request), closeAfter), out.voidPromise());
+        out.writeAndFlush(response, out.voidPromise());
         writeLog();
         client.exchangeFinished(closeAfter);
     }

@@ -35,8 +35,7 @@ public final class GatewayServer implements AutoCloseable {
     private static final WriteBufferWaterMark WATER_MARK = new WriteBufferWaterMark(32 * 1024, 64 * 1024);
 
     private final AccessLogSink accessLog;
-    private final List<AddressSource> addressSources;
-    private final GatewayMetrics metrics;
+    private final DataPlaneLinks links;
     private final Transport transport;
     private final EventLoopGroup group;
     private final AtomicReference<ProxyServices> current;
@@ -45,12 +44,11 @@ public final class GatewayServer implements AutoCloseable {
     private final Channel tlsListener;
 
     private GatewayServer(Transport transport, EventLoopGroup group, AtomicReference<ProxyServices> current,
-                          AccessLogSink accessLog, List<AddressSource> addressSources, GatewayMetrics metrics,
-                          ChannelGroup clients, Channel listener, Channel tlsListener) {
+                          AccessLogSink accessLog, DataPlaneLinks links, ChannelGroup clients, Channel listener,
+                          Channel tlsListener) {
         this.tlsListener = tlsListener;
-        this.metrics = metrics;
+        this.links = links;
         this.accessLog = accessLog;
-        this.addressSources = List.copyOf(addressSources);
         this.transport = transport;
         this.group = group;
         this.current = current;
@@ -67,14 +65,19 @@ public final class GatewayServer implements AutoCloseable {
     /** @param addressSources asked when DNS does not know a sandbox (PVE's interface list), kept across reloads */
     public static GatewayServer start(GatewayConfig config, Transport transport, AccessLogSink accessLog,
                                       List<AddressSource> addressSources) throws Exception {
+        return start(config, transport, accessLog, DataPlaneLinks.standalone(addressSources));
+    }
+
+    public static GatewayServer start(GatewayConfig config, Transport transport, AccessLogSink accessLog,
+                                      DataPlaneLinks links) throws Exception {
         int threads = Runtime.getRuntime().availableProcessors();
         EventLoopGroup group = new MultiThreadIoEventLoopGroup(threads, new DefaultThreadFactory("gateway"),
                 transport.ioHandlerFactory());
         ProxyServices services = null;
         Channel tlsListener = null;
         try {
-            GatewayMetrics metrics = new GatewayMetrics();
-            services = ProxyServices.start(config, group, transport, accessLog, WATER_MARK, addressSources, metrics);
+            GatewayMetrics metrics = links.metrics();
+            services = ProxyServices.start(config, group, transport, accessLog, WATER_MARK, links);
             AtomicReference<ProxyServices> current = new AtomicReference<>(services);
             ChannelGroup clients = new DefaultChannelGroup("clients", GlobalEventExecutor.INSTANCE);
             Channel listener = listen(group, transport, new FrontendInitializer(current::get, clients, null),
@@ -88,8 +91,7 @@ public final class GatewayServer implements AutoCloseable {
                     () -> current.get().resolver().stats().hitCount(),
                     () -> current.get().resolver().stats().missCount(),
                     () -> current.get().resolver().stats().evictionCount(), () -> current.get().resolver().size()));
-            return new GatewayServer(transport, group, current, accessLog, addressSources, metrics, clients, listener,
-                    tlsListener);
+            return new GatewayServer(transport, group, current, accessLog, links, clients, listener, tlsListener);
         } catch (Exception | Error e) {
             if (services != null) {
                 services.close();
@@ -144,8 +146,7 @@ public final class GatewayServer implements AutoCloseable {
      * @throws Exception when the new settings cannot be built (e.g. an unreadable CA file); the old ones stay
      */
     public void reload(GatewayConfig config) throws Exception {
-        ProxyServices next = ProxyServices.start(config, group, transport, accessLog, WATER_MARK, addressSources,
-                metrics);
+        ProxyServices next = ProxyServices.start(config, group, transport, accessLog, WATER_MARK, links);
         ProxyServices previous = current.getAndSet(next);
         // requests that began before keep using the old resolver for a moment; then its DNS socket goes
         group.schedule(previous::close, 60, TimeUnit.SECONDS);
@@ -153,7 +154,7 @@ public final class GatewayServer implements AutoCloseable {
 
     /** The data plane's counters, for the control API's {@code /metrics}; they survive reloads. */
     public GatewayMetrics metrics() {
-        return metrics;
+        return links.metrics();
     }
 
     /** Forgets the cached address of {@code vmid}: the control API created or destroyed it. */

@@ -5,9 +5,10 @@ import dev.cmux.gateway.config.GatewayConfig;
 import dev.cmux.gateway.log.AccessLog;
 import dev.cmux.gateway.log.AccessLogSink;
 import dev.cmux.gateway.metrics.GatewayMetrics;
-import dev.cmux.gateway.resolve.AddressSource;
 import dev.cmux.gateway.resolve.BackendResolver;
 import dev.cmux.gateway.route.HostRouter;
+import dev.cmux.gateway.wake.SandboxActivity;
+import dev.cmux.gateway.wake.SandboxWaker;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.buffer.PooledByteBufAllocator;
 import io.netty.channel.ChannelOption;
@@ -17,23 +18,24 @@ import io.netty.resolver.dns.DnsAddressResolverGroup;
 import io.netty.resolver.dns.DnsServerAddressStreamProviders;
 
 import javax.net.ssl.SSLException;
-import java.util.List;
 
 /**
  * What every exchange of one server shares; built once at start, immutable. {@code access} is null when Cloudflare
- * Access is off. {@code upstreamDns} resolves exact-host upstreams given by name.
+ * Access is off. {@code upstreamDns} resolves exact-host upstreams given by name. {@code waker} is null without PVE
+ * or with {@code wake.enabled: false}, {@code activity} without PVE.
  */
 record ProxyServices(GatewayConfig config, HostRouter router, BackendResolver resolver, BackendPool pool,
                      UpstreamKeys upstreamKeys, ForwardedHeaders forwardedHeaders, ClientLimits clientLimits,
                      AccessGate access, AccessLog accessLog, GatewayMetrics metrics,
-                     DnsAddressResolverGroup upstreamDns)
+                     DnsAddressResolverGroup upstreamDns, SandboxWaker waker, SandboxActivity activity)
         implements AutoCloseable {
 
     /** Everything a client connection's pipeline needs, on {@code loops}; close it after the listener. */
     static ProxyServices start(GatewayConfig config, EventLoopGroup loops, Transport transport, AccessLogSink accessLog,
-                               WriteBufferWaterMark waterMark, List<AddressSource> addressSources,
-                               GatewayMetrics metrics) throws SSLException {
-        BackendResolver resolver = BackendResolver.create(config, loops, transport.datagramChannel(), addressSources);
+                               WriteBufferWaterMark waterMark, DataPlaneLinks links) throws SSLException {
+        GatewayMetrics metrics = links.metrics();
+        BackendResolver resolver = BackendResolver.create(config, loops, transport.datagramChannel(),
+                links.addressSources());
         DnsAddressResolverGroup upstreamDns = new DnsAddressResolverGroup(transport.datagramChannel(),
                 DnsServerAddressStreamProviders.platformDefault());
         try {
@@ -48,7 +50,8 @@ record ProxyServices(GatewayConfig config, HostRouter router, BackendResolver re
             return new ProxyServices(config, new HostRouter(config), resolver, new BackendPool(backends, config.pool()),
                     UpstreamKeys.build(config.routing().hosts()), new ForwardedHeaders(config.trustedProxies()),
                     new ClientLimits(config.limits().maxConnectionsPerClient()), AccessGate.create(config.access()),
-                    new AccessLog(config.accessLog().enabled() ? accessLog : null, metrics), metrics, upstreamDns);
+                    new AccessLog(config.accessLog().enabled() ? accessLog : null, metrics), metrics, upstreamDns,
+                    config.wake().enabled() ? links.waker() : null, links.activity());
         } catch (SSLException | RuntimeException e) {
             resolver.close();
             upstreamDns.close();

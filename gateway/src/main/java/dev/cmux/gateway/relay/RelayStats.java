@@ -11,21 +11,25 @@ final class RelayStats {
     private final AccessLog accessLog;
     private final long startNanos = System.nanoTime();
     private final Runnable onEnd;
+    private final Runnable onTraffic;
     private int openSides = 2;
 
-    RelayStats(AccessLog.Entry entry, AccessLog accessLog, Runnable onEnd) {
+    RelayStats(AccessLog.Entry entry, AccessLog accessLog, Runnable onTraffic, Runnable onEnd) {
         this.entry = entry;
         this.accessLog = accessLog;
+        this.onTraffic = onTraffic;
         this.onEnd = onEnd;
         entry.upgraded = true;
     }
 
     void fromClient(long bytes) {
         entry.bytesIn += bytes;
+        onTraffic.run();
     }
 
     void fromBackend(long bytes) {
         entry.bytesOut += bytes;
+        onTraffic.run();
     }
 
     /** Both relays run on one event loop, so a plain counter is enough. */

@@ -45,11 +45,11 @@ public final class UpgradeRelay {
     }
 
     /**
-     * Sends {@code response} (the backend's 101) to the client and joins the two connections; {@code onEnd} runs
-     * once both have closed.
+     * Sends {@code response} (the backend's 101) to the client and joins the two connections; {@code onTraffic}
+     * runs on every read either way (it keeps the sandbox awake), {@code onEnd} once both have closed.
      */
     public static void switchProtocols(Channel client, Channel backend, HttpResponse response, AccessLog.Entry log,
-                                       Duration idleTimeout, AccessLog accessLog, Runnable onEnd) {
+                                       Duration idleTimeout, AccessLog accessLog, Runnable onTraffic, Runnable onEnd) {
         String protocol = response.headers().get(HttpHeaderNames.UPGRADE);
         dropHopByHop(response);
         response.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.UPGRADE);
@@ -62,7 +62,7 @@ public final class UpgradeRelay {
         clientCodec.removeOutboundHandler();
         backendCodec.removeOutboundHandler();
 
-        RelayStats stats = new RelayStats(log, accessLog, onEnd);
+        RelayStats stats = new RelayStats(log, accessLog, onTraffic, onEnd);
         long idleNanos = idleTimeout.toNanos();
         client.pipeline().addLast("upgraded-idle", new IdleStateHandler(0, 0, idleNanos, TimeUnit.NANOSECONDS));
         client.pipeline().addLast("relay", new RelayHandler(backend, stats, true));

@@ -74,7 +74,7 @@ class FrontendFuzzTest {
             GatewayConfig config = base.withResolver(base.resolver().withStatics(Map.of(200, denied))
                     .withNameservers(List.of(DNS.address())));
             return ProxyServices.start(config, LOOPS, Transport.NIO, AccessLogSink.DISCARD,
-                    new WriteBufferWaterMark(32 * 1024, 64 * 1024), List.of(), new GatewayMetrics());
+                    new WriteBufferWaterMark(32 * 1024, 64 * 1024), DataPlaneLinks.standalone(List.of()));
         } catch (Exception e) {
             throw new IllegalStateException(e);
         }

@@ -1,0 +1,20 @@
+package dev.cmux.gateway.config;
+
+import java.time.Duration;
+
+/**
+ * Wake-on-HTTP (README "Wake and idle"): a request for a stopped sandbox starts it. Needs PVE.
+ *
+ * @param enabled    wake stopped or suspended sandboxes (tagged {@code cmux}) when a request arrives for them
+ * @param timeout    how long a request that is not from a browser waits for the woken sandbox's port; then 503
+ * @param retryAfter the {@code Retry-After} of those 503s and how often the starting page reloads itself
+ * @param maxWakes   wakes of one sandbox within {@code window}; more get 503 {@code wake-limited} (a sandbox that
+ *                   crashes after each start must not be started forever)
+ * @param window     see {@code maxWakes}
+ */
+public record WakeConfig(boolean enabled, Duration timeout, Duration retryAfter, int maxWakes, Duration window) {
+
+    public static WakeConfig defaults() {
+        return new WakeConfig(true, Duration.ofSeconds(60), Duration.ofSeconds(2), 6, Duration.ofMinutes(10));
+    }
+}

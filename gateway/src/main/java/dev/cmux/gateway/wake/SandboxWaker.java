@@ -1,0 +1,238 @@
+package dev.cmux.gateway.wake;
+
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import com.github.benmanes.caffeine.cache.Expiry;
+import dev.cmux.control.sandbox.Sandbox;
+import dev.cmux.control.sandbox.SandboxException;
+import dev.cmux.control.sandbox.SandboxService;
+import dev.cmux.gateway.config.GatewayConfig;
+import dev.cmux.gateway.metrics.GatewayMetrics;
+
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
+import java.util.logging.Logger;
+
+/**
+ * Wakes sandboxes for the data plane. It answers two questions, both without blocking an event loop: "is this
+ * sandbox asleep?" ({@link #check}: PVE's status, asked once per sandbox however many requests ask, and remembered
+ * briefly) and "wake it" ({@link #wake}: one PVE start or resume per sandbox however many requests wait, at most
+ * {@code wake.maxWakes} per {@code wake.window}). PVE calls run on a small executor of their own, so waking never
+ * competes with the control API for threads.
+ */
+public final class SandboxWaker implements AutoCloseable {
+
+    /** What the data plane should do about a sandbox it could not reach. */
+    public enum State {
+        /** It runs: the failure is the sandbox's own (nothing listens on the port); say so. */
+        RUNNING,
+        /** Stopped or suspended: wake it. */
+        ASLEEP,
+        /** Being woken, or woken so recently that its port may not be open yet: wait for it. */
+        WAKING,
+        /** Not a sandbox (no {@code cmux} tag, or no such container): never woken. */
+        NOT_SANDBOX
+    }
+
+    /** More wakes of one sandbox than {@code wake.maxWakes} within {@code wake.window}. */
+    public static final class WakeLimited extends RuntimeException {
+        WakeLimited(String message) {
+            super(message, null, false, false);
+        }
+    }
+
+    private static final Logger LOG = Logger.getLogger(SandboxWaker.class.getName());
+    private static final Duration STATUS_TTL = Duration.ofSeconds(2);
+    private static final Duration NOT_SANDBOX_TTL = Duration.ofSeconds(30);
+    private static final Duration ASLEEP_MARK_TTL = Duration.ofHours(24);
+
+    private record Known(State state, long ttlNanos) {
+    }
+
+    private final SandboxService sandboxes;
+    private final SandboxActivity activity;
+    private final GatewayMetrics metrics;
+    private final Supplier<GatewayConfig> config;
+    private final ExecutorService executor;
+    private final Cache<Integer, Known> known;
+    private final ConcurrentHashMap<Integer, CompletableFuture<State>> checks = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<Integer, CompletableFuture<Void>> wakes = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<Integer, WakeBudget> budgets = new ConcurrentHashMap<>();
+
+    /** @param config the running configuration (it changes on reload) */
+    public SandboxWaker(SandboxService sandboxes, SandboxActivity activity, GatewayMetrics metrics,
+                        Supplier<GatewayConfig> config) {
+        this.sandboxes = sandboxes;
+        this.activity = activity;
+        this.metrics = metrics;
+        this.config = config;
+        AtomicInteger n = new AtomicInteger();
+        // a few threads: PVE serializes power actions per node anyway; a queue, because each entry is another sandbox
+        this.executor = new ThreadPoolExecutor(4, 4, 60, TimeUnit.SECONDS, new LinkedBlockingQueue<>(10_000), r -> {
+            Thread t = new Thread(r, "cmux-wake-" + n.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        });
+        ((ThreadPoolExecutor) executor).allowCoreThreadTimeOut(true);
+        this.known = Caffeine.newBuilder().maximumSize(100_000).expireAfter(new Expiry<Integer, Known>() {
+            @Override
+            public long expireAfterCreate(Integer vmid, Known k, long now) {
+                return k.ttlNanos();
+            }
+
+            @Override
+            public long expireAfterUpdate(Integer vmid, Known k, long now, long current) {
+                return k.ttlNanos();
+            }
+
+            @Override
+            public long expireAfterRead(Integer vmid, Known k, long now, long current) {
+                return current;
+            }
+        }).build();
+    }
+
+    /**
+     * True when this gateway put the sandbox to sleep (idle policy) or saw it asleep a moment ago: the data plane
+     * then wakes it before trying to connect. Cheap enough for every request.
+     */
+    public boolean knownAsleep(int vmid) {
+        Known k = known.getIfPresent(vmid);
+        return k != null && k.state() == State.ASLEEP;
+    }
+
+    /** The sandbox's state as far as waking goes; a PVE status read at most every 2 s per sandbox. */
+    public CompletableFuture<State> check(int vmid) {
+        if (wakes.containsKey(vmid)) {
+            return CompletableFuture.completedFuture(State.WAKING);
+        }
+        Known k = known.getIfPresent(vmid);
+        if (k != null) {
+            return CompletableFuture.completedFuture(k.state());
+        }
+        return once(checks, vmid, () -> {
+            State state = status(vmid);
+            remember(vmid, state, state == State.NOT_SANDBOX ? NOT_SANDBOX_TTL : STATUS_TTL);
+            return state;
+        });
+    }
+
+    private State status(int vmid) {
+        try {
+            Sandbox s = sandboxes.get(vmid);
+            return "running".equals(s.status()) ? State.RUNNING : State.ASLEEP;
+        } catch (SandboxException e) {
+            if (e.kind() == SandboxException.Kind.NOT_FOUND) {
+                return State.NOT_SANDBOX;
+            }
+            throw e;
+        }
+    }
+
+    /**
+     * Starts or resumes the sandbox once, however many requests ask while it happens; completes when it runs with
+     * an address. Afterwards it counts as {@link State#WAKING} for {@code wake.timeout}, so requests that meet a
+     * port not yet open keep waiting rather than fail.
+     */
+    public CompletableFuture<Void> wake(int vmid) {
+        CompletableFuture<Void> running = wakes.get(vmid);
+        if (running != null) {
+            return running;
+        }
+        Known k = known.getIfPresent(vmid);
+        if (k != null && k.state() == State.WAKING) {
+            return CompletableFuture.completedFuture(null); // woken a moment ago: its port is what we wait for
+        }
+        GatewayConfig c = config.get();
+        WakeBudget budget = budgets.computeIfAbsent(vmid, v -> new WakeBudget());
+        return once(wakes, vmid, () -> {
+            if (!budget.tryTake(c.wake().maxWakes(), c.wake().window().toNanos())) {
+                metrics.wake("limited", 0);
+                throw new WakeLimited("Sandbox vm-" + vmid + " was woken " + c.wake().maxWakes() + " times within "
+                        + c.wake().window().toMinutes() + " min; it is not started again until that has passed.");
+            }
+            long start = System.nanoTime();
+            try {
+                sandboxes.wake(vmid, c.idle().policy());
+            } catch (RuntimeException e) {
+                known.invalidate(vmid);
+                metrics.wake("failed", System.nanoTime() - start);
+                LOG.warning("waking sandbox " + vmid + " failed: " + e.getMessage());
+                throw e;
+            }
+            metrics.wake("woken", System.nanoTime() - start);
+            activity.touch(vmid); // a fresh wake is not idle
+            remember(vmid, State.WAKING, c.wake().timeout());
+            return null;
+        });
+    }
+
+    /** The idle policy suspended or stopped it: the next request wakes it without trying to connect first. */
+    public void markAsleep(int vmid) {
+        remember(vmid, State.ASLEEP, ASLEEP_MARK_TTL);
+    }
+
+    private void remember(int vmid, State state, Duration ttl) {
+        known.put(vmid, new Known(state, ttl.toNanos()));
+    }
+
+    /**
+     * Runs {@code work} on the executor unless the same vmid's work is in {@code running} already; all callers get
+     * the one future. The future is put first and the work started after, so a fast completion cannot race the
+     * map's update.
+     */
+    private <T> CompletableFuture<T> once(ConcurrentHashMap<Integer, CompletableFuture<T>> running, int vmid,
+                                          Supplier<T> work) {
+        CompletableFuture<T> mine = new CompletableFuture<>();
+        CompletableFuture<T> existing = running.putIfAbsent(vmid, mine);
+        if (existing != null) {
+            return existing;
+        }
+        try {
+            executor.execute(() -> {
+                try {
+                    T result = work.get();
+                    running.remove(vmid, mine);
+                    mine.complete(result);
+                } catch (RuntimeException | Error e) {
+                    running.remove(vmid, mine);
+                    mine.completeExceptionally(e);
+                }
+            });
+        } catch (RejectedExecutionException e) {
+            running.remove(vmid, mine);
+            mine.completeExceptionally(new IllegalStateException("too many sandboxes are being woken at once"));
+        }
+        return mine;
+    }
+
+    @Override
+    public void close() {
+        executor.shutdownNow();
+    }
+
+    /** Wake times of one sandbox within the window; a sliding window of at most {@code max} entries. */
+    private static final class WakeBudget {
+        private final java.util.ArrayDeque<Long> times = new java.util.ArrayDeque<>();
+
+        synchronized boolean tryTake(int max, long windowNanos) {
+            long now = System.nanoTime();
+            while (!times.isEmpty() && now - times.peekFirst() > windowNanos) {
+                times.pollFirst();
+            }
+            if (times.size() >= max) {
+                return false;
+            }
+            times.addLast(now);
+            return true;
+        }
+    }
+}

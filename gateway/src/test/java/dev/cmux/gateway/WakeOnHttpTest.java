@@ -1,0 +1,307 @@
+package dev.cmux.gateway;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.cmux.control.config.ControlConfig;
+import dev.cmux.control.pve.PveEmulator;
+import dev.cmux.control.sandbox.IdlePolicy;
+import dev.cmux.control.sandbox.SandboxMetadata;
+import dev.cmux.gateway.config.Cidr;
+import dev.cmux.gateway.config.GatewayConfig;
+import dev.cmux.gateway.config.IdleConfig;
+import dev.cmux.gateway.config.WakeConfig;
+import dev.cmux.gateway.proxy.Transport;
+import dev.cmux.gateway.testing.MiniHttpServer;
+import dev.cmux.gateway.testing.RawWebSocket;
+import dev.cmux.gateway.testing.TinyDnsServer;
+import dev.cmux.gateway.testing.WebSocketEchoServer;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+/**
+ * Wake-on-HTTP and idle scale-to-zero through the whole gateway process (data plane, waker, idle reaper, control
+ * API) against the PVE emulator. Every emulated container "runs" a real HTTP server on loopback that listens only
+ * while the emulator says the container runs, so a request can only succeed once the container was really started.
+ */
+class WakeOnHttpTest {
+
+    private static final String TOKEN = "wake-test-token-0123456789";
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private final Map<Integer, Integer> ports = new ConcurrentHashMap<>();
+    private final Map<Integer, MiniHttpServer> inside = new ConcurrentHashMap<>();
+    private PveEmulator pve;
+    private TinyDnsServer dns;
+    private GatewayProcess gateway;
+
+    @BeforeEach
+    void start() throws Exception {
+        pve = PveEmulator.start();
+        pve.containerAddress("127.0.0.1");
+        // the sandbox's service comes up a moment after the container: the gateway must wait for the port
+        pve.onPowerChange((vmid, running) -> {
+            if (running) {
+                pause(300);
+                serve(vmid);
+            } else {
+                stopServing(vmid);
+            }
+        });
+        dns = new TinyDnsServer(); // knows no sandbox name: addresses come from PVE's /interfaces
+        GatewayConfig base = GatewayConfig.defaults()
+                .withListen(new InetSocketAddress("127.0.0.1", 0))
+                .withDomain("sandbox.test")
+                .withControl(new ControlConfig(new InetSocketAddress("127.0.0.1", 0), TOKEN))
+                .withPve(pve.config(null))
+                .withWake(new WakeConfig(true, Duration.ofSeconds(15), Duration.ofSeconds(1), 6, Duration.ofMinutes(10)),
+                        new IdleConfig(IdlePolicy.NEVER, Duration.ofMillis(200)));
+        GatewayConfig config = base.withRouting(base.routing().withSuffix(""))
+                .withResolver(base.resolver().withAllowedNetworks(List.of(Cidr.parse("127.0.0.1/32")))
+                        .withNameservers(List.of(dns.address())));
+        gateway = GatewayProcess.start(config, Transport.NIO, server -> List::of);
+    }
+
+    @AfterEach
+    void stop() throws IOException {
+        gateway.close();
+        pve.close();
+        dns.close();
+        for (MiniHttpServer s : inside.values()) {
+            s.close();
+        }
+    }
+
+    @Test
+    void fiftyConcurrentRequestsToAStoppedSandboxStartItOnce() throws Exception {
+        int vmid = sandbox(301, "cmux", false, null);
+        List<CompletableFuture<HttpResponse<String>>> answers = new ArrayList<>();
+        for (int i = 0; i < 50; i++) {
+            answers.add(http.sendAsync(get(vmid, "/api/" + i).build(), HttpResponse.BodyHandlers.ofString()));
+        }
+        for (CompletableFuture<HttpResponse<String>> a : answers) {
+            HttpResponse<String> r = a.get(30, TimeUnit.SECONDS);
+            assertEquals(200, r.statusCode(), r.body());
+            assertEquals("inside vm-301", r.body());
+        }
+        assertEquals(1, count("POST /nodes/pve/lxc/301/status/start"), pve.requests().toString());
+        assertEquals("running", pve.status(vmid));
+        String metrics = metrics();
+        assertTrue(metrics.contains("cmux_gateway_wakes_total{result=\"woken\"} 1"), metrics);
+        assertTrue(metrics.contains("cmux_gateway_woken_requests_total 50"), metrics);
+    }
+
+    @Test
+    void aBrowserGetsTheStartingPageAtOnceAndThenTheContent() throws Exception {
+        int vmid = sandbox(302, "cmux", false, null);
+        HttpResponse<String> first = http.send(get(vmid, "/").header("Accept", "text/html,*/*").build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertEquals(503, first.statusCode());
+        assertEquals("sandbox-starting", first.headers().firstValue("X-Gateway-Error").orElse(null));
+        assertEquals("1", first.headers().firstValue("Retry-After").orElse(null));
+        assertTrue(first.body().contains("Starting sandbox vm-302"), first.body());
+        assertTrue(first.body().contains("http-equiv=\"refresh\" content=\"1\""), first.body());
+
+        // what the page's refresh does: load again until the sandbox answers
+        HttpResponse<String> page = first;
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+        while (page.statusCode() == 503 && System.nanoTime() < deadline) {
+            Thread.sleep(1000);
+            page = http.send(get(vmid, "/").header("Accept", "text/html").build(), HttpResponse.BodyHandlers.ofString());
+        }
+        assertEquals(200, page.statusCode(), page.body());
+        assertEquals("inside vm-302", page.body());
+        assertEquals(1, count("POST /nodes/pve/lxc/302/status/start"));
+    }
+
+    @Test
+    void aSandboxThatFailsToStartGives502WithTheReason() throws Exception {
+        int vmid = sandbox(303, "cmux", false, null);
+        pve.failNextStartTask("startup for container '303' failed");
+        HttpResponse<String> r = http.send(get(vmid, "/").build(), HttpResponse.BodyHandlers.ofString());
+        assertEquals(502, r.statusCode(), r.body());
+        assertEquals("wake-failed", r.headers().firstValue("X-Gateway-Error").orElse(null));
+        assertTrue(r.body().contains("startup for container '303' failed"), r.body());
+        assertEquals("stopped", pve.status(vmid));
+        assertTrue(metrics().contains("cmux_gateway_wakes_total{result=\"failed\"} 1"));
+    }
+
+    @Test
+    void aContainerWithoutTheCmuxTagIsNeverStarted() throws Exception {
+        int vmid = sandbox(304, "database", false, null);
+        HttpResponse<String> r = http.send(get(vmid, "/").build(), HttpResponse.BodyHandlers.ofString());
+        assertEquals(502, r.statusCode(), r.body());
+        assertEquals("unresolved", r.headers().firstValue("X-Gateway-Error").orElse(null));
+        assertEquals(0, count("POST /nodes/pve/lxc/304/status/start"));
+        assertEquals(0, count("POST /nodes/pve/lxc/304/status/resume"));
+        assertEquals("stopped", pve.status(vmid));
+    }
+
+    @Test
+    void anIdleSandboxIsSuspendedAndWokenAgainByTheNextRequest() throws Exception {
+        int vmid = sandbox(305, "cmux", true, new IdlePolicy(Duration.ofSeconds(1), IdlePolicy.SUSPEND));
+        HttpResponse<String> before = http.send(get(vmid, "/").build(), HttpResponse.BodyHandlers.ofString());
+        assertEquals(200, before.statusCode());
+        Instant seen = lastActivity(vmid);
+        assertNotNull(seen, "GET /v1/sandboxes shows the request as the last activity");
+
+        await(() -> pve.suspended(vmid), 10, "sandbox suspended after 1 s without traffic");
+        assertEquals("stopped", pve.status(vmid));
+        // the reaper counts it once PVE's task has ended (it polls the task)
+        await(() -> metricsNow().contains("cmux_gateway_idle_actions_total{action=\"suspend\"} 1"), 10,
+                "the suspend counted");
+
+        HttpResponse<String> after = http.send(get(vmid, "/again").build(), HttpResponse.BodyHandlers.ofString());
+        assertEquals(200, after.statusCode(), after.body());
+        assertEquals("inside vm-305", after.body());
+        assertEquals(1, count("POST /nodes/pve/lxc/305/status/resume"), "resumed, not cold-started");
+        assertEquals(0, count("POST /nodes/pve/lxc/305/status/start"));
+    }
+
+    @Test
+    void aWebSocketWithTrafficKeepsItsSandboxAwake() throws Exception {
+        try (WebSocketEchoServer echo = new WebSocketEchoServer()) {
+            int vmid = 306;
+            ports.put(vmid, echo.port());
+            pve.seedContainer(vmid, "cmux-" + vmid, true, "cmux",
+                    metadata(new IdlePolicy(Duration.ofSeconds(1), IdlePolicy.STOP)));
+            try (RawWebSocket ws = new RawWebSocket(gateway.gateway.address().getPort(), host(vmid))) {
+                // three idle periods with a message every 200 ms: the sandbox stays up
+                for (int i = 0; i < 15; i++) {
+                    assertEquals("tick " + i, ws.echo("tick " + i));
+                    Thread.sleep(200);
+                }
+                assertEquals("running", pve.status(vmid));
+                assertEquals(0, count("POST /nodes/pve/lxc/306/status/stop"));
+                // silence, the socket still open: now it is idle
+                await(() -> "stopped".equals(pve.status(vmid)), 10, "sandbox stopped once the WebSocket fell silent");
+                assertEquals(1, count("POST /nodes/pve/lxc/306/status/stop"));
+            }
+        }
+    }
+
+    // ---- helpers ----
+
+    /** A sandbox container (tagged {@code tags}); its server listens on a port of its own while it runs. */
+    private int sandbox(int vmid, String tags, boolean running, IdlePolicy idle) throws IOException {
+        try (ServerSocket probe = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            ports.put(vmid, probe.getLocalPort());
+        }
+        pve.seedContainer(vmid, "cmux-" + vmid, running, tags, metadata(idle));
+        if (running) {
+            serve(vmid);
+        }
+        return vmid;
+    }
+
+    private static String metadata(IdlePolicy idle) {
+        return new SandboxMetadata("test", Instant.now(), null, SandboxMetadata.KEEP, idle).toDescription();
+    }
+
+    private void serve(int vmid) {
+        try {
+            inside.put(vmid, MiniHttpServer.on(InetAddress.getLoopbackAddress(), ports.get(vmid), "inside vm-" + vmid));
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot serve for vm-" + vmid, e);
+        }
+    }
+
+    private void stopServing(int vmid) {
+        MiniHttpServer s = inside.remove(vmid);
+        if (s != null) {
+            try {
+                s.close();
+            } catch (IOException e) {
+                throw new IllegalStateException(e);
+            }
+        }
+    }
+
+    private String host(int vmid) {
+        return "port-" + ports.get(vmid) + "-vm-" + vmid + ".sandbox.test";
+    }
+
+    private HttpRequest.Builder get(int vmid, String path) {
+        return HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + gateway.gateway.address().getPort() + path))
+                .header("Host", host(vmid)).timeout(Duration.ofSeconds(30));
+    }
+
+    /** How often PVE was asked {@code METHOD /path} (the path after {@code /api2/json}). */
+    private long count(String request) {
+        String full = request.replaceFirst(" ", " /api2/json");
+        return pve.requests().stream().filter(full::equals).count();
+    }
+
+    private String control(String path) throws Exception {
+        HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:"
+                        + gateway.control.address().getPort() + path)).header("Authorization", "Bearer " + TOKEN).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertEquals(200, r.statusCode(), r.body());
+        return r.body();
+    }
+
+    private String metrics() throws Exception {
+        return control("/metrics");
+    }
+
+    private String metricsNow() {
+        try {
+            return metrics();
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private Instant lastActivity(int vmid) throws Exception {
+        for (JsonNode s : JSON.readTree(control("/v1/sandboxes")).path("sandboxes")) {
+            if (s.path("vmid").asInt() == vmid) {
+                assertEquals("PT1S", s.path("idle").path("after").asText(), s.toString());
+                return s.path("lastActivity").isNull() ? null : Instant.parse(s.path("lastActivity").asText());
+            }
+        }
+        fail("sandbox " + vmid + " is not listed");
+        return null;
+    }
+
+    private static void await(BooleanSupplier condition, int seconds, String what) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() > deadline) {
+                fail("not within " + seconds + " s: " + what);
+            }
+            Thread.sleep(50);
+        }
+    }
+
+    private static void pause(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}
