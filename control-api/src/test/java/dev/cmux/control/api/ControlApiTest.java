@@ -242,6 +242,30 @@ class ControlApiTest {
     }
 
     @Test
+    void createTakesAnIdlePolicyAndShowsIt() throws Exception {
+        Reply r = call("POST", "/v1/sandboxes?wait=true", "{\"idle\":{\"after\":\"30m\",\"action\":\"suspend\"}}");
+        assertEquals(201, r.status(), r.raw().body());
+        assertEquals("PT30M", r.json().path("sandbox").path("idle").path("after").asText());
+        assertEquals("suspend", r.json().path("sandbox").path("idle").path("action").asText());
+
+        Reply listed = call("GET", "/v1/sandboxes", null);
+        JsonNode s = listed.json().path("sandboxes").get(0);
+        assertEquals("suspend", s.path("idle").path("action").asText());
+        assertTrue(s.has("lastActivity"), s.toString());
+    }
+
+    @Test
+    void aBadIdlePolicyIs400NamingTheNestedField() throws Exception {
+        Reply r = call("POST", "/v1/sandboxes", "{\"idle\":{\"after\":\"soon\",\"action\":\"hibernate\",\"x\":1}}");
+        assertEquals(400, r.status());
+        JsonNode fields = r.json().path("error").path("details").path("fields");
+        assertTrue(fields.has("idle.after"), fields.toString());
+        assertTrue(fields.has("idle.action"), fields.toString());
+        assertTrue(fields.has("idle.x"), fields.toString());
+        assertEquals(List.of(9000), pve.vmids(), "nothing was created");
+    }
+
+    @Test
     void missingOrWrongTokenIs401() throws Exception {
         Reply none = call(server, "GET", "/v1/sandboxes", null, null, null);
         assertEquals(401, none.status());

@@ -261,4 +261,58 @@ class SandboxServiceTest {
         assertTrue(e.getMessage().contains("PVE_TEMPLATE_VMID"));
         assertEquals(new ArrayList<>(List.of(TEMPLATE)), new ArrayList<>(pve.vmids()));
     }
+
+    @Test
+    void wakeResumesASuspendedSandboxAndStartsAStoppedOne() {
+        SandboxService service = service(settings());
+        IdlePolicy suspend = new IdlePolicy(Duration.ofMinutes(30), IdlePolicy.SUSPEND);
+        int sleeper = service.create(new CreateRequest(null, null, null, "a", null, suspend)).vmid();
+        int stopped = service.create(new CreateRequest(null, null, null, "b", null, null)).vmid();
+        service.suspend(sleeper);
+        service.stop(stopped);
+        assertTrue(pve.suspended(sleeper));
+        invalidated.clear();
+
+        assertTrue(service.wake(sleeper, IdlePolicy.NEVER));
+        assertTrue(service.wake(stopped, IdlePolicy.NEVER));
+
+        assertEquals("running", pve.status(sleeper));
+        assertEquals("running", pve.status(stopped));
+        assertEquals(1, pve.requests().stream().filter(r -> r.endsWith("/lxc/" + sleeper + "/status/resume")).count());
+        assertEquals(0, pve.requests().stream().filter(r -> r.endsWith("/lxc/" + stopped + "/status/resume")).count());
+        assertEquals(List.of(sleeper, stopped), invalidated, "the data plane looks the new addresses up");
+        assertFalse(service.wake(sleeper, IdlePolicy.NEVER), "running already: nothing to do");
+    }
+
+    @Test
+    void wakeStartsASandboxWhoseResumeFailsBecauseItWasStoppedNotSuspended() {
+        SandboxService service = service(settings());
+        int vmid = service.create(CreateRequest.defaults()).vmid();
+        service.stop(vmid);
+
+        assertTrue(service.wake(vmid, new IdlePolicy(Duration.ofMinutes(5), IdlePolicy.SUSPEND)));
+
+        assertEquals("running", pve.status(vmid));
+        assertEquals(1, pve.requests().stream().filter(r -> r.endsWith("/lxc/" + vmid + "/status/resume")).count());
+        assertEquals(2, pve.requests().stream().filter(r -> r.endsWith("/lxc/" + vmid + "/status/start")).count(),
+                "the create's start, then the wake's");
+    }
+
+    @Test
+    void wakeNeverTouchesAContainerThatIsNotASandbox() {
+        pve.seedContainer(555, "database", false, "db", null);
+        SandboxException e = assertThrows(SandboxException.class, () -> service(settings()).wake(555, IdlePolicy.NEVER));
+        assertEquals(SandboxException.Kind.NOT_FOUND, e.kind());
+        assertEquals("stopped", pve.status(555));
+        assertTrue(pve.requests().stream().noneMatch(r -> r.contains("/555/status/start")));
+    }
+
+    @Test
+    void idlePolicySurvivesTheDescriptionRoundTrip() {
+        SandboxMetadata m = new SandboxMetadata("o", Instant.parse("2026-12-01T06:00:00Z"), null, "keep",
+                new IdlePolicy(Duration.ofMinutes(30), IdlePolicy.SUSPEND));
+        assertEquals(m, SandboxMetadata.fromDescription(m.toDescription()).orElseThrow());
+        assertTrue(m.toDescription().contains("\"idle\":{\"after\":\"PT30M\",\"action\":\"suspend\"}"),
+                m.toDescription());
+    }
 }
