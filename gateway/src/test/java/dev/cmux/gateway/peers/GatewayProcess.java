@@ -39,6 +39,11 @@ final class GatewayProcess implements AutoCloseable {
     }
 
     static GatewayProcess start(Path artifacts) throws Exception {
+        return start(artifacts, "");
+    }
+
+    /** @param moreYaml top-level config sections appended to the file, e.g. {@code pve:} and {@code wake:} */
+    static GatewayProcess start(Path artifacts, String moreYaml) throws Exception {
         assertTrue(Files.isRegularFile(JAR), "the shaded jar is built by 'mvn package': " + JAR.toAbsolutePath());
         Files.createDirectories(artifacts);
         // a free port is picked before the gateway binds it; on the rare race, try again with other ports
@@ -54,7 +59,7 @@ final class GatewayProcess implements AutoCloseable {
                       allowedNetworks: [127.0.0.1/32]
                     control:
                       listen: 127.0.0.1:%d
-                    """.formatted(port, DOMAIN, VMID, FreePort.pick()));
+                    """.formatted(port, DOMAIN, VMID, FreePort.pick()) + moreYaml);
             String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
             PeerProcess gateway = PeerProcess.start("gateway", artifacts, List.of(java, "-Xmx512m",
                     "-Dio.netty.leakDetection.level=paranoid", "-jar", JAR.toString(), "--config", config.toString()));

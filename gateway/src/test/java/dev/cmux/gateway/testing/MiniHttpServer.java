@@ -62,6 +62,11 @@ public final class MiniHttpServer implements AutoCloseable {
         });
     }
 
+    /** A server on {@code address:port} answering with {@code handler}. */
+    public static MiniHttpServer on(InetAddress address, int port, Handler handler) throws IOException {
+        return new MiniHttpServer(new ServerSocket(port, 200, address), handler);
+    }
+
     private MiniHttpServer(ServerSocket server, Handler handler) {
         this.server = server;
         this.handler = handler;

@@ -1,0 +1,130 @@
+package dev.cmux.gateway.peers;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.cmux.control.pve.PveEmulator;
+import dev.cmux.control.sandbox.SandboxMetadata;
+import dev.cmux.gateway.testing.MiniHttpServer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.fail;
+
+/**
+ * Headless Chromium opens the URL of a stopped sandbox through the gateway jar (run as an operator runs it, with PVE
+ * pointed at the emulator): it shows the starting page, which reloads itself until the woken sandbox's own page
+ * appears. The sandbox's server listens only while the emulated container runs.
+ */
+class PeerChromiumWakeIT {
+
+    private static final Path ARTIFACTS = Path.of("target", "peers", "PeerChromiumWakeIT");
+    private static final int VMID = GatewayProcess.VMID;
+
+    private static PveEmulator pve;
+    private static GatewayProcess gateway;
+    private static HeadlessChromium chromium;
+    private static int sandboxPort;
+    private static final AtomicReference<MiniHttpServer> inside = new AtomicReference<>();
+
+    @BeforeAll
+    @Timeout(120)
+    static void start() throws Exception {
+        Installed.chromium();
+        Files.createDirectories(ARTIFACTS);
+        sandboxPort = FreePort.pick();
+        pve = PveEmulator.start();
+        pve.containerAddress("127.0.0.1");
+        pve.seedContainer(VMID, "cmux-" + VMID, false, "cmux",
+                new SandboxMetadata("it", Instant.now(), null, SandboxMetadata.KEEP, null).toDescription());
+        pve.taskDuration(Duration.ofMillis(800)); // a start that takes a moment, as on PVE
+        pve.onPowerChange((vmid, running) -> {
+            if (vmid == VMID && running) {
+                try {
+                    inside.set(page());
+                } catch (IOException e) {
+                    throw new IllegalStateException(e);
+                }
+            }
+        });
+        gateway = GatewayProcess.start(ARTIFACTS, """
+                pve:
+                  apiUrl: %s
+                  apiToken: "%s"
+                  node: pve
+                  tlsFingerprint: "%s"
+                wake:
+                  retryAfter: 1s
+                """.formatted(pve.url(), PveEmulator.TOKEN, pve.fingerprint()));
+        chromium = HeadlessChromium.start(ARTIFACTS);
+    }
+
+    /** What the sandbox serves once it runs. */
+    private static MiniHttpServer page() throws IOException {
+        byte[] html = "<!doctype html><title>vm-200 app</title><h1>inside vm-200</h1>"
+                .getBytes(StandardCharsets.UTF_8);
+        return MiniHttpServer.on(InetAddress.getLoopbackAddress(), sandboxPort, (request, out) -> {
+            MiniHttpServer.writeHead(out, 200, "OK", "Content-Type: text/html; charset=utf-8",
+                    "Content-Length: " + html.length);
+            out.write(html);
+            return true;
+        });
+    }
+
+    @AfterAll
+    static void stop() throws IOException {
+        PeerProcess.closeAll(chromium, gateway);
+        if (inside.get() != null) {
+            inside.get().close();
+        }
+        if (pve != null) {
+            pve.close();
+        }
+    }
+
+    @Test
+    @Timeout(120)
+    void theBrowserSeesTheStartingPageAndThenTheWokenSandbox() throws Exception {
+        URI url = gateway.sandboxUrl(sandboxPort, "/");
+        chromium.page().navigate(url, Duration.ofSeconds(30));
+        String first = chromium.page().evaluate("document.title", Duration.ofSeconds(10)).asText();
+        assertEquals("Starting sandbox vm-" + VMID + "…", first, "the first load shows the starting page");
+
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        String heading = "";
+        while (!heading.equals("inside vm-200")) {
+            if (System.nanoTime() > deadline) {
+                fail("the page did not turn into the sandbox's own within 60 s; it shows: " + heading);
+            }
+            Thread.sleep(200);
+            try {
+                JsonNode h = chromium.page().evaluate("document.querySelector('h1') ? "
+                        + "document.querySelector('h1').textContent : ''", Duration.ofSeconds(10));
+                heading = h.asText();
+            } catch (AssertionError e) {
+                // the page reloaded while we asked; ask the new one
+            }
+        }
+        Files.write(ARTIFACTS.resolve("woken.png"), chromium.page().screenshot());
+        assertEquals("running", pve.status(VMID));
+        assertEquals(1, pve.requests().stream()
+                .filter(("POST /api2/json/nodes/pve/lxc/" + VMID + "/status/start")::equals).count());
+        List<JsonNode> log = gateway.awaitAccessLog(0, e -> e.path("woken").asBoolean(false), e -> !e.isEmpty(),
+                "a request marked woken");
+        assertEquals(503, log.get(0).path("status").asInt());
+        assertEquals("sandbox-starting", log.get(0).path("error").asText(), log.get(0).toString());
+    }
+}
