@@ -28,7 +28,7 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
     private static final Logger LOG = Logger.getLogger(ClientConnection.class.getName());
 
     private final Supplier<ProxyServices> services;
-    private final ClientTimeouts timeouts;
+    private final ConnectionClock clock;
     private final ArrayDeque<Object> waiting = new ArrayDeque<>();
     private ChannelHandlerContext ctx;
     private Exchange exchange;
@@ -37,9 +37,9 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
     private boolean upgraded;
     private boolean reading;
 
-    ClientConnection(Supplier<ProxyServices> services, ClientTimeouts timeouts) {
+    ClientConnection(Supplier<ProxyServices> services, ConnectionClock clock) {
         this.services = services;
-        this.timeouts = timeouts;
+        this.clock = clock;
     }
 
     @Override
@@ -66,7 +66,7 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
 
     private void dispatch(Object msg) {
         if (msg instanceof HttpRequest request) {
-            timeouts.requestStarted();
+            clock.requestStarted();
             exchange = new Exchange(this, services.get(), request); // each request sees the config of its time
             exchange.start();
             if (msg instanceof HttpContent content) {
@@ -132,6 +132,11 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
         return ctx.channel().eventLoop();
     }
 
+    /** Runs the exchange's response timeout, too: one timer per connection. */
+    ConnectionClock clock() {
+        return clock;
+    }
+
     InetAddress peerAddress() {
         return ((InetSocketAddress) ctx.channel().remoteAddress()).getAddress();
     }
@@ -175,7 +180,7 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
             closeGracefully();
             return;
         }
-        timeouts.waitingForRequest();
+        clock.waitingForRequest();
         Object next;
         while (exchange == null && !closing && (next = waiting.poll()) != null) {
             dispatch(next);

@@ -31,7 +31,6 @@ import java.net.InetSocketAddress;
 import java.util.ArrayDeque;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
-import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -67,7 +66,7 @@ final class Exchange {
     private Channel backend;
     private boolean reusedConnection;
     private boolean retried;
-    private ScheduledFuture<?> responseTimeout;
+    private final Runnable responseTimeout = this::onResponseTimeout; // run by the connection's clock
     private WakeWait wakeWait;
 
     // response side
@@ -583,18 +582,14 @@ final class Exchange {
 
     private void startResponseTimeout() {
         long nanos = services.config().timeouts().responseHeaders().toNanos();
-        responseTimeout = client.eventLoop().schedule(this::onResponseTimeout, nanos, TimeUnit.NANOSECONDS);
+        client.clock().startResponseTimeout(nanos, responseTimeout);
     }
 
     private void cancelResponseTimeout() {
-        if (responseTimeout != null) {
-            responseTimeout.cancel(false);
-            responseTimeout = null;
-        }
+        client.clock().stopResponseTimeout(responseTimeout);
     }
 
     private void onResponseTimeout() {
-        responseTimeout = null;
         if (done || responseStarted || switching) {
             return;
         }

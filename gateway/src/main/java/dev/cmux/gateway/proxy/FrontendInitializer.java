@@ -17,7 +17,7 @@ import io.netty.util.Mapping;
 
 import java.nio.charset.StandardCharsets;
 
-/** A client connection's pipeline: clocks → HTTP/1.1 server codec (strict framing) → {@link ClientConnection}. */
+/** A client connection's pipeline: clock → HTTP/1.1 server codec (strict framing) → {@link ClientConnection}. */
 final class FrontendInitializer extends ChannelInitializer<SocketChannel> {
 
     private static final byte[] OVERLOADED = ("HTTP/1.1 503 Service Unavailable\r\nContent-Type: text/plain; "
@@ -63,12 +63,12 @@ final class FrontendInitializer extends ChannelInitializer<SocketChannel> {
         addHandlers(ch.pipeline());
     }
 
-    /** The client side of the story: clocks → HTTP/1.1 codec (strict framing) → one exchange per request. */
+    /** The client side of the story: clock → HTTP/1.1 codec (strict framing) → one exchange per request. */
     void addHandlers(ChannelPipeline p) {
         ProxyServices now = services.get();
-        ClientTimeouts timeouts = new ClientTimeouts(now.config().timeouts());
-        p.addLast("timeouts", timeouts);
+        ConnectionClock clock = new ConnectionClock(now.config().timeouts());
+        p.addLast("clock", clock);
         p.addLast("http", new HttpServerCodec(requestDecoding(now.config().limits())));
-        p.addLast("proxy", new ClientConnection(services, timeouts));
+        p.addLast("proxy", new ClientConnection(services, clock));
     }
 }
