@@ -36,6 +36,9 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
     private boolean draining;
     private boolean upgraded;
     private boolean reading;
+    private Boolean secure;
+    private ForwardedHeaders peerRules;
+    private ForwardedHeaders.Peer peer;
 
     ClientConnection(Supplier<ProxyServices> services, ConnectionClock clock) {
         this.services = services;
@@ -141,6 +144,15 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
         return ((InetSocketAddress) ctx.channel().remoteAddress()).getAddress();
     }
 
+    /** The peer under {@code rules}: kept for the connection, worked out again only when a reload brought others. */
+    ForwardedHeaders.Peer peer(ForwardedHeaders rules) {
+        if (peerRules != rules) {
+            peer = rules.peer(peerAddress());
+            peerRules = rules;
+        }
+        return peer;
+    }
+
     /**
      * True inside a batch of decoded messages: writes to the backend wait for the batch's end, so a request whose
      * body turns out malformed in the same batch is never sent at all.
@@ -151,7 +163,11 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
 
     /** The connection came through the gateway's own TLS listener. */
     boolean secure() {
-        return ctx.pipeline().get(SslHandler.class) != null;
+        if (secure == null) {
+            // asked at the first request: SNI puts its SslHandler in place only after the TLS hello
+            secure = ctx.pipeline().get(SslHandler.class) != null;
+        }
+        return secure;
     }
 
     boolean draining() {

@@ -107,8 +107,8 @@ final class Exchange {
                     + LoopGuard.MAX_PASSES + " times already: a sandbox is forwarding to itself."), expectsBody());
             return;
         }
-        log.client = services.forwardedHeaders().apply(request.headers(), client.peerAddress(), log.host,
-                client.secure());
+        ForwardedHeaders.Peer peer = client.peer(services.forwardedHeaders());
+        log.client = services.forwardedHeaders().apply(request.headers(), peer, log.host, client.secure());
         permit = services.clientLimits().acquire(log.client);
         if (permit == null) {
             failLocally(new GatewayException(GatewayError.TOO_MANY_CONNECTIONS, "Client " + log.client + " has "
@@ -137,8 +137,7 @@ final class Exchange {
             proceed(route);
             return;
         }
-        boolean trusted = services.forwardedHeaders().trusts(client.peerAddress());
-        onDone(access.admit(request.headers(), trusted, exactHost, sandboxPort), admitted -> {
+        onDone(access.admit(request.headers(), peer.trusted(), exactHost, sandboxPort), admitted -> {
             try {
                 admitted.join();
             } catch (CompletionException e) {

@@ -41,15 +41,24 @@ final class ForwardedHeaders {
         return false;
     }
 
+    /** The connection's peer as these rules see it: its address in text, and whether its headers are believed. */
+    record Peer(String ip, boolean trusted) {
+    }
+
+    /** Worked out once per connection (and again after a reload changed the trusted proxies). */
+    Peer peer(InetAddress address) {
+        return new Peer(NetUtil.toAddressString(address), trusts(address));
+    }
+
     /** Rewrites {@code headers} in place and returns the client address to log. */
     String apply(HttpHeaders headers, InetAddress peer, String publicHost) {
-        return apply(headers, peer, publicHost, false);
+        return apply(headers, peer(peer), publicHost, false);
     }
 
     /** @param secure the client connection itself is TLS (the gateway's own HTTPS listener) */
-    String apply(HttpHeaders headers, InetAddress peer, String publicHost, boolean secure) {
-        String peerIp = NetUtil.toAddressString(peer);
-        boolean trusted = trusts(peer);
+    String apply(HttpHeaders headers, Peer peer, String publicHost, boolean secure) {
+        String peerIp = peer.ip();
+        boolean trusted = peer.trusted();
         String client = trusted ? clientFromTrustedHeaders(headers, peerIp) : peerIp;
         String ownProto = secure ? "https" : "http";
         String proto = trusted ? protoFromTrustedHeaders(headers, ownProto) : ownProto;
