@@ -1,9 +1,12 @@
 package dev.cmux.gateway.proxy;
 
 import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.util.AsciiString;
 
+import java.util.ArrayList;
+import java.util.Iterator;
 import java.util.List;
 
 /** Headers that describe one connection, not the message (RFC 9110 §7.6.1), removed in both directions. */
@@ -22,17 +25,36 @@ final class HopByHopHeaders {
 
     /** Removes the fixed hop-by-hop set and every header named in {@code Connection}. */
     static void remove(HttpHeaders headers) {
-        List<String> connection = headers.getAll(HttpHeaderNames.CONNECTION);
-        for (String value : connection) {
-            for (String token : value.split(",")) {
-                String name = token.trim();
-                if (!name.isEmpty()) {
-                    headers.remove(name);
+        List<String> named = null;
+        if (headers.contains(HttpHeaderNames.CONNECTION)) {
+            for (Iterator<String> values = headers.valueStringIterator(HttpHeaderNames.CONNECTION); values.hasNext(); ) {
+                String value = values.next();
+                if (namesOnlyFixed(value)) {
+                    continue; // the usual case: nothing to split
+                }
+                for (String token : value.split(",")) {
+                    String name = token.trim();
+                    if (!name.isEmpty()) {
+                        if (named == null) {
+                            named = new ArrayList<>();
+                        }
+                        named.add(name);
+                    }
                 }
             }
+        }
+        if (named != null) {
+            named.forEach(headers::remove); // after the iteration: it must not see the headers change
         }
         for (AsciiString name : FIXED) {
             headers.remove(name);
         }
+    }
+
+    /** {@code keep-alive}, {@code close}, {@code upgrade}: values that name no header outside the fixed set. */
+    private static boolean namesOnlyFixed(String connection) {
+        return HttpHeaderValues.KEEP_ALIVE.contentEqualsIgnoreCase(connection)
+                || HttpHeaderValues.CLOSE.contentEqualsIgnoreCase(connection)
+                || HttpHeaderValues.UPGRADE.contentEqualsIgnoreCase(connection);
     }
 }

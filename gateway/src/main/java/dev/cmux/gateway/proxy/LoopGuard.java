@@ -20,6 +20,9 @@ final class LoopGuard {
     }
 
     static boolean isLooping(HttpHeaders headers) {
+        if (!headers.contains(HttpHeaderNames.VIA)) {
+            return false; // the usual case, without a list
+        }
         int passes = 0;
         for (String via : headers.getAll(HttpHeaderNames.VIA)) {
             for (int i = via.indexOf(TOKEN); i >= 0; i = via.indexOf(TOKEN, i + TOKEN.length())) {
@@ -30,6 +33,10 @@ final class LoopGuard {
     }
 
     static void mark(HttpHeaders headers) {
+        if (!headers.contains(HttpHeaderNames.VIA)) {
+            headers.set(HttpHeaderNames.VIA, VIA);
+            return;
+        }
         List<String> vias = headers.getAll(HttpHeaderNames.VIA);
         headers.set(HttpHeaderNames.VIA, vias.isEmpty() ? VIA : String.join(", ", vias) + ", " + VIA);
     }
