@@ -195,7 +195,9 @@ limits: {maxConnectionsPerClient: 1000000}
 EOF
   if [ -n "$5" ]; then echo "pool: {maxIdlePerBackend: $5}" >> "$1"; fi
 }
-GATEWAY_JVM=(-Xms64m -Xmx512m -XX:MaxDirectMemorySize=256m)
+# the JVM flags of the shipped launcher (its JVM_FLAGS line): the gateway is measured as it runs on a host
+read -r -a GATEWAY_JVM <<< "$(sed -n 's/^JVM_FLAGS="\(.*\)"$/\1/p' "$ROOT/gateway/src/deb/bin/cmux-gateway")"
+[ "${#GATEWAY_JVM[@]}" -ge 8 ] || { echo "cannot read JVM_FLAGS of gateway/src/deb/bin/cmux-gateway" >&2; exit 1; }
 gateway_config "$WORK/gateway.yaml" "$GW" "$GW_CONTROL" false 64
 gateway_config "$WORK/gateway-log.yaml" "$GW_LOG" "$GW_LOG_CONTROL" true 64
 gateway_config "$WORK/gateway-default.yaml" "$GW_DEFAULT" "$GW_DEFAULT_CONTROL" false ""
