@@ -13,6 +13,7 @@ import dev.cmux.gateway.config.WakeConfig;
 import dev.cmux.gateway.proxy.Transport;
 import dev.cmux.gateway.testing.MiniHttpServer;
 import dev.cmux.gateway.testing.RawWebSocket;
+import dev.cmux.gateway.testing.RoutablePorts;
 import dev.cmux.gateway.testing.TinyDnsServer;
 import dev.cmux.gateway.testing.WebSocketEchoServer;
 import org.junit.jupiter.api.AfterEach;
@@ -22,7 +23,6 @@ import org.junit.jupiter.api.Test;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -208,9 +208,7 @@ class WakeOnHttpTest {
 
     /** A sandbox container (tagged {@code tags}); its server listens on a port of its own while it runs. */
     private int sandbox(int vmid, String tags, boolean running, IdlePolicy idle) throws IOException {
-        try (ServerSocket probe = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            ports.put(vmid, probe.getLocalPort());
-        }
+        ports.put(vmid, RoutablePorts.pick());
         pve.seedContainer(vmid, "cmux-" + vmid, running, tags, metadata(idle));
         if (running) {
             serve(vmid);

@@ -1,10 +1,10 @@
 package dev.cmux.gateway.peers;
 
+import dev.cmux.gateway.testing.RoutablePorts;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.net.Socket;
 import java.time.Duration;
 
@@ -17,9 +17,8 @@ final class FreePort {
     }
 
     static int pick() {
-        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            socket.setReuseAddress(true);
-            return socket.getLocalPort();
+        try {
+            return RoutablePorts.pick();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

@@ -4,6 +4,7 @@ import dev.cmux.gateway.config.GatewayConfig;
 import dev.cmux.gateway.testing.GatewayUnderTest;
 import dev.cmux.gateway.testing.MiniHttpServer;
 import dev.cmux.gateway.testing.RawHttp;
+import dev.cmux.gateway.testing.RoutablePorts;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -115,7 +116,7 @@ class ErrorTableTest {
     @Test
     void aBackendThatDoesNotAcceptInTimeIsConnectTimeout() throws Exception {
         // a listener whose accept queue is full: Linux drops further SYNs, so connecting hangs (no traffic leaves loopback)
-        ServerSocket full = new ServerSocket(0, 1, InetAddress.getLoopbackAddress());
+        ServerSocket full = RoutablePorts.listen(InetAddress.getLoopbackAddress(), 1);
         peers.add(full);
         for (int i = 0; i < 8; i++) {
             Socket s = new Socket();
@@ -195,7 +196,7 @@ class ErrorTableTest {
     }
 
     private static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+        try (ServerSocket s = RoutablePorts.listen(InetAddress.getLoopbackAddress(), 1)) {
             return s.getLocalPort();
         }
     }

@@ -6,6 +6,7 @@ import dev.cmux.gateway.proxy.Transport;
 import dev.cmux.gateway.testing.GatewayUnderTest;
 import dev.cmux.gateway.testing.MiniHttpServer;
 import dev.cmux.gateway.testing.RawHttp;
+import dev.cmux.gateway.testing.RoutablePorts;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -127,7 +128,7 @@ class FaultsTest {
     void whenASandboxMovesNewConnectionsGoToItsNewAddress() throws Exception {
         InetAddress first = InetAddress.getByName("127.0.0.1");
         InetAddress second = InetAddress.getByName("127.0.0.2");
-        ServerSocket probe = new ServerSocket(0, 50, first);
+        ServerSocket probe = RoutablePorts.listen(first, 50);
         int port = probe.getLocalPort();
         probe.close();
         MiniHttpServer a = peer(MiniHttpServer.on(first, port, "a"));

@@ -49,7 +49,7 @@ public final class MiniHttpServer implements AutoCloseable {
     private final Thread acceptor;
 
     public MiniHttpServer(Handler handler) throws IOException {
-        this(new ServerSocket(0, 200, InetAddress.getLoopbackAddress()), handler);
+        this(RoutablePorts.listen(InetAddress.getLoopbackAddress(), 200), handler);
     }
 
     /** A server on {@code address:port} that answers every request with {@code text}. */

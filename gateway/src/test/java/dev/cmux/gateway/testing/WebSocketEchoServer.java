@@ -38,15 +38,21 @@ public final class WebSocketEchoServer implements AutoCloseable {
                 .subprotocols("binary")
                 .maxFramePayloadLength(16 * 1024 * 1024)
                 .build();
-        listener = new ServerBootstrap().group(group).channel(NioServerSocketChannel.class)
+        ServerBootstrap bootstrap = new ServerBootstrap().group(group).channel(NioServerSocketChannel.class)
                 .childHandler(new ChannelInitializer<SocketChannel>() {
                     @Override
                     protected void initChannel(SocketChannel ch) {
                         ch.pipeline().addLast(new HttpServerCodec(), new HttpObjectAggregator(64 * 1024),
                                 new WebSocketServerProtocolHandler(ws), new Echo());
                     }
-                })
-                .bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0)).sync().channel();
+                });
+        Channel bound = bootstrap.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0)).sync().channel();
+        while (!RoutablePorts.routable(((InetSocketAddress) bound.localAddress()).getPort())) {
+            Channel denied = bound;
+            bound = bootstrap.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0)).sync().channel();
+            denied.close().sync();
+        }
+        listener = bound;
     }
 
     public int port() {
