@@ -24,17 +24,30 @@ const lookup = (hostname, options, callback) => {
 };
 const agent = new http.Agent({ keepAlive: true, lookup });
 
-const fail = (message) => {
-  console.log(JSON.stringify({ error: message }));
-  process.exit(1);
+// The first report is the only one. It exits once the line is written: process.exit() right after console.log
+// may cut a piped stdout short.
+let reported = false;
+const report = (result, code) => {
+  if (!reported) {
+    reported = true;
+    process.stdout.write(JSON.stringify(result) + '\n', () => process.exit(code));
+  }
 };
+const fail = (message) => report({ error: message }, 1);
 setTimeout(() => fail(`scenario '${scenario}' did not finish in time`), Number(params.timeoutMs || 90000)).unref();
+// a dropped session leaves nothing to wait for: Node would exit 0 without a word
+process.on('beforeExit', () => fail(`scenario '${scenario}' stopped half-way (the session ended?)`));
 
 function connect(options) {
   const socket = io(url, { agent, forceNew: true, reconnection: false, timeout: 20000, ...options });
   const seen = { disconnects: [], pings: 0, transports: [] };
   socket.on('connect_error', (err) => fail(`connect_error: ${err.message} ${err.description ?? ''}`));
-  socket.on('disconnect', (reason) => seen.disconnects.push(reason));
+  socket.on('disconnect', (reason) => {
+    seen.disconnects.push(reason);
+    if (reason !== 'io client disconnect') {
+      fail(`disconnected: ${reason}`);
+    }
+  });
   socket.io.on('ping', () => seen.pings++);
   const hello = new Promise((resolve) => socket.once('hello', resolve));
   const connected = new Promise((resolve) => socket.once('connect', () => {
@@ -126,7 +139,4 @@ async function main() {
   }
 }
 
-main().then((result) => {
-  console.log(JSON.stringify(result));
-  process.exit(0);
-}, (err) => fail(String(err && err.stack || err)));
+main().then((result) => report(result, 0), (err) => fail(String(err && err.stack || err)));

@@ -121,7 +121,11 @@ final class PeerProcess implements AutoCloseable {
             close();
             return fail(name + " did not finish within " + timeout.toSeconds() + " s; its output:\n" + outputText());
         }
-        reader.join(5000);
+        // the exit comes before the last lines are read: a loaded machine needs a moment to drain the pipe
+        reader.join(30_000);
+        if (reader.isAlive()) {
+            return fail(name + " exited but its output did not end within 30 s; so far:\n" + outputText());
+        }
         RUNNING.remove(this);
         return process.exitValue();
     }
