@@ -4,8 +4,6 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.util.ReferenceCountUtil;
 
-import java.util.concurrent.ScheduledFuture;
-
 /**
  * The backend end of a connection: hands what the backend says to the {@link Exchange} that is using the
  * connection, or, while the connection idles in the pool, closes it on anything unexpected.
@@ -15,7 +13,7 @@ final class BackendHandler extends ChannelInboundHandlerAdapter {
     private final BackendKey key;
     private final BackendPool pool;
     private Exchange exchange;
-    private ScheduledFuture<?> idleClose;
+    private long pooledAtNanos;
 
     BackendHandler(BackendKey key, BackendPool pool) {
         this.key = key;
@@ -30,16 +28,14 @@ final class BackendHandler extends ChannelInboundHandlerAdapter {
         this.exchange = null;
     }
 
-    void enterPool(ScheduledFuture<?> closeWhenIdle) {
+    void enterPool(long nowNanos) {
         this.exchange = null;
-        this.idleClose = closeWhenIdle;
+        this.pooledAtNanos = nowNanos;
     }
 
-    void leavePool() {
-        if (idleClose != null) {
-            idleClose.cancel(false);
-            idleClose = null;
-        }
+    /** When it last went back to the pool: the pool closes it {@code pool.idleTimeout} later if still unused. */
+    long pooledAtNanos() {
+        return pooledAtNanos;
     }
 
     @Override
@@ -71,7 +67,6 @@ final class BackendHandler extends ChannelInboundHandlerAdapter {
 
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
-        leavePool();
         if (exchange != null) {
             exchange.onBackendClosed(null);
         } else {

@@ -8,8 +8,12 @@ import io.netty.channel.EventLoop;
 import io.netty.util.concurrent.FastThreadLocal;
 
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.Iterator;
+import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -18,16 +22,19 @@ import java.util.concurrent.atomic.AtomicInteger;
  * client connection that uses it, so taking and returning one needs no lock and no thread hand-off.
  * Idle connections are closed before a typical backend would close them ({@code pool.idleTimeout}), which
  * avoids most "connection closed before response" races; {@code Exchange} retries the rest once.
+ * <p>
+ * Each backend's idle connections queue oldest first, and one timer per loop wakes when the oldest is due: a
+ * connection going in and out of the pool on every request schedules and cancels nothing.
  */
 final class BackendPool {
 
     private final Bootstrap bootstrap;
     private final PoolConfig config;
     private final AtomicInteger idleCount = new AtomicInteger(); // over all loops, for /metrics
-    private final FastThreadLocal<Map<BackendKey, ArrayDeque<Channel>>> idleByLoop = new FastThreadLocal<>() {
+    private final FastThreadLocal<LoopPool> idleByLoop = new FastThreadLocal<>() {
         @Override
-        protected Map<BackendKey, ArrayDeque<Channel>> initialValue() {
-            return new HashMap<>();
+        protected LoopPool initialValue() {
+            return new LoopPool();
         }
     };
 
@@ -42,7 +49,7 @@ final class BackendPool {
 
     /** An open idle connection to {@code key}, or {@code null}. Call on {@code loop}. */
     Channel pollIdle(BackendKey key) {
-        ArrayDeque<Channel> idle = idleByLoop.get().get(key);
+        ArrayDeque<Channel> idle = idleByLoop.get().byBackend.get(key);
         if (idle == null) {
             return null;
         }
@@ -50,9 +57,7 @@ final class BackendPool {
         // most recently used first: the least likely to have been closed by the backend
         while ((channel = idle.pollLast()) != null) {
             idleCount.decrementAndGet();
-            BackendHandler handler = channel.pipeline().get(BackendHandler.class);
-            if (channel.isActive() && handler != null) {
-                handler.leavePool();
+            if (channel.isActive() && channel.pipeline().get(BackendHandler.class) != null) {
                 return channel;
             }
             channel.close();
@@ -72,7 +77,8 @@ final class BackendPool {
             channel.close();
             return;
         }
-        ArrayDeque<Channel> idle = idleByLoop.get().computeIfAbsent(key, k -> new ArrayDeque<>());
+        LoopPool loopPool = idleByLoop.get();
+        ArrayDeque<Channel> idle = loopPool.byBackend.computeIfAbsent(key, k -> new ArrayDeque<>());
         if (idle.size() >= config.maxIdlePerBackend()) {
             channel.close();
             return;
@@ -80,19 +86,61 @@ final class BackendPool {
         idle.addLast(channel);
         idleCount.incrementAndGet();
         channel.config().setAutoRead(true); // so a close by the backend is noticed while idle
-        handler.enterPool(channel.eventLoop().schedule(() -> {
-            forget(channel, key);
-            channel.close();
-        }, config.idleTimeout().toNanos(), TimeUnit.NANOSECONDS));
+        handler.enterPool(System.nanoTime());
+        if (loopPool.sweep == null) {
+            // later connections are due later: the timer only has to be there for the first one
+            loopPool.armSweep(channel.eventLoop(), config.idleTimeout().toNanos());
+        }
     }
 
     /** Drops a pooled connection that closed or misbehaved. Call on its loop. */
     void forget(Channel channel, BackendKey key) {
-        ArrayDeque<Channel> idle = idleByLoop.get().get(key);
+        Map<BackendKey, ArrayDeque<Channel>> byBackend = idleByLoop.get().byBackend;
+        ArrayDeque<Channel> idle = byBackend.get(key);
         if (idle != null && idle.remove(channel)) {
             idleCount.decrementAndGet();
             if (idle.isEmpty()) {
-                idleByLoop.get().remove(key);
+                byBackend.remove(key);
+            }
+        }
+    }
+
+    /** One event loop's idle connections, oldest first per backend, and the timer that closes the overdue. */
+    private final class LoopPool {
+        final Map<BackendKey, ArrayDeque<Channel>> byBackend = new HashMap<>();
+        ScheduledFuture<?> sweep;
+
+        void armSweep(EventLoop loop, long delayNanos) {
+            sweep = loop.schedule(() -> sweep(loop), delayNanos, TimeUnit.NANOSECONDS);
+        }
+
+        /** Closes every connection idle for {@code pool.idleTimeout}; sleeps until the next one is due. */
+        private void sweep(EventLoop loop) {
+            sweep = null;
+            long now = System.nanoTime();
+            long idleNanos = config.idleTimeout().toNanos();
+            long nextDue = Long.MAX_VALUE;
+            List<Channel> overdue = new ArrayList<>();
+            for (Iterator<ArrayDeque<Channel>> it = byBackend.values().iterator(); it.hasNext(); ) {
+                ArrayDeque<Channel> idle = it.next();
+                Channel oldest;
+                while ((oldest = idle.peekFirst()) != null) {
+                    BackendHandler handler = oldest.pipeline().get(BackendHandler.class);
+                    long due = handler == null ? now : handler.pooledAtNanos() + idleNanos;
+                    if (due - now > 0) {
+                        nextDue = Math.min(nextDue, due);
+                        break;
+                    }
+                    overdue.add(idle.pollFirst());
+                    idleCount.decrementAndGet();
+                }
+                if (idle.isEmpty()) {
+                    it.remove();
+                }
+            }
+            overdue.forEach(Channel::close);
+            if (nextDue != Long.MAX_VALUE) {
+                armSweep(loop, nextDue - now);
             }
         }
     }

@@ -1,5 +1,6 @@
 package dev.cmux.gateway.proxy;
 
+import dev.cmux.gateway.config.PoolConfig;
 import dev.cmux.gateway.testing.GatewayUnderTest;
 import dev.cmux.gateway.testing.MiniHttpServer;
 import org.junit.jupiter.api.AfterEach;
@@ -78,7 +79,7 @@ class BackendPoolTest {
             MiniHttpServer.writeHead(out, 204, "No Content");
             return true;
         });
-        gateway = GatewayUnderTest.start(Transport.best(), c -> c.withPool(new dev.cmux.gateway.config.PoolConfig(
+        gateway = GatewayUnderTest.start(Transport.best(), c -> c.withPool(new PoolConfig(
                 Duration.ofMillis(300), 16)), VMID);
         client.send(gateway.request(host(backend.port(), VMID), "/").build(), BodyHandlers.discarding());
         client.send(gateway.request(host(backend.port(), VMID), "/").build(), BodyHandlers.discarding());
@@ -86,5 +87,24 @@ class BackendPoolTest {
         Thread.sleep(600);
         client.send(gateway.request(host(backend.port(), VMID), "/").build(), BodyHandlers.discarding());
         assertEquals(2, backend.connections(), "a connection idle past pool.idleTimeout was closed, not reused");
+    }
+
+    @Test
+    void aConnectionUsedAgainIsTimedFromItsLastUseNotItsFirst() throws Exception {
+        backend = new MiniHttpServer((req, out) -> {
+            MiniHttpServer.writeHead(out, 204, "No Content");
+            return true;
+        });
+        gateway = GatewayUnderTest.start(Transport.best(), c -> c.withPool(new PoolConfig(
+                Duration.ofMillis(400), 16)), VMID);
+        // used every 250 ms: the pool's timer, armed when it first went idle, fires while it is not yet due
+        for (int i = 0; i < 5; i++) {
+            client.send(gateway.request(host(backend.port(), VMID), "/").build(), BodyHandlers.discarding());
+            Thread.sleep(250);
+        }
+        assertEquals(1, backend.connections(), "never idle for pool.idleTimeout, so never closed");
+        Thread.sleep(600);
+        client.send(gateway.request(host(backend.port(), VMID), "/").build(), BodyHandlers.discarding());
+        assertEquals(2, backend.connections(), "the timer re-armed for its last use and closed it then");
     }
 }
