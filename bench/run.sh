@@ -55,6 +55,13 @@ forget() {
 
 log() { echo "[$(date -u +%H:%M:%S)] $*" >&2; }
 
+stop() { # pid: TERM, up to 30 s to go, then forgotten
+  kill -TERM "$1" 2>/dev/null || true
+  for _ in $(seq 300); do kill -0 "$1" 2>/dev/null || break; sleep 0.1; done
+  wait "$1" 2>/dev/null || true
+  forget "$1"
+}
+
 # ---------------------------------------------------------------- tools
 need=()
 command -v caddy >/dev/null 2>&1 || need+=(caddy)
@@ -140,6 +147,11 @@ GW_DEFAULT=$(free_port $((NGINX + 1)))
 GW_DEFAULT_CONTROL=$(free_port $((GW_DEFAULT + 1)))
 GW_PROF=$(free_port $((GW_DEFAULT_CONTROL + 1)))
 GW_PROF_CONTROL=$(free_port $((GW_PROF + 1)))
+# the idle hold runs against a fresh process of each proxy (see measure_idle)
+GW_IDLE=$(free_port $((GW_PROF_CONTROL + 1)))
+GW_IDLE_CONTROL=$(free_port $((GW_IDLE + 1)))
+CADDY_IDLE=$(free_port $((GW_IDLE_CONTROL + 1)))
+NGINX_IDLE=$(free_port $((CADDY_IDLE + 1)))
 
 # the backend: nginx serving the fixed bodies (as the issue's reference numbers did), our Netty WebSocket echo
 java -jar "$BENCH_JAR" files --dir "$WORK/www"
@@ -198,11 +210,8 @@ EOF
 # the JVM flags of the shipped launcher (its JVM_FLAGS line): the gateway is measured as it runs on a host
 read -r -a GATEWAY_JVM <<< "$(sed -n 's/^JVM_FLAGS="\(.*\)"$/\1/p' "$ROOT/gateway/src/deb/bin/cmux-gateway")"
 [ "${#GATEWAY_JVM[@]}" -ge 8 ] || { echo "cannot read JVM_FLAGS of gateway/src/deb/bin/cmux-gateway" >&2; exit 1; }
-gateway_config "$WORK/gateway.yaml" "$GW" "$GW_CONTROL" false 64
 gateway_config "$WORK/gateway-log.yaml" "$GW_LOG" "$GW_LOG_CONTROL" true 64
 gateway_config "$WORK/gateway-default.yaml" "$GW_DEFAULT" "$GW_DEFAULT_CONTROL" false ""
-start gateway java "${GATEWAY_JVM[@]}" -jar "$GATEWAY_JAR" run --config "$WORK/gateway.yaml"
-GATEWAY_PID=${PIDS[-1]}
 # the access log goes to a file, as it would go to the journal in production
 start gateway-log java "${GATEWAY_JVM[@]}" -jar "$GATEWAY_JAR" run --config "$WORK/gateway-log.yaml"
 GATEWAY_LOG_PID=${PIDS[-1]}
@@ -210,12 +219,13 @@ start gateway-default java "${GATEWAY_JVM[@]}" -jar "$GATEWAY_JAR" run --config 
 GATEWAY_DEFAULT_PID=${PIDS[-1]}
 
 # Caddy: the seeds' Caddyfile (shared/seeds, "Caddyfile.cmux"), adapted to loopback: backend 127.0.0.1:{port}
-cat > "$WORK/Caddyfile" <<EOF
+caddyfile() { # port
+  cat <<EOF
 {
 	admin off
 	auto_https off
 }
-http://:$CADDY {
+http://:$1 {
 	bind 127.0.0.1
 	@service header_regexp match Host ^port-(\d+)-vm-(\d+)\.
 	handle @service {
@@ -226,12 +236,11 @@ http://:$CADDY {
 	}
 }
 EOF
-start caddy env HOME="$WORK" XDG_DATA_HOME="$WORK/caddy-data" XDG_CONFIG_HOME="$WORK/caddy-config" \
-  caddy run --config "$WORK/Caddyfile" --adapter caddyfile
-CADDY_PID=${PIDS[-1]}
+}
 
 # nginx as the proxy: the same routing with a map on $host, one keep-alive upstream per backend port
-{ nginx_head "$WORK/nginx-proxy"; cat <<EOF
+nginx_proxy_conf() { # directory, port
+  { nginx_head "$1"; cat <<EOF
   upstream port_$BE_HTTP { server 127.0.0.1:$BE_HTTP; keepalive 64; keepalive_requests 1000000; }
   upstream port_$BE_WS { server 127.0.0.1:$BE_WS; keepalive 64; }
   map \$host \$sandbox_upstream {
@@ -243,7 +252,7 @@ CADDY_PID=${PIDS[-1]}
     "" "";
   }
   server {
-    listen 127.0.0.1:$NGINX backlog=4096;
+    listen 127.0.0.1:$2 backlog=4096;
     location / {
       if (\$sandbox_upstream = "") { return 404 "Use format: port-{port}-vm-{vmid}.{domain}\n"; }
       proxy_pass http://\$sandbox_upstream;
@@ -259,9 +268,30 @@ CADDY_PID=${PIDS[-1]}
   }
 }
 EOF
-} > "$WORK/nginx-proxy/nginx.conf"
-start nginx-proxy nginx -e "$WORK/nginx-proxy/error.log" -p "$WORK/nginx-proxy" \
-  -c "$WORK/nginx-proxy/nginx.conf" -g 'daemon off;'
+  } > "$1/nginx.conf"
+}
+
+start_proxy() { # kind (gateway, caddy, nginx), instance name, port[, control port]; its pid is last in PIDS
+  local kind=$1 name=$2 port=$3
+  case $kind in
+    gateway)
+      gateway_config "$WORK/$name.yaml" "$port" "$4" false 64
+      start "$name" java "${GATEWAY_JVM[@]}" -jar "$GATEWAY_JAR" run --config "$WORK/$name.yaml" ;;
+    caddy)
+      caddyfile "$port" > "$WORK/$name.Caddyfile"
+      start "$name" env HOME="$WORK" XDG_DATA_HOME="$WORK/caddy-data" XDG_CONFIG_HOME="$WORK/caddy-config" \
+        caddy run --config "$WORK/$name.Caddyfile" --adapter caddyfile ;;
+    nginx)
+      mkdir -p "$WORK/$name"
+      nginx_proxy_conf "$WORK/$name" "$port"
+      start "$name" nginx -e "$WORK/$name/error.log" -p "$WORK/$name" -c "$WORK/$name/nginx.conf" -g 'daemon off;' ;;
+  esac
+}
+start_proxy gateway gateway "$GW" "$GW_CONTROL"
+GATEWAY_PID=${PIDS[-1]}
+start_proxy caddy caddy "$CADDY"
+CADDY_PID=${PIDS[-1]}
+start_proxy nginx nginx-proxy "$NGINX"
 NGINX_PID=${PIDS[-1]}
 
 for p in "$BE_HTTP:nginx-backend" "$BE_WS:ws-backend" "$GW:gateway" "$GW_LOG:gateway-log" \
@@ -292,9 +322,11 @@ rss_kb() {
   done
   echo "$sum"
 }
-live_heap_kb() { # after a full GC: what the objects really hold
+live_heap_kb() { # after a full GC: what the objects really hold, summed over the generations ("total …, used …K")
   jcmd "$1" GC.run >/dev/null 2>&1 || true
-  jcmd "$1" GC.heap_info 2>/dev/null | awk '/used/ {for (i = 1; i <= NF; i++) if ($i == "used") {gsub(/K,?/, "", $(i+1)); print $(i+1); exit}}'
+  jcmd "$1" GC.heap_info 2>/dev/null | awk '/total/ && /used/ && !/Metaspace|class space/ {
+      for (i = 1; i <= NF; i++) if ($i == "used") {v = $(i+1); gsub(/K,?/, "", v); sum += v} }
+    END {print sum + 0}'
 }
 CLK_TCK=$(getconf CLK_TCK)
 
@@ -363,27 +395,36 @@ measure_wrk() { # scenario target round path body-bytes connections seconds
   log "$scenario $target round $round: $(echo "$out" | grep 'Requests/sec') $(echo "$out" | grep -E '^ +99%')"
 }
 
-# the idle hold: RSS before and while N verified WebSockets are held; live heap too for the gateway
-measure_idle() { # target round
-  local target=$1 round=$2 pid; pid=$(target_pid "$target")
+# The idle hold: RSS before and while N verified WebSockets are held (live heap too for the gateway), on a fresh
+# process of the proxy. A process that has run the other scenarios holds memory it committed then and would
+# hold the WebSockets in it for free: its RSS delta says nothing (the gateway's was 0 to 3.6 KB per WebSocket).
+declare -A IDLE_PORT_OF=([gateway]="$GW_IDLE $GW_IDLE_CONTROL" [caddy]=$CADDY_IDLE [nginx]=$NGINX_IDLE)
+measure_idle() { # target (gateway, caddy, nginx) round
+  local target=$1 round=$2 fresh=$1-idle pid ports
   local ready=$WORK/idle-ready rss_before rss_hold heap_before="" heap_hold="" client line
+  read -r -a ports <<< "${IDLE_PORT_OF[$target]}"
+  start_proxy "$target" "$fresh" "${ports[@]}"
+  pid=${PIDS[-1]}
+  PORT_OF[$fresh]=${ports[0]}
+  wait_port "${ports[0]}" "$fresh"
+  sleep 1 # started: its workers are up
   rm -f "$ready"
-  # the gateway is read after a full GC on both sides: heap that earlier scenarios left committed and the
-  # collector then returns must not count for (or against) the WebSockets
-  if [[ $target == gateway* ]]; then heap_before=$(live_heap_kb "$pid"); fi
+  # the gateway is read after a full GC on both sides: only what the objects hold
+  if [ "$target" = gateway ]; then heap_before=$(live_heap_kb "$pid"); fi
   rss_before=$(rss_kb "$pid")
   # shellcheck disable=SC2046
-  java -Xmx1g -jar "$BENCH_JAR" idle $(route "$target" "$BE_WS") --connections "$IDLE" --parallel 256 \
+  java -Xmx1g -jar "$BENCH_JAR" idle $(route "$fresh" "$BE_WS") --connections "$IDLE" --parallel 256 \
     --open-timeout 120 --hold "$HOLD" --ready-file "$ready" \
     --tag.scenario idle-ws --tag.target "$target" --tag.round "$round" > "$WORK/idle.out" 2>>"$WORK/load.log" &
   client=$!
   PIDS+=("$client")
   for _ in $(seq 1300); do [ -f "$ready" ] && break; kill -0 "$client" 2>/dev/null || break; sleep 0.1; done
   sleep 1 # the last upgrades' buffers settle
-  if [[ $target == gateway* ]]; then heap_hold=$(live_heap_kb "$pid"); fi
+  if [ "$target" = gateway ]; then heap_hold=$(live_heap_kb "$pid"); fi
   rss_hold=$(rss_kb "$pid")
   wait "$client" || true
   forget "$client"
+  stop "$pid"
   line=$(cat "$WORK/idle.out")
   if [ -z "$line" ]; then log "idle $target round $round: no result"; return 0; fi
   echo "$line" >> "$RAW"
@@ -455,10 +496,7 @@ PROF_PID=${PIDS[-1]}
 wait_port "$GW_PROF" gateway-prof
 java -jar "$BENCH_JAR" http --target "127.0.0.1:$GW_PROF" --host "port-$BE_HTTP-vm-200.bench.test" --path /19b \
   --connections 64 --warmup 0 --duration "$PROFILE_SECONDS" >/dev/null 2>>"$WORK/load.log" || true
-kill -TERM "$PROF_PID"
-for _ in $(seq 300); do kill -0 "$PROF_PID" 2>/dev/null || break; sleep 0.1; done
-wait "$PROF_PID" 2>/dev/null || true
-forget "$PROF_PID"
+stop "$PROF_PID"
 if [ -s "$WORK/gateway.jfr" ]; then
   java -jar "$BENCH_JAR" profile --jfr "$WORK/gateway.jfr" --out "$OUT/$NAME-profile.md" --top 15
 else
