@@ -66,6 +66,9 @@ class BenchSmokeTest {
         assertClean(r, 64 * 1024);
         // the schedule, not the server, decides how many start inside the window: 200/s for 2 s
         assertEquals(400, r.count(), 4);
+        // every request here was sent by the client's timer, which says how late it fired: never the whole run
+        long late = ((Number) r.fields().get("clientTimerLateMaxUs")).longValue();
+        assertTrue(late >= 0 && late < TimeUnit.NANOSECONDS.toMicros(TWO_SECONDS), () -> r.fields().toString());
     }
 
     @Test
@@ -104,10 +107,18 @@ class BenchSmokeTest {
                         + "\"target\":\"%s\",\"round\":%d,\"cpuSeconds\":0.5}\n", t, round));
             }
         }
+        for (int round = 1; round <= 3; round++) {
+            lines.append(String.format(java.util.Locale.ROOT, "{\"scenario\":\"small-rate\",\"target\":\"gateway\","
+                    + "\"round\":%d,\"perSecond\":200,\"bytesPerSecond\":1,\"p50us\":100,\"p99us\":900,"
+                    + "\"p999us\":2000,\"errors\":0,\"count\":200,\"countAll\":200,\"clientTimerLateMaxUs\":%d}\n",
+                    round, 1000 * round));
+        }
         Files.writeString(raw, lines);
         new Report(raw, dir, "r").write();
         String md = Files.readString(dir.resolve("r.md"));
         assertTrue(md.contains("| small | 4.00× (1.00×) | 1.33× (1.00×) | 0.67× (1.00×) |"), md);
+        assertTrue(md.contains("timer fired at most this late (median over rounds of each run's maximum): gateway 2.0 ms."),
+                md);
         assertTrue(Files.size(dir.resolve("r-throughput.png")) > 1000);
         assertTrue(Files.readString(dir.resolve("r.json")).contains("\"gateway/caddy\" : 4.002"));
     }

@@ -62,7 +62,10 @@ final class HttpRequester extends LoadConnection<HttpObject> {
         if (due <= now) {
             send(ctx, due);
         } else {
-            ctx.executor().schedule(() -> send(ctx, due), due - now, TimeUnit.NANOSECONDS);
+            ctx.executor().schedule(() -> {
+                tally.timerFired(due, System.nanoTime());
+                send(ctx, due);
+            }, due - now, TimeUnit.NANOSECONDS);
         }
     }
 

@@ -27,6 +27,7 @@ public final class LoadResult {
         fields.put("p999us", h.getValueAtPercentile(99.9));
         fields.put("maxus", h.getMaxValue());
         fields.put("meanus", round(h.getMean()));
+        fields.put("clientTimerLateMaxUs", t.maxTimerLateNanos() / 1000);
     }
 
     public LoadResult with(String name, Object value) {

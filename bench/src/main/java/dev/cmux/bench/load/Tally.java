@@ -49,6 +49,19 @@ public final class Tally {
         s.latency.recordValue(Math.min(MAX_MICROS, Math.max(0, (end - start) / 1000)));
     }
 
+    /**
+     * A request the client's own timer sent at {@code sent}, due at {@code due}. Its latency counts that wait too
+     * (that is the point of measuring from the intended start), so a large value says the load generator was held
+     * up, not the server: the harness prints it beside the open loop's tail.
+     */
+    public void timerFired(long due, long sent) {
+        if (due < measureFrom || due >= measureTo) {
+            return;
+        }
+        Shard s = local.get();
+        s.maxTimerLateNanos = Math.max(s.maxTimerLateNanos, sent - due);
+    }
+
     public void error(String kind) {
         errors.computeIfAbsent(kind, k -> new LongAdder()).increment();
     }
@@ -69,13 +82,15 @@ public final class Tally {
         long count = 0;
         long bytes = 0;
         long everything = 0;
+        long timerLate = 0;
         for (Shard s : shards) {
+            timerLate = Math.max(timerLate, s.maxTimerLateNanos);
             all.add(s.latency);
             count += s.count;
             bytes += s.bytes;
             everything += s.all;
         }
-        return new Totals(count, bytes, all, everything);
+        return new Totals(count, bytes, all, everything, timerLate);
     }
 
     private Shard newShard() {
@@ -86,9 +101,9 @@ public final class Tally {
 
     /**
      * Sums over every thread. {@code all} also counts the warm-up and the drain: the harness divides the CPU time
-     * of the whole invocation by it.
+     * of the whole invocation by it. {@code maxTimerLateNanos}: see {@link #timerFired}.
      */
-    public record Totals(long count, long bytes, Histogram latency, long all) {
+    public record Totals(long count, long bytes, Histogram latency, long all, long maxTimerLateNanos) {
     }
 
     private static final class Shard {
@@ -96,5 +111,6 @@ public final class Tally {
         long count;
         long bytes;
         long all;
+        long maxTimerLateNanos;
     }
 }

@@ -38,7 +38,7 @@ final class MarkdownTable {
         StringBuilder out = new StringBuilder();
         out.append("# Bench results ").append(meta.path("date").asText("")).append("\n\n");
         out.append("Produced by `bench/run.sh`; medians over ").append(meta.path("rounds").asText("?"))
-                .append(" interleaved rounds (targets in turn: direct, gateway, Caddy, nginx).\n\n");
+                .append(" interleaved rounds (targets in turn: direct, gateway, Caddy, nginx; each round starts one target later).\n\n");
         for (Map.Entry<String, JsonNode> e : meta.properties()) {
             if (!e.getKey().equals("kind")) {
                 out.append("- ").append(e.getKey()).append(": ").append(e.getValue().asText()).append('\n');
@@ -108,6 +108,25 @@ final class MarkdownTable {
                     .append(" | ").append(fmt(v.get("errorsTotal"), 0)).append(" |\n");
         }
         out.append('\n');
+        clientTimerNote(out, scenario);
+    }
+
+    /**
+     * Under an open loop, a request's latency counts from when it was due. The client's own timer can be late too
+     * (its thread descheduled on a busy machine): what it says here bounds the part of the tail that is the client's.
+     */
+    private void clientTimerNote(StringBuilder out, String scenario) {
+        StringBuilder late = new StringBuilder();
+        for (String t : Report.orderedTargets(m)) {
+            double us = m.get(scenario, t, "clientTimerLateMaxUs");
+            if (us > 0) {
+                late.append(late.length() == 0 ? "" : ", ").append(t).append(' ').append(fmt(us / 1000, 1)).append(" ms");
+            }
+        }
+        if (late.length() > 0) {
+            out.append("The load generator's timer fired at most this late (median over rounds of each run's maximum): ")
+                    .append(late).append(". A p99 far above it was lost between the client's write and the answer.\n\n");
+        }
     }
 
     private void idleTable(StringBuilder out, String scenario) {

@@ -23,7 +23,8 @@ final class Medians {
         grouped.forEach((scenario, byTarget) -> byTarget.forEach((target, rs) -> {
             Map<String, Double> m = new LinkedHashMap<>();
             m.put("rounds", (double) rs.size());
-            for (String f : List.of("perSecond", "bytesPerSecond", "p50us", "p99us", "p999us", "errors", "verified")) {
+            for (String f : List.of("perSecond", "bytesPerSecond", "p50us", "p99us", "p999us", "errors", "verified",
+                    "clientTimerLateMaxUs")) {
                 m.put(f, median(rs, r -> r.load(f)));
             }
             m.put("errorsTotal", rs.stream().mapToDouble(r -> r.load("errors")).sum());
