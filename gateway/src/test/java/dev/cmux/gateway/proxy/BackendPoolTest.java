@@ -75,36 +75,39 @@ class BackendPoolTest {
 
     @Test
     void idleConnectionsAreClosedAfterThePoolIdleTimeout() throws Exception {
-        backend = new MiniHttpServer((req, out) -> {
-            MiniHttpServer.writeHead(out, 204, "No Content");
-            return true;
-        });
-        gateway = GatewayUnderTest.start(Transport.best(), c -> c.withPool(new PoolConfig(
-                Duration.ofMillis(300), 16)), VMID);
-        client.send(gateway.request(host(backend.port(), VMID), "/").build(), BodyHandlers.discarding());
-        client.send(gateway.request(host(backend.port(), VMID), "/").build(), BodyHandlers.discarding());
+        startWithPoolIdleTimeout(Duration.ofMillis(300));
+        get();
+        get();
         assertEquals(1, backend.connections(), "reused while fresh");
         Thread.sleep(600);
-        client.send(gateway.request(host(backend.port(), VMID), "/").build(), BodyHandlers.discarding());
+        get();
         assertEquals(2, backend.connections(), "a connection idle past pool.idleTimeout was closed, not reused");
     }
 
     @Test
     void aConnectionUsedAgainIsTimedFromItsLastUseNotItsFirst() throws Exception {
-        backend = new MiniHttpServer((req, out) -> {
-            MiniHttpServer.writeHead(out, 204, "No Content");
-            return true;
-        });
-        gateway = GatewayUnderTest.start(Transport.best(), c -> c.withPool(new PoolConfig(
-                Duration.ofMillis(400), 16)), VMID);
+        startWithPoolIdleTimeout(Duration.ofMillis(400));
         // used every 250 ms: the pool's timer, armed when it first went idle, fires while it is not yet due
         for (int i = 0; i < 5; i++) {
-            client.send(gateway.request(host(backend.port(), VMID), "/").build(), BodyHandlers.discarding());
+            get();
             Thread.sleep(250);
         }
         assertEquals(1, backend.connections(), "never idle for pool.idleTimeout, so never closed");
         Thread.sleep(600);
-        client.send(gateway.request(host(backend.port(), VMID), "/").build(), BodyHandlers.discarding());
+        get();
         assertEquals(2, backend.connections(), "the timer re-armed for its last use and closed it then");
+    }
+
+    /** A backend answering 204 to all, behind a gateway whose pool closes connections idle for {@code idle}. */
+    private void startWithPoolIdleTimeout(Duration idle) throws Exception {
+        backend = new MiniHttpServer((req, out) -> {
+            MiniHttpServer.writeHead(out, 204, "No Content");
+            return true;
+        });
+        gateway = GatewayUnderTest.start(Transport.best(), c -> c.withPool(new PoolConfig(idle, 16)), VMID);
+    }
+
+    private void get() throws Exception {
+        client.send(gateway.request(host(backend.port(), VMID), "/").build(), BodyHandlers.discarding());
     }
 }
