@@ -38,7 +38,8 @@ final class MarkdownTable {
         StringBuilder out = new StringBuilder();
         out.append("# Bench results ").append(meta.path("date").asText("")).append("\n\n");
         out.append("Produced by `bench/run.sh`; medians over ").append(meta.path("rounds").asText("?"))
-                .append(" interleaved rounds (targets in turn: direct, gateway, Caddy, nginx; each round starts one target later).\n\n");
+                .append(" interleaved rounds (targets in turn: direct, gateway, Caddy, nginx;")
+                .append(" each round starts one target later).\n\n");
         for (Map.Entry<String, JsonNode> e : meta.properties()) {
             if (!e.getKey().equals("kind")) {
                 out.append("- ").append(e.getKey()).append(": ").append(e.getValue().asText()).append('\n');
@@ -120,12 +121,14 @@ final class MarkdownTable {
         for (String t : Report.orderedTargets(m)) {
             double us = m.get(scenario, t, "clientTimerLateMaxUs");
             if (us > 0) {
-                late.append(late.length() == 0 ? "" : ", ").append(t).append(' ').append(fmt(us / 1000, 1)).append(" ms");
+                late.append(late.length() == 0 ? "" : ", ").append(t).append(' ')
+                        .append(fmt(us / 1000, 1)).append(" ms");
             }
         }
         if (late.length() > 0) {
-            out.append("The load generator's timer fired at most this late (median over rounds of each run's maximum): ")
-                    .append(late).append(". A p99 far above it was lost between the client's write and the answer.\n\n");
+            out.append("The load generator's timer fired at most this late")
+                    .append(" (median over rounds of each run's maximum): ").append(late)
+                    .append(". A p99 far above it was lost between the client's write and the answer.\n\n");
         }
     }
 
