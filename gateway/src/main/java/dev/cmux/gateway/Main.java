@@ -149,8 +149,6 @@ public final class Main {
                 + "; started in " + startMillis + " ms");
 
         SystemdNotify systemd = SystemdNotify.from(env, transport == Transport.EPOLL ? gateway.eventLoops() : null);
-        notify(systemd, "READY=1\nSTATUS=listening on " + hostPort(gateway.address().toString()));
-
         CountDownLatch stopped = new CountDownLatch(1);
         Runnable stop = () -> {
             notify(systemd, "STOPPING=1");
@@ -167,6 +165,9 @@ public final class Main {
             process.reload.get();
             notify(systemd, "READY=1");
         });
+        // only now: a reload or stop that follows READY=1 at once must meet these handlers, not the JVM's own
+        // (its SIGHUP default ends the process)
+        notify(systemd, "READY=1\nSTATUS=listening on " + hostPort(gateway.address().toString()));
         try {
             stopped.await();
         } catch (InterruptedException e) {
