@@ -158,7 +158,7 @@ NGINX_IDLE=$(free_port $((CADDY_IDLE + 1)))
 
 # the backend: nginx serving the fixed bodies (as the issue's reference numbers did), our Netty WebSocket echo
 java -jar "$BENCH_JAR" files --dir "$WORK/www"
-mkdir -p "$WORK/nginx-backend" "$WORK/nginx-proxy"
+mkdir -p "$WORK/nginx-backend" # the proxies make their own directories (start_proxy)
 # what both nginx instances share: files under their own directory, no access log, long keep-alive
 nginx_head() { # directory; leaves the http block open
   cat <<EOF

@@ -13,7 +13,6 @@ import java.util.HashMap;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -87,7 +86,7 @@ final class BackendPool {
         idleCount.incrementAndGet();
         channel.config().setAutoRead(true); // so a close by the backend is noticed while idle
         handler.enterPool(System.nanoTime());
-        if (loopPool.sweep == null) {
+        if (!loopPool.sweepArmed) {
             // later connections are due later: the timer only has to be there for the first one
             loopPool.armSweep(channel.eventLoop(), config.idleTimeout().toNanos());
         }
@@ -108,15 +107,16 @@ final class BackendPool {
     /** One event loop's idle connections, oldest first per backend, and the timer that closes the overdue. */
     private final class LoopPool {
         final Map<BackendKey, ArrayDeque<Channel>> byBackend = new HashMap<>();
-        ScheduledFuture<?> sweep;
+        boolean sweepArmed;
 
         void armSweep(EventLoop loop, long delayNanos) {
-            sweep = loop.schedule(() -> sweep(loop), delayNanos, TimeUnit.NANOSECONDS);
+            sweepArmed = true;
+            loop.schedule(() -> sweep(loop), delayNanos, TimeUnit.NANOSECONDS);
         }
 
         /** Closes every connection idle for {@code pool.idleTimeout}; sleeps until the next one is due. */
         private void sweep(EventLoop loop) {
-            sweep = null;
+            sweepArmed = false;
             long now = System.nanoTime();
             long idleNanos = config.idleTimeout().toNanos();
             long nextDue = Long.MAX_VALUE;
