@@ -309,13 +309,23 @@ proc_tree() { # a pid and its children (nginx workers); a JVM's threads are insi
   echo "$1"
   pgrep -P "$1" || true
 }
-cpu_ticks() {
-  local sum=0 p t
+cpu_ticks() { # "user system" clock ticks of a process tree so far
+  local user=0 system=0 p u k
   for p in $(proc_tree "$1"); do
-    t=$(sed 's/.*) //' "/proc/$p/stat" 2>/dev/null | awk '{print $12 + $13}') || t=0
-    sum=$((sum + ${t:-0}))
+    read -r u k < <(sed 's/.*) //' "/proc/$p/stat" 2>/dev/null | awk '{print $12, $13}') || true
+    user=$((user + ${u:-0})); system=$((system + ${k:-0}))
   done
-  echo "$sum"
+  echo "$user $system"
+}
+# the proxy's CPU over one invocation, split into user space and kernel: a proxy's syscalls cost about the same
+# whatever it is written in, so the split says where one proxy spends more than another
+record_cpu() { # scenario target round "user system" before, "user system" after
+  local scenario=$1 target=$2 round=$3 u0 k0 u1 k1
+  read -r u0 k0 <<< "$4"
+  read -r u1 k1 <<< "$5"
+  awk -v s="$scenario" -v t="$target" -v r="$round" -v u=$((u1 - u0)) -v k=$((k1 - k0)) -v hz="$CLK_TCK" 'BEGIN {
+    printf "{\"kind\":\"metrics\",\"scenario\":\"%s\",\"target\":\"%s\",\"round\":%s,\"cpuSeconds\":%.2f,\"userSeconds\":%.2f,\"systemSeconds\":%.2f}\n",
+      s, t, r, (u + k) / hz, u / hz, k / hz }' >> "$RAW"
 }
 rss_kb() {
   local sum=0 p r
@@ -363,10 +373,7 @@ measure() { # scenario target round command args...
     return 0
   fi
   echo "$line" >> "$RAW"
-  if [ -n "$pid" ]; then
-    printf '{"kind":"metrics","scenario":"%s","target":"%s","round":%s,"cpuSeconds":%s}\n' "$scenario" "$target" \
-      "$round" "$(awk -v t=$((after - before)) -v hz="$CLK_TCK" 'BEGIN {printf "%.2f", t / hz}')" >> "$RAW"
-  fi
+  if [ -n "$pid" ]; then record_cpu "$scenario" "$target" "$round" "$before" "$after"; fi
   log "$scenario $target round $round: $(echo "$line" | grep -o '"perSecond":[0-9.E]*\|"p99us":[0-9]*\|"errors":[0-9]*\|"clientTimerLateMaxUs":[1-9][0-9]*' | tr '\n' ' ')"
 }
 
@@ -391,10 +398,7 @@ measure_wrk() { # scenario target round path body-bytes connections seconds
     END { if (count == "") exit 1
           printf "{\"mode\":\"wrk\",\"path\":\"%s\",\"connections\":%d,\"seconds\":%d,\"count\":%d,\"countAll\":%d,\"errors\":%d,\"perSecond\":%.2f,\"bytesPerSecond\":%.0f,\"p50us\":%.0f,\"p99us\":%.0f,\"scenario\":\"%s\",\"target\":\"%s\",\"round\":%s}\n", path, conns, secs, count, count, errs, count / secs, count * size / secs, p50, p99, scenario, target, round }' >> "$RAW" \
     || { log "$scenario $target round $round: wrk gave no result"; return 0; }
-  if [ -n "$pid" ]; then
-    printf '{"kind":"metrics","scenario":"%s","target":"%s","round":%s,"cpuSeconds":%s}\n' "$scenario" "$target" \
-      "$round" "$(awk -v t=$((after - before)) -v hz="$CLK_TCK" 'BEGIN {printf "%.2f", t / hz}')" >> "$RAW"
-  fi
+  if [ -n "$pid" ]; then record_cpu "$scenario" "$target" "$round" "$before" "$after"; fi
   log "$scenario $target round $round: $(echo "$out" | grep 'Requests/sec') $(echo "$out" | grep -E '^ +99%')"
 }
 

@@ -104,7 +104,8 @@ class BenchSmokeTest {
                         + "\"p999us\":2000,\"errors\":0,\"count\":%d,\"countAll\":%d}\n", t, round, rps,
                         (long) rps, (long) rps));
                 lines.append(String.format(java.util.Locale.ROOT, "{\"kind\":\"metrics\",\"scenario\":\"small\","
-                        + "\"target\":\"%s\",\"round\":%d,\"cpuSeconds\":0.5}\n", t, round));
+                        + "\"target\":\"%s\",\"round\":%d,\"cpuSeconds\":0.5,\"userSeconds\":0.2,\"systemSeconds\":0.3}\n",
+                        t, round));
             }
         }
         for (int round = 1; round <= 3; round++) {
@@ -117,6 +118,8 @@ class BenchSmokeTest {
         new Report(raw, dir, "r").write();
         String md = Files.readString(dir.resolve("r.md"));
         assertTrue(md.contains("| small | 4.00× (1.00×) | 1.33× (1.00×) | 0.67× (1.00×) |"), md);
+        // the proxy's CPU per exchange, then the same split into user space and kernel (0.5 s over ~4,002)
+        assertTrue(md.contains("| 124.9 (50.0 + 75.0) | 0 |"), md);
         assertTrue(md.contains("timer fired at most this late (median over rounds of each run's maximum): gateway 2.0 ms."),
                 md);
         assertTrue(Files.size(dir.resolve("r-throughput.png")) > 1000);

@@ -28,7 +28,9 @@ final class Medians {
                 m.put(f, median(rs, r -> r.load(f)));
             }
             m.put("errorsTotal", rs.stream().mapToDouble(r -> r.load("errors")).sum());
-            m.put("cpuMicrosPerExchange", median(rs, Run::cpuMicrosPerExchange));
+            m.put("cpuMicrosPerExchange", median(rs, r -> r.microsPerExchange("cpuSeconds")));
+            m.put("userMicrosPerExchange", median(rs, r -> r.microsPerExchange("userSeconds")));
+            m.put("systemMicrosPerExchange", median(rs, r -> r.microsPerExchange("systemSeconds")));
             m.put("rssPerWebSocketKb", median(rs, Run::rssPerConnectionKb));
             m.put("heapPerWebSocketKb", median(rs, Run::heapPerConnectionKb));
             values.computeIfAbsent(scenario, s -> new LinkedHashMap<>()).put(target, m);

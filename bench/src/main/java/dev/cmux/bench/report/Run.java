@@ -15,9 +15,12 @@ record Run(String scenario, String target, int round, JsonNode load, JsonNode me
         return v == null || !v.isNumber() ? Double.NaN : v.asDouble();
     }
 
-    /** CPU of the proxy (all its processes) over the whole invocation, per exchange, in microseconds. */
-    double cpuMicrosPerExchange() {
-        return metric("cpuSeconds") * 1e6 / load("countAll");
+    /**
+     * CPU of the proxy (all its processes) over the whole invocation, per exchange, in microseconds: {@code
+     * cpuSeconds} for all of it, {@code userSeconds} or {@code systemSeconds} for user space or the kernel.
+     */
+    double microsPerExchange(String cpuField) {
+        return metric(cpuField) * 1e6 / load("countAll");
     }
 
     /** Resident memory the proxy gained per held WebSocket, in KB (1000 bytes). */

@@ -53,7 +53,7 @@ final class Exchange {
     private long requestSentNanos;
 
     // request side
-    private final ArrayDeque<HttpContent> unsentBody = new ArrayDeque<>();
+    private ArrayDeque<HttpContent> unsentBody; // body that came before the backend connection; made when it does
     private boolean requestReceived;
     private boolean requestForwarded;
     private long bodyBytesSent;
@@ -286,7 +286,7 @@ final class Exchange {
             channel.write(LastHttpContent.EMPTY_LAST_CONTENT, channel.voidPromise());
         }
         HttpContent pending;
-        while ((pending = unsentBody.poll()) != null) {
+        while (unsentBody != null && (pending = unsentBody.poll()) != null) {
             forward(pending);
         }
         if (!client.reading()) {
@@ -329,6 +329,9 @@ final class Exchange {
         if (done) {
             content.release();
         } else if (backend == null) {
+            if (unsentBody == null) {
+                unsentBody = new ArrayDeque<>(4);
+            }
             unsentBody.add(content);
         } else {
             forward(content);
@@ -673,7 +676,7 @@ final class Exchange {
 
     private void releaseUnsentBody() {
         HttpContent c;
-        while ((c = unsentBody.poll()) != null) {
+        while (unsentBody != null && (c = unsentBody.poll()) != null) {
             c.release();
         }
     }

@@ -26,8 +26,6 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 
 /**
  * vmid → address of {@code cmux-<vmid><suffix>}, cached. Sources in order: {@code resolver.static}, DNS, then
@@ -43,7 +41,6 @@ public final class BackendResolver implements AutoCloseable {
     private final AddressPolicy policy;
     private final DnsNameResolver dns;
     private final List<AddressSource> fallbacks;
-    private final ExecutorService executor;
     private final AsyncLoadingCache<Integer, Resolution> cache;
 
     BackendResolver(ResolverConfig config, String suffix, AddressPolicy policy, DnsNameResolver dns,
@@ -53,16 +50,14 @@ public final class BackendResolver implements AutoCloseable {
         this.policy = policy;
         this.dns = dns;
         this.fallbacks = List.copyOf(fallbacks);
-        this.executor = Executors.newSingleThreadExecutor(r -> {
-            Thread t = new Thread(r, "resolver");
-            t.setDaemon(true);
-            return t;
-        });
         this.cache = Caffeine.newBuilder()
                 .maximumSize(config.maxEntries())
                 .expireAfter(new ResolutionExpiry(config))
                 .refreshAfterWrite(config.refreshAfter())
-                .executor(executor)
+                // Caffeine's upkeep (read buffers, expiry order) runs on the thread that read, an event loop:
+                // a few nanoseconds a read there, where a thread of its own was woken thousands of times a second
+                // (a futex and a context switch on a 2-core host). Nothing it runs blocks: lookups are asynchronous.
+                .executor(Runnable::run)
                 .recordStats()
                 .buildAsync(new Loader());
     }
@@ -124,7 +119,6 @@ public final class BackendResolver implements AutoCloseable {
     @Override
     public void close() {
         dns.close();
-        executor.shutdownNow();
     }
 
     private CompletableFuture<Resolution> lookup(int vmid) {
