@@ -6,8 +6,7 @@ import dev.cmux.control.api.TunnelHandler;
 import dev.cmux.control.sandbox.SandboxSettings;
 import dev.cmux.gateway.config.GatewayConfig;
 import dev.cmux.gateway.config.RoutingConfig;
-import dev.cmux.gateway.log.AccessLogSink;
-import dev.cmux.gateway.log.Logging;
+import dev.cmux.gateway.log.AccessLogWriter;
 import dev.cmux.gateway.metrics.GatewayMetrics;
 import dev.cmux.gateway.proxy.GatewayServer;
 import dev.cmux.gateway.proxy.Transport;
@@ -37,14 +36,16 @@ final class GatewayProcess implements AutoCloseable {
     final Supplier<List<String>> reload;
     private final ControlServices services;
     private final SandboxPower power;
+    private final AccessLogWriter accessLog;
 
     private GatewayProcess(GatewayServer gateway, ControlServer control, ControlServices services, SandboxPower power,
-                           Supplier<List<String>> reload) {
+                           AccessLogWriter accessLog, Supplier<List<String>> reload) {
         this.reload = reload;
         this.gateway = gateway;
         this.control = control;
         this.services = services;
         this.power = power;
+        this.accessLog = accessLog;
     }
 
     /**
@@ -67,11 +68,12 @@ final class GatewayProcess implements AutoCloseable {
                 .orElse(List.of());
         Supplier<GatewayConfig> running = () -> dataPlane.get() == null ? config : dataPlane.get().config();
         SandboxPower power = SandboxPower.create(services, new GatewayMetrics(), running);
-        AccessLogSink accessLog = Logging.accessLogSink();
+        AccessLogWriter accessLog = AccessLogWriter.toStandardOutput();
         GatewayServer gateway;
         try {
             gateway = GatewayServer.start(config, transport, accessLog, power.links(fromPve));
         } catch (Exception e) {
+            accessLog.close();
             power.close();
             services.close();
             throw new StartFailure("cannot listen on " + hostPort(config.listen()) + ": " + e.getMessage());
@@ -86,9 +88,10 @@ final class GatewayProcess implements AutoCloseable {
         try {
             ControlServer control = ControlServer.start(config.control(), config.cloudflare(), gateway.eventLoops(),
                     transport.serverChannel(), withTunnel);
-            return new GatewayProcess(gateway, control, services, power, reloader);
+            return new GatewayProcess(gateway, control, services, power, accessLog, reloader);
         } catch (Exception e) {
             gateway.close();
+            accessLog.close();
             power.close();
             services.close();
             throw new StartFailure("cannot listen on " + hostPort(config.control().listen()) + " (control API): "
@@ -123,6 +126,7 @@ final class GatewayProcess implements AutoCloseable {
         control.close();
         power.close();
         gateway.close();
+        accessLog.close(); // after the requests in flight: their lines are written too
         services.close();
     }
 

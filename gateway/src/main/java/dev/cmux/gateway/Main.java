@@ -22,7 +22,8 @@ import java.util.logging.Logger;
 
 /**
  * {@code cmux-gateway [run] [--config FILE]}, {@code cmux-gateway validate [--config FILE]},
- * {@code cmux-gateway version}. Logs go to standard error (the journal); access logs to standard output.
+ * {@code cmux-gateway version}. Diagnostics and the access log go to standard output (the journal), one JSON
+ * object per line.
  */
 public final class Main {
 

@@ -51,14 +51,8 @@ public final class Logging {
         return l.isGreaterOrEqual(Level.DEBUG) ? java.util.logging.Level.FINE : java.util.logging.Level.FINEST;
     }
 
-    /** Writes what is queued (the access log) and stops the appenders: the last thing a stopping process does. */
+    /** Stops the appenders: the last thing a stopping process does. */
     public static void flush() {
         ((LoggerContext) LoggerFactory.getILoggerFactory()).stop();
-    }
-
-    /** Access-log lines as the "access" logger's messages (logback.xml queues them without blocking). */
-    public static AccessLogSink accessLogSink() {
-        org.slf4j.Logger access = LoggerFactory.getLogger("access");
-        return access::info;
     }
 }
