@@ -54,10 +54,7 @@ class AccessLogWriterTest {
     @Test
     void linesThatQueuedWhileTheWriterWasBusyGoOutTogether() throws Exception {
         RecordingStream out = new RecordingStream();
-        out.holdFirstWrite();
-        AccessLogWriter writer = new AccessLogWriter(out, 1_000);
-        writer.accept("first");
-        assertTrue(out.firstWriteStarted.await(5, TimeUnit.SECONDS));
+        AccessLogWriter writer = busyWriting(out, 1_000, "first");
         String line = "x".repeat(99); // 100 bytes with its newline: 40 fit in a batch
         for (int i = 0; i < 100; i++) {
             writer.accept(line);
@@ -92,10 +89,7 @@ class AccessLogWriterTest {
     @Test
     void aFullQueueDropsLinesInsteadOfHoldingUpTheCaller() throws Exception {
         RecordingStream out = new RecordingStream();
-        out.holdFirstWrite();
-        AccessLogWriter writer = new AccessLogWriter(out, 10);
-        writer.accept("taken by the writer, which then blocks writing it");
-        assertTrue(out.firstWriteStarted.await(5, TimeUnit.SECONDS));
+        AccessLogWriter writer = busyWriting(out, 10, "taken by the writer, which then blocks writing it");
         for (int i = 0; i < 25; i++) {
             writer.accept("queued or dropped " + i);
         }
@@ -126,6 +120,15 @@ class AccessLogWriterTest {
         writer.accept("after");
         assertEquals(List.of("before"), out.lines());
         assertEquals(1, writer.dropped());
+    }
+
+    /** A writer whose first write, of {@code line}, is under way and blocked until {@code out} releases it. */
+    private static AccessLogWriter busyWriting(RecordingStream out, int capacity, String line) throws Exception {
+        out.holdFirstWrite();
+        AccessLogWriter writer = new AccessLogWriter(out, capacity);
+        writer.accept(line);
+        assertTrue(out.firstWriteStarted.await(5, TimeUnit.SECONDS), "the writer never wrote");
+        return writer;
     }
 
     /** Every write() call kept apart; optionally the first one blocks until released. */
