@@ -33,7 +33,7 @@ public final class AccessLogWriter implements AccessLogSink, AutoCloseable {
 
     private static final Logger LOG = Logger.getLogger("cmux-gateway");
     private static final long DROP_REPORT_NANOS = TimeUnit.MINUTES.toNanos(1);
-    /** After a write, how long the writer lets lines gather before it looks again; no line waits longer. */
+    /** After a write, how long the writer lets lines gather before it looks again: about the longest a line waits. */
     private static final long GATHER_NANOS = TimeUnit.MILLISECONDS.toNanos(5);
 
     private final OutputStream out;
