@@ -5,7 +5,7 @@ import dev.cmux.gateway.config.ConfigLoader;
 import dev.cmux.gateway.config.GatewayConfig;
 import dev.cmux.gateway.config.ValidateCommand;
 import dev.cmux.gateway.log.Logging;
-import dev.cmux.gateway.proxy.GatewayServer;
+import dev.cmux.gateway.server.GatewayServer;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -48,7 +48,7 @@ public final class ConfigReloader {
             notes.add("listen, control and tls take effect at the next restart");
         }
         try {
-            server.reload(next);
+            server.reconfigure(next);
             Logging.apply(next.logging());
         } catch (Exception e) {
             String line = "cmux-gateway: " + ValidateCommand.sourceName(file) + ": " + e.getMessage();

@@ -8,9 +8,11 @@ import dev.cmux.gateway.config.GatewayConfig;
 import dev.cmux.gateway.config.RoutingConfig;
 import dev.cmux.gateway.log.AccessLogWriter;
 import dev.cmux.gateway.metrics.GatewayMetrics;
-import dev.cmux.gateway.proxy.GatewayServer;
-import dev.cmux.gateway.proxy.Transport;
+import dev.cmux.gateway.server.GatewayServer;
+import dev.cmux.gateway.transport.Transport;
 import dev.cmux.gateway.resolve.AddressSource;
+import dev.cmux.gateway.resolve.SandboxSuffix;
+import dev.cmux.gateway.resolve.SuffixSource;
 import dev.cmux.gateway.wake.SandboxPower;
 
 import java.util.List;
@@ -53,17 +55,16 @@ final class GatewayProcess implements AutoCloseable {
      *
      * @param reload what {@code POST /v1/reload} runs once started (the same as SIGHUP); its problems, or none
      */
-    static GatewayProcess start(GatewayConfig configured, Transport transport,
+    static GatewayProcess start(GatewayConfig config, Transport transport,
                                 Function<GatewayServer, Supplier<List<String>>> reload) throws StartFailure {
         AtomicReference<GatewayServer> dataPlane = new AtomicReference<>();
-        ControlServices services = ControlServices.create(configured.pve(),
-                SandboxSettings.from(configured.pve(), configured.domain()), vmid -> {
+        ControlServices services = ControlServices.create(config.pve(),
+                SandboxSettings.from(config.pve(), config.domain()), vmid -> {
                     GatewayServer g = dataPlane.get();
                     if (g != null) {
                         g.invalidate(vmid);
                     }
                 });
-        GatewayConfig config = withPveSuffix(configured, services);
         List<AddressSource> fromPve = services.pveAddresses().map(a -> List.<AddressSource>of(a::lookup))
                 .orElse(List.of());
         Supplier<GatewayConfig> running = () -> dataPlane.get() == null ? config : dataPlane.get().config();
@@ -71,7 +72,7 @@ final class GatewayProcess implements AutoCloseable {
         AccessLogWriter accessLog = AccessLogWriter.toStandardOutput();
         GatewayServer gateway;
         try {
-            gateway = GatewayServer.start(config, transport, accessLog, power.links(fromPve));
+            gateway = GatewayServer.start(config, transport, accessLog, power.links(fromPve, suffixes(services)));
         } catch (Exception e) {
             accessLog.close();
             power.close();
@@ -103,21 +104,29 @@ final class GatewayProcess implements AutoCloseable {
         return address.getHostString() + ":" + address.getPort();
     }
 
-    /** {@code routing.suffix: auto} asks PVE's DNS settings first (DESIGN.md "Resolution"), then /etc/resolv.conf. */
-    private static GatewayConfig withPveSuffix(GatewayConfig config, ControlServices services) {
-        if (!RoutingConfig.AUTO_SUFFIX.equals(config.routing().suffix()) || services.pveAddresses().isEmpty()) {
-            return config;
+    /**
+     * {@code routing.suffix: auto} asks PVE's DNS settings first (DESIGN.md "Resolution"), then /etc/resolv.conf;
+     * the data plane asks at start and at every reload alike.
+     */
+    private static SuffixSource suffixes(ControlServices services) {
+        if (services.pveAddresses().isEmpty()) {
+            return SuffixSource.LOCAL;
         }
-        try {
-            Optional<String> search = services.pveAddresses().get().searchDomain().get(5, TimeUnit.SECONDS);
-            if (search.isPresent() && !search.get().isBlank()) {
-                LOG.info("sandbox names end in ." + search.get() + " (PVE node DNS search domain)");
-                return config.withRouting(config.routing().withSuffix(search.get()));
+        return configured -> {
+            if (!RoutingConfig.AUTO_SUFFIX.equals(configured)) {
+                return SuffixSource.LOCAL.suffixFor(configured);
             }
-        } catch (Exception e) {
-            LOG.warning("PVE did not say its DNS search domain (" + e.getMessage() + "); using /etc/resolv.conf");
-        }
-        return config;
+            try {
+                Optional<String> search = services.pveAddresses().get().searchDomain().get(5, TimeUnit.SECONDS);
+                if (search.isPresent() && !search.get().isBlank()) {
+                    LOG.info("sandbox names end in ." + search.get() + " (PVE node DNS search domain)");
+                    return SandboxSuffix.of(search.get());
+                }
+            } catch (Exception e) {
+                LOG.warning("PVE did not say its DNS search domain (" + e.getMessage() + "); using /etc/resolv.conf");
+            }
+            return SuffixSource.LOCAL.suffixFor(configured);
+        };
     }
 
     /** Stops accepting on both listeners, lets requests in flight finish, then closes everything. */

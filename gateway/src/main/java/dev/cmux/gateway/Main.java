@@ -8,8 +8,8 @@ import dev.cmux.gateway.config.ConfigLoader;
 import dev.cmux.gateway.config.GatewayConfig;
 import dev.cmux.gateway.config.ValidateCommand;
 import dev.cmux.gateway.log.Logging;
-import dev.cmux.gateway.proxy.GatewayServer;
-import dev.cmux.gateway.proxy.Transport;
+import dev.cmux.gateway.server.GatewayServer;
+import dev.cmux.gateway.transport.Transport;
 
 import java.io.PrintStream;
 import java.lang.management.ManagementFactory;

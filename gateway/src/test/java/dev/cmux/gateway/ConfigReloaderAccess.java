@@ -2,7 +2,7 @@ package dev.cmux.gateway;
 
 import dev.cmux.gateway.config.ConfigLoader;
 import dev.cmux.gateway.config.GatewayConfig;
-import dev.cmux.gateway.proxy.GatewayServer;
+import dev.cmux.gateway.server.GatewayServer;
 
 import java.nio.file.Path;
 import java.util.List;

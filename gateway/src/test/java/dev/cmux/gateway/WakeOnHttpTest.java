@@ -10,7 +10,7 @@ import dev.cmux.gateway.config.Cidr;
 import dev.cmux.gateway.config.GatewayConfig;
 import dev.cmux.gateway.config.IdleConfig;
 import dev.cmux.gateway.config.WakeConfig;
-import dev.cmux.gateway.proxy.Transport;
+import dev.cmux.gateway.transport.Transport;
 import dev.cmux.gateway.testing.MiniHttpServer;
 import dev.cmux.gateway.testing.RawWebSocket;
 import dev.cmux.gateway.testing.RoutablePorts;

@@ -1,6 +1,6 @@
 package dev.cmux.bench.backend;
 
-import dev.cmux.gateway.proxy.Transport;
+import dev.cmux.gateway.transport.Transport;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;

@@ -1,6 +1,6 @@
 package dev.cmux.bench.load;
 
-import dev.cmux.gateway.proxy.Transport;
+import dev.cmux.gateway.transport.Transport;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.buffer.PooledByteBufAllocator;
 import io.netty.channel.ChannelHandler;

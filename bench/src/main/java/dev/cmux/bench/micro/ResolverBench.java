@@ -1,6 +1,6 @@
 package dev.cmux.bench.micro;
 
-import dev.cmux.gateway.proxy.Transport;
+import dev.cmux.gateway.transport.Transport;
 import dev.cmux.gateway.resolve.BackendResolver;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;

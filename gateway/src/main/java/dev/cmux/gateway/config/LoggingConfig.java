@@ -4,7 +4,7 @@ import java.util.Map;
 
 /**
  * @param level  the root level: error, warn, info, debug or trace
- * @param levels levels by logger name prefix (a package), e.g. {@code dev.cmux.gateway.proxy: debug}
+ * @param levels levels by logger name prefix (a package), e.g. {@code dev.cmux.gateway.exchange: debug}
  */
 public record LoggingConfig(String level, Map<String, String> levels) {
 

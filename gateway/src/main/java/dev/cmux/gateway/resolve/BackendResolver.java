@@ -9,6 +9,7 @@ import dev.cmux.gateway.config.GatewayConfig;
 import dev.cmux.gateway.config.ResolverConfig;
 import dev.cmux.gateway.error.GatewayError;
 import dev.cmux.gateway.error.GatewayException;
+import io.netty.channel.EventLoop;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.socket.DatagramChannel;
 import io.netty.resolver.dns.DnsNameResolver;
@@ -26,6 +27,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
+import java.util.concurrent.TimeUnit;
 
 /**
  * vmid → address of {@code cmux-<vmid><suffix>}, cached. Sources in order: {@code resolver.static}, DNS, then
@@ -33,26 +35,41 @@ import java.util.concurrent.Executor;
  * background after {@code refreshAfter}, so a busy sandbox never waits for DNS; failures are remembered only
  * {@code negativeTtl} (a sandbox that is booting shows up fast). Every address, also on refresh, passes the
  * {@link AddressPolicy} before it is used. Nothing here blocks: DNS is Netty's asynchronous resolver.
+ * <p>
+ * It lives as long as the process: a reload hands it new settings ({@link #reconfigure}), and its answers stay
+ * cached unless the new settings could answer differently (other statics, networks, name servers or suffix).
  */
 public final class BackendResolver implements AutoCloseable {
 
-    private final ResolverConfig config;
-    private final String suffix;
-    private final AddressPolicy policy;
-    private final DnsNameResolver dns;
+    private static final int QUERY_TIMEOUT_MILLIS = 2000;
+
+    /** What a lookup works with; replaced whole by {@link #reconfigure}, read once per lookup. */
+    private record Settings(ResolverConfig config, String suffix, AddressPolicy policy, DnsNameResolver dns) {
+
+        /** Whether answers found under {@code other} are still the answers under these settings. */
+        boolean answersAlike(Settings other) {
+            return config.statics().equals(other.config.statics())
+                    && config.allowedNetworks().equals(other.config.allowedNetworks())
+                    && config.nameservers().equals(other.config.nameservers()) && suffix.equals(other.suffix);
+        }
+    }
+
+    private final EventLoop dnsLoop;
+    private final Class<? extends DatagramChannel> datagramChannel;
     private final List<AddressSource> fallbacks;
     private final AsyncLoadingCache<Integer, Resolution> cache;
+    private volatile Settings settings;
 
-    BackendResolver(ResolverConfig config, String suffix, AddressPolicy policy, DnsNameResolver dns,
-                    List<AddressSource> fallbacks) {
-        this.config = config;
-        this.suffix = suffix;
-        this.policy = policy;
-        this.dns = dns;
+    private BackendResolver(ResolverConfig config, String suffix, EventLoop dnsLoop,
+                            Class<? extends DatagramChannel> datagramChannel, List<AddressSource> fallbacks) {
+        this.dnsLoop = dnsLoop;
+        this.datagramChannel = datagramChannel;
         this.fallbacks = List.copyOf(fallbacks);
+        this.settings = new Settings(config, suffix, AddressPolicy.forThisHost(config.allowedNetworks()),
+                dns(config));
         this.cache = Caffeine.newBuilder()
                 .maximumSize(config.maxEntries())
-                .expireAfter(new ResolutionExpiry(config))
+                .expireAfter(new ResolutionExpiry())
                 .refreshAfterWrite(config.refreshAfter())
                 // Caffeine's upkeep (read buffers, expiry order) runs on the thread that read, an event loop:
                 // a few nanoseconds a read there, where a thread of its own was woken thousands of times a second
@@ -62,30 +79,58 @@ public final class BackendResolver implements AutoCloseable {
                 .buildAsync(new Loader());
     }
 
-    /** The resolver of a running gateway: DNS on one of its event loops, suffix from config or resolv.conf. */
-    public static BackendResolver create(GatewayConfig config, EventLoopGroup loops,
+    /**
+     * The resolver of a running gateway: DNS on one of its event loops.
+     *
+     * @param suffix the suffix of sandbox names, already worked out ({@link SandboxSuffix})
+     */
+    public static BackendResolver create(ResolverConfig config, String suffix, EventLoopGroup loops,
                                          Class<? extends DatagramChannel> datagramChannel,
                                          List<AddressSource> fallbacks) {
-        ResolverConfig rc = config.resolver();
-        DnsServerAddressStreamProvider servers = rc.nameservers().isEmpty()
+        return new BackendResolver(config, suffix, loops.next(), datagramChannel, fallbacks);
+    }
+
+    /** As {@link #create(ResolverConfig, String, EventLoopGroup, Class, List)}, the suffix from config or resolv.conf. */
+    public static BackendResolver create(GatewayConfig config, EventLoopGroup loops,
+                                         Class<? extends DatagramChannel> datagramChannel) {
+        return create(config.resolver(), SandboxSuffix.of(config.routing().suffix()), loops, datagramChannel,
+                List.of());
+    }
+
+    private DnsNameResolver dns(ResolverConfig config) {
+        DnsServerAddressStreamProvider servers = config.nameservers().isEmpty()
                 ? DnsServerAddressStreamProviders.platformDefault()
-                : new SequentialDnsServerAddressStreamProvider(rc.nameservers());
-        DnsNameResolver dns = new DnsNameResolverBuilder(loops.next())
+                : new SequentialDnsServerAddressStreamProvider(config.nameservers());
+        return new DnsNameResolverBuilder(dnsLoop)
                 .datagramChannelType(datagramChannel)
                 .nameServerProvider(servers)
                 // our cache holds the answers; a second one below it would only delay invalidation
                 .resolveCache(NoopDnsCache.INSTANCE)
                 .cnameCache(NoopDnsCnameCache.INSTANCE)
                 .authoritativeDnsServerCache(NoopAuthoritativeDnsServerCache.INSTANCE)
-                .queryTimeoutMillis(2000)
+                .queryTimeoutMillis(QUERY_TIMEOUT_MILLIS)
                 .build();
-        return new BackendResolver(rc, SandboxSuffix.of(config.routing().suffix()), AddressPolicy.forThisHost(
-                rc.allowedNetworks()), dns, fallbacks);
     }
 
-    public static BackendResolver create(GatewayConfig config, EventLoopGroup loops,
-                                         Class<? extends DatagramChannel> datagramChannel) {
-        return create(config, loops, datagramChannel, List.of());
+    /**
+     * Takes the settings of a reload. Cached answers stay when the new settings would give the same ones (only
+     * times or the cache size changed), so a reload does not send every sandbox's next request to DNS.
+     */
+    public synchronized void reconfigure(ResolverConfig config, String suffix) {
+        Settings old = settings;
+        boolean sameServers = old.config.nameservers().equals(config.nameservers());
+        Settings next = new Settings(config, suffix, AddressPolicy.forThisHost(config.allowedNetworks()),
+                sameServers ? old.dns : dns(config));
+        settings = next;
+        cache.synchronous().policy().eviction().ifPresent(e -> e.setMaximum(config.maxEntries()));
+        cache.synchronous().policy().refreshAfterWrite().ifPresent(r -> r.setRefreshesAfter(config.refreshAfter()));
+        if (!next.answersAlike(old)) {
+            cache.synchronous().invalidateAll();
+        }
+        if (!sameServers) {
+            // a lookup still waiting on the old servers gives up within its query timeout
+            dnsLoop.schedule(old.dns::close, 2L * QUERY_TIMEOUT_MILLIS, TimeUnit.MILLISECONDS);
+        }
     }
 
     /** The address to connect to for {@code vmid}; fails with a {@link GatewayException} of the error table. */
@@ -104,7 +149,7 @@ public final class BackendResolver implements AutoCloseable {
 
     /** The DNS name of a sandbox, as shown in error messages. */
     public String backendName(int vmid) {
-        return "cmux-" + vmid + suffix;
+        return "cmux-" + vmid + settings.suffix();
     }
 
     /** Hits, misses and evictions so far, for /metrics. */
@@ -118,22 +163,23 @@ public final class BackendResolver implements AutoCloseable {
 
     @Override
     public void close() {
-        dns.close();
+        settings.dns().close();
     }
 
     private CompletableFuture<Resolution> lookup(int vmid) {
-        InetAddress fixed = config.statics().get(vmid);
+        Settings s = settings;
+        InetAddress fixed = s.config().statics().get(vmid);
         if (fixed != null) {
-            return CompletableFuture.completedFuture(checked(vmid, fixed));
+            return CompletableFuture.completedFuture(checked(s, vmid, fixed));
         }
-        String name = backendName(vmid);
+        String name = "cmux-" + vmid + s.suffix();
         CompletableFuture<Optional<InetAddress>> viaDns = new CompletableFuture<>();
         // a trailing dot: the name is complete, no search domains are tried on top of the suffix
-        dns.resolve(suffix.isEmpty() ? name : name + ".").addListener(f -> viaDns.complete(f.isSuccess()
+        s.dns().resolve(s.suffix().isEmpty() ? name : name + ".").addListener(f -> viaDns.complete(f.isSuccess()
                 ? Optional.of((InetAddress) f.getNow()) : Optional.empty()));
         return viaDns.thenCompose(found -> found.isPresent() ? CompletableFuture.completedFuture(found)
                         : askFallbacks(vmid, 0))
-                .thenApply(found -> found.map(a -> checked(vmid, a)).orElseGet(() -> Resolution.failed(
+                .thenApply(found -> found.map(a -> checked(s, vmid, a)).orElseGet(() -> Resolution.failed(
                         new GatewayException(GatewayError.UNRESOLVED, name + " does not resolve: does sandbox vm-"
                                 + vmid + " exist, and is it running?"))));
     }
@@ -148,8 +194,8 @@ public final class BackendResolver implements AutoCloseable {
                         : askFallbacks(vmid, index + 1));
     }
 
-    private Resolution checked(int vmid, InetAddress address) {
-        String refusal = policy.refusal(address);
+    private static Resolution checked(Settings s, int vmid, InetAddress address) {
+        String refusal = s.policy().refusal(address);
         if (refusal == null) {
             return Resolution.found(address);
         }
@@ -172,19 +218,14 @@ public final class BackendResolver implements AutoCloseable {
     }
 
     /** Addresses live {@code ttl}, failures {@code negativeTtl}; an answer kept by a failed refresh keeps its clock. */
-    private static final class ResolutionExpiry implements Expiry<Integer, Resolution> {
-        private final long ttl;
-        private final long negativeTtl;
-
-        ResolutionExpiry(ResolverConfig config) {
-            this.ttl = config.ttl().toNanos();
-            this.negativeTtl = config.negativeTtl().toNanos();
-        }
+    private final class ResolutionExpiry implements Expiry<Integer, Resolution> {
 
         @Override
         public long expireAfterCreate(Integer vmid, Resolution r, long now) {
+            ResolverConfig config = settings.config();
+            long ttl = (r.ok() ? config.ttl() : config.negativeTtl()).toNanos();
             // counted from the lookup that found it: an old answer kept by a failed refresh does not live longer
-            return Math.max(0, (r.ok() ? ttl : negativeTtl) - (now - r.bornNanos()));
+            return Math.max(0, ttl - (now - r.bornNanos()));
         }
 
         @Override

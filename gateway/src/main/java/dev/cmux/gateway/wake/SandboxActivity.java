@@ -1,6 +1,7 @@
 package dev.cmux.gateway.wake;
 
 import dev.cmux.control.api.ActivityView;
+import dev.cmux.gateway.exchange.SandboxTraffic;
 
 import java.time.Clock;
 import java.time.Instant;
@@ -12,7 +13,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * upgraded connection. The idle policy reads it; {@code GET /v1/sandboxes} shows it. Only sandboxes that answered a
  * connection are counted, so requests for made-up vmids cannot grow the table.
  */
-public final class SandboxActivity implements ActivityView {
+public final class SandboxActivity implements ActivityView, SandboxTraffic {
 
     private final Clock clock;
     private final ConcurrentHashMap<Integer, Mark> marks = new ConcurrentHashMap<>();
@@ -26,6 +27,12 @@ public final class SandboxActivity implements ActivityView {
         return marks.computeIfAbsent(vmid, v -> new Mark(clock));
     }
 
+    @Override
+    public Runnable marker(int vmid) {
+        return mark(vmid)::touch;
+    }
+
+    @Override
     public void touch(int vmid) {
         mark(vmid).touch();
     }

@@ -4,8 +4,9 @@ import dev.cmux.control.api.ActivityView;
 import dev.cmux.control.api.ControlServices;
 import dev.cmux.gateway.config.GatewayConfig;
 import dev.cmux.gateway.metrics.GatewayMetrics;
-import dev.cmux.gateway.proxy.DataPlaneLinks;
+import dev.cmux.gateway.exchange.DataPlaneLinks;
 import dev.cmux.gateway.resolve.AddressSource;
+import dev.cmux.gateway.resolve.SuffixSource;
 
 import java.time.Clock;
 import java.util.List;
@@ -41,9 +42,9 @@ public final class SandboxPower implements AutoCloseable {
                 new IdleReaper(services.sandboxes(), activity, waker, metrics, config, clock));
     }
 
-    /** What the data plane gets: these counters, {@code addressSources}, and with PVE the waker and the activity. */
-    public DataPlaneLinks links(List<AddressSource> addressSources) {
-        return new DataPlaneLinks(metrics, addressSources, waker, activity);
+    /** What the data plane gets: these counters, the sources given, and with PVE the waker and the activity. */
+    public DataPlaneLinks links(List<AddressSource> addressSources, SuffixSource suffixes) {
+        return new DataPlaneLinks(metrics, addressSources, suffixes, waker, activity);
     }
 
     public void startIdleReaper() {

@@ -7,6 +7,7 @@ import dev.cmux.control.sandbox.Sandbox;
 import dev.cmux.control.sandbox.SandboxException;
 import dev.cmux.control.sandbox.SandboxService;
 import dev.cmux.gateway.config.GatewayConfig;
+import dev.cmux.gateway.exchange.SandboxWake;
 import dev.cmux.gateway.metrics.GatewayMetrics;
 
 import java.time.Duration;
@@ -28,26 +29,7 @@ import java.util.logging.Logger;
  * {@code wake.maxWakes} per {@code wake.window}). PVE calls run on a small executor of their own, so waking never
  * competes with the control API for threads.
  */
-public final class SandboxWaker implements AutoCloseable {
-
-    /** What the data plane should do about a sandbox it could not reach. */
-    public enum State {
-        /** It runs: the failure is the sandbox's own (nothing listens on the port); say so. */
-        RUNNING,
-        /** Stopped or suspended: wake it. */
-        ASLEEP,
-        /** Being woken, or woken so recently that its port may not be open yet: wait for it. */
-        WAKING,
-        /** Not a sandbox (no {@code cmux} tag, or no such container): never woken. */
-        NOT_SANDBOX
-    }
-
-    /** More wakes of one sandbox than {@code wake.maxWakes} within {@code wake.window}. */
-    public static final class WakeLimited extends RuntimeException {
-        WakeLimited(String message) {
-            super(message, null, false, false);
-        }
-    }
+public final class SandboxWaker implements SandboxWake, AutoCloseable {
 
     private static final Logger LOG = Logger.getLogger(SandboxWaker.class.getName());
     private static final Duration STATUS_TTL = Duration.ofSeconds(2);
@@ -104,12 +86,14 @@ public final class SandboxWaker implements AutoCloseable {
      * True when this gateway put the sandbox to sleep (idle policy) or saw it asleep a moment ago: the data plane
      * then wakes it before trying to connect. Cheap enough for every request.
      */
+    @Override
     public boolean knownAsleep(int vmid) {
         Known k = known.getIfPresent(vmid);
         return k != null && k.state() == State.ASLEEP;
     }
 
     /** The sandbox's state as far as waking goes; a PVE status read at most every 2 s per sandbox. */
+    @Override
     public CompletableFuture<State> check(int vmid) {
         if (wakes.containsKey(vmid)) {
             return CompletableFuture.completedFuture(State.WAKING);
@@ -142,6 +126,7 @@ public final class SandboxWaker implements AutoCloseable {
      * an address. Afterwards it counts as {@link State#WAKING} for {@code wake.timeout}, so requests that meet a
      * port not yet open keep waiting rather than fail.
      */
+    @Override
     public CompletableFuture<Void> wake(int vmid) {
         CompletableFuture<Void> running = wakes.get(vmid);
         if (running != null) {
@@ -156,7 +141,7 @@ public final class SandboxWaker implements AutoCloseable {
         return once(wakes, vmid, () -> {
             if (!budget.tryTake(c.wake().maxWakes(), c.wake().window().toNanos())) {
                 metrics.wake("limited", 0);
-                throw new WakeLimited("Sandbox vm-" + vmid + " was woken " + c.wake().maxWakes() + " times within "
+                throw new Limited("Sandbox vm-" + vmid + " was woken " + c.wake().maxWakes() + " times within "
                         + c.wake().window().toMinutes() + " min; it is not started again until that has passed.");
             }
             long start = System.nanoTime();

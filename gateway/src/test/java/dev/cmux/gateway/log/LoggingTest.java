@@ -19,20 +19,20 @@ class LoggingTest {
     @AfterEach
     void reset() {
         Logging.apply(LoggingConfig.defaults());
-        ((LoggerContext) LoggerFactory.getILoggerFactory()).getLogger("dev.cmux.gateway.proxy").setLevel(null);
-        java.util.logging.Logger.getLogger("dev.cmux.gateway.proxy").setLevel(null);
+        ((LoggerContext) LoggerFactory.getILoggerFactory()).getLogger("dev.cmux.gateway.exchange").setLevel(null);
+        java.util.logging.Logger.getLogger("dev.cmux.gateway.exchange").setLevel(null);
     }
 
     @Test
     void aPackageAtDebugLogsDebugWhileTheRestStaysAtInfo() {
-        Logging.apply(new LoggingConfig("info", Map.of("dev.cmux.gateway.proxy", "debug")));
+        Logging.apply(new LoggingConfig("info", Map.of("dev.cmux.gateway.exchange", "debug")));
         LoggerContext context = (LoggerContext) LoggerFactory.getILoggerFactory();
-        assertEquals(Level.DEBUG, context.getLogger("dev.cmux.gateway.proxy").getLevel());
-        assertTrue(java.util.logging.Logger.getLogger("dev.cmux.gateway.proxy.ClientConnection")
+        assertEquals(Level.DEBUG, context.getLogger("dev.cmux.gateway.exchange").getLevel());
+        assertTrue(java.util.logging.Logger.getLogger("dev.cmux.gateway.exchange.ClientConnection")
                 .isLoggable(java.util.logging.Level.FINE));
         assertFalse(java.util.logging.Logger.getLogger("dev.cmux.gateway.route.HostRouter")
                 .isLoggable(java.util.logging.Level.FINE));
-        assertTrue(context.getLogger("dev.cmux.gateway.proxy.Exchange").isDebugEnabled());
+        assertTrue(context.getLogger("dev.cmux.gateway.exchange.Exchange").isDebugEnabled());
         assertFalse(context.getLogger("dev.cmux.gateway.route").isDebugEnabled());
     }
 

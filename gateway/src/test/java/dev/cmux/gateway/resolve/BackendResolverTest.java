@@ -58,7 +58,7 @@ class BackendResolverTest {
         GatewayConfig base = GatewayConfig.defaults();
         ResolverConfig rc = new ResolverConfig(ttl, refreshAfter, negativeTtl, statics,
                 List.of(Cidr.parse("127.0.0.0/8"), Cidr.parse("10.0.0.0/8")), List.of(dns.address()), 1000);
-        resolver = BackendResolver.create(base.withResolver(rc).withRouting(base.routing().withSuffix(".lan")), loops,
+        resolver = BackendResolver.create(rc, ".lan", loops,
                 NioDatagramChannel.class, List.of(fallbacks));
         return resolver;
     }

@@ -3,7 +3,7 @@ package dev.cmux.gateway.security;
 import com.sun.net.httpserver.HttpServer;
 import dev.cmux.gateway.config.AccessConfig;
 import dev.cmux.gateway.config.PortRange;
-import dev.cmux.gateway.proxy.Transport;
+import dev.cmux.gateway.transport.Transport;
 import dev.cmux.gateway.testing.GatewayUnderTest;
 import dev.cmux.gateway.testing.MiniHttpServer;
 import dev.cmux.gateway.testing.RawHttp;

@@ -1,7 +1,7 @@
 package dev.cmux.gateway.security;
 
 import dev.cmux.gateway.config.Limits;
-import dev.cmux.gateway.proxy.Transport;
+import dev.cmux.gateway.transport.Transport;
 import dev.cmux.gateway.testing.GatewayUnderTest;
 import dev.cmux.gateway.testing.WebSocketCrowd;
 import io.netty.buffer.PooledByteBufAllocator;

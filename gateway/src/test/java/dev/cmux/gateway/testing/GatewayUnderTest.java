@@ -3,8 +3,8 @@ package dev.cmux.gateway.testing;
 import dev.cmux.gateway.config.Cidr;
 import dev.cmux.gateway.config.GatewayConfig;
 import dev.cmux.gateway.config.ResolverConfig;
-import dev.cmux.gateway.proxy.GatewayServer;
-import dev.cmux.gateway.proxy.Transport;
+import dev.cmux.gateway.server.GatewayServer;
+import dev.cmux.gateway.transport.Transport;
 
 import java.net.InetAddress;
 import java.net.InetSocketAddress;

@@ -1,7 +1,7 @@
 package dev.cmux.gateway.tls;
 
 import dev.cmux.gateway.config.TlsConfig;
-import dev.cmux.gateway.proxy.Transport;
+import dev.cmux.gateway.transport.Transport;
 import dev.cmux.gateway.testing.GatewayUnderTest;
 import dev.cmux.gateway.testing.MiniHttpServer;
 import dev.cmux.gateway.testing.RawHttp;

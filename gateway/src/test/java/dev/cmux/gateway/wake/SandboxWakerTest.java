@@ -1,6 +1,7 @@
 package dev.cmux.gateway.wake;
 
 import dev.cmux.control.exec.ExecdClient;
+import dev.cmux.gateway.exchange.SandboxWake;
 import dev.cmux.control.pve.PveClient;
 import dev.cmux.control.pve.PveEmulator;
 import dev.cmux.control.sandbox.IdlePolicy;
@@ -63,12 +64,12 @@ class SandboxWakerTest {
     @Test
     void manyChecksAndWakesOfOneSandboxAskPveOnceEach() throws Exception {
         sandbox(400, false);
-        List<CompletableFuture<SandboxWaker.State>> checks = new ArrayList<>();
+        List<CompletableFuture<SandboxWake.State>> checks = new ArrayList<>();
         for (int i = 0; i < 20; i++) {
             checks.add(waker.check(400));
         }
-        for (CompletableFuture<SandboxWaker.State> c : checks) {
-            assertEquals(SandboxWaker.State.ASLEEP, c.get(5, TimeUnit.SECONDS));
+        for (CompletableFuture<SandboxWake.State> c : checks) {
+            assertEquals(SandboxWake.State.ASLEEP, c.get(5, TimeUnit.SECONDS));
         }
         assertEquals(1, count("GET /api2/json/nodes/pve/lxc/400/status/current"));
 
@@ -76,13 +77,13 @@ class SandboxWakerTest {
         for (int i = 0; i < 20; i++) {
             wakes.add(waker.wake(400));
         }
-        assertEquals(SandboxWaker.State.WAKING, waker.check(400).get(5, TimeUnit.SECONDS), "while it wakes");
+        assertEquals(SandboxWake.State.WAKING, waker.check(400).get(5, TimeUnit.SECONDS), "while it wakes");
         for (CompletableFuture<Void> w : wakes) {
             w.get(10, TimeUnit.SECONDS);
         }
         assertEquals(1, count("POST /api2/json/nodes/pve/lxc/400/status/start"));
         assertEquals("running", pve.status(400));
-        assertEquals(SandboxWaker.State.WAKING, waker.check(400).get(), "woken a moment ago: wait for its port");
+        assertEquals(SandboxWake.State.WAKING, waker.check(400).get(), "woken a moment ago: wait for its port");
     }
 
     @Test
@@ -95,7 +96,7 @@ class SandboxWakerTest {
             waker.markAsleep(401); // as the idle policy would
         }
         ExecutionException e = assertThrows(ExecutionException.class, () -> waker.wake(401).get(10, TimeUnit.SECONDS));
-        assertInstanceOf(SandboxWaker.WakeLimited.class, e.getCause());
+        assertInstanceOf(SandboxWake.Limited.class, e.getCause());
         assertTrue(e.getCause().getMessage().contains("2 times within 10 min"), e.getCause().getMessage());
         assertEquals(2, count("POST /api2/json/nodes/pve/lxc/401/status/start"));
         StringBuilder scrape = new StringBuilder();
@@ -106,7 +107,7 @@ class SandboxWakerTest {
     @Test
     void aContainerWithoutTheTagIsNotASandbox() throws Exception {
         pve.seedContainer(402, "cmux-402", false, "web", null);
-        assertEquals(SandboxWaker.State.NOT_SANDBOX, waker.check(402).get(5, TimeUnit.SECONDS));
+        assertEquals(SandboxWake.State.NOT_SANDBOX, waker.check(402).get(5, TimeUnit.SECONDS));
         assertTrue(pve.requests().stream().noneMatch(r -> r.startsWith("POST")));
     }
 

@@ -1,0 +1,144 @@
+package dev.cmux.gateway.exchange;
+
+import dev.cmux.gateway.backend.BackendPool;
+import dev.cmux.gateway.config.GatewayConfig;
+import dev.cmux.gateway.log.AccessLogSink;
+import dev.cmux.gateway.metrics.GatewayMetrics;
+import dev.cmux.gateway.resolve.BackendResolver;
+import dev.cmux.gateway.transport.Transport;
+import io.netty.bootstrap.Bootstrap;
+import io.netty.buffer.PooledByteBufAllocator;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.WriteBufferWaterMark;
+import io.netty.resolver.dns.DnsAddressResolverGroup;
+import io.netty.resolver.dns.DnsServerAddressStreamProviders;
+
+import javax.net.ssl.SSLException;
+import java.util.function.LongSupplier;
+
+/**
+ * What every exchange shares, for as long as the process runs: the backend pool, the sandbox resolver and its
+ * cache, the per-client limits, the counters, the waker. A reload does not rebuild any of them: it hands them new
+ * settings and swaps the immutable {@link RoutingSnapshot} that each request reads once, at its start
+ * ({@link #reconfigure}). The start goes through the very same {@code reconfigure}.
+ */
+public final class DataPlane implements AutoCloseable {
+
+    private final DataPlaneLinks links;
+    private final AccessLogSink accessLog;
+    private final BackendResolver resolver;
+    private final DnsAddressResolverGroup upstreamDns;
+    private final BackendPool pool;
+    private final ClientLimits clientLimits;
+    private volatile RoutingSnapshot routing;
+
+    private DataPlane(DataPlaneLinks links, AccessLogSink accessLog, BackendResolver resolver,
+                      DnsAddressResolverGroup upstreamDns, BackendPool pool, ClientLimits clientLimits) {
+        this.links = links;
+        this.accessLog = accessLog;
+        this.resolver = resolver;
+        this.upstreamDns = upstreamDns;
+        this.pool = pool;
+        this.clientLimits = clientLimits;
+    }
+
+    /**
+     * The data plane of {@code config} on {@code loops}; close it after the listeners.
+     *
+     * @param waterMark the write buffer bounds of backend connections (as of client connections)
+     */
+    public static DataPlane start(GatewayConfig config, EventLoopGroup loops, Transport transport,
+                                  AccessLogSink accessLog, WriteBufferWaterMark waterMark, DataPlaneLinks links)
+            throws SSLException {
+        String suffix = links.suffixes().suffixFor(config.routing().suffix());
+        BackendResolver resolver = BackendResolver.create(config.resolver(), suffix, loops,
+                transport.datagramChannel(), links.addressSources());
+        // exact-host upstreams given by name are resolved when connecting, without blocking
+        DnsAddressResolverGroup upstreamDns = new DnsAddressResolverGroup(transport.datagramChannel(),
+                DnsServerAddressStreamProviders.platformDefault());
+        Bootstrap backends = new Bootstrap()
+                .channel(transport.clientChannel())
+                .resolver(upstreamDns)
+                .option(ChannelOption.TCP_NODELAY, true)
+                .option(ChannelOption.SO_KEEPALIVE, true)
+                .option(ChannelOption.ALLOCATOR, PooledByteBufAllocator.DEFAULT)
+                .option(ChannelOption.WRITE_BUFFER_WATER_MARK, waterMark);
+        DataPlane plane = new DataPlane(links, accessLog, resolver, upstreamDns,
+                new BackendPool(backends, config.pool(), config.timeouts().connect()),
+                new ClientLimits(config.limits().maxConnectionsPerClient()));
+        try {
+            plane.reconfigure(config, suffix);
+        } catch (SSLException | RuntimeException e) {
+            plane.close();
+            throw e;
+        }
+        return plane;
+    }
+
+    /**
+     * Takes {@code config} for every request from now on. Requests under way keep the snapshot they started with;
+     * pooled connections, cached addresses and the connections each client holds open carry over.
+     *
+     * @throws SSLException when the upstream routes' TLS settings cannot be built; then nothing has changed
+     */
+    public void reconfigure(GatewayConfig config) throws SSLException {
+        // may ask PVE, so outside the lock and never on an event loop (a reload runs on a thread of its own)
+        reconfigure(config, links.suffixes().suffixFor(config.routing().suffix()));
+    }
+
+    private synchronized void reconfigure(GatewayConfig config, String suffix) throws SSLException {
+        RoutingSnapshot next = RoutingSnapshot.build(config, suffix, routing, accessLog, links);
+        resolver.reconfigure(config.resolver(), suffix);
+        pool.reconfigure(config.pool(), config.timeouts().connect());
+        clientLimits.reconfigure(config.limits().maxConnectionsPerClient());
+        routing = next;
+    }
+
+    /** The settings in force now: a request reads them once, at its start. */
+    public RoutingSnapshot routing() {
+        return routing;
+    }
+
+    public GatewayConfig config() {
+        return routing.config();
+    }
+
+    BackendResolver resolver() {
+        return resolver;
+    }
+
+    BackendPool pool() {
+        return pool;
+    }
+
+    ClientLimits clientLimits() {
+        return clientLimits;
+    }
+
+    public GatewayMetrics metrics() {
+        return links.metrics();
+    }
+
+    /** Null without PVE. */
+    SandboxTraffic traffic() {
+        return links.traffic();
+    }
+
+    /** Forgets the cached address of {@code vmid}: the control API created or destroyed it. */
+    public void invalidate(int vmid) {
+        resolver.invalidate(vmid);
+    }
+
+    /** For /metrics: the gauges of what is held now. */
+    public GatewayMetrics.Sources gauges(LongSupplier openConnections) {
+        return new GatewayMetrics.Sources(openConnections, pool::idleConnections, () -> resolver.stats().hitCount(),
+                () -> resolver.stats().missCount(), () -> resolver.stats().evictionCount(), resolver::size);
+    }
+
+    @Override
+    public void close() {
+        resolver.close();
+        upstreamDns.close();
+    }
+}

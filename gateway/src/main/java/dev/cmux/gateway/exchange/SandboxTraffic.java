@@ -1,0 +1,11 @@
+package dev.cmux.gateway.exchange;
+
+/** Where a request reports that its sandbox is in use, for the idle policy (implemented by the {@code wake} package). */
+public interface SandboxTraffic {
+
+    /** A request reached the sandbox now. */
+    void touch(int vmid);
+
+    /** What an upgraded connection runs on each of its reads: cheap, it runs for every frame. */
+    Runnable marker(int vmid);
+}
