@@ -98,7 +98,7 @@ public final class BackendPool {
         idle.addLast(channel);
         idleCount.incrementAndGet();
         channel.config().setAutoRead(true); // so a close by the backend is noticed while idle
-        handler.enterPool(System.nanoTime());
+        handler.enterPool(channel.eventLoop().ticker().nanoTime()); // the loop's clock: a test can move it
         if (!loopPool.sweepArmed) {
             // later connections are due later: the timer only has to be there for the first one
             loopPool.armSweep(channel.eventLoop(), config.idleTimeout().toNanos());
@@ -130,7 +130,7 @@ public final class BackendPool {
         /** Closes every connection idle for {@code pool.idleTimeout}; sleeps until the next one is due. */
         private void sweep(EventLoop loop) {
             sweepArmed = false;
-            long now = System.nanoTime();
+            long now = loop.ticker().nanoTime();
             long idleNanos = BackendPool.this.config.idleTimeout().toNanos();
             long nextDue = Long.MAX_VALUE;
             List<Channel> overdue = new ArrayList<>();

@@ -4,6 +4,7 @@ import com.github.benmanes.caffeine.cache.AsyncCacheLoader;
 import com.github.benmanes.caffeine.cache.AsyncLoadingCache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import com.github.benmanes.caffeine.cache.Expiry;
+import com.github.benmanes.caffeine.cache.Ticker;
 import com.github.benmanes.caffeine.cache.stats.CacheStats;
 import dev.cmux.gateway.config.GatewayConfig;
 import dev.cmux.gateway.config.ResolverConfig;
@@ -57,12 +58,15 @@ public final class BackendResolver implements AutoCloseable {
     private final EventLoop dnsLoop;
     private final Class<? extends DatagramChannel> datagramChannel;
     private final List<AddressSource> fallbacks;
+    private final Ticker ticker;
     private final AsyncLoadingCache<Integer, Resolution> cache;
     private volatile Settings settings;
 
     private BackendResolver(ResolverConfig config, String suffix, EventLoop dnsLoop,
-                            Class<? extends DatagramChannel> datagramChannel, List<AddressSource> fallbacks) {
+                            Class<? extends DatagramChannel> datagramChannel, List<AddressSource> fallbacks,
+                            Ticker ticker) {
         this.dnsLoop = dnsLoop;
+        this.ticker = ticker;
         this.datagramChannel = datagramChannel;
         this.fallbacks = List.copyOf(fallbacks);
         this.settings = new Settings(config, suffix, AddressPolicy.forThisHost(config.allowedNetworks()),
@@ -71,6 +75,7 @@ public final class BackendResolver implements AutoCloseable {
                 .maximumSize(config.maxEntries())
                 .expireAfter(new ResolutionExpiry())
                 .refreshAfterWrite(config.refreshAfter())
+                .ticker(ticker)
                 // Caffeine's upkeep (read buffers, expiry order) runs on the thread that read, an event loop:
                 // a few nanoseconds a read there, where a thread of its own was woken thousands of times a second
                 // (a futex and a context switch on a 2-core host). Nothing it runs blocks: lookups are asynchronous.
@@ -87,7 +92,14 @@ public final class BackendResolver implements AutoCloseable {
     public static BackendResolver create(ResolverConfig config, String suffix, EventLoopGroup loops,
                                          Class<? extends DatagramChannel> datagramChannel,
                                          List<AddressSource> fallbacks) {
-        return new BackendResolver(config, suffix, loops.next(), datagramChannel, fallbacks);
+        return create(config, suffix, loops, datagramChannel, fallbacks, Ticker.systemTicker());
+    }
+
+    /** @param ticker the clock of TTLs and refreshes: the system's, or one a test moves */
+    static BackendResolver create(ResolverConfig config, String suffix, EventLoopGroup loops,
+                                  Class<? extends DatagramChannel> datagramChannel, List<AddressSource> fallbacks,
+                                  Ticker ticker) {
+        return new BackendResolver(config, suffix, loops.next(), datagramChannel, fallbacks, ticker);
     }
 
     /** As {@link #create(ResolverConfig, String, EventLoopGroup, Class, List)}, the suffix from config or resolv.conf. */
@@ -170,7 +182,7 @@ public final class BackendResolver implements AutoCloseable {
         Settings s = settings;
         InetAddress fixed = s.config().statics().get(vmid);
         if (fixed != null) {
-            return CompletableFuture.completedFuture(checked(s, vmid, fixed));
+            return CompletableFuture.completedFuture(checked(s, vmid, fixed, ticker.read()));
         }
         String name = "cmux-" + vmid + s.suffix();
         CompletableFuture<Optional<InetAddress>> viaDns = new CompletableFuture<>();
@@ -179,9 +191,9 @@ public final class BackendResolver implements AutoCloseable {
                 ? Optional.of((InetAddress) f.getNow()) : Optional.empty()));
         return viaDns.thenCompose(found -> found.isPresent() ? CompletableFuture.completedFuture(found)
                         : askFallbacks(vmid, 0))
-                .thenApply(found -> found.map(a -> checked(s, vmid, a)).orElseGet(() -> Resolution.failed(
-                        new GatewayException(GatewayError.UNRESOLVED, name + " does not resolve: does sandbox vm-"
-                                + vmid + " exist, and is it running?"))));
+                .thenApply(found -> found.map(a -> checked(s, vmid, a, ticker.read())).orElseGet(() ->
+                        Resolution.failed(new GatewayException(GatewayError.UNRESOLVED, name + " does not resolve: "
+                                + "does sandbox vm-" + vmid + " exist, and is it running?"), ticker.read())));
     }
 
     private CompletableFuture<Optional<InetAddress>> askFallbacks(int vmid, int index) {
@@ -194,13 +206,13 @@ public final class BackendResolver implements AutoCloseable {
                         : askFallbacks(vmid, index + 1));
     }
 
-    private static Resolution checked(Settings s, int vmid, InetAddress address) {
+    private static Resolution checked(Settings s, int vmid, InetAddress address, long nowNanos) {
         String refusal = s.policy().refusal(address);
         if (refusal == null) {
-            return Resolution.found(address);
+            return Resolution.found(address, nowNanos);
         }
         return Resolution.failed(new GatewayException(GatewayError.ADDRESS_DENIED,
-                "Sandbox vm-" + vmid + " is not reachable through the gateway: " + refusal));
+                "Sandbox vm-" + vmid + " is not reachable through the gateway: " + refusal), nowNanos);
     }
 
     private final class Loader implements AsyncCacheLoader<Integer, Resolution> {

@@ -9,12 +9,12 @@ import java.util.concurrent.CompletableFuture;
 record Resolution(InetAddress address, GatewayException failure, long bornNanos, CompletableFuture<InetAddress> asFuture) {
 
     // made once per lookup, so a cache hit hands out a finished future without allocating one per request
-    static Resolution found(InetAddress address) {
-        return new Resolution(address, null, System.nanoTime(), CompletableFuture.completedFuture(address));
+    static Resolution found(InetAddress address, long nowNanos) {
+        return new Resolution(address, null, nowNanos, CompletableFuture.completedFuture(address));
     }
 
-    static Resolution failed(GatewayException failure) {
-        return new Resolution(null, failure, System.nanoTime(), CompletableFuture.failedFuture(failure));
+    static Resolution failed(GatewayException failure, long nowNanos) {
+        return new Resolution(null, failure, nowNanos, CompletableFuture.failedFuture(failure));
     }
 
     boolean ok() {

@@ -7,23 +7,34 @@ import dev.cmux.gateway.testing.MiniHttpServer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
+import io.netty.bootstrap.Bootstrap;
+import io.netty.channel.embedded.EmbeddedChannel;
+
 import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.net.http.HttpRequest.BodyPublishers;
 import java.net.http.HttpResponse;
 import java.net.http.HttpResponse.BodyHandlers;
 import java.time.Duration;
+import java.util.concurrent.TimeUnit;
 
 import static dev.cmux.gateway.testing.GatewayUnderTest.host;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * Keep-alive connections to backends: reused while fresh, closed before a Node server's 5 s keep-alive would close
  * them, and the one request that meets a connection the backend had just closed is retried once when nothing of it
- * can have been acted on.
+ * can have been acted on. Idle times run on an embedded event loop whose clock the test moves.
  */
 class BackendPoolTest {
 
     private static final int VMID = 230;
+    private static final BackendKey KEY = BackendKey.plain(new InetSocketAddress(InetAddress.getLoopbackAddress(), 9));
 
     private MiniHttpServer backend;
     private GatewayUnderTest gateway;
@@ -32,8 +43,10 @@ class BackendPoolTest {
 
     @AfterEach
     void stop() throws IOException {
-        gateway.close();
-        backend.close();
+        if (gateway != null) {
+            gateway.close();
+            backend.close();
+        }
     }
 
     /** The backend answers the first request of each connection and drops the connection at the second. */
@@ -75,40 +88,48 @@ class BackendPoolTest {
     }
 
     @Test
-    void idleConnectionsAreClosedAfterThePoolIdleTimeout() throws Exception {
-        startWithPoolIdleTimeout(Duration.ofMillis(300));
-        get();
-        get();
-        assertEquals(1, backend.connections(), "reused while fresh");
-        Thread.sleep(600);
-        get();
-        assertEquals(2, backend.connections(), "a connection idle past pool.idleTimeout was closed, not reused");
+    void idleConnectionsAreClosedAfterThePoolIdleTimeout() {
+        BackendPool pool = pool(Duration.ofMillis(300));
+        EmbeddedChannel connection = backendConnection(pool);
+        pool.release(connection, KEY);
+        connection.advanceTimeBy(299, TimeUnit.MILLISECONDS);
+        connection.runScheduledPendingTasks();
+        assertTrue(connection.isOpen(), "not idle for pool.idleTimeout yet");
+        connection.advanceTimeBy(1, TimeUnit.MILLISECONDS);
+        connection.runScheduledPendingTasks();
+        assertFalse(connection.isOpen(), "closed once idle for pool.idleTimeout");
+        assertNull(pool.pollIdle(KEY));
+        assertEquals(0, pool.idleConnections());
     }
 
     @Test
-    void aConnectionUsedAgainIsTimedFromItsLastUseNotItsFirst() throws Exception {
-        startWithPoolIdleTimeout(Duration.ofMillis(400));
+    void aConnectionUsedAgainIsTimedFromItsLastUseNotItsFirst() {
+        BackendPool pool = pool(Duration.ofMillis(400));
+        EmbeddedChannel connection = backendConnection(pool);
         // used every 250 ms: the pool's timer, armed when it first went idle, fires while it is not yet due
         for (int i = 0; i < 5; i++) {
-            get();
-            Thread.sleep(250);
+            pool.release(connection, KEY);
+            connection.advanceTimeBy(250, TimeUnit.MILLISECONDS);
+            connection.runScheduledPendingTasks();
+            assertSame(connection, pool.pollIdle(KEY), "never idle for pool.idleTimeout, so never closed");
         }
-        assertEquals(1, backend.connections(), "never idle for pool.idleTimeout, so never closed");
-        Thread.sleep(600);
-        get();
-        assertEquals(2, backend.connections(), "the timer re-armed for its last use and closed it then");
+        pool.release(connection, KEY);
+        connection.advanceTimeBy(399, TimeUnit.MILLISECONDS);
+        connection.runScheduledPendingTasks();
+        assertTrue(connection.isOpen());
+        connection.advanceTimeBy(1, TimeUnit.MILLISECONDS);
+        connection.runScheduledPendingTasks();
+        assertFalse(connection.isOpen(), "the timer re-armed for its last use and closed it then");
     }
 
-    /** A backend answering 204 to all, behind a gateway whose pool closes connections idle for {@code idle}. */
-    private void startWithPoolIdleTimeout(Duration idle) throws Exception {
-        backend = new MiniHttpServer((req, out) -> {
-            MiniHttpServer.writeHead(out, 204, "No Content");
-            return true;
-        });
-        gateway = GatewayUnderTest.start(Transport.best(), c -> c.withPool(new PoolConfig(idle, 16)), VMID);
+    /** A pool whose connections are embedded channels: their event loop's clock stands still until moved. */
+    private static BackendPool pool(Duration idle) {
+        return new BackendPool(new Bootstrap(), new PoolConfig(idle, 16), Duration.ofSeconds(5));
     }
 
-    private void get() throws Exception {
-        client.send(gateway.request(host(backend.port(), VMID), "/").build(), BodyHandlers.discarding());
+    private static EmbeddedChannel backendConnection(BackendPool pool) {
+        EmbeddedChannel channel = new EmbeddedChannel(new BackendHandler(KEY, pool));
+        channel.freezeTime();
+        return channel;
     }
 }

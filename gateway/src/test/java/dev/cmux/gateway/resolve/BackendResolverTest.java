@@ -1,7 +1,6 @@
 package dev.cmux.gateway.resolve;
 
 import dev.cmux.gateway.config.Cidr;
-import dev.cmux.gateway.config.GatewayConfig;
 import dev.cmux.gateway.config.ResolverConfig;
 import dev.cmux.gateway.error.GatewayError;
 import dev.cmux.gateway.error.GatewayException;
@@ -23,19 +22,24 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** The resolver against a real DNS server on loopback: sources, caching, refresh-ahead, negative TTL, the SSRF guard. */
+/**
+ * The resolver against a real DNS server on loopback: sources, caching, refresh-ahead, negative TTL, the SSRF guard.
+ * Time is a ticker the tests move: TTLs and refreshes never wait on the wall clock.
+ */
 class BackendResolverTest {
 
     private static final InetAddress A = ip("127.0.0.10");
     private static final InetAddress B = ip("127.0.0.11");
 
     private final EventLoopGroup loops = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
+    private final AtomicLong nanos = new AtomicLong();
     private TinyDnsServer dns;
     private BackendResolver resolver;
 
@@ -55,11 +59,9 @@ class BackendResolverTest {
 
     private BackendResolver resolver(Duration ttl, Duration refreshAfter, Duration negativeTtl,
                                      Map<Integer, InetAddress> statics, AddressSource... fallbacks) {
-        GatewayConfig base = GatewayConfig.defaults();
         ResolverConfig rc = new ResolverConfig(ttl, refreshAfter, negativeTtl, statics,
                 List.of(Cidr.parse("127.0.0.0/8"), Cidr.parse("10.0.0.0/8")), List.of(dns.address()), 1000);
-        resolver = BackendResolver.create(rc, ".lan", loops,
-                NioDatagramChannel.class, List.of(fallbacks));
+        resolver = BackendResolver.create(rc, ".lan", loops, NioDatagramChannel.class, List.of(fallbacks), nanos::get);
         return resolver;
     }
 
@@ -95,7 +97,7 @@ class BackendResolverTest {
         assertEquals(GatewayError.UNRESOLVED, failure(r, 202).error());
         dns.put("cmux-202.lan", A);
         assertEquals(GatewayError.UNRESOLVED, failure(r, 202).error(), "still the remembered failure");
-        Thread.sleep(400);
+        advance(Duration.ofMillis(400));
         assertEquals(A, r.resolve(202).get(5, TimeUnit.SECONDS), "the booted sandbox is found after negativeTtl");
     }
 
@@ -105,7 +107,7 @@ class BackendResolverTest {
         BackendResolver r = resolver(Duration.ofSeconds(5), Duration.ofMillis(200), Duration.ofSeconds(2), Map.of());
         assertEquals(A, r.resolve(203).get(5, TimeUnit.SECONDS));
         dns.put("cmux-203.lan", B);
-        Thread.sleep(300);
+        advance(Duration.ofMillis(300));
         assertEquals(A, r.resolve(203).get(5, TimeUnit.SECONDS), "served at once while the refresh runs");
         assertTrue(eventually(() -> B.equals(r.resolve(203).get(5, TimeUnit.SECONDS))), "the refresh took up B");
     }
@@ -116,10 +118,12 @@ class BackendResolverTest {
         BackendResolver r = resolver(Duration.ofMillis(1500), Duration.ofMillis(200), Duration.ofSeconds(2), Map.of());
         assertEquals(A, r.resolve(204).get(5, TimeUnit.SECONDS));
         dns.put("cmux-204.lan", null);
-        Thread.sleep(300);
+        advance(Duration.ofMillis(300));
+        int asked = dns.queries();
         r.resolve(204).get(5, TimeUnit.SECONDS); // triggers the refresh, which fails
-        Thread.sleep(200);
+        assertTrue(eventually(() -> dns.queries() > asked), "the refresh asked DNS");
         assertEquals(A, r.resolve(204).get(5, TimeUnit.SECONDS), "a DNS hiccup does not cut a live sandbox");
+        advance(Duration.ofMillis(1300));
         assertTrue(eventually(() -> failureOrNull(r, 204) != null), "after the TTL the failure shows");
     }
 
@@ -129,7 +133,7 @@ class BackendResolverTest {
         BackendResolver r = resolver(Duration.ofSeconds(5), Duration.ofMillis(200), Duration.ofSeconds(2), Map.of());
         assertEquals(A, r.resolve(205).get(5, TimeUnit.SECONDS));
         dns.put("cmux-205.lan", ip("8.8.8.8"));
-        Thread.sleep(300);
+        advance(Duration.ofMillis(300));
         r.resolve(205).get(5, TimeUnit.SECONDS);
         assertTrue(eventually(() -> {
             GatewayException e = failureOrNull(r, 205);
@@ -188,6 +192,10 @@ class BackendResolverTest {
         } catch (Exception e) {
             throw new IllegalStateException(e);
         }
+    }
+
+    private void advance(Duration by) {
+        nanos.addAndGet(by.toNanos());
     }
 
     private interface Check {
