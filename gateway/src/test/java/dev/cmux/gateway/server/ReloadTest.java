@@ -2,6 +2,7 @@ package dev.cmux.gateway.server;
 
 import dev.cmux.gateway.transport.Transport;
 import dev.cmux.gateway.ConfigReloaderAccess;
+import dev.cmux.gateway.testing.Await;
 import dev.cmux.gateway.testing.GatewayUnderTest;
 import dev.cmux.gateway.testing.MiniHttpServer;
 import dev.cmux.gateway.testing.RawHttp;
@@ -81,9 +82,8 @@ class ReloadTest {
                 assertEquals(List.of(), reloader.reload());
                 talk(sockets, "after-3");
                 assertEquals(204, get(gateway, web.port()));
-                for (int i = 0; i < 100 && gateway.server().openConnections() > 200; i++) {
-                    Thread.sleep(20); // the last plain request's connection is on its way out
-                }
+                // the last plain request's connection is on its way out
+                Await.until(() -> gateway.server().openConnections() <= 200, "the plain request's connection goes");
                 assertEquals(200, gateway.server().openConnections(), "not one WebSocket was closed");
             } finally {
                 for (RawWebSocket s : sockets) {
@@ -121,12 +121,8 @@ class ReloadTest {
                 assertEquals("still open", held.echo("still open"));
                 assertEquals(429, get(gateway, web.port()), "the WebSocket opened before the reload still counts");
             }
-            int status = 429;
-            for (int i = 0; i < 500 && status == 429; i++) {
-                Thread.onSpinWait(); // the relay lets go of the permit once both sides have closed
-                status = get(gateway, web.port());
-            }
-            assertEquals(204, status, "the permit came back when the WebSocket closed");
+            // the relay lets go of the permit once both sides have closed
+            Await.until(() -> get(gateway, web.port()) == 204, "the permit comes back when the WebSocket closes");
         }
     }
 
