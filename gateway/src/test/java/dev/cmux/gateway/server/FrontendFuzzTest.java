@@ -19,9 +19,12 @@ import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.channel.nio.NioIoHandler;
 import io.netty.util.concurrent.ImmediateEventExecutor;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Test;
 
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.time.Duration;
 import java.net.SocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
@@ -35,9 +38,10 @@ import java.util.logging.Logger;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * Raw bytes into the production client pipeline ({@link FrontendInitializer#addHandlers}) on an embedded channel:
- * no exception escapes a handler, whatever goes back is an HTTP/1.1 response, and no buffer leaks (the leak check
- * runs after the class). Sandboxes resolve to a denied address or not at all, so no input connects anywhere.
+ * Raw bytes into the production client pipeline ({@link FrontendInitializer#addHandlers}), twice: on an embedded
+ * channel, where no exception may escape a handler and whatever goes back at once is an HTTP/1.1 response; and over a
+ * real socket to a running gateway, where the answers that wait for DNS (a sandbox name that does not resolve) come
+ * too. No buffer leaks (the leak check runs after the class). Sandboxes resolve to a denied address or not at all, so no input connects anywhere.
  */
 class FrontendFuzzTest {
 
@@ -45,6 +49,7 @@ class FrontendFuzzTest {
     private static final List<LogRecord> BUGS = new CopyOnWriteArrayList<>();
     private static final TinyDnsServer DNS = dns();
     private static final DataPlane SERVICES = services();
+    private static final GatewayServer SERVER = server();
 
     private static TinyDnsServer dns() {
         try {
@@ -52,6 +57,27 @@ class FrontendFuzzTest {
         } catch (InterruptedException e) {
             throw new IllegalStateException(e);
         }
+    }
+
+    /** Sandboxes as in {@link #services()}; a head must come within 20 ms and a connection idles 20 ms, so every
+     * input's conversation ends in a closed connection soon after its last answer. */
+    private static GatewayServer server() {
+        try {
+            GatewayConfig base = config();
+            return GatewayServer.start(base.withTimeouts(base.timeouts().withRequestHead(Duration.ofMillis(20))
+                    .withClientIdle(Duration.ofMillis(20))), Transport.NIO, AccessLogSink.DISCARD);
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static GatewayConfig config() throws java.net.UnknownHostException {
+        GatewayConfig base = GatewayConfig.defaults().withDomain("fuzz.test")
+                .withListen(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
+        // vm-200 is at a public address (refused), and no other sandbox name resolves
+        InetAddress denied = InetAddress.getByAddress(new byte[] {8, 8, 8, 8});
+        return base.withResolver(base.resolver().withStatics(Map.of(200, denied))
+                .withNameservers(List.of(DNS.address())));
     }
 
     private static DataPlane services() {
@@ -72,12 +98,7 @@ class FrontendFuzzTest {
             }
         });
         try {
-            GatewayConfig base = GatewayConfig.defaults().withDomain("fuzz.test");
-            // vm-200 is at a public address (refused), and no other sandbox name resolves
-            InetAddress denied = InetAddress.getByAddress(new byte[] {8, 8, 8, 8});
-            GatewayConfig config = base.withResolver(base.resolver().withStatics(Map.of(200, denied))
-                    .withNameservers(List.of(DNS.address())));
-            return DataPlane.start(config, LOOPS, Transport.NIO, AccessLogSink.DISCARD,
+            return DataPlane.start(config(), LOOPS, Transport.NIO, AccessLogSink.DISCARD,
                     new WriteBufferWaterMark(32 * 1024, 64 * 1024), DataPlaneLinks.standalone(List.of()));
         } catch (Exception e) {
             throw new IllegalStateException(e);
@@ -86,6 +107,7 @@ class FrontendFuzzTest {
 
     @AfterAll
     static void stop() {
+        SERVER.close();
         SERVICES.close();
         DNS.close();
         LOOPS.shutdownGracefully(0, 1, java.util.concurrent.TimeUnit.SECONDS).syncUninterruptibly();
@@ -113,6 +135,29 @@ class FrontendFuzzTest {
         }
         channel.finishAndReleaseAll();
         assertTrue(answer.length() == 0 || answer.indexOf("HTTP/1.1 ") == 0, answer.toString());
+        String overSocket = overSocket(input);
+        assertTrue(overSocket.isEmpty() || overSocket.startsWith("HTTP/1.1 "), overSocket);
         assertTrue(BUGS.isEmpty(), () -> "a handler failed: " + BUGS.get(0).getThrown());
+    }
+
+    @Test
+    void aSandboxNameThatDoesNotResolveIsAnsweredOnceDnsHasSaidSo() throws Exception {
+        String answer = overSocket(("GET / HTTP/1.1\r\nHost: port-8080-vm-300.fuzz.test\r\n\r\n")
+                .getBytes(StandardCharsets.US_ASCII));
+        assertTrue(answer.startsWith("HTTP/1.1 502 "), answer);
+        assertTrue(answer.contains("X-Gateway-Error: unresolved"), answer);
+    }
+
+    /** Everything the running gateway says to {@code input} until it closes the connection. */
+    private static String overSocket(byte[] input) {
+        try (Socket socket = new Socket(InetAddress.getLoopbackAddress(), SERVER.address().getPort())) {
+            socket.setSoTimeout(10_000); // far beyond the 20 ms the gateway waits: a hang fails the input
+            socket.getOutputStream().write(input);
+            return new String(socket.getInputStream().readAllBytes(), StandardCharsets.ISO_8859_1);
+        } catch (java.net.SocketException e) {
+            return ""; // reset: the gateway closed with our bytes unread, which is an answer too
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
     }
 }
