@@ -1,17 +1,23 @@
 package dev.cmux.gateway.access;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
+import com.nimbusds.jwt.SignedJWT;
 import dev.cmux.gateway.config.AccessConfig;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.cookie.Cookie;
 import io.netty.handler.codec.http.cookie.ServerCookieDecoder;
+import io.netty.util.concurrent.DefaultThreadFactory;
 
 import java.time.Clock;
 import java.time.Duration;
+import java.util.Date;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
 
 /**
  * Cloudflare Access at the origin (cloudflare.md §5): a request passes with a JWT whose RS256 signature verifies
@@ -27,84 +33,66 @@ public final class AccessGate {
     private static final CompletableFuture<Void> ALLOWED = CompletableFuture.completedFuture(null);
 
     private final AccessConfig config;
-    private final TeamKeys keys;
-    private final Clock clock;
-    private final Cache<String, Long> verified = Caffeine.newBuilder().maximumSize(10_000)
+    private final AccessClaims claims;
+    private final TokenVerifier tokens;
+    private final ThreadPoolExecutor keyThread;
+    private final Cache<String, Date> verified = Caffeine.newBuilder().maximumSize(10_000)
             .expireAfterWrite(Duration.ofMinutes(10)).build();
 
-    AccessGate(AccessConfig config, TeamKeys keys, Clock clock) {
+    private AccessGate(AccessConfig config, Clock clock, ThreadPoolExecutor keyThread) {
         this.config = config;
-        this.keys = keys;
-        this.clock = clock;
+        this.claims = new AccessClaims(config, clock);
+        this.tokens = new TokenVerifier(claims, new TeamKeys(config.certsUrl(), keyThread, clock));
+        this.keyThread = keyThread;
     }
 
     /** {@code null} when Access is not configured. */
     public static AccessGate create(AccessConfig config) {
-        return config.enabled() ? new AccessGate(config, new TeamKeys(config.certsUrl(), Duration.ofSeconds(30)),
-                Clock.systemUTC()) : null;
+        return config.enabled() ? create(config, Clock.systemUTC()) : null;
+    }
+
+    static AccessGate create(AccessConfig config, Clock clock) {
+        // one thread for all that may fetch keys; it ends when idle, so a gate left behind by a restart holds nothing
+        ThreadPoolExecutor keyThread = new ThreadPoolExecutor(1, 1, 1, TimeUnit.MINUTES, new LinkedBlockingQueue<>(),
+                new DefaultThreadFactory("access-keys", true));
+        keyThread.allowCoreThreadTimeOut(true);
+        return new AccessGate(config, clock, keyThread);
     }
 
     /**
      * Completes normally when the request may pass, exceptionally with {@link AccessDenied} when not. Never blocks:
-     * a key fetch, when needed, is asynchronous.
+     * with the key at hand it answers at once, else the key thread fetches it and completes the future.
      */
     public CompletableFuture<Void> admit(HttpHeaders headers, boolean fromTrustedProxy, String host, int sandboxPort) {
         if (config.bypasses(host, sandboxPort)) {
             return ALLOWED;
         }
-        String token = fromTrustedProxy ? headers.get(HEADER) : null;
-        if (token == null) {
-            token = cookie(headers);
-        }
+        String token = token(headers, fromTrustedProxy);
         if (token == null) {
             return CompletableFuture.failedFuture(new AccessDenied("This sandbox is protected by Cloudflare Access; "
                     + "open it through " + config.teamName() + ".cloudflareaccess.com sign-in."));
         }
-        long now = clock.millis() / 1000;
-        Long exp = verified.getIfPresent(token);
-        if (exp != null && now <= exp + config.clockSkew().toSeconds()) {
+        Date exp = verified.getIfPresent(token);
+        if (exp != null && !claims.expired(exp)) {
             return ALLOWED;
         }
-        AccessToken parsed;
         try {
-            parsed = AccessToken.parse(token);
-            checkClaims(parsed.claims(), now);
+            SignedJWT jws = tokens.parse(token);
+            Optional<Date> checked = tokens.verify(jws, KeyLookup.AT_HAND);
+            if (checked.isPresent()) {
+                verified.put(token, checked.get());
+                return ALLOWED;
+            }
+            return CompletableFuture.runAsync(
+                    () -> verified.put(token, tokens.verify(jws, KeyLookup.MAY_FETCH).orElseThrow()), keyThread);
         } catch (AccessDenied e) {
             return CompletableFuture.failedFuture(e);
         }
-        String remembered = token;
-        return keys.key(parsed.kid()).thenAccept(key -> {
-            parsed.verifySignature(key);
-            verified.put(remembered, parsed.claims().path("exp").asLong());
-        });
     }
 
-    private void checkClaims(JsonNode claims, long now) {
-        if (!config.issuer().equals(claims.path("iss").asText())) {
-            throw new AccessDenied("The Access token was issued for another team.");
-        }
-        if (!audienceContains(claims.path("aud"))) {
-            throw new AccessDenied("The Access token is for another application.");
-        }
-        long skew = config.clockSkew().toSeconds();
-        if (!claims.path("exp").canConvertToLong() || now > claims.path("exp").asLong() + skew) {
-            throw new AccessDenied("The Access token has expired; sign in again.");
-        }
-        if (claims.has("nbf") && now + skew < claims.path("nbf").asLong()) {
-            throw new AccessDenied("The Access token is not valid yet.");
-        }
-    }
-
-    private boolean audienceContains(JsonNode aud) {
-        if (aud.isTextual()) {
-            return config.aud().equals(aud.asText());
-        }
-        for (JsonNode a : aud) {
-            if (config.aud().equals(a.asText())) {
-                return true;
-            }
-        }
-        return false;
+    private static String token(HttpHeaders headers, boolean fromTrustedProxy) {
+        String header = fromTrustedProxy ? headers.get(HEADER) : null;
+        return header != null ? header : cookie(headers);
     }
 
     private static String cookie(HttpHeaders headers) {

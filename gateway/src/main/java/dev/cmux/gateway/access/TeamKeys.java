@@ -1,109 +1,96 @@
 package dev.cmux.gateway.access;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import com.nimbusds.jose.KeySourceException;
+import com.nimbusds.jose.jwk.JWK;
+import com.nimbusds.jose.jwk.JWKSelector;
+import com.nimbusds.jose.jwk.JWKSet;
+import com.nimbusds.jose.jwk.source.JWKSetBasedJWKSource;
+import com.nimbusds.jose.jwk.source.JWKSetCacheRefreshEvaluator;
+import com.nimbusds.jose.jwk.source.JWKSetSource;
+import com.nimbusds.jose.jwk.source.JWKSource;
+import com.nimbusds.jose.jwk.source.JWKSourceBuilder;
+import com.nimbusds.jose.jwk.source.RateLimitReachedException;
+import com.nimbusds.jose.jwk.source.URLBasedJWKSetSource;
+import com.nimbusds.jose.util.DefaultResourceRetriever;
 
-import java.math.BigInteger;
+import java.net.MalformedURLException;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.security.KeyFactory;
-import java.security.interfaces.RSAPublicKey;
-import java.security.spec.RSAPublicKeySpec;
+import java.time.Clock;
 import java.time.Duration;
-import java.util.Base64;
-import java.util.HashMap;
-import java.util.Map;
-import java.util.concurrent.CompletableFuture;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
 
 /**
- * The Access team's signing keys by {@code kid}, from its JWKS ({@code keys}, never the possibly stale
- * {@code public_cert}). Fetched without blocking (the JDK client's async API), refetched when a token names an
- * unknown {@code kid} (keys rotate every six weeks); after a refetch that did not know the kid either, no other
- * refetch for {@code minRefetch}, so a stream of forged kids cannot make the gateway hammer Cloudflare.
- * Concurrent misses share one fetch.
+ * The Access team's signing keys (cloudflare.md §5), kept by nimbus: fetched from the team's certs URL, cached five
+ * minutes and refreshed in the background during the last 30 s of that, fetched again when a token names a kid the
+ * cache lacks (keys rotate every six weeks) but never more than twice in 30 s whatever the kids, and kept while the
+ * URL cannot be reached. Nimbus fetches on the thread that asks, so a lookup {@link KeyLookup#AT_HAND} (an event
+ * loop) reads only what the last fetch brought while it is younger than the refresh-ahead point, and otherwise
+ * throws {@link NotAtHand} for the caller to ask again {@link KeyLookup#MAY_FETCH} on the key thread.
  */
-final class TeamKeys {
+final class TeamKeys implements JWKSource<KeyLookup> {
 
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final Duration TIME_TO_LIVE = Duration.ofMinutes(5);
+    private static final Duration REFRESH_AHEAD = Duration.ofSeconds(30);
+    private static final Duration TWO_FETCHES_PER = Duration.ofSeconds(30);
+    private static final int HTTP_TIMEOUT_MILLIS = 5_000;
 
-    private final URI certsUrl;
-    private final Duration minRefetch;
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
-    private volatile Map<String, RSAPublicKey> keys = Map.of();
-    private CompletableFuture<Map<String, RSAPublicKey>> fetching;
-    private long lastMissNanos;
-    private boolean missedOnce;
+    /** The keys a token names are not at hand; ask again {@link KeyLookup#MAY_FETCH}, off the event loop. */
+    static final class NotAtHand extends KeySourceException {
 
-    TeamKeys(URI certsUrl, Duration minRefetch) {
-        this.certsUrl = certsUrl;
-        this.minRefetch = minRefetch;
-    }
-
-    /** The key {@code kid}, fetching the JWKS when it is not known yet (and a fetch is allowed). */
-    CompletableFuture<RSAPublicKey> key(String kid) {
-        RSAPublicKey known = keys.get(kid);
-        if (known != null) {
-            return CompletableFuture.completedFuture(known);
+        NotAtHand() {
+            super("the team's keys are not at hand");
         }
-        return refetch().thenApply(fresh -> {
-            RSAPublicKey key = fresh.get(kid);
-            if (key == null) {
-                missed();
-                throw new AccessDenied("The Access token was signed with a key the team does not publish.");
-            }
-            return key;
-        });
     }
 
-    private synchronized CompletableFuture<Map<String, RSAPublicKey>> refetch() {
-        if (fetching != null) {
-            return fetching;
-        }
-        if (missedOnce && System.nanoTime() - lastMissNanos < minRefetch.toNanos()) {
-            return CompletableFuture.completedFuture(keys);
-        }
-        HttpRequest request = HttpRequest.newBuilder(certsUrl).timeout(Duration.ofSeconds(10)).GET().build();
-        fetching = http.sendAsync(request, HttpResponse.BodyHandlers.ofByteArray())
-                .thenApply(response -> {
-                    if (response.statusCode() != 200) {
-                        throw new AccessDenied("The Access team's keys could not be fetched (HTTP "
-                                + response.statusCode() + ").");
-                    }
-                    Map<String, RSAPublicKey> parsed = parse(response.body());
-                    keys = parsed;
-                    return parsed;
-                })
-                .whenComplete((k, e) -> {
-                    synchronized (this) {
-                        fetching = null;
-                    }
-                });
-        return fetching;
-    }
+    private final LastFetch lastFetch;
+    private final JWKSetSource<KeyLookup> cache;
+    private final Clock clock;
 
-    private synchronized void missed() {
-        missedOnce = true;
-        lastMissNanos = System.nanoTime();
-    }
-
-    static Map<String, RSAPublicKey> parse(byte[] jwks) {
+    /** {@code keyThread} runs nimbus's refreshes ahead of expiry. */
+    TeamKeys(URI certsUrl, ExecutorService keyThread, Clock clock) {
         try {
-            JsonNode root = JSON.readTree(jwks);
-            Map<String, RSAPublicKey> out = new HashMap<>();
-            KeyFactory rsa = KeyFactory.getInstance("RSA");
-            for (JsonNode k : root.path("keys")) {
-                if (!"RSA".equals(k.path("kty").asText()) || !k.hasNonNull("kid")) {
-                    continue;
-                }
-                BigInteger n = new BigInteger(1, Base64.getUrlDecoder().decode(k.path("n").asText()));
-                BigInteger e = new BigInteger(1, Base64.getUrlDecoder().decode(k.path("e").asText()));
-                out.put(k.path("kid").asText(), (RSAPublicKey) rsa.generatePublic(new RSAPublicKeySpec(n, e)));
-            }
-            return Map.copyOf(out);
-        } catch (Exception e) {
-            throw new AccessDenied("The Access team's keys could not be read.");
+            lastFetch = new LastFetch(new URLBasedJWKSetSource<>(certsUrl.toURL(), new DefaultResourceRetriever(
+                    HTTP_TIMEOUT_MILLIS, HTTP_TIMEOUT_MILLIS, JWKSourceBuilder.DEFAULT_HTTP_SIZE_LIMIT)));
+        } catch (MalformedURLException e) {
+            throw new IllegalArgumentException("access.certsUrl is not a URL: " + certsUrl, e);
         }
+        JWKSource<KeyLookup> built = JWKSourceBuilder.create(lastFetch)
+                .cache(TIME_TO_LIVE.toMillis(), JWKSourceBuilder.DEFAULT_CACHE_REFRESH_TIMEOUT)
+                .refreshAheadCache(REFRESH_AHEAD.toMillis(), null, keyThread, false, null, false)
+                .rateLimited(TWO_FETCHES_PER.toMillis())
+                .outageTolerantForever()
+                .build();
+        // the builder's JWKSource reads the wall clock; its JWK set source takes the time from the caller
+        this.cache = ((JWKSetBasedJWKSource<KeyLookup>) built).getJWKSetSource();
+        this.clock = clock;
+    }
+
+    @Override
+    public List<JWK> get(JWKSelector selector, KeyLookup lookup) throws KeySourceException {
+        long now = clock.millis();
+        if (lookup == KeyLookup.AT_HAND) {
+            return atHand(selector, now);
+        }
+        JWKSet cached = cache.getJWKSet(JWKSetCacheRefreshEvaluator.noRefresh(), now, lookup);
+        List<JWK> keys = selector.select(cached);
+        if (!keys.isEmpty()) {
+            return keys;
+        }
+        try {
+            return selector.select(cache.getJWKSet(JWKSetCacheRefreshEvaluator.referenceComparison(cached), now,
+                    lookup));
+        } catch (RateLimitReachedException e) {
+            return List.of(); // two fetches in the last 30 s already: a kid they did not bring is refused for now
+        }
+    }
+
+    private List<JWK> atHand(JWKSelector selector, long now) throws NotAtHand {
+        JWKSet recent = lastFetch.since(now - TIME_TO_LIVE.minus(REFRESH_AHEAD).toMillis());
+        List<JWK> keys = recent == null ? List.of() : selector.select(recent);
+        if (keys.isEmpty()) {
+            throw new NotAtHand();
+        }
+        return keys;
     }
 }
