@@ -1,4 +1,4 @@
-package dev.cmux.gateway.testing;
+package dev.cmux.control.testing;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.PooledByteBufAllocator;
