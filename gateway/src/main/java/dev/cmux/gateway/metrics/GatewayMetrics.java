@@ -2,6 +2,8 @@ package dev.cmux.gateway.metrics;
 
 import dev.cmux.control.api.MetricSet;
 import dev.cmux.control.api.PrometheusSource;
+import dev.cmux.control.sandbox.IdlePolicy;
+import dev.cmux.gateway.error.GatewayError;
 import io.netty.buffer.PooledByteBufAllocator;
 import io.prometheus.metrics.core.datapoints.CounterDataPoint;
 import io.prometheus.metrics.core.metrics.Counter;
@@ -10,6 +12,8 @@ import io.prometheus.metrics.core.metrics.Histogram;
 import io.prometheus.metrics.model.snapshots.MetricSnapshots;
 import io.prometheus.metrics.model.snapshots.Unit;
 
+import java.util.Arrays;
+import java.util.List;
 import java.util.function.LongSupplier;
 
 /**
@@ -19,11 +23,15 @@ import java.util.function.LongSupplier;
  */
 public final class GatewayMetrics implements PrometheusSource {
 
+    private static final List<String> ERROR_CODES = Arrays.stream(GatewayError.values()).map(GatewayError::code)
+            .distinct().toList();
+    private static final String WOKEN = "woken";
+
     private final MetricSet metrics = new MetricSet();
     private final CounterDataPoint[] byClass = byStatusClass(metrics.counter("cmux_gateway_requests_total",
             "Requests answered, by status class.", "class"));
     private final LabelledCounter byError = new LabelledCounter(metrics.counter("cmux_gateway_errors_total",
-            "Answers the gateway made itself, by X-Gateway-Error code.", "code"));
+            "Answers the gateway made itself, by X-Gateway-Error code.", "code"), ERROR_CODES);
     private final Counter bytesIn = metrics.counter("cmux_gateway_received_bytes_total",
             "Request body bytes and upgraded bytes from clients.");
     private final Counter bytesOut = metrics.counter("cmux_gateway_sent_bytes_total",
@@ -37,13 +45,13 @@ public final class GatewayMetrics implements PrometheusSource {
     private final Histogram headers = metrics.seconds("cmux_gateway_upstream_response_header_seconds",
             "Time from the request sent to the response head received.");
     private final LabelledCounter wakes = new LabelledCounter(metrics.counter("cmux_gateway_wakes_total",
-            "Wakes of stopped sandboxes, by result.", "result"));
+            "Wakes of stopped sandboxes, by result.", "result"), List.of(WOKEN, "failed", "limited"));
     private final Histogram wakeDuration = metrics.seconds("cmux_gateway_wake_duration_seconds",
             "Time from a wake's start to the sandbox running with an address (PVE start or resume).");
     private final Counter wokenRequests = metrics.counter("cmux_gateway_woken_requests_total",
             "Requests that waited for a wake or got the starting page.");
     private final LabelledCounter idled = new LabelledCounter(metrics.counter("cmux_gateway_idle_actions_total",
-            "Idle sandboxes suspended or stopped, by action.", "action"));
+            "Idle sandboxes suspended or stopped, by action.", "action"), IdlePolicy.ACTIONS);
     private volatile Sources sources = new Sources(() -> 0, () -> 0, () -> 0, () -> 0, () -> 0, () -> 0);
 
     /** Gauges read from their owners at scrape time. */
@@ -120,7 +128,7 @@ public final class GatewayMetrics implements PrometheusSource {
     /** A wake ended: {@code woken}, {@code failed} or {@code limited} (refused by the per-sandbox budget). */
     public void wake(String result, long nanos) {
         wakes.inc(result);
-        if ("woken".equals(result)) {
+        if (WOKEN.equals(result)) {
             wakeDuration.observe(Unit.nanosToSeconds(nanos));
         }
     }

@@ -13,11 +13,14 @@ class GatewayMetricsTest {
     private final GatewayMetrics metrics = new GatewayMetrics();
 
     @Test
-    void everyStatusClassShowsFromTheFirstScrape() {
+    void theLabelValuesKnownInAdvanceShowFromTheFirstScrape() {
         String text = MetricsText.of(metrics);
         for (int c = 1; c <= 5; c++) {
             assertEquals(0, value(text, "cmux_gateway_requests_total{class=\"" + c + "xx\"}"), text);
         }
+        assertEquals(0, value(text, "cmux_gateway_errors_total{code=\"port-denied\"}"), text);
+        assertEquals(0, value(text, "cmux_gateway_wakes_total{result=\"failed\"}"), text);
+        assertEquals(0, value(text, "cmux_gateway_idle_actions_total{action=\"stop\"}"), text);
     }
 
     @Test
