@@ -18,8 +18,10 @@ import java.util.function.LongSupplier;
 
 /**
  * The data plane's metrics, part of the control API's {@code GET /metrics}. Recorded on event loops into data
- * points bound once (no label lookup, no lock, no allocation per request); gauges are read when scraped. There are
- * no per-sandbox labels: vmids and ports are unbounded, and a scrape must stay small.
+ * points bound once (no label lookup, no allocation per request; no lock either, except that a histogram briefly
+ * takes one while that very histogram is being scraped, which is how the library keeps a scrape consistent); gauges
+ * are read when scraped. There are no per-sandbox labels: vmids and ports are unbounded, and a scrape must stay
+ * small.
  */
 public final class GatewayMetrics implements PrometheusSource {
 
