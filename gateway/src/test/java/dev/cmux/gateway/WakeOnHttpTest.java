@@ -37,6 +37,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 
+import static dev.cmux.control.api.MetricsText.value;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -111,8 +112,8 @@ class WakeOnHttpTest {
         assertEquals(1, count("POST /nodes/pve/lxc/301/status/start"), pve.requests().toString());
         assertEquals("running", pve.status(vmid));
         String metrics = metrics();
-        assertTrue(metrics.contains("cmux_gateway_wakes_total{result=\"woken\"} 1"), metrics);
-        assertTrue(metrics.contains("cmux_gateway_woken_requests_total 50"), metrics);
+        assertEquals(1, value(metrics, "cmux_gateway_wakes_total{result=\"woken\"}"), metrics);
+        assertEquals(50, value(metrics, "cmux_gateway_woken_requests_total"), metrics);
     }
 
     @Test
@@ -147,7 +148,7 @@ class WakeOnHttpTest {
         assertEquals("wake-failed", r.headers().firstValue("X-Gateway-Error").orElse(null));
         assertTrue(r.body().contains("startup for container '303' failed"), r.body());
         assertEquals("stopped", pve.status(vmid));
-        assertTrue(metrics().contains("cmux_gateway_wakes_total{result=\"failed\"} 1"));
+        assertEquals(1, value(metrics(), "cmux_gateway_wakes_total{result=\"failed\"}"));
     }
 
     @Test

@@ -20,7 +20,6 @@ import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.handler.codec.http.QueryStringDecoder;
 
 import java.net.InetSocketAddress;
-import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -90,10 +89,9 @@ public final class ApiExchange {
         return ctx.channel().remoteAddress() instanceof InetSocketAddress a ? a : null;
     }
 
-    /** A plain-text answer, e.g. metrics. */
-    public void respondText(HttpResponseStatus status, String contentType, String text) {
+    /** A text answer already encoded, e.g. metrics. */
+    public void respondText(HttpResponseStatus status, String contentType, byte[] bytes) {
         onLoop(() -> {
-            byte[] bytes = text.getBytes(StandardCharsets.UTF_8);
             FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, status,
                     ctx.alloc().buffer(bytes.length).writeBytes(bytes));
             response.headers().set(HttpHeaderNames.CONTENT_TYPE, contentType)

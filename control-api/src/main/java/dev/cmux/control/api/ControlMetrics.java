@@ -1,41 +1,33 @@
 package dev.cmux.control.api;
 
-import java.util.Map;
-import java.util.TreeMap;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.LongAdder;
+import io.prometheus.metrics.core.metrics.Counter;
+import io.prometheus.metrics.model.snapshots.MetricSnapshots;
 
-/** Counters of the control plane, in the Prometheus text format: answers by status, operations, exec calls. */
+/** Counters of the control plane: answers by status, operations, exec calls. */
 final class ControlMetrics implements PrometheusSource {
 
-    private final Map<String, LongAdder> responses = new ConcurrentHashMap<>();
-    private final Map<String, LongAdder> operations = new ConcurrentHashMap<>();
-    private final Map<String, LongAdder> execs = new ConcurrentHashMap<>();
+    private final MetricSet metrics = new MetricSet();
+    private final Counter responses = metrics.counter("cmux_control_responses_total",
+            "Control API answers by HTTP status.", "code");
+    private final Counter operations = metrics.counter("cmux_control_operations_total",
+            "Finished sandbox operations by kind and outcome.", "kind", "state");
+    private final Counter execs = metrics.counter("cmux_control_exec_total",
+            "Exec calls by path (execd, pct, none) and outcome.", "via", "result");
 
     void response(int status) {
-        responses.computeIfAbsent("code=\"" + status + "\"", k -> new LongAdder()).increment();
+        responses.labelValues(Integer.toString(status)).inc();
     }
 
     void operation(String kind, String state) {
-        operations.computeIfAbsent("kind=\"" + kind + "\",state=\"" + state + "\"", k -> new LongAdder()).increment();
+        operations.labelValues(kind, state).inc();
     }
 
     void exec(String via, boolean ok) {
-        execs.computeIfAbsent("via=\"" + via + "\",result=\"" + (ok ? "ok" : "failed") + "\"", k -> new LongAdder())
-                .increment();
+        execs.labelValues(via, ok ? "ok" : "failed").inc();
     }
 
     @Override
-    public void appendTo(StringBuilder out) {
-        counter(out, "cmux_control_responses_total", "Control API answers by HTTP status.", responses);
-        counter(out, "cmux_control_operations_total", "Finished sandbox operations by kind and outcome.", operations);
-        counter(out, "cmux_control_exec_total", "Exec calls by path (execd, pct, none) and outcome.", execs);
-    }
-
-    private static void counter(StringBuilder out, String name, String help, Map<String, LongAdder> values) {
-        out.append("# HELP ").append(name).append(' ').append(help).append('\n')
-                .append("# TYPE ").append(name).append(" counter\n");
-        new TreeMap<>(values).forEach((labels, v) -> out.append(name).append('{').append(labels).append("} ")
-                .append(v.sum()).append('\n'));
+    public MetricSnapshots scrape() {
+        return metrics.scrape();
     }
 }

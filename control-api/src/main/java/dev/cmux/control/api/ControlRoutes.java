@@ -38,7 +38,8 @@ final class ControlRoutes extends SimpleChannelInboundHandler<FullHttpRequest> {
         this.router = new Router()
                 .add(GET, "/healthz", new HealthHandler())
                 .add(GET, "/readyz", new OffLoop(blocking, new ReadyHandler(services, cloudflare)))
-                .add(GET, "/metrics", new MetricsHandler(token, services.metricSources()))
+                // off the loop: the JVM's metrics read files under /proc
+                .add(GET, "/metrics", new OffLoop(blocking, new MetricsHandler(token, services.metricSources())))
                 .add(POST, "/v1/sandboxes", v1(pve ? new RateLimited(services.createLimit(),
                         new CreateSandboxHandler(services)) : Unavailable.pve()))
                 .add(GET, "/v1/sandboxes", v1(pve ? new OffLoop(blocking, new ListSandboxesHandler(services))

@@ -212,10 +212,11 @@ public final class ControlServices implements AutoCloseable {
         return metrics;
     }
 
-    /** The control plane's own counters first, then the added sources. */
+    /** The control plane's own counters, the JVM's, then the added sources. */
     List<PrometheusSource> metricSources() {
         List<PrometheusSource> all = new ArrayList<>();
         all.add(metrics);
+        all.add(JvmMetricsSource.SOURCE);
         all.addAll(metricSources);
         return all;
     }

@@ -1,8 +1,10 @@
 package dev.cmux.control.api;
 
-/** Adds lines in the Prometheus text format to {@code GET /metrics}: how the gateway's data plane reports there. */
+import io.prometheus.metrics.model.snapshots.MetricSnapshots;
+
+/** A part of {@code GET /metrics}, e.g. the data plane's counters: what it holds at the moment of a scrape. */
 @FunctionalInterface
 public interface PrometheusSource {
 
-    void appendTo(StringBuilder out);
+    MetricSnapshots scrape();
 }

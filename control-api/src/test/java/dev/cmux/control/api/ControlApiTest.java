@@ -29,6 +29,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
 
+import static dev.cmux.control.api.MetricsText.value;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -389,15 +390,37 @@ class ControlApiTest {
 
         Reply r = call(server, "GET", "/metrics", null, null, "text/plain");
         assertEquals(200, r.status());
+        assertEquals("text/plain; version=0.0.4; charset=utf-8", r.raw().headers().firstValue("Content-Type")
+                .orElse(null));
         String text = r.raw().body();
-        assertTrue(text.contains("cmux_control_operations_total{kind=\"create\",state=\"succeeded\"} 1"), text);
-        assertTrue(text.contains("cmux_control_exec_total{via=\"execd\",result=\"ok\"} 1"), text);
-        assertTrue(text.contains("cmux_control_responses_total{code=\"404\"} 1"), text);
+        assertEquals(1, value(text, "cmux_control_operations_total{kind=\"create\",state=\"succeeded\"}"), text);
+        assertEquals(1, value(text, "cmux_control_exec_total{result=\"ok\",via=\"execd\"}"), text);
+        assertEquals(1, value(text, "cmux_control_responses_total{code=\"404\"}"), text);
+        assertTrue(value(text, "jvm_memory_used_bytes{area=\"heap\"}") > 0, "the JVM's metrics are there too");
+        assertTrue(value(text, "jvm_memory_heap_used_bytes") > 0, text);
 
-        try (ControlServer withGateway = serve(services.withMetrics(out -> out.append("cmux_gateway_up 1\n")),
-                CloudflareConfig.defaults())) {
-            assertTrue(call(withGateway, "GET", "/metrics", null, null, "text/plain").raw().body()
-                    .contains("\ncmux_gateway_up 1\n"));
+        MetricSet gateway = new MetricSet();
+        gateway.gauge("cmux_gateway_up", "Added by the gateway.", () -> 1);
+        try (ControlServer withGateway = serve(services.withMetrics(gateway), CloudflareConfig.defaults())) {
+            assertEquals(1, value(call(withGateway, "GET", "/metrics", null, null, "text/plain").raw().body(),
+                    "cmux_gateway_up"));
         }
+    }
+
+    @Test
+    void metricsAnswerOpenMetricsWhenAskedAndTextWhenProtobufIsPreferred() throws Exception {
+        Reply open = call(server, "GET", "/metrics", null, null, "application/openmetrics-text; version=1.0.0");
+        assertEquals(200, open.status());
+        assertTrue(open.raw().headers().firstValue("Content-Type").orElse("")
+                .startsWith("application/openmetrics-text; version=1.0.0"), open.raw().headers().toString());
+        assertTrue(open.raw().body().endsWith("# EOF\n"), open.raw().body());
+        assertTrue(value(open.raw().body(), "jvm_memory_heap_used_bytes") > 0, "the same names as in text");
+
+        // what Prometheus sends with native histograms on: protobuf first, text after
+        Reply proto = call(server, "GET", "/metrics", null, null, "application/vnd.google.protobuf;"
+                + "proto=io.prometheus.client.MetricFamily;encoding=delimited;q=0.6,text/plain;version=0.0.4;q=0.3");
+        assertEquals(200, proto.status());
+        assertEquals("text/plain; version=0.0.4; charset=utf-8", proto.raw().headers().firstValue("Content-Type")
+                .orElse(null));
     }
 }

@@ -15,9 +15,9 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
+import java.util.concurrent.TimeUnit;
 
+import static dev.cmux.control.api.MetricsText.value;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -56,8 +56,8 @@ class MetricsIT {
                     String open = scrape(controlPort);
                     assertEquals(1, value(open, "cmux_gateway_upgraded_connections"), open);
                 }
-                Thread.sleep(500); // the WebSocket's access-log line is written when both sides have closed
-                String metrics = scrape(controlPort);
+                // the WebSocket's access-log line is written once both sides have closed: scrape until it counts
+                String metrics = scrapeUntil(controlPort, "cmux_gateway_requests_total{class=\"1xx\"}", 1);
                 assertEquals(3, value(metrics, "cmux_gateway_requests_total{class=\"2xx\"}"), metrics);
                 assertEquals(1, value(metrics, "cmux_gateway_requests_total{class=\"1xx\"}"), "the 101");
                 assertEquals(2, value(metrics, "cmux_gateway_requests_total{class=\"4xx\"}"), metrics);
@@ -66,13 +66,18 @@ class MetricsIT {
                 assertEquals(1, value(metrics, "cmux_gateway_upgrades_total"), metrics);
                 assertEquals(0, value(metrics, "cmux_gateway_upgraded_connections"), metrics);
                 assertTrue(value(metrics, "cmux_gateway_sent_bytes_total") >= 3000, metrics);
-                long connects = value(metrics, "cmux_gateway_upstream_connect_seconds_count");
+                double connects = value(metrics, "cmux_gateway_upstream_connect_seconds_count");
                 assertTrue(connects >= 2 && connects <= 4, "one or two pooled connections for the web requests "
                         + "(a pool per event loop), one for the WebSocket: " + connects);
                 assertEquals(4, value(metrics, "cmux_gateway_upstream_response_header_seconds_count"), metrics);
                 assertTrue(value(metrics, "cmux_gateway_resolver_hits_total") >= 3, metrics);
-                assertTrue(metrics.contains("jvm_memory_heap_used_bytes"), metrics);
-                assertTrue(metrics.contains("cmux_gateway_netty_direct_memory_bytes"), metrics);
+                assertTrue(value(metrics, "jvm_memory_heap_used_bytes") > 0, metrics);
+                assertTrue(value(metrics, "jvm_memory_used_bytes{area=\"heap\"}") > 0, "the library's JVM metrics");
+                assertTrue(value(metrics, "jvm_threads_live") > 0, metrics);
+                assertTrue(value(metrics, "process_uptime_seconds") >= 0, metrics);
+                assertTrue(value(metrics, "cmux_gateway_netty_direct_memory_bytes") >= 0, metrics);
+                assertEquals(connects, value(metrics, "cmux_gateway_upstream_connect_seconds_bucket{le=\"300.0\"}"),
+                        "buckets from 1 ms to 5 min, as before the library: " + metrics);
             } finally {
                 gateway.close();
             }
@@ -86,10 +91,14 @@ class MetricsIT {
         return r.body();
     }
 
-    private static long value(String metrics, String series) {
-        Matcher m = Pattern.compile("^" + Pattern.quote(series) + " (\\S+)$", Pattern.MULTILINE).matcher(metrics);
-        assertTrue(m.find(), "no series " + series);
-        return (long) Double.parseDouble(m.group(1));
+    /** Scrapes until {@code series} reaches {@code expected} (each scrape is a real request; 10 s at most). */
+    private static String scrapeUntil(int controlPort, String series, double expected) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        String metrics = scrape(controlPort);
+        while (value(metrics, series) != expected && System.nanoTime() < deadline) {
+            metrics = scrape(controlPort);
+        }
+        return metrics;
     }
 
     private static int freePort() throws Exception {

@@ -1,5 +1,6 @@
 package dev.cmux.gateway.wake;
 
+import dev.cmux.control.api.MetricsText;
 import dev.cmux.control.exec.ExecdClient;
 import dev.cmux.gateway.exchange.SandboxWake;
 import dev.cmux.control.pve.PveClient;
@@ -99,9 +100,7 @@ class SandboxWakerTest {
         assertInstanceOf(SandboxWake.Limited.class, e.getCause());
         assertTrue(e.getCause().getMessage().contains("2 times within 10 min"), e.getCause().getMessage());
         assertEquals(2, count("POST /api2/json/nodes/pve/lxc/401/status/start"));
-        StringBuilder scrape = new StringBuilder();
-        metrics.appendTo(scrape);
-        assertTrue(scrape.toString().contains("cmux_gateway_wakes_total{result=\"limited\"} 1"), scrape.toString());
+        assertEquals(1, MetricsText.value(MetricsText.of(metrics), "cmux_gateway_wakes_total{result=\"limited\"}"));
     }
 
     @Test

@@ -1,0 +1,33 @@
+package dev.cmux.control.api;
+
+import io.prometheus.metrics.instrumentation.jvm.JvmMetrics;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
+
+import java.lang.management.ManagementFactory;
+import java.lang.management.MemoryMXBean;
+import java.lang.management.RuntimeMXBean;
+import java.lang.management.ThreadMXBean;
+
+/**
+ * The JVM's and the process's metrics: the library's set, and the three names {@code /metrics} showed before it
+ * (dashboards may read them). Registered once per process, into the library's default registry.
+ */
+final class JvmMetricsSource {
+
+    static final PrometheusSource SOURCE = register(PrometheusRegistry.defaultRegistry);
+
+    private JvmMetricsSource() {
+    }
+
+    private static PrometheusSource register(PrometheusRegistry registry) {
+        JvmMetrics.builder().register(registry);
+        MemoryMXBean memory = ManagementFactory.getMemoryMXBean();
+        ThreadMXBean threads = ManagementFactory.getThreadMXBean();
+        RuntimeMXBean runtime = ManagementFactory.getRuntimeMXBean();
+        MetricSet metrics = new MetricSet(registry);
+        metrics.gauge("jvm_memory_heap_used_bytes", "Heap in use.", () -> memory.getHeapMemoryUsage().getUsed());
+        metrics.gauge("jvm_threads_live", "Live threads.", threads::getThreadCount);
+        metrics.gauge("process_uptime_seconds", "Seconds since the JVM started.", () -> runtime.getUptime() / 1000);
+        return metrics;
+    }
+}

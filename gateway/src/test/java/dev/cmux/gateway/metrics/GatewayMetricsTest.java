@@ -1,0 +1,101 @@
+package dev.cmux.gateway.metrics;
+
+import dev.cmux.control.api.MetricsText;
+import org.junit.jupiter.api.Test;
+
+import java.util.concurrent.TimeUnit;
+
+import static dev.cmux.control.api.MetricsText.value;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+class GatewayMetricsTest {
+
+    private final GatewayMetrics metrics = new GatewayMetrics();
+
+    @Test
+    void theLabelValuesKnownInAdvanceShowFromTheFirstScrape() {
+        String text = MetricsText.of(metrics);
+        for (int c = 1; c <= 5; c++) {
+            assertEquals(0, value(text, "cmux_gateway_requests_total{class=\"" + c + "xx\"}"), text);
+        }
+        assertEquals(0, value(text, "cmux_gateway_errors_total{code=\"port-denied\"}"), text);
+        assertEquals(0, value(text, "cmux_gateway_wakes_total{result=\"failed\"}"), text);
+        assertEquals(0, value(text, "cmux_gateway_idle_actions_total{action=\"stop\"}"), text);
+    }
+
+    @Test
+    void requestsAreCountedByClassErrorCodeAndBytes() {
+        metrics.request(200, null, 10, 1000);
+        metrics.request(502, "connect-failed", 0, 120);
+        metrics.request(502, "connect-failed", 0, 120);
+        metrics.request(404, "no-route", 0, 80);
+        String text = MetricsText.of(metrics);
+        assertEquals(1, value(text, "cmux_gateway_requests_total{class=\"2xx\"}"), text);
+        assertEquals(1, value(text, "cmux_gateway_requests_total{class=\"4xx\"}"), text);
+        assertEquals(2, value(text, "cmux_gateway_requests_total{class=\"5xx\"}"), text);
+        assertEquals(2, value(text, "cmux_gateway_errors_total{code=\"connect-failed\"}"), text);
+        assertEquals(1, value(text, "cmux_gateway_errors_total{code=\"no-route\"}"), text);
+        assertEquals(10, value(text, "cmux_gateway_received_bytes_total"), text);
+        assertEquals(1320, value(text, "cmux_gateway_sent_bytes_total"), text);
+    }
+
+    @Test
+    void durationsFallIntoBucketsOfSecondsFromOneMillisecondToFiveMinutes() {
+        metrics.connected(TimeUnit.MILLISECONDS.toNanos(3));
+        metrics.responseHead(TimeUnit.SECONDS.toNanos(400));
+        String text = MetricsText.of(metrics);
+        assertEquals(0, value(text, "cmux_gateway_upstream_connect_seconds_bucket{le=\"0.001\"}"), text);
+        assertEquals(1, value(text, "cmux_gateway_upstream_connect_seconds_bucket{le=\"0.005\"}"), text);
+        assertEquals(1, value(text, "cmux_gateway_upstream_connect_seconds_count"), text);
+        assertEquals(0.003, value(text, "cmux_gateway_upstream_connect_seconds_sum"), 1e-9, text);
+        assertEquals(0, value(text, "cmux_gateway_upstream_response_header_seconds_bucket{le=\"300.0\"}"), text);
+        assertEquals(1, value(text, "cmux_gateway_upstream_response_header_seconds_bucket{le=\"+Inf\"}"), text);
+    }
+
+    @Test
+    void upgradedConnectionsAreCountedAndTheOpenOnesTracked() {
+        metrics.upgradeOpened();
+        metrics.upgradeOpened();
+        metrics.upgradeClosed();
+        String text = MetricsText.of(metrics);
+        assertEquals(2, value(text, "cmux_gateway_upgrades_total"), text);
+        assertEquals(1, value(text, "cmux_gateway_upgraded_connections"), text);
+    }
+
+    @Test
+    void wakesAndIdleActionsAreCountedByResult() {
+        metrics.wake("woken", TimeUnit.SECONDS.toNanos(2));
+        metrics.wake("limited", 0);
+        metrics.wokenRequest();
+        metrics.idled("suspend");
+        String text = MetricsText.of(metrics);
+        assertEquals(1, value(text, "cmux_gateway_wakes_total{result=\"woken\"}"), text);
+        assertEquals(1, value(text, "cmux_gateway_wakes_total{result=\"limited\"}"), text);
+        assertEquals(1, value(text, "cmux_gateway_wake_duration_seconds_count"), "only a wake that woke is timed");
+        assertEquals(1, value(text, "cmux_gateway_woken_requests_total"), text);
+        assertEquals(1, value(text, "cmux_gateway_idle_actions_total{action=\"suspend\"}"), text);
+    }
+
+    @Test
+    void gaugesAreReadFromTheirSourcesAtEachScrape() {
+        long[] open = {7};
+        metrics.sources(new GatewayMetrics.Sources(() -> open[0], () -> 2, () -> 30, () -> 4, () -> 1, () -> 3));
+        String text = MetricsText.of(metrics);
+        assertEquals(7, value(text, "cmux_gateway_client_connections"), text);
+        assertEquals(2, value(text, "cmux_gateway_pool_idle_connections"), text);
+        assertEquals(30, value(text, "cmux_gateway_resolver_hits_total"), text);
+        assertEquals(4, value(text, "cmux_gateway_resolver_misses_total"), text);
+        assertEquals(1, value(text, "cmux_gateway_resolver_evictions_total"), text);
+        assertEquals(3, value(text, "cmux_gateway_resolver_entries"), text);
+        open[0] = 9;
+        assertEquals(9, value(MetricsText.of(metrics), "cmux_gateway_client_connections"));
+    }
+
+    @Test
+    void twoGatewaysInOneJvmCountApart() {
+        GatewayMetrics other = new GatewayMetrics();
+        other.wokenRequest();
+        assertEquals(0, value(MetricsText.of(metrics), "cmux_gateway_woken_requests_total"));
+        assertEquals(1, value(MetricsText.of(other), "cmux_gateway_woken_requests_total"));
+    }
+}
