@@ -33,8 +33,6 @@ import java.util.concurrent.TimeUnit;
  */
 final class Exchange implements BackendListener, BackendConnector.Outcome {
 
-    private static final Runnable NO_TRAFFIC_RECORD = () -> { };
-
     private final ClientConnection client;
     private final DataPlane plane;
     private final RoutingSnapshot routing;
@@ -62,13 +60,9 @@ final class Exchange implements BackendListener, BackendConnector.Outcome {
         this.clientKeepAlive = HttpUtil.isKeepAlive(request);
         this.upgradeRequested = UpgradeRelay.isUpgradeRequest(request);
         this.response = new ResponseStreamer(this, request, request.protocolVersion(), clientKeepAlive, log);
-        log.startMillis = System.currentTimeMillis();
-        log.method = request.method().name();
-        log.uri = request.uri();
-        log.host = request.headers().get(HttpHeaderNames.HOST);
+        log.begin(System.currentTimeMillis(), request.method().name(), request.uri(),
+                request.headers().get(HttpHeaderNames.HOST));
     }
-
-    // ---- admission -----------------------------------------------------------------------------------------
 
     void start() {
         try {
@@ -81,7 +75,7 @@ final class Exchange implements BackendListener, BackendConnector.Outcome {
         try {
             admitted = Admission.admit(request, client, plane, routing, log);
         } catch (GatewayException e) {
-            fail(e);
+            failed(e);
             return;
         }
         permit = admitted.permit();
@@ -99,7 +93,7 @@ final class Exchange implements BackendListener, BackendConnector.Outcome {
                     try {
                         checked.join();
                     } catch (CompletionException e) {
-                        fail(Failures.of(e.getCause(), GatewayError.ACCESS_DENIED));
+                        failed(Failures.of(e.getCause(), GatewayError.ACCESS_DENIED));
                         return;
                     }
                     connect();
@@ -112,8 +106,6 @@ final class Exchange implements BackendListener, BackendConnector.Outcome {
         connector = new BackendConnector(plane, routing, target, client.eventLoop(), pageLoad, this);
         connector.start();
     }
-
-    // ---- the backend connection ----------------------------------------------------------------------------
 
     @Override
     public void connected(Channel channel) {
@@ -136,11 +128,6 @@ final class Exchange implements BackendListener, BackendConnector.Outcome {
     }
 
     @Override
-    public void failed(GatewayException e) {
-        fail(e);
-    }
-
-    @Override
     public void startingPage() {
         boolean close = closeAfterLocalAnswer(RequestBody.expected(request));
         answer(LocalReply.startingPage(client.channel().alloc(), (Target.Sandbox) target, close,
@@ -157,8 +144,6 @@ final class Exchange implements BackendListener, BackendConnector.Outcome {
     public boolean over() {
         return phase == Phase.DONE;
     }
-
-    // ---- request body, from the client ---------------------------------------------------------------------
 
     void onClientContent(HttpContent content) {
         if (content.decoderResult().isFailure()) {
@@ -203,8 +188,6 @@ final class Exchange implements BackendListener, BackendConnector.Outcome {
             backend.config().setAutoRead(client.channel().isWritable());
         }
     }
-
-    // ---- response, from the backend ------------------------------------------------------------------------
 
     @Override
     public void onBackendMessage(Object msg) {
@@ -266,14 +249,10 @@ final class Exchange implements BackendListener, BackendConnector.Outcome {
         b.pipeline().get(BackendHandler.class).detach();
         ClientLimits.Permit held = permit;
         permit = null; // held by the relay until both sides close
-        Runnable onTraffic = target instanceof Target.Sandbox s && plane.traffic() != null
-                ? plane.traffic().marker(s.vmid()) : NO_TRAFFIC_RECORD;
         log.upstream = target.name();
-        response.handOver(client.channel(), b, switchResponse, routing, plane.metrics(), onTraffic, held::release);
+        response.handOver(client.channel(), b, switchResponse, routing, plane, target, held::release);
         client.upgraded();
     }
-
-    // ---- failures ------------------------------------------------------------------------------------------
 
     /** A bad chunk: the backend must not get a request that another parser could finish differently. */
     private void onMalformedBody(Throwable cause) {
@@ -335,7 +314,9 @@ final class Exchange implements BackendListener, BackendConnector.Outcome {
                 !body.received());
     }
 
-    private void fail(GatewayException e) {
+    /** Answers with {@code e}; the connection goes on unless a body it cannot skip was announced. */
+    @Override
+    public void failed(GatewayException e) {
         fail(e, RequestBody.expected(request));
     }
 

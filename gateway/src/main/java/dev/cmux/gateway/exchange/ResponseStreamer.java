@@ -31,6 +31,8 @@ final class ResponseStreamer {
         "application/stream+json",
     };
 
+    private static final Runnable NO_TRAFFIC_RECORD = () -> { };
+
     private final Exchange exchange;
     private final HttpRequest request;
     private final HttpVersion clientVersion;
@@ -173,11 +175,14 @@ final class ResponseStreamer {
 
     /**
      * Hands both connections to the relay after the 101: the client's permit and the upgrade gauge stay taken, and
-     * {@code onTraffic} marks the sandbox busy, until both sides have closed.
+     * each read marks a sandbox busy for the idle policy, until both sides have closed.
      */
     void handOver(Channel client, Channel backend, HttpResponse switchResponse, RoutingSnapshot routing,
-                  GatewayMetrics metrics, Runnable onTraffic, Runnable releasePermit) {
+                  DataPlane plane, Target target, Runnable releasePermit) {
         log.status = 101;
+        GatewayMetrics metrics = plane.metrics();
+        Runnable onTraffic = target instanceof Target.Sandbox s && plane.traffic() != null
+                ? plane.traffic().marker(s.vmid()) : NO_TRAFFIC_RECORD;
         metrics.upgradeOpened();
         UpgradeRelay.switchProtocols(client, backend, switchResponse, log, routing.config().timeouts().upgradedIdle(),
                 routing.accessLog(), onTraffic, () -> {

@@ -108,5 +108,13 @@ public final class AccessLog {
         public boolean clientAborted;
         /** The request met its sandbox asleep: it waited for the wake, or got the starting page. */
         public boolean woken;
+
+        /** What is known when the request head arrives. */
+        public void begin(long startMillis, String method, String uri, String host) {
+            this.startMillis = startMillis;
+            this.method = method;
+            this.uri = uri;
+            this.host = host;
+        }
     }
 }
