@@ -18,19 +18,13 @@ import java.util.Set;
  * {@code Accept: application/x-ndjson} the events as they happen, then one {@code result} line. Blocking: wrap in
  * {@link OffLoop}.
  */
-final class ExecHandler implements ApiHandler {
+record ExecHandler(ControlServices services) implements ApiHandler {
 
     static final Set<String> FIELDS = Set.of("command", "timeoutMs");
 
-    private final ControlServices services;
-
-    ExecHandler(ControlServices services) {
-        this.services = services;
-    }
-
     @Override
     public void handle(ApiExchange exchange) {
-        int vmid = Vmid.of(exchange);
+        int vmid = exchange.vmid();
         StrictJson json = StrictJson.parse(exchange.body(), FIELDS);
         String command = json.string("command", 64 * 1024, true);
         Integer timeoutMs = json.integer("timeoutMs", 1, (int) ExecRequest.MAX_TIMEOUT.toMillis());

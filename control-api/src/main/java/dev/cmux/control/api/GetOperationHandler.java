@@ -5,13 +5,7 @@ import io.netty.handler.codec.http.HttpResponseStatus;
 import java.util.Map;
 
 /** {@code GET /v1/operations/{id}}: operations live in the gateway that accepted them, for an hour after. */
-final class GetOperationHandler implements ApiHandler {
-
-    private final ControlServices services;
-
-    GetOperationHandler(ControlServices services) {
-        this.services = services;
-    }
+record GetOperationHandler(ControlServices services) implements ApiHandler {
 
     @Override
     public void handle(ApiExchange exchange) {

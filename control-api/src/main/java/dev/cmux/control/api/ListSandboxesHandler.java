@@ -5,13 +5,7 @@ import io.netty.handler.codec.http.HttpResponseStatus;
 import java.util.Map;
 
 /** {@code GET /v1/sandboxes}: every sandbox of the cluster, read from PVE. Blocking: wrap in {@link OffLoop}. */
-final class ListSandboxesHandler implements ApiHandler {
-
-    private final ControlServices services;
-
-    ListSandboxesHandler(ControlServices services) {
-        this.services = services;
-    }
+record ListSandboxesHandler(ControlServices services) implements ApiHandler {
 
     @Override
     public void handle(ApiExchange exchange) {

@@ -5,6 +5,7 @@ import com.github.benmanes.caffeine.cache.AsyncLoadingCache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import com.github.benmanes.caffeine.cache.Expiry;
 import com.github.benmanes.caffeine.cache.stats.CacheStats;
+import dev.cmux.control.sandbox.SandboxId;
 import dev.cmux.gateway.config.GatewayConfig;
 import dev.cmux.gateway.config.ResolverConfig;
 import dev.cmux.gateway.error.GatewayError;
@@ -104,7 +105,7 @@ public final class BackendResolver implements AutoCloseable {
 
     /** The DNS name of a sandbox, as shown in error messages. */
     public String backendName(int vmid) {
-        return "cmux-" + vmid + suffix;
+        return new SandboxId(vmid).hostname() + suffix;
     }
 
     /** Hits, misses and evictions so far, for /metrics. */
