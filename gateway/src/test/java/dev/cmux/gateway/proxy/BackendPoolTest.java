@@ -104,7 +104,7 @@ class BackendPoolTest {
             MiniHttpServer.writeHead(out, 204, "No Content");
             return true;
         });
-        gateway = GatewayUnderTest.start(Transport.best(), c -> c.withPool(new PoolConfig(idle, 16)), VMID);
+        gateway = GatewayUnderTest.start(Transport.best(), c -> c.toBuilder().pool(new PoolConfig(idle, 16)).build(), VMID);
     }
 
     private void get() throws Exception {

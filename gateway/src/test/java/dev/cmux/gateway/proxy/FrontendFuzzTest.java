@@ -21,7 +21,6 @@ import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.logging.Handler;
 import java.util.logging.Level;
@@ -68,11 +67,12 @@ class FrontendFuzzTest {
             }
         });
         try {
-            GatewayConfig base = GatewayConfig.defaults().withDomain("fuzz.test");
             // vm-200 is at a public address (refused), and no other sandbox name resolves
             InetAddress denied = InetAddress.getByAddress(new byte[] {8, 8, 8, 8});
-            GatewayConfig config = base.withResolver(base.resolver().withStatics(Map.of(200, denied))
-                    .withNameservers(List.of(DNS.address())));
+            GatewayConfig config = GatewayConfig.builder().domain("fuzz.test")
+                    .putStatic(200, denied)
+                    .nameservers(List.of(DNS.address()))
+                    .build();
             return ProxyServices.start(config, LOOPS, Transport.NIO, AccessLogSink.DISCARD,
                     new WriteBufferWaterMark(32 * 1024, 64 * 1024), DataPlaneLinks.standalone(List.of()));
         } catch (Exception e) {

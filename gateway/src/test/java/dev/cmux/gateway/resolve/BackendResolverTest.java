@@ -2,7 +2,6 @@ package dev.cmux.gateway.resolve;
 
 import dev.cmux.gateway.config.Cidr;
 import dev.cmux.gateway.config.GatewayConfig;
-import dev.cmux.gateway.config.ResolverConfig;
 import dev.cmux.gateway.error.GatewayError;
 import dev.cmux.gateway.error.GatewayException;
 import dev.cmux.gateway.testing.TinyDnsServer;
@@ -55,11 +54,15 @@ class BackendResolverTest {
 
     private BackendResolver resolver(Duration ttl, Duration refreshAfter, Duration negativeTtl,
                                      Map<Integer, InetAddress> statics, AddressSource... fallbacks) {
-        GatewayConfig base = GatewayConfig.defaults();
-        ResolverConfig rc = new ResolverConfig(ttl, refreshAfter, negativeTtl, statics,
-                List.of(Cidr.parse("127.0.0.0/8"), Cidr.parse("10.0.0.0/8")), List.of(dns.address()), 1000);
-        resolver = BackendResolver.create(base.withResolver(rc).withRouting(base.routing().withSuffix(".lan")), loops,
-                NioDatagramChannel.class, List.of(fallbacks));
+        GatewayConfig config = GatewayConfig.builder()
+                .resolverTtls(ttl, refreshAfter, negativeTtl)
+                .statics(statics)
+                .allowedNetworks(List.of(Cidr.parse("127.0.0.0/8"), Cidr.parse("10.0.0.0/8")))
+                .nameservers(List.of(dns.address()))
+                .maxEntries(1000)
+                .suffix(".lan")
+                .build();
+        resolver = BackendResolver.create(config, loops, NioDatagramChannel.class, List.of(fallbacks));
         return resolver;
     }
 

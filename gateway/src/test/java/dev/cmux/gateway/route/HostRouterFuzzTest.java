@@ -16,7 +16,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 class HostRouterFuzzTest {
 
-    private static final HostRouter ROUTER = new HostRouter(GatewayConfig.defaults().withDomain("fuzz.test"));
+    private static final HostRouter ROUTER = new HostRouter(GatewayConfig.builder().domain("fuzz.test").build());
 
     @FuzzTest(maxDuration = "10m")
     void anyHostHeaderGivesARouteAndSandboxRoutesAreCanonical(String host) {

@@ -69,7 +69,7 @@ class CloudflareAccessTest {
         URI certs = URI.create("http://127.0.0.1:" + jwks.getAddress().getPort() + "/cdn-cgi/access/certs");
         AccessConfig access = new AccessConfig("myteam", AUD, certs, ISSUER, Duration.ofSeconds(60), List.of(),
                 List.of(PortRange.parse("5173")));
-        gateway = GatewayUnderTest.start(Transport.best(), c -> c.withAccess(access), VMID);
+        gateway = GatewayUnderTest.start(Transport.best(), c -> c.toBuilder().access(access).build(), VMID);
     }
 
     @AfterEach
@@ -135,8 +135,8 @@ class CloudflareAccessTest {
         gateway.close();
         AccessConfig access = new AccessConfig("myteam", AUD, URI.create("http://127.0.0.1:" + jwks.getAddress()
                 .getPort() + "/cdn-cgi/access/certs"), ISSUER, Duration.ofSeconds(60), List.of(), List.of());
-        gateway = GatewayUnderTest.start(Transport.best(), c -> c.withAccess(access)
-                .withTrustedProxies(List.of(dev.cmux.gateway.config.Cidr.parse("10.0.0.0/8"))), VMID);
+        gateway = GatewayUnderTest.start(Transport.best(), c -> c.toBuilder().access(access)
+                .trustedProxies(List.of(dev.cmux.gateway.config.Cidr.parse("10.0.0.0/8"))).build(), VMID);
         String valid = token("k1", claims(AUD, ISSUER, 300, 0));
         assertEquals(403, get(header(valid)).status());
         assertEquals(200, get("Cookie: CF_Authorization=" + valid).status());

@@ -1,6 +1,6 @@
 package dev.cmux.gateway.security;
 
-import dev.cmux.gateway.config.Limits;
+import dev.cmux.gateway.config.GatewayConfig;
 import dev.cmux.gateway.proxy.Transport;
 import dev.cmux.gateway.testing.GatewayUnderTest;
 import dev.cmux.gateway.testing.MiniHttpServer;
@@ -66,7 +66,7 @@ class ConnectionLimitsTest {
 
     @Test
     void aRequestHeadThatDoesNotArriveInTimeGets408AndTheConnectionCloses() throws Exception {
-        start(c -> c.withTimeouts(c.timeouts().withRequestHead(Duration.ofMillis(500))));
+        start(c -> c.toBuilder().requestHeadTimeout(Duration.ofMillis(500)).build());
         long started = System.nanoTime();
         RawHttp.Reply partial = RawHttp.send(gateway.port(), "GET / HTTP/1.1\r\nHost: " + host(backend.port(), VMID)
                 + "\r\nX-Slow: ", 10_000);
@@ -144,10 +144,8 @@ class ConnectionLimitsTest {
         });
     }
 
-    private static dev.cmux.gateway.config.GatewayConfig withLimits(dev.cmux.gateway.config.GatewayConfig c,
-                                                                     int connections, int perClient) {
-        Limits l = c.limits();
-        return c.withLimits(new Limits(l.maxRequestLine(), l.maxHeaderSize(), connections, perClient));
+    private static GatewayConfig withLimits(GatewayConfig c, int connections, int perClient) {
+        return c.toBuilder().maxConnections(connections).maxConnectionsPerClient(perClient).build();
     }
 
     private static void waitFor(java.util.function.BooleanSupplier condition) throws InterruptedException {
