@@ -32,7 +32,6 @@ public final class ApiErrors {
         }
         if (e instanceof SandboxException s) {
             HttpResponseStatus status = switch (s.kind()) {
-                case BAD_INPUT -> HttpResponseStatus.BAD_REQUEST;
                 case NOT_FOUND -> HttpResponseStatus.NOT_FOUND;
                 case CONFLICT -> HttpResponseStatus.CONFLICT;
                 case UNAVAILABLE -> HttpResponseStatus.SERVICE_UNAVAILABLE;

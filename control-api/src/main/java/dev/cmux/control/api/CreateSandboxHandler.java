@@ -21,9 +21,9 @@ record CreateSandboxHandler(ControlServices services) implements ApiHandler {
     @Override
     public void handle(ApiExchange exchange) {
         CreateRequest request = parse(exchange.body());
-        OperationReply.send(exchange, services.operations().submit("create", null,
+        OperationReply.send(exchange, services.parts().operations().submit("create", null,
                 () -> services.sandboxes().create(request)), false, HttpResponseStatus.CREATED,
-                services.metrics());
+                services.parts().metrics());
     }
 
     static CreateRequest parse(byte[] body) {

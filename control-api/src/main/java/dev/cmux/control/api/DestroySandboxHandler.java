@@ -8,9 +8,9 @@ record DestroySandboxHandler(ControlServices services) implements ApiHandler {
     @Override
     public void handle(ApiExchange exchange) {
         int vmid = exchange.vmid();
-        OperationReply.send(exchange, services.operations().submit("destroy", vmid, () -> {
+        OperationReply.send(exchange, services.parts().operations().submit("destroy", vmid, () -> {
             services.sandboxes().destroy(vmid);
             return null;
-        }), true, HttpResponseStatus.OK, services.metrics());
+        }), true, HttpResponseStatus.OK, services.parts().metrics());
     }
 }

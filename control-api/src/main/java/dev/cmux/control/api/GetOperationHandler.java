@@ -1,5 +1,6 @@
 package dev.cmux.control.api;
 
+import dev.cmux.control.sandbox.Operation;
 import io.netty.handler.codec.http.HttpResponseStatus;
 
 import java.util.Map;
@@ -10,8 +11,9 @@ record GetOperationHandler(ControlServices services) implements ApiHandler {
     @Override
     public void handle(ApiExchange exchange) {
         String id = exchange.pathParam("id");
-        exchange.respond(HttpResponseStatus.OK, Map.of("operation", JsonViews.operation(services.operations().get(id)
-                .orElseThrow(() -> new ApiError(HttpResponseStatus.NOT_FOUND, "unknown-operation",
-                        "There is no operation " + id + " on this gateway (they are kept for an hour).", null)))));
+        Operation operation = services.parts().operations().get(id).orElseThrow(() -> new ApiError(
+                HttpResponseStatus.NOT_FOUND, "unknown-operation",
+                "There is no operation " + id + " on this gateway (they are kept for an hour).", null));
+        exchange.respond(HttpResponseStatus.OK, Map.of("operation", JsonViews.operation(operation)));
     }
 }

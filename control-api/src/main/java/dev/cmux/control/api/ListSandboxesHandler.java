@@ -9,7 +9,8 @@ record ListSandboxesHandler(ControlServices services) implements ApiHandler {
 
     @Override
     public void handle(ApiExchange exchange) {
+        ActivityView activity = services.wiring().activity();
         exchange.respond(HttpResponseStatus.OK, Map.of("sandboxes",
-                services.sandboxes().list().stream().map(s -> JsonViews.sandbox(s, services.activity())).toList()));
+                services.sandboxes().list().stream().map(s -> JsonViews.sandbox(s, activity)).toList()));
     }
 }

@@ -12,8 +12,8 @@ record PowerActionHandler(ControlServices services) implements ApiHandler {
         PowerAction action = PowerAction.parse(name).orElseThrow(() -> new ApiError(HttpResponseStatus.NOT_FOUND,
                 "not-found", "There is no action '" + name + "'; one of " + PowerAction.NAMES + ", exec.", null));
         int vmid = exchange.vmid();
-        OperationReply.send(exchange, services.operations().submit(action.pveName(), vmid,
+        OperationReply.send(exchange, services.parts().operations().submit(action.pveName(), vmid,
                 () -> services.sandboxes().power(vmid, action)), true, HttpResponseStatus.OK,
-                services.metrics());
+                services.parts().metrics());
     }
 }

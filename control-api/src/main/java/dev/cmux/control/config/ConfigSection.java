@@ -12,6 +12,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.function.Function;
+import java.util.function.Predicate;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -62,25 +63,14 @@ public final class ConfigSection {
 
     /** The nested mapping {@code name}; empty when absent or not a mapping (recorded). */
     public ConfigSection section(String name) {
-        JsonNode v = node.get(name);
-        if (v != null && !v.isNull() && !v.isObject()) {
-            problems.add(key(name) + ": expected a mapping of keys");
-        }
-        return new ConfigSection(key(name), v != null && v.isObject() ? v : JsonNodeFactory.instance.objectNode(),
-                env, problems);
+        JsonNode v = child(name, JsonNode::isObject, "expected a mapping of keys");
+        return new ConfigSection(key(name), v != null ? v : JsonNodeFactory.instance.objectNode(), env, problems);
     }
 
     /** A scalar with {@code ${ENV}} references filled in; an unset variable makes the value absent. */
     public String string(String name) {
-        JsonNode v = node.get(name);
-        if (v == null || v.isNull()) {
-            return null;
-        }
-        if (!v.isValueNode()) {
-            problems.add(key(name) + ": expected a single value");
-            return null;
-        }
-        return substitute(v.asText());
+        JsonNode v = child(name, JsonNode::isValueNode, "expected a single value");
+        return v == null ? null : substitute(v.asText());
     }
 
     /** The variable {@code envName} when set, else the scalar {@code name}; for secrets and names. */
@@ -127,12 +117,8 @@ public final class ConfigSection {
     }
 
     public <T> List<T> list(String name, Function<String, T> parse, List<T> fallback) {
-        JsonNode v = node.get(name);
-        if (v == null || v.isNull()) {
-            return fallback;
-        }
-        if (!v.isArray()) {
-            problems.add(key(name) + ": expected a list, e.g. [a, b]");
+        JsonNode v = child(name, JsonNode::isArray, "expected a list, e.g. [a, b]");
+        if (v == null) {
             return fallback;
         }
         List<T> out = new ArrayList<>();
@@ -174,13 +160,9 @@ public final class ConfigSection {
 
     /** A list of mappings, e.g. {@code certificates: [{certFile: a, keyFile: b}]}; each item is {@code name[i]}. */
     public List<ConfigSection> sectionList(String name) {
-        JsonNode v = node.get(name);
+        JsonNode v = child(name, JsonNode::isArray, "expected a list of mappings");
         List<ConfigSection> out = new ArrayList<>();
-        if (v == null || v.isNull()) {
-            return out;
-        }
-        if (!v.isArray()) {
-            problems.add(key(name) + ": expected a list of mappings");
+        if (v == null) {
             return out;
         }
         for (int i = 0; i < v.size(); i++) {
@@ -217,6 +199,19 @@ public final class ConfigSection {
     /** A problem with this section as a whole. */
     public void problem(String sentence) {
         problems.add(path + ": " + sentence);
+    }
+
+    /** The value of {@code name}: null when absent, or when not of the expected kind (recorded). */
+    private JsonNode child(String name, Predicate<JsonNode> expectedKind, String expected) {
+        JsonNode v = node.get(name);
+        if (v == null || v.isNull()) {
+            return null;
+        }
+        if (!expectedKind.test(v)) {
+            problems.add(key(name) + ": " + expected);
+            return null;
+        }
+        return v;
     }
 
     private String key(String name) {

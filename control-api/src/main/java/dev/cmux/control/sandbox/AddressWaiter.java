@@ -21,7 +21,7 @@ record AddressWaiter(PveClient pve, Poller poller, Duration pollInterval) {
 
     String await(String node, int vmid, Duration timeout) {
         return poller.until(pollInterval, timeout, () -> current(node, vmid),
-                () -> new SandboxException(SandboxException.Kind.UNAVAILABLE, "no-address", "Container " + vmid
+                () -> SandboxException.unavailable("no-address", "Container " + vmid
                         + " got no IPv4 address within " + timeout.toSeconds() + " s (is DHCP answering on its "
                         + "bridge?)."));
     }

@@ -73,7 +73,7 @@ public final class SandboxService {
      */
     public Sandbox create(CreateRequest request) {
         if (settings.templateVmid() == null) {
-            throw new SandboxException(SandboxException.Kind.UNAVAILABLE, "no-template",
+            throw SandboxException.unavailable("no-template",
                     "Creating sandboxes needs a template: set PVE_TEMPLATE_VMID (pve.templateVmid).");
         }
         String node = templateNode();
@@ -115,7 +115,7 @@ public final class SandboxService {
     private String templateNode() {
         JsonNode template = nodes.resource(settings.templateVmid());
         if (template == null) {
-            throw new SandboxException(SandboxException.Kind.UNAVAILABLE, "no-template", "The template "
+            throw SandboxException.unavailable("no-template", "The template "
                     + settings.templateVmid() + " (PVE_TEMPLATE_VMID) is not a container of this cluster.");
         }
         return PveJson.text(template, "node");
@@ -151,7 +151,7 @@ public final class SandboxService {
     private void awaitExecd(int vmid, String address) {
         poller.until(settings.pollInterval(), settings.execdTimeout(),
                 () -> execd.healthy(address) ? Boolean.TRUE : null,
-                () -> new SandboxException(SandboxException.Kind.UNAVAILABLE, "execd-not-ready", "cmux-execd in "
+                () -> SandboxException.unavailable("execd-not-ready", "cmux-execd in "
                         + "sandbox " + vmid + " (" + address + ":" + settings.execdPort() + ") did not answer "
                         + "/healthz within " + settings.execdTimeout().toSeconds() + " s."));
     }
@@ -224,7 +224,7 @@ public final class SandboxService {
             upid = pve.statusAction(before.node(), vmid, action, Map.of());
         } catch (PveException e) {
             if (e.alreadyRunning() || e.notRunning()) {
-                throw new SandboxException(SandboxException.Kind.CONFLICT, "conflicting-state",
+                throw SandboxException.conflict("conflicting-state",
                         "Cannot " + action.pveName() + " sandbox " + vmid + ": " + e.getMessage() + ".");
             }
             throw e;
@@ -248,7 +248,7 @@ public final class SandboxService {
             return false;
         }
         if (sandbox.lock() != null) {
-            throw new SandboxException(SandboxException.Kind.CONFLICT, "locked", "Sandbox " + vmid
+            throw SandboxException.conflict("locked", "Sandbox " + vmid
                     + " is locked (" + sandbox.lock() + ") by a running PVE task.");
         }
         IdlePolicy idle = sandbox.metadata() != null && sandbox.metadata().idle() != null
@@ -294,7 +294,7 @@ public final class SandboxService {
     public void destroy(int vmid) {
         Sandbox sandbox = get(vmid);
         if (sandbox.lock() != null) {
-            throw new SandboxException(SandboxException.Kind.CONFLICT, "locked", "Sandbox " + vmid
+            throw SandboxException.conflict("locked", "Sandbox " + vmid
                     + " is locked (" + sandbox.lock() + ") by a running PVE task; try again when it ends.");
         }
         stopIfRunning(sandbox.node(), vmid);

@@ -17,6 +17,8 @@ import java.util.Map;
  * built-in defaults, {@link GatewayConfig#toBuilder()} from a config. The settings of routing, resolver, timeouts
  * and limits are set one by one, the other sections whole, e.g.
  * {@code GatewayConfig.builder().domain("example.com").suffix(".lan").connectTimeout(Duration.ofSeconds(1)).build()}.
+ * Each setter means what the key of the same name in {@code config/gateway.yaml} means; {@code statics} and
+ * {@code allowedNetworks} replace the lists, {@code putStatic} and {@code allowNetwork} add to them.
  */
 public final class GatewayConfigBuilder {
 
@@ -102,14 +104,13 @@ public final class GatewayConfigBuilder {
         return this;
     }
 
-    public GatewayConfigBuilder trustedProxies(List<Cidr> networks) {
-        trustedProxies = networks;
+    public GatewayConfigBuilder suffix(String dnsSuffix) {
+        suffix = dnsSuffix;
         return this;
     }
 
-    /** DNS suffix of sandbox names, e.g. {@code .lan}; {@code ""}: bare names. */
-    public GatewayConfigBuilder suffix(String dnsSuffix) {
-        suffix = dnsSuffix;
+    public GatewayConfigBuilder trustedProxies(List<Cidr> networks) {
+        trustedProxies = networks;
         return this;
     }
 
@@ -123,7 +124,6 @@ public final class GatewayConfigBuilder {
         return this;
     }
 
-    /** Exact-host routes by lower-case host name. */
     public GatewayConfigBuilder hosts(Map<String, UpstreamRoute> routes) {
         hosts = routes;
         return this;
@@ -136,7 +136,6 @@ public final class GatewayConfigBuilder {
         return this;
     }
 
-    /** Replaces the fixed vmid -> address overrides. */
     public GatewayConfigBuilder statics(Map<Integer, InetAddress> overrides) {
         statics.clear();
         statics.putAll(overrides);
@@ -148,7 +147,6 @@ public final class GatewayConfigBuilder {
         return this;
     }
 
-    /** Replaces the networks resolved addresses must lie in. */
     public GatewayConfigBuilder allowedNetworks(List<Cidr> networks) {
         allowedNetworks.clear();
         allowedNetworks.addAll(networks);
