@@ -3,6 +3,7 @@ package dev.cmux.gateway;
 import dev.cmux.control.api.ControlServer;
 import dev.cmux.control.api.ControlServices;
 import dev.cmux.control.api.TunnelHandler;
+import dev.cmux.control.config.HostPort;
 import dev.cmux.control.sandbox.SandboxSettings;
 import dev.cmux.gateway.config.GatewayConfig;
 import dev.cmux.gateway.config.RoutingConfig;
@@ -82,7 +83,8 @@ final class GatewayProcess implements AutoCloseable {
         dataPlane.set(gateway);
         power.startIdleReaper();
         ControlServices withTunnel = config.cloudflare().enabled() ? services.withTunnel(TunnelHandler.create(
-                config.cloudflare(), config.listen().getHostString() + ":" + gateway.address().getPort(), services))
+                config.cloudflare(), new HostPort(config.listen().getHostString(), gateway.address().getPort()).toString(),
+                services))
                 : services;
         Supplier<List<String>> reloader = reload.apply(gateway);
         withTunnel = withTunnel.withMetrics(gateway.metrics()).withReload(reloader).withActivity(power.activity());
@@ -101,7 +103,7 @@ final class GatewayProcess implements AutoCloseable {
     }
 
     private static String hostPort(java.net.InetSocketAddress address) {
-        return address.getHostString() + ":" + address.getPort();
+        return new HostPort(address.getHostString(), address.getPort()).toString(); // [::1]:8080 for IPv6
     }
 
     /**

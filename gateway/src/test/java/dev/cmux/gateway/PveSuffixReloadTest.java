@@ -35,14 +35,15 @@ class PveSuffixReloadTest {
                  return true;
              })) {
             dns.put("cmux-" + VMID + ".lan", InetAddress.getLoopbackAddress());
-            GatewayConfig base = GatewayConfig.defaults()
-                    .withListen(new InetSocketAddress("127.0.0.1", 0))
-                    .withDomain("sandbox.test")
-                    .withControl(new ControlConfig(new InetSocketAddress("127.0.0.1", 0), "t0ken-of-this-test"))
-                    .withPve(pve.config(null));
-            GatewayConfig config = base.withRouting(base.routing().withSuffix(RoutingConfig.AUTO_SUFFIX))
-                    .withResolver(base.resolver().withAllowedNetworks(List.of(Cidr.parse("127.0.0.1/32")))
-                            .withNameservers(List.of(dns.address())));
+            GatewayConfig config = GatewayConfig.builder()
+                    .listen(new InetSocketAddress("127.0.0.1", 0))
+                    .domain("sandbox.test")
+                    .control(new ControlConfig(new InetSocketAddress("127.0.0.1", 0), "t0ken-of-this-test"))
+                    .pve(pve.config(null))
+                    .suffix(RoutingConfig.AUTO_SUFFIX)
+                    .allowedNetworks(List.of(Cidr.parse("127.0.0.1/32")))
+                    .nameservers(List.of(dns.address()))
+                    .build();
             // what SIGHUP runs, minus reading the file: the same config handed to the running server again
             try (GatewayProcess gateway = GatewayProcess.start(config, Transport.NIO, server -> () -> {
                 try {

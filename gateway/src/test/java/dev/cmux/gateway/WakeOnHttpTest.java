@@ -74,16 +74,17 @@ class WakeOnHttpTest {
             }
         });
         dns = new TinyDnsServer(); // knows no sandbox name: addresses come from PVE's /interfaces
-        GatewayConfig base = GatewayConfig.defaults()
-                .withListen(new InetSocketAddress("127.0.0.1", 0))
-                .withDomain("sandbox.test")
-                .withControl(new ControlConfig(new InetSocketAddress("127.0.0.1", 0), TOKEN))
-                .withPve(pve.config(null))
-                .withWake(new WakeConfig(true, Duration.ofSeconds(15), Duration.ofSeconds(1), 6, Duration.ofMinutes(10)),
-                        new IdleConfig(IdlePolicy.NEVER, Duration.ofMillis(200)));
-        GatewayConfig config = base.withRouting(base.routing().withSuffix(""))
-                .withResolver(base.resolver().withAllowedNetworks(List.of(Cidr.parse("127.0.0.1/32")))
-                        .withNameservers(List.of(dns.address())));
+        GatewayConfig config = GatewayConfig.builder()
+                .listen(new InetSocketAddress("127.0.0.1", 0))
+                .domain("sandbox.test")
+                .control(new ControlConfig(new InetSocketAddress("127.0.0.1", 0), TOKEN))
+                .pve(pve.config(null))
+                .wake(new WakeConfig(true, Duration.ofSeconds(15), Duration.ofSeconds(1), 6, Duration.ofMinutes(10)))
+                .idle(new IdleConfig(IdlePolicy.NEVER, Duration.ofMillis(200)))
+                .suffix("")
+                .allowedNetworks(List.of(Cidr.parse("127.0.0.1/32")))
+                .nameservers(List.of(dns.address()))
+                .build();
         gateway = GatewayProcess.start(config, Transport.NIO, server -> List::of);
     }
 

@@ -8,6 +8,7 @@ import io.netty.handler.codec.http.HttpResponseStatus;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.logging.Level;
@@ -31,7 +32,6 @@ public final class ApiErrors {
         }
         if (e instanceof SandboxException s) {
             HttpResponseStatus status = switch (s.kind()) {
-                case BAD_INPUT -> HttpResponseStatus.BAD_REQUEST;
                 case NOT_FOUND -> HttpResponseStatus.NOT_FOUND;
                 case CONFLICT -> HttpResponseStatus.CONFLICT;
                 case UNAVAILABLE -> HttpResponseStatus.SERVICE_UNAVAILABLE;
@@ -43,6 +43,10 @@ public final class ApiErrors {
         }
         if (e instanceof ExecFailedException x) {
             return new ApiError(HttpResponseStatus.BAD_GATEWAY, "exec-failed", x.getMessage(), null);
+        }
+        if (e instanceof CancellationException) {
+            return new ApiError(HttpResponseStatus.SERVICE_UNAVAILABLE, "interrupted",
+                    "The gateway is stopping; the operation was interrupted while it waited for PVE.", null);
         }
         if (e instanceof RejectedExecutionException) {
             return new ApiError(HttpResponseStatus.SERVICE_UNAVAILABLE, "busy",

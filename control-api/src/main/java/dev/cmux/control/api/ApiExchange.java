@@ -1,5 +1,6 @@
 package dev.cmux.control.api;
 
+import dev.cmux.control.sandbox.SandboxId;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
@@ -69,6 +70,15 @@ public final class ApiExchange {
 
     public String pathParam(String name) {
         return pathParams.get(name);
+    }
+
+    /** The {@code {vmid}} of the path, checked before PVE is asked anything: 400 {@code bad-vmid} otherwise. */
+    public int vmid() {
+        try {
+            return SandboxId.parse(pathParam("vmid")).value();
+        } catch (IllegalArgumentException e) {
+            throw ApiError.badRequest("bad-vmid", e.getMessage() + ".", null);
+        }
     }
 
     public String queryParam(String name) {

@@ -4,15 +4,7 @@ import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpResponseStatus;
 
 /** Decorator: the bearer token or 401. */
-final class Authenticated implements ApiHandler {
-
-    private final BearerToken token;
-    private final ApiHandler next;
-
-    Authenticated(BearerToken token, ApiHandler next) {
-        this.token = token;
-        this.next = next;
-    }
+record Authenticated(BearerToken token, ApiHandler next) implements ApiHandler {
 
     @Override
     public void handle(ApiExchange exchange) throws Exception {

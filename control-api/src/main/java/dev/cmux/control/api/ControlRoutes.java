@@ -30,17 +30,18 @@ final class ControlRoutes extends SimpleChannelInboundHandler<FullHttpRequest> {
 
     ControlRoutes(BearerToken token, ControlServices services, CloudflareConfig cloudflare) {
         this.token = token;
-        this.metrics = services.metrics();
-        Executor blocking = services.executor();
+        this.metrics = services.parts().metrics();
+        Executor blocking = services.parts().executor();
         boolean pve = services.pveEnabled();
-        ApiHandler tunnel = services.tunnel() != null ? services.tunnel()
+        ApiHandler reload = services.wiring().reload();
+        ApiHandler tunnel = services.wiring().tunnel() != null ? services.wiring().tunnel()
                 : cloudflare.enabled() ? new NotFound() : Unavailable.cloudflare();
         this.router = new Router()
                 .add(GET, "/healthz", new HealthHandler())
                 .add(GET, "/readyz", new OffLoop(blocking, new ReadyHandler(services, cloudflare)))
                 // off the loop: the JVM's metrics read files under /proc
                 .add(GET, "/metrics", new OffLoop(blocking, new MetricsHandler(token, services.metricSources())))
-                .add(POST, "/v1/sandboxes", v1(pve ? new RateLimited(services.createLimit(),
+                .add(POST, "/v1/sandboxes", v1(pve ? new RateLimited(services.wiring().createLimit(),
                         new CreateSandboxHandler(services)) : Unavailable.pve()))
                 .add(GET, "/v1/sandboxes", v1(pve ? new OffLoop(blocking, new ListSandboxesHandler(services))
                         : Unavailable.pve()))
@@ -52,7 +53,7 @@ final class ControlRoutes extends SimpleChannelInboundHandler<FullHttpRequest> {
                 .add(POST, "/v1/sandboxes/{vmid}/{action}", v1(pve ? new PowerActionHandler(services)
                         : Unavailable.pve()))
                 .add(GET, "/v1/operations/{id}", v1(pve ? new GetOperationHandler(services) : Unavailable.pve()))
-                .add(POST, "/v1/reload", v1(services.reload() != null ? services.reload() : new NotFound()))
+                .add(POST, "/v1/reload", v1(reload != null ? reload : new NotFound()))
                 .add(GET, "/v1/tunnel/**", v1(tunnel))
                 .add(POST, "/v1/tunnel/**", v1(tunnel))
                 .add(PUT, "/v1/tunnel/**", v1(tunnel))

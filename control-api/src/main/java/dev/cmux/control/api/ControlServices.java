@@ -11,20 +11,20 @@ import dev.cmux.control.sandbox.ResolverInvalidation;
 import dev.cmux.control.sandbox.SandboxService;
 import dev.cmux.control.sandbox.SandboxSettings;
 import dev.cmux.control.sandbox.TtlReaper;
+import io.netty.handler.codec.http.HttpResponseStatus;
 
 import java.time.Clock;
 import java.time.Duration;
-import java.util.function.Supplier;
-import java.util.Map;
-import io.netty.handler.codec.http.HttpResponseStatus;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.SynchronousQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.ArrayList;
+import java.util.function.Supplier;
 
 /**
  * What the control API drives: the sandbox service, exec, operations, the TTL reaper, the create rate limit, and
@@ -45,43 +45,28 @@ public final class ControlServices implements AutoCloseable {
     static final int CREATE_BURST = 10;
     static final Duration CREATE_REFILL = Duration.ofSeconds(6);
 
-    private final PveClient pve;
-    private final SandboxService sandboxes;
-    private final ExecService exec;
-    private final Operations operations;
-    private final TtlReaper reaper;
-    private final ExecutorService executor;
-    private final TokenBucket createLimit;
-    private final ApiHandler tunnel;
-    private final ApiHandler reload;
-    private final List<PrometheusSource> metricSources;
-    private final ControlMetrics metrics;
-    private final PveAddresses addresses;
-    private final ActivityView activity;
+    /** Built once, shared by every {@code with…} copy, closed once. Without PVE only executor and metrics exist. */
+    record Parts(PveClient pve, SandboxService sandboxes, ExecService exec, Operations operations,
+                         TtlReaper reaper, PveAddresses addresses, ExecutorService executor, ControlMetrics metrics) {
+    }
 
-    private ControlServices(PveClient pve, SandboxService sandboxes, ExecService exec, Operations operations,
-                            TtlReaper reaper, ExecutorService executor, TokenBucket createLimit, ApiHandler tunnel,
-                            ApiHandler reload, List<PrometheusSource> metricSources, ControlMetrics metrics,
-                            ActivityView activity) {
-        this.reload = reload;
-        this.activity = activity;
-        this.pve = pve;
-        this.sandboxes = sandboxes;
-        this.exec = exec;
-        this.operations = operations;
-        this.reaper = reaper;
-        this.executor = executor;
-        this.createLimit = createLimit;
-        this.tunnel = tunnel;
-        this.metricSources = List.copyOf(metricSources);
-        this.metrics = metrics;
-        this.addresses = pve == null ? null : new PveAddresses(pve, sandboxes.settings().node(), executor);
+    /** What the gateway adds once its data plane runs: each {@code with…} copy changes one of these. */
+    record Wiring(TokenBucket createLimit, ApiHandler tunnel, ApiHandler reload,
+                          List<PrometheusSource> metricSources, ActivityView activity) {
+    }
+
+    private final Parts parts;
+    private final Wiring wiring;
+
+    private ControlServices(Parts parts, Wiring wiring) {
+        this.parts = parts;
+        this.wiring = wiring;
     }
 
     /** No PVE: sandbox endpoints say 503 {@code pve-not-configured}. */
     public static ControlServices disabled() {
-        return new ControlServices(null, null, null, null, null, blockingExecutor(), null, null, null,
-                List.of(), new ControlMetrics(), ActivityView.NONE);
+        return new ControlServices(new Parts(null, null, null, null, null, null, blockingExecutor(),
+                new ControlMetrics()), new Wiring(null, null, null, List.of(), ActivityView.NONE));
     }
 
     /**
@@ -101,22 +86,23 @@ public final class ControlServices implements AutoCloseable {
         ExecdClient execd = new ExecdClient(settings.execdPort());
         SandboxService sandboxes = new SandboxService(client, settings, execd, invalidation, clock);
         ExecutorService executor = blockingExecutor();
-        return new ControlServices(client, sandboxes, new ExecService(execd, pct, ExecService.DEFAULT_OUTPUT_CAP),
-                new Operations(executor, clock), new TtlReaper(sandboxes, client, clock).startIfEnabled(), executor,
-                new TokenBucket(CREATE_BURST, CREATE_REFILL), null, null, List.of(), new ControlMetrics(),
-                ActivityView.NONE);
+        return new ControlServices(new Parts(client, sandboxes, new ExecService(execd, pct,
+                ExecService.DEFAULT_OUTPUT_CAP), new Operations(executor, clock),
+                new TtlReaper(sandboxes, client, clock).startIfEnabled(),
+                new PveAddresses(client, settings.node(), executor), executor, new ControlMetrics()),
+                new Wiring(new TokenBucket(CREATE_BURST, CREATE_REFILL), null, null, List.of(), ActivityView.NONE));
     }
 
     /** The same services with another create limit: {@code burst} at once, then one per {@code refillEvery}. */
     public ControlServices withCreateRateLimit(int burst, Duration refillEvery) {
-        return new ControlServices(pve, sandboxes, exec, operations, reaper, executor,
-                new TokenBucket(burst, refillEvery), tunnel, reload, metricSources, metrics, activity);
+        return new ControlServices(parts, new Wiring(new TokenBucket(burst, refillEvery), wiring.tunnel(),
+                wiring.reload(), wiring.metricSources(), wiring.activity()));
     }
 
     /** The same services with {@code /v1/tunnel/*} answered by {@code handler} (behind the bearer token). */
     public ControlServices withTunnel(ApiHandler handler) {
-        return new ControlServices(pve, sandboxes, exec, operations, reaper, executor, createLimit, handler,
-                reload, metricSources, metrics, activity);
+        return new ControlServices(parts, new Wiring(wiring.createLimit(), handler, wiring.reload(),
+                wiring.metricSources(), wiring.activity()));
     }
 
     /**
@@ -124,7 +110,7 @@ public final class ControlServices implements AutoCloseable {
      * returns the problems that kept the running config (none: reloaded). It reads a file, so it runs off the loop.
      */
     public ControlServices withReload(Supplier<List<String>> reload) {
-        ApiHandler handler = new OffLoop(executor, exchange -> {
+        ApiHandler handler = new OffLoop(parts.executor(), exchange -> {
             List<String> problems = reload.get();
             if (!problems.isEmpty()) {
                 throw ApiError.badRequest("config-invalid", "The config file was not taken; the running config "
@@ -132,30 +118,22 @@ public final class ControlServices implements AutoCloseable {
             }
             exchange.respond(HttpResponseStatus.OK, Map.of("reloaded", true));
         });
-        return new ControlServices(pve, sandboxes, exec, operations, reaper, executor, createLimit, tunnel, handler,
-                metricSources, metrics, activity);
+        return new ControlServices(parts, new Wiring(wiring.createLimit(), wiring.tunnel(), handler,
+                wiring.metricSources(), wiring.activity()));
     }
 
     /** The same services with {@code lastActivity} in sandbox views read from {@code view} (the data plane). */
     public ControlServices withActivity(ActivityView view) {
-        return new ControlServices(pve, sandboxes, exec, operations, reaper, executor, createLimit, tunnel, reload,
-                metricSources, metrics, view);
-    }
-
-    ActivityView activity() {
-        return activity;
-    }
-
-    ApiHandler reload() {
-        return reload;
+        return new ControlServices(parts, new Wiring(wiring.createLimit(), wiring.tunnel(), wiring.reload(),
+                wiring.metricSources(), view));
     }
 
     /** The same services with {@code source} (e.g. the data plane's counters) appended to {@code GET /metrics}. */
     public ControlServices withMetrics(PrometheusSource source) {
-        List<PrometheusSource> sources = new ArrayList<>(metricSources);
+        List<PrometheusSource> sources = new ArrayList<>(wiring.metricSources());
         sources.add(source);
-        return new ControlServices(pve, sandboxes, exec, operations, reaper, executor, createLimit, tunnel, reload,
-                sources, metrics, activity);
+        return new ControlServices(parts, new Wiring(wiring.createLimit(), wiring.tunnel(), wiring.reload(),
+                List.copyOf(sources), wiring.activity()));
     }
 
     private static ExecutorService blockingExecutor() {
@@ -169,15 +147,11 @@ public final class ControlServices implements AutoCloseable {
     }
 
     public boolean pveEnabled() {
-        return sandboxes != null;
+        return parts.sandboxes() != null;
     }
 
     public SandboxService sandboxes() {
-        return sandboxes;
-    }
-
-    public TtlReaper reaper() {
-        return reaper;
+        return parts.sandboxes();
     }
 
     /**
@@ -185,50 +159,34 @@ public final class ControlServices implements AutoCloseable {
      * {@code AddressSource}); empty without PVE.
      */
     public Optional<PveAddresses> pveAddresses() {
-        return Optional.ofNullable(addresses);
+        return Optional.ofNullable(parts.addresses());
     }
 
-    ExecService exec() {
-        return exec;
+    Parts parts() {
+        return parts;
     }
 
-    Operations operations() {
-        return operations;
-    }
-
-    ExecutorService executor() {
-        return executor;
-    }
-
-    TokenBucket createLimit() {
-        return createLimit;
-    }
-
-    ApiHandler tunnel() {
-        return tunnel;
-    }
-
-    ControlMetrics metrics() {
-        return metrics;
+    Wiring wiring() {
+        return wiring;
     }
 
     /** The control plane's own counters, the JVM's, then the added sources. */
     List<PrometheusSource> metricSources() {
         List<PrometheusSource> all = new ArrayList<>();
-        all.add(metrics);
+        all.add(parts.metrics());
         all.add(JvmMetricsSource.SOURCE);
-        all.addAll(metricSources);
+        all.addAll(wiring.metricSources());
         return all;
     }
 
     @Override
     public void close() {
-        if (reaper != null) {
-            reaper.close();
+        if (parts.reaper() != null) {
+            parts.reaper().close();
         }
-        executor.shutdownNow();
-        if (pve != null) {
-            pve.close();
+        parts.executor().shutdownNow();
+        if (parts.pve() != null) {
+            parts.pve().close();
         }
     }
 }

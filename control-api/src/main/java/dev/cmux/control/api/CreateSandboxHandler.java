@@ -13,23 +13,17 @@ import java.util.Set;
  * "idle":{"after":"30m","action":"suspend"}}}:
  * 202 with an operation, or with {@code ?wait=true} 201 with the running sandbox and its URLs.
  */
-final class CreateSandboxHandler implements ApiHandler {
+record CreateSandboxHandler(ControlServices services) implements ApiHandler {
 
     static final Set<String> FIELDS = Set.of("cores", "memory", "ttl", "owner", "idlePolicy", "idle");
     static final Set<String> IDLE_FIELDS = Set.of("after", "action");
 
-    private final ControlServices services;
-
-    CreateSandboxHandler(ControlServices services) {
-        this.services = services;
-    }
-
     @Override
     public void handle(ApiExchange exchange) {
         CreateRequest request = parse(exchange.body());
-        OperationReply.send(exchange, services.operations().submit("create", null,
+        OperationReply.send(exchange, services.parts().operations().submit("create", null,
                 () -> services.sandboxes().create(request)), false, HttpResponseStatus.CREATED,
-                services.metrics());
+                services.parts().metrics());
     }
 
     static CreateRequest parse(byte[] body) {

@@ -3,20 +3,14 @@ package dev.cmux.control.api;
 import io.netty.handler.codec.http.HttpResponseStatus;
 
 /** {@code DELETE /v1/sandboxes/{vmid}}: stop when running, destroy with purge; waits unless {@code ?wait=false}. */
-final class DestroySandboxHandler implements ApiHandler {
-
-    private final ControlServices services;
-
-    DestroySandboxHandler(ControlServices services) {
-        this.services = services;
-    }
+record DestroySandboxHandler(ControlServices services) implements ApiHandler {
 
     @Override
     public void handle(ApiExchange exchange) {
-        int vmid = Vmid.of(exchange);
-        OperationReply.send(exchange, services.operations().submit("destroy", vmid, () -> {
+        int vmid = exchange.vmid();
+        OperationReply.send(exchange, services.parts().operations().submit("destroy", vmid, () -> {
             services.sandboxes().destroy(vmid);
             return null;
-        }), true, HttpResponseStatus.OK, services.metrics());
+        }), true, HttpResponseStatus.OK, services.parts().metrics());
     }
 }

@@ -18,19 +18,13 @@ import java.util.Set;
  * {@code Accept: application/x-ndjson} the events as they happen, then one {@code result} line. Blocking: wrap in
  * {@link OffLoop}.
  */
-final class ExecHandler implements ApiHandler {
+record ExecHandler(ControlServices services) implements ApiHandler {
 
     static final Set<String> FIELDS = Set.of("command", "timeoutMs");
 
-    private final ControlServices services;
-
-    ExecHandler(ControlServices services) {
-        this.services = services;
-    }
-
     @Override
     public void handle(ApiExchange exchange) {
-        int vmid = Vmid.of(exchange);
+        int vmid = exchange.vmid();
         StrictJson json = StrictJson.parse(exchange.body(), FIELDS);
         String command = json.string("command", 64 * 1024, true);
         Integer timeoutMs = json.integer("timeoutMs", 1, (int) ExecRequest.MAX_TIMEOUT.toMillis());
@@ -49,12 +43,12 @@ final class ExecHandler implements ApiHandler {
         }
         ExecResult result;
         try {
-            result = services.exec().exec(vmid, sandbox.address(), request, event -> { });
+            result = services.parts().exec().exec(vmid, sandbox.address(), request, event -> { });
         } catch (RuntimeException e) {
-            services.metrics().exec("none", false);
+            services.parts().metrics().exec("none", false);
             throw e;
         }
-        services.metrics().exec(result.via(), true);
+        services.parts().metrics().exec(result.via(), true);
         exchange.respond(HttpResponseStatus.OK, JsonViews.exec(result));
     }
 
@@ -62,20 +56,20 @@ final class ExecHandler implements ApiHandler {
     private void stream(ApiExchange exchange, int vmid, String address, ExecRequest request) {
         ApiExchange.NdjsonStream stream = exchange.startNdjson();
         try {
-            ExecResult result = services.exec().exec(vmid, address, request, event -> {
+            ExecResult result = services.parts().exec().exec(vmid, address, request, event -> {
                 if (!exchange.clientConnected()) {
                     throw new ExecFailedException("the client of the exec stream went away");
                 }
                 stream.write(event(event));
             });
-            services.metrics().exec(result.via(), true);
+            services.parts().metrics().exec(result.via(), true);
             Map<String, Object> last = new LinkedHashMap<>(JsonViews.exec(result));
             last.remove("stdout");
             last.remove("stderr");
             last.put("type", "result");
             stream.write(last);
         } catch (RuntimeException e) {
-            services.metrics().exec("none", false);
+            services.parts().metrics().exec("none", false);
             ApiError error = ApiErrors.from(e);
             stream.write(Map.of("type", "error", "code", error.code(), "message", error.getMessage()));
         } finally {

@@ -3,15 +3,7 @@ package dev.cmux.control.api;
 import java.util.concurrent.Executor;
 
 /** Decorator: runs the handler on the PVE executor, because it blocks; its answer hops back to the event loop. */
-final class OffLoop implements ApiHandler {
-
-    private final Executor executor;
-    private final ApiHandler next;
-
-    OffLoop(Executor executor, ApiHandler next) {
-        this.executor = executor;
-        this.next = next;
-    }
+record OffLoop(Executor executor, ApiHandler next) implements ApiHandler {
 
     @Override
     public void handle(ApiExchange exchange) {

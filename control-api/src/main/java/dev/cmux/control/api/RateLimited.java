@@ -1,15 +1,7 @@
 package dev.cmux.control.api;
 
 /** Decorator: 429 with {@code Retry-After} once the bucket is empty (sandbox creation costs a container each). */
-final class RateLimited implements ApiHandler {
-
-    private final TokenBucket bucket;
-    private final ApiHandler next;
-
-    RateLimited(TokenBucket bucket, ApiHandler next) {
-        this.bucket = bucket;
-        this.next = next;
-    }
+record RateLimited(TokenBucket bucket, ApiHandler next) implements ApiHandler {
 
     @Override
     public void handle(ApiExchange exchange) throws Exception {

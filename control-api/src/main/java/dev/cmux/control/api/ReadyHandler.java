@@ -10,15 +10,7 @@ import java.util.Map;
  * {@code GET /readyz}: 200 when PVE (if configured) answers {@code /version}, with its version; 503 when it does
  * not. Without PVE the gateway still proxies, so it is ready. Blocking: wrap in {@link OffLoop}.
  */
-final class ReadyHandler implements ApiHandler {
-
-    private final ControlServices services;
-    private final CloudflareConfig cloudflare;
-
-    ReadyHandler(ControlServices services, CloudflareConfig cloudflare) {
-        this.services = services;
-        this.cloudflare = cloudflare;
-    }
+record ReadyHandler(ControlServices services, CloudflareConfig cloudflare) implements ApiHandler {
 
     @Override
     public void handle(ApiExchange exchange) {

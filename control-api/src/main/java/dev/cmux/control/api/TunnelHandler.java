@@ -35,7 +35,7 @@ public final class TunnelHandler implements ApiHandler {
 
     /** The handler for {@link ControlServices#withTunnel}, run on the services' executor. */
     public static ApiHandler create(CloudflareConfig config, String gatewayListenHostPort, ControlServices services) {
-        return new OffLoop(services.executor(), new TunnelHandler(config, gatewayListenHostPort));
+        return new OffLoop(services.parts().executor(), new TunnelHandler(config, gatewayListenHostPort));
     }
 
     @Override

@@ -3,15 +3,7 @@ package dev.cmux.control.api;
 import io.netty.handler.codec.http.HttpResponseStatus;
 
 /** The endpoint of a part that is not configured: 503 with the sentence that says what to set. */
-final class Unavailable implements ApiHandler {
-
-    private final String code;
-    private final String message;
-
-    Unavailable(String code, String message) {
-        this.code = code;
-        this.message = message;
-    }
+record Unavailable(String code, String message) implements ApiHandler {
 
     static Unavailable pve() {
         return new Unavailable("pve-not-configured", "Sandboxes need the Proxmox VE API: set PVE_API_URL and "

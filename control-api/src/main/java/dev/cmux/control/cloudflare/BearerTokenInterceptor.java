@@ -5,13 +5,7 @@ import okhttp3.Interceptor;
 import okhttp3.Response;
 
 /** Adds {@code Authorization: Bearer} to every call; the token lives only here. */
-final class BearerTokenInterceptor implements Interceptor {
-
-    private final String token;
-
-    BearerTokenInterceptor(String token) {
-        this.token = token;
-    }
+record BearerTokenInterceptor(String token) implements Interceptor {
 
     @Override
     public Response intercept(Chain chain) throws IOException {

@@ -3,6 +3,7 @@ package dev.cmux.control.cloudflare;
 import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.time.Duration;
+import java.util.concurrent.CancellationException;
 import okhttp3.Interceptor;
 import okhttp3.Response;
 
@@ -11,13 +12,7 @@ import okhttp3.Response;
  * times and never longer than {@link RetryPolicy#maxWait()} per wait. The last 429 is handed on, so
  * the caller maps it to a message like any other error.
  */
-final class RateLimitRetryInterceptor implements Interceptor {
-
-    private final RetryPolicy policy;
-
-    RateLimitRetryInterceptor(RetryPolicy policy) {
-        this.policy = policy;
-    }
+record RateLimitRetryInterceptor(RetryPolicy policy) implements Interceptor {
 
     @Override
     public Response intercept(Chain chain) throws IOException {
@@ -29,9 +24,8 @@ final class RateLimitRetryInterceptor implements Interceptor {
             }
             response.close();
             try {
-                policy.sleeper().sleep(wait);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
+                policy.poller().pause(wait);
+            } catch (CancellationException e) {
                 throw new InterruptedIOException("interrupted while waiting out a Cloudflare rate limit");
             }
             response = chain.proceed(chain.request());

@@ -108,8 +108,7 @@ public final class TunnelStatus {
     private StatusLine checkGateway() {
         GatewayAddress gateway = spec.gateway();
         String subject = "gateway " + gateway.hostPort();
-        URI uri = URI.create("http://" + (gateway.probeHost().contains(":") ? "[" + gateway.probeHost() + "]"
-                : gateway.probeHost()) + ":" + gateway.port() + "/");
+        URI uri = URI.create("http://" + gateway.probe() + "/");
         LocalProbe.Result answer = probe.get(uri);
         if (answer.answered()) {
             return StatusLine.ok(subject, "answers HTTP " + answer.status());

@@ -2,6 +2,7 @@ package dev.cmux.control.config;
 
 import java.net.URI;
 import java.nio.file.Path;
+import java.util.function.Function;
 
 /**
  * Cloudflare tunnel and DNS settings. Disabled when {@link #apiToken()} is missing.
@@ -23,6 +24,27 @@ public record CloudflareConfig(URI apiUrl, String apiToken, String accountId, St
     public static CloudflareConfig defaults() {
         return new CloudflareConfig(DEFAULT_API_URL, null, null, null, null, "cmux-gateway",
                 Path.of("/etc/cloudflared"), Path.of("/etc/systemd/system"));
+    }
+
+    /**
+     * The {@code cloudflare} section with its environment overrides.
+     *
+     * @param publicDomain the gateway's {@code domain}: the tunnel serves it unless this section names another
+     */
+    public static CloudflareConfig read(ConfigSection s, String publicDomain) {
+        s.allowOnly("apiUrl", "apiToken", "accountId", "zoneId", "domain", "tunnelName", "cloudflaredDir",
+                "systemdUnitDir");
+        CloudflareConfig d = defaults();
+        String domain = s.value("domain", "CF_DOMAIN", ConfigValues::domain, null);
+        return new CloudflareConfig(
+                s.value("apiUrl", "CF_API_URL", ConfigValues::httpUrl, d.apiUrl()),
+                s.string("apiToken", "CF_API_TOKEN"),
+                s.string("accountId", "CF_ACCOUNT_ID"),
+                s.string("zoneId", "CF_ZONE_ID"),
+                domain != null ? domain : publicDomain,
+                s.value("tunnelName", "CF_TUNNEL_NAME", Function.identity(), d.tunnelName()),
+                s.value("cloudflaredDir", "CLOUDFLARED_DIR", Path::of, d.cloudflaredDir()),
+                s.value("systemdUnitDir", "SYSTEMD_UNIT_DIR", Path::of, d.systemdUnitDir()));
     }
 
     public boolean enabled() {

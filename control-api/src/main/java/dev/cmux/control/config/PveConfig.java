@@ -1,7 +1,10 @@
 package dev.cmux.control.config;
 
+import dev.cmux.control.sandbox.SandboxId;
+
 import java.net.URI;
 import java.nio.file.Path;
+import java.util.function.Function;
 
 /**
  * How to reach the Proxmox VE API. Disabled when {@link #apiUrl()} or {@link #apiToken()} is missing.
@@ -19,6 +22,20 @@ public record PveConfig(URI apiUrl, String apiToken, String node, Integer templa
 
     public static PveConfig defaults() {
         return new PveConfig(null, null, "auto", null, true, null, null);
+    }
+
+    /** The {@code pve} section with its environment overrides. */
+    public static PveConfig read(ConfigSection s) {
+        s.allowOnly("apiUrl", "apiToken", "node", "templateVmid", "verifyTls", "tlsFingerprint", "caFile");
+        PveConfig d = defaults();
+        return new PveConfig(
+                s.value("apiUrl", "PVE_API_URL", ConfigValues::httpUrl, d.apiUrl()),
+                s.string("apiToken", "PVE_API_TOKEN"),
+                s.value("node", "PVE_NODE", Function.identity(), d.node()),
+                s.value("templateVmid", "PVE_TEMPLATE_VMID", v -> SandboxId.parse(v).value(), d.templateVmid()),
+                s.value("verifyTls", "PVE_VERIFY_TLS", ConfigValues::bool, d.verifyTls()),
+                s.value("tlsFingerprint", "PVE_TLS_FINGERPRINT", ConfigValues::fingerprint, d.tlsFingerprint()),
+                s.value("caFile", Path::of, d.caFile()));
     }
 
     public boolean enabled() {

@@ -3,6 +3,8 @@ package dev.cmux.control.pve;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.cmux.control.config.PveConfig;
+import dev.cmux.control.sandbox.PowerAction;
+import dev.cmux.control.sandbox.SandboxId;
 import okhttp3.ConnectionPool;
 import okhttp3.FormBody;
 import okhttp3.HttpUrl;
@@ -88,7 +90,7 @@ public final class PveClient implements AutoCloseable {
     public int nextId() {
         JsonNode id = get("/cluster/nextid", Map.of());
         int vmid = PveJson.intValue(id, -1);
-        if (vmid < 100) {
+        if (!SandboxId.inRange(vmid)) {
             throw new PveException(200, "PVE answered /cluster/nextid with " + id, null);
         }
         return vmid;
@@ -123,9 +125,9 @@ public final class PveClient implements AutoCloseable {
         return get(lxc(node, vmid) + "/status/current", Map.of());
     }
 
-    /** {@code POST /nodes/{node}/lxc/{vmid}/status/{action}} (start, stop, shutdown, suspend, resume); a UPID. */
-    public String statusAction(String node, int vmid, String action, Map<String, ?> options) {
-        return upid(post(lxc(node, vmid) + "/status/" + action, options));
+    /** {@code POST /nodes/{node}/lxc/{vmid}/status/{action}}; a UPID. */
+    public String statusAction(String node, int vmid, PowerAction action, Map<String, ?> options) {
+        return upid(post(lxc(node, vmid) + "/status/" + action.pveName(), options));
     }
 
     /** {@code DELETE /nodes/{node}/lxc/{vmid}?purge=1}; a UPID. */

@@ -5,7 +5,8 @@ import java.util.Map;
 /**
  * PVE said no, or could not be reached. {@link #status()} is the HTTP status PVE answered with, or 0 when no answer
  * arrived (connection refused, TLS failure, timeout). The message is PVE's own: the reason phrase of the status line,
- * which is where PVE puts the first line of its error, or the {@code message} field of newer servers.
+ * which is where PVE puts the first line of its error, or the {@code message} field of newer servers. PVE's error
+ * texts are recognised here, and nowhere else.
  */
 public class PveException extends RuntimeException {
 
@@ -47,6 +48,16 @@ public class PveException extends RuntimeException {
     /** The new vmid is taken ({@code CT 101 already exists on node 'pve'}); {@code /cluster/nextid} does not reserve. */
     public boolean alreadyExists() {
         return String.valueOf(getMessage()).contains("already exists");
+    }
+
+    /** {@code CT 101 already running}: a start or resume found it running (another gateway may have started it). */
+    public boolean alreadyRunning() {
+        return String.valueOf(getMessage()).contains("already running");
+    }
+
+    /** {@code CT 101 not running}: a stop, shutdown or suspend found it stopped. */
+    public boolean notRunning() {
+        return String.valueOf(getMessage()).contains("not running");
     }
 
     /** {@code Configuration file 'nodes/pve/lxc/101.conf' does not exist}. */

@@ -1,29 +1,21 @@
 package dev.cmux.control.pve;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.cmux.control.poll.Poller;
 
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Waits for a PVE task: polls {@code /nodes/{node}/tasks/{upid}/status} on the node named in the UPID until it is
  * {@code stopped}, then requires exit status {@code OK} (or {@code WARNINGS: n}, which PVE counts as success). On
  * failure the last lines of the task log go into the exception, since the exit status alone rarely says why.
  */
-public final class TaskWaiter {
+public record TaskWaiter(PveClient pve, Poller poller, Duration pollInterval, Duration timeout) {
 
     private static final int LOG_TAIL = 8;
-
-    private final PveClient pve;
-    private final Duration pollInterval;
-    private final Duration timeout;
-
-    public TaskWaiter(PveClient pve, Duration pollInterval, Duration timeout) {
-        this.pve = pve;
-        this.pollInterval = pollInterval;
-        this.timeout = timeout;
-    }
 
     public void await(String upid) {
         await(upid, timeout);
@@ -31,32 +23,23 @@ public final class TaskWaiter {
 
     public void await(String upid, Duration limit) {
         String node = Upid.parse(upid).node();
-        long deadline = System.nanoTime() + limit.toNanos();
-        int unknownTask = 0;
-        while (true) {
-            JsonNode status;
+        AtomicInteger unknownTask = new AtomicInteger();
+        JsonNode status = poller.until(pollInterval, limit, () -> {
             try {
-                status = pve.taskStatus(node, upid);
+                JsonNode now = pve.taskStatus(node, upid);
+                return "stopped".equals(PveJson.text(now, "status")) ? now : null;
             } catch (PveException e) {
                 // right after the fork the task can be unknown for a moment (bpg retries on this 400 too)
-                if (e.status() == 400 && ++unknownTask <= 3) {
-                    sleep();
-                    continue;
+                if (e.status() == 400 && unknownTask.incrementAndGet() <= 3) {
+                    return null;
                 }
                 throw e;
             }
-            if ("stopped".equals(PveJson.text(status, "status"))) {
-                String exit = PveJson.text(status, "exitstatus");
-                if ("OK".equals(exit) || (exit != null && exit.startsWith("WARNINGS"))) {
-                    return;
-                }
-                throw new PveTaskFailedException(upid, exit == null ? "unexpected status" : exit, logTail(node, upid));
-            }
-            if (System.nanoTime() > deadline) {
-                throw new PveException(504, "PVE task " + Upid.parse(upid).type() + " still running after "
-                        + limit.toSeconds() + " s", null);
-            }
-            sleep();
+        }, () -> new PveException(504, "PVE task " + Upid.parse(upid).type() + " still running after "
+                + limit.toSeconds() + " s", null));
+        String exit = PveJson.text(status, "exitstatus");
+        if (!"OK".equals(exit) && (exit == null || !exit.startsWith("WARNINGS"))) {
+            throw new PveTaskFailedException(upid, exit == null ? "unexpected status" : exit, logTail(node, upid));
         }
     }
 
@@ -73,15 +56,6 @@ public final class TaskWaiter {
             return all.subList(Math.max(0, all.size() - LOG_TAIL), all.size());
         } catch (PveException e) {
             return List.of("(task log unavailable: " + e.getMessage() + ")");
-        }
-    }
-
-    private void sleep() {
-        try {
-            Thread.sleep(pollInterval.toMillis());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new PveException("interrupted while waiting for a PVE task", e);
         }
     }
 }

@@ -1,6 +1,7 @@
 package dev.cmux.control.sandbox;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.cmux.control.poll.Poller;
 import dev.cmux.control.pve.PveClient;
 import dev.cmux.control.pve.PveJson;
 
@@ -11,15 +12,7 @@ import java.time.Duration;
  * may take seconds after start, so {@link #await} polls). Prefers {@code ip-addresses} (PVE ≥ 8.4) and falls back
  * to the older {@code inet} field.
  */
-final class AddressWaiter {
-
-    private final PveClient pve;
-    private final Duration pollInterval;
-
-    AddressWaiter(PveClient pve, Duration pollInterval) {
-        this.pve = pve;
-        this.pollInterval = pollInterval;
-    }
+record AddressWaiter(PveClient pve, Poller poller, Duration pollInterval) {
 
     /** The address now, or null. */
     String current(String node, int vmid) {
@@ -27,19 +20,10 @@ final class AddressWaiter {
     }
 
     String await(String node, int vmid, Duration timeout) {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (true) {
-            String address = current(node, vmid);
-            if (address != null) {
-                return address;
-            }
-            if (System.nanoTime() > deadline) {
-                throw new SandboxException(SandboxException.Kind.UNAVAILABLE, "no-address", "Container " + vmid
+        return poller.until(pollInterval, timeout, () -> current(node, vmid),
+                () -> SandboxException.unavailable("no-address", "Container " + vmid
                         + " got no IPv4 address within " + timeout.toSeconds() + " s (is DHCP answering on its "
-                        + "bridge?).");
-            }
-            Sleep.of(pollInterval);
-        }
+                        + "bridge?)."));
     }
 
     static String ipv4(JsonNode interfaces) {

@@ -12,8 +12,8 @@ import java.util.Set;
  */
 public record IdlePolicy(Duration after, String action) {
 
-    public static final String SUSPEND = "suspend";
-    public static final String STOP = "stop";
+    public static final String SUSPEND = PowerAction.SUSPEND.pveName();
+    public static final String STOP = PowerAction.STOP.pveName();
     public static final Set<String> ACTIONS = Set.of(SUSPEND, STOP);
     public static final IdlePolicy NEVER = new IdlePolicy(Duration.ZERO, STOP);
 

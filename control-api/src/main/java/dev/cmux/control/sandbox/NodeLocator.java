@@ -41,7 +41,7 @@ final class NodeLocator {
             }
         }
         if (online.isEmpty()) {
-            throw new SandboxException(SandboxException.Kind.UNAVAILABLE, "no-online-node",
+            throw SandboxException.unavailable("no-online-node",
                     "PVE reports no online node; set PVE_NODE or bring a node online.");
         }
         String local = localHostName();

@@ -2,6 +2,7 @@ package dev.cmux.control.sandbox;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.cmux.control.exec.ExecdClient;
+import dev.cmux.control.poll.Poller;
 import dev.cmux.control.pve.PveClient;
 import dev.cmux.control.pve.PveException;
 import dev.cmux.control.pve.PveJson;
@@ -14,7 +15,6 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.logging.Logger;
 
 /**
@@ -34,20 +34,28 @@ public final class SandboxService {
     private final ExecdClient execd;
     private final ResolverInvalidation invalidation;
     private final Clock clock;
+    private final Poller poller;
     private final NodeLocator nodes;
     private final TaskWaiter tasks;
     private final AddressWaiter addresses;
 
     public SandboxService(PveClient pve, SandboxSettings settings, ExecdClient execd,
                           ResolverInvalidation invalidation, Clock clock) {
+        this(pve, settings, execd, invalidation, clock, Poller.SYSTEM);
+    }
+
+    /** @param poller how PVE tasks, addresses, execd and the template lock are waited for */
+    public SandboxService(PveClient pve, SandboxSettings settings, ExecdClient execd,
+                          ResolverInvalidation invalidation, Clock clock, Poller poller) {
         this.pve = pve;
         this.settings = settings;
         this.execd = execd;
         this.invalidation = invalidation;
         this.clock = clock;
+        this.poller = poller;
         this.nodes = new NodeLocator(pve, settings.node());
-        this.tasks = new TaskWaiter(pve, settings.pollInterval(), settings.taskTimeout());
-        this.addresses = new AddressWaiter(pve, settings.pollInterval());
+        this.tasks = new TaskWaiter(pve, poller, settings.pollInterval(), settings.taskTimeout());
+        this.addresses = new AddressWaiter(pve, poller, settings.pollInterval());
     }
 
     public SandboxSettings settings() {
@@ -65,7 +73,7 @@ public final class SandboxService {
      */
     public Sandbox create(CreateRequest request) {
         if (settings.templateVmid() == null) {
-            throw new SandboxException(SandboxException.Kind.UNAVAILABLE, "no-template",
+            throw SandboxException.unavailable("no-template",
                     "Creating sandboxes needs a template: set PVE_TEMPLATE_VMID (pve.templateVmid).");
         }
         String node = templateNode();
@@ -85,15 +93,15 @@ public final class SandboxService {
                 config.put("memory", request.memoryMiB());
             }
             pve.updateConfig(node, clone.vmid(), config);
-            tasks.await(pve.statusAction(node, clone.vmid(), "start", Map.of()));
+            tasks.await(pve.statusAction(node, clone.vmid(), PowerAction.START, Map.of()));
             String address = addresses.await(node, clone.vmid(), settings.addressTimeout());
             if (settings.waitForExecd()) {
                 awaitExecd(clone.vmid(), address);
             }
             invalidation.invalidate(clone.vmid());
             LOG.info("created sandbox " + clone.vmid() + " on " + node + " at " + address);
-            return new Sandbox(clone.vmid(), hostname(clone.vmid()), node, "running", null, address, metadata,
-                    SandboxUrls.of(clone.vmid(), settings.domain()));
+            return new Sandbox(clone.vmid(), new SandboxId(clone.vmid()).hostname(), node, "running", null, address,
+                    metadata, SandboxUrls.of(clone.vmid(), settings.domain()));
         } catch (RuntimeException cause) {
             rollBack(node, clone.vmid(), cause);
             throw cause;
@@ -107,7 +115,7 @@ public final class SandboxService {
     private String templateNode() {
         JsonNode template = nodes.resource(settings.templateVmid());
         if (template == null) {
-            throw new SandboxException(SandboxException.Kind.UNAVAILABLE, "no-template", "The template "
+            throw SandboxException.unavailable("no-template", "The template "
                     + settings.templateVmid() + " (PVE_TEMPLATE_VMID) is not a container of this cluster.");
         }
         return PveJson.text(template, "node");
@@ -118,13 +126,16 @@ public final class SandboxService {
      * take the next id. While another clone holds the template's {@code disk} lock, wait and try again.
      */
     private Clone cloneTemplate(String node) {
-        CloneBackoff backoff = new CloneBackoff(Duration.ofMillis(Math.max(50, settings.pollInterval().toMillis() / 4)),
-                settings.lockRetry());
+        // PVE's own lock serializes clones of one template across every gateway of the cluster: waiting on it is
+        // the lock. Jitter, so that gateways which collided do not collide again in step.
+        Poller.Backoff backoff = poller.backoff(Duration.ofMillis(Math.max(50, settings.pollInterval().toMillis() / 4)),
+                Duration.ofSeconds(2), settings.lockRetry());
         int idConflicts = 0;
         while (true) {
             int vmid = pve.nextId();
             try {
-                return new Clone(vmid, pve.cloneContainer(node, settings.templateVmid(), vmid, hostname(vmid), false));
+                return new Clone(vmid, pve.cloneContainer(node, settings.templateVmid(), vmid,
+                        new SandboxId(vmid).hostname(), false));
             } catch (PveException e) {
                 if (e.alreadyExists() && ++idConflicts < ID_ATTEMPTS) {
                     continue;
@@ -138,15 +149,11 @@ public final class SandboxService {
     }
 
     private void awaitExecd(int vmid, String address) {
-        long deadline = System.nanoTime() + settings.execdTimeout().toNanos();
-        while (!execd.healthy(address)) {
-            if (System.nanoTime() > deadline) {
-                throw new SandboxException(SandboxException.Kind.UNAVAILABLE, "execd-not-ready", "cmux-execd in "
+        poller.until(settings.pollInterval(), settings.execdTimeout(),
+                () -> execd.healthy(address) ? Boolean.TRUE : null,
+                () -> SandboxException.unavailable("execd-not-ready", "cmux-execd in "
                         + "sandbox " + vmid + " (" + address + ":" + settings.execdPort() + ") did not answer "
-                        + "/healthz within " + settings.execdTimeout().toSeconds() + " s.");
-            }
-            Sleep.of(settings.pollInterval());
-        }
+                        + "/healthz within " + settings.execdTimeout().toSeconds() + " s."));
     }
 
     /** Stop (when running) and destroy with purge; a failure here is attached to the cause, never replaces it. */
@@ -167,7 +174,7 @@ public final class SandboxService {
     private void stopIfRunning(String node, int vmid) {
         JsonNode status = pve.currentStatus(node, vmid);
         if ("running".equals(PveJson.text(status, "status"))) {
-            tasks.await(pve.statusAction(node, vmid, "stop", Map.of()));
+            tasks.await(pve.statusAction(node, vmid, PowerAction.STOP, Map.of()));
         }
     }
 
@@ -209,40 +216,16 @@ public final class SandboxService {
         return out;
     }
 
-    public Sandbox start(int vmid) {
-        return power(vmid, "start");
-    }
-
-    public Sandbox stop(int vmid) {
-        return power(vmid, "stop");
-    }
-
-    public Sandbox shutdown(int vmid) {
-        return power(vmid, "shutdown");
-    }
-
-    public Sandbox suspend(int vmid) {
-        return power(vmid, "suspend");
-    }
-
-    public Sandbox resume(int vmid) {
-        return power(vmid, "resume");
-    }
-
     /** Runs a PVE power action and waits for its task. PVE's "already running" / "not running" become 409. */
-    public Sandbox power(int vmid, String action) {
-        if (!Set.of("start", "stop", "shutdown", "suspend", "resume").contains(action)) {
-            throw new SandboxException(SandboxException.Kind.BAD_INPUT, "bad-action", "Unknown action " + action
-                    + "; one of start, stop, shutdown, suspend, resume.");
-        }
+    public Sandbox power(int vmid, PowerAction action) {
         Sandbox before = get(vmid);
         String upid;
         try {
             upid = pve.statusAction(before.node(), vmid, action, Map.of());
         } catch (PveException e) {
-            if (e.getMessage().contains("already running") || e.getMessage().contains("not running")) {
-                throw new SandboxException(SandboxException.Kind.CONFLICT, "conflicting-state",
-                        "Cannot " + action + " sandbox " + vmid + ": " + e.getMessage() + ".");
+            if (e.alreadyRunning() || e.notRunning()) {
+                throw SandboxException.conflict("conflicting-state",
+                        "Cannot " + action.pveName() + " sandbox " + vmid + ": " + e.getMessage() + ".");
             }
             throw e;
         }
@@ -265,7 +248,7 @@ public final class SandboxService {
             return false;
         }
         if (sandbox.lock() != null) {
-            throw new SandboxException(SandboxException.Kind.CONFLICT, "locked", "Sandbox " + vmid
+            throw SandboxException.conflict("locked", "Sandbox " + vmid
                     + " is locked (" + sandbox.lock() + ") by a running PVE task.");
         }
         IdlePolicy idle = sandbox.metadata() != null && sandbox.metadata().idle() != null
@@ -285,10 +268,10 @@ public final class SandboxService {
     /** False when PVE cannot resume it (no checkpoint: it was stopped, not suspended): then it is started. */
     private boolean resumed(String node, int vmid) {
         try {
-            tasks.await(pve.statusAction(node, vmid, "resume", Map.of()));
+            tasks.await(pve.statusAction(node, vmid, PowerAction.RESUME, Map.of()));
             return true;
         } catch (PveException e) {
-            if (alreadyRunning(e)) {
+            if (e.alreadyRunning()) {
                 return true;
             }
             LOG.info("sandbox " + vmid + " could not be resumed (" + e.getMessage() + "); starting it");
@@ -299,23 +282,19 @@ public final class SandboxService {
     /** Another gateway (or a person in the PVE UI) may have started it meanwhile: that is as good. */
     private void startOrJoin(String node, int vmid) {
         try {
-            tasks.await(pve.statusAction(node, vmid, "start", Map.of()));
+            tasks.await(pve.statusAction(node, vmid, PowerAction.START, Map.of()));
         } catch (PveException e) {
-            if (!alreadyRunning(e)) {
+            if (!e.alreadyRunning()) {
                 throw e;
             }
         }
-    }
-
-    private static boolean alreadyRunning(PveException e) {
-        return e.getMessage() != null && e.getMessage().contains("already running");
     }
 
     /** Stops the sandbox when it runs, then destroys it with purge. */
     public void destroy(int vmid) {
         Sandbox sandbox = get(vmid);
         if (sandbox.lock() != null) {
-            throw new SandboxException(SandboxException.Kind.CONFLICT, "locked", "Sandbox " + vmid
+            throw SandboxException.conflict("locked", "Sandbox " + vmid
                     + " is locked (" + sandbox.lock() + ") by a running PVE task; try again when it ends.");
         }
         stopIfRunning(sandbox.node(), vmid);
@@ -334,9 +313,5 @@ public final class SandboxService {
 
     static boolean isSandbox(String tags, int template) {
         return template != 1 && tags != null && Arrays.asList(tags.split("[;, ]+")).contains(TAG);
-    }
-
-    static String hostname(int vmid) {
-        return "cmux-" + vmid;
     }
 }

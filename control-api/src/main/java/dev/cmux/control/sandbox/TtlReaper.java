@@ -1,6 +1,7 @@
 package dev.cmux.control.sandbox;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.cmux.control.poll.Periodic;
 import dev.cmux.control.pve.PveClient;
 import dev.cmux.control.pve.PveJson;
 
@@ -8,9 +9,6 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 import java.util.logging.Logger;
 
 /**
@@ -26,7 +24,7 @@ public final class TtlReaper implements AutoCloseable {
     private final SandboxService sandboxes;
     private final PveClient pve;
     private final Clock clock;
-    private ScheduledExecutorService schedule;
+    private Periodic passes;
 
     public TtlReaper(SandboxService sandboxes, PveClient pve, Clock clock) {
         this.sandboxes = sandboxes;
@@ -40,29 +38,19 @@ public final class TtlReaper implements AutoCloseable {
         if (!settings.reaperEnabled()) {
             return this;
         }
-        schedule = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, "cmux-ttl-reaper");
-            t.setDaemon(true);
-            return t;
-        });
-        long every = settings.reaperInterval().toMillis();
-        schedule.scheduleWithFixedDelay(this::reapLogged, every, every, TimeUnit.MILLISECONDS);
+        passes = Periodic.start("cmux-ttl-reaper", settings::reaperInterval, this::reapLogged);
         return this;
     }
 
     private void reapLogged() {
-        try {
-            ReapReport report = reapOnce();
-            if (!report.destroyed().isEmpty() || !report.stopped().isEmpty() || !report.errors().isEmpty()) {
-                LOG.info("ttl reaper: destroyed " + report.destroyed() + ", stopped " + report.stopped()
-                        + ", errors " + report.errors());
-            }
-            if (!report.orphans().isEmpty()) {
-                LOG.warning("ttl reaper: containers named cmux-<vmid> without sandbox metadata (left alone): "
-                        + report.orphans());
-            }
-        } catch (RuntimeException e) {
-            LOG.warning("ttl reaper pass failed: " + e.getMessage());
+        ReapReport report = reapOnce();
+        if (!report.destroyed().isEmpty() || !report.stopped().isEmpty() || !report.errors().isEmpty()) {
+            LOG.info("ttl reaper: destroyed " + report.destroyed() + ", stopped " + report.stopped()
+                    + ", errors " + report.errors());
+        }
+        if (!report.orphans().isEmpty()) {
+            LOG.warning("ttl reaper: containers named cmux-<vmid> without sandbox metadata (left alone): "
+                    + report.orphans());
         }
     }
 
@@ -79,7 +67,7 @@ public final class TtlReaper implements AutoCloseable {
             try {
                 if (SandboxMetadata.STOP.equals(m.idlePolicy())) {
                     if ("running".equals(s.status())) {
-                        sandboxes.stop(s.vmid());
+                        sandboxes.power(s.vmid(), PowerAction.STOP);
                         stopped.add(s.vmid());
                     }
                 } else {
@@ -98,7 +86,8 @@ public final class TtlReaper implements AutoCloseable {
         for (JsonNode r : pve.vmResources()) {
             int vmid = PveJson.intValue(r.get("vmid"), -1);
             String name = PveJson.text(r, "name");
-            if (!"lxc".equals(PveJson.text(r, "type")) || !("cmux-" + vmid).equals(name)
+            if (!"lxc".equals(PveJson.text(r, "type")) || !SandboxId.inRange(vmid)
+                    || !new SandboxId(vmid).hostname().equals(name)
                     || PveJson.intValue(r.get("template"), 0) == 1) {
                 continue;
             }
@@ -113,8 +102,8 @@ public final class TtlReaper implements AutoCloseable {
 
     @Override
     public void close() {
-        if (schedule != null) {
-            schedule.shutdownNow();
+        if (passes != null) {
+            passes.close();
         }
     }
 }

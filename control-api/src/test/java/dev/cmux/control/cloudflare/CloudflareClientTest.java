@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.cmux.control.poll.FakeTime;
 import java.net.URI;
 import java.time.Duration;
 import java.util.List;
@@ -17,7 +18,7 @@ class CloudflareClientTest {
 
     @RegisterExtension
     final EmulatedSite fixture = new EmulatedSite();
-    final TestSites.RecordingSleeper sleeper = new TestSites.RecordingSleeper();
+    final FakeTime time = new FakeTime();
     CloudflareEmulator cf;
     CloudflareEmulator.Site site;
 
@@ -28,7 +29,7 @@ class CloudflareClientTest {
     }
 
     private CloudflareClient client(String token) {
-        return new CloudflareClient(cf.url(), token, TestSites.retry(sleeper));
+        return new CloudflareClient(cf.url(), token, TestSites.retry(time));
     }
 
     @Test
@@ -37,7 +38,7 @@ class CloudflareClientTest {
         try (CloudflareClient client = client(site.token())) {
             assertTrue(client.zoneNamed("example.com").isPresent());
         }
-        assertEquals(List.of(Duration.ofSeconds(7), Duration.ofSeconds(7)), sleeper.waits);
+        assertEquals(List.of(Duration.ofSeconds(7), Duration.ofSeconds(7)), time.waits());
         assertEquals(3, cf.requests().size(), "two 429s, then the answer");
     }
 
@@ -50,7 +51,7 @@ class CloudflareClientTest {
             assertTrue(e.getMessage().startsWith("Cloudflare rate-limited this API token while trying to look up the zone"),
                     e.getMessage());
         }
-        assertEquals(3, sleeper.waits.size());
+        assertEquals(3, time.waits().size());
         assertEquals(4, cf.requests().size());
     }
 
@@ -60,7 +61,7 @@ class CloudflareClientTest {
         try (CloudflareClient client = client(site.token())) {
             assertThrows(CloudflareApiException.class, () -> client.zoneNamed("example.com"));
         }
-        assertEquals(List.of(), sleeper.waits);
+        assertEquals(List.of(), time.waits());
     }
 
     @Test
@@ -130,7 +131,7 @@ class CloudflareClientTest {
     @Test
     void anUnreachableApiIsOneSentenceNamingCfApiUrl() {
         try (CloudflareClient client = new CloudflareClient(URI.create("http://127.0.0.1:1/client/v4"), site.token(),
-                TestSites.retry(sleeper))) {
+                TestSites.retry(time))) {
             CloudflareApiException e = assertThrows(CloudflareApiException.class, client::verifyUserToken);
             assertTrue(e.getMessage().startsWith("Could not reach the Cloudflare API at 127.0.0.1"), e.getMessage());
             assertTrue(e.getMessage().contains("CF_API_URL"));
@@ -151,9 +152,9 @@ class CloudflareClientTest {
     @Test
     void aClientSharingTheProcessOkHttpClientLeavesItUsableAfterClose() {
         okhttp3.OkHttpClient shared = new okhttp3.OkHttpClient();
-        new CloudflareClient(shared, cf.url(), site.token(), TestSites.retry(sleeper)).close();
+        new CloudflareClient(shared, cf.url(), site.token(), TestSites.retry(time)).close();
 
-        try (CloudflareClient again = new CloudflareClient(shared, cf.url(), site.token(), TestSites.retry(sleeper))) {
+        try (CloudflareClient again = new CloudflareClient(shared, cf.url(), site.token(), TestSites.retry(time))) {
             assertTrue(again.zoneNamed("example.com").isPresent());
         }
         assertFalse(shared.dispatcher().executorService().isShutdown());

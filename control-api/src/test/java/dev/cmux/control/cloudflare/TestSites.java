@@ -1,10 +1,8 @@
 package dev.cmux.control.cloudflare;
 
 import dev.cmux.control.config.CloudflareConfig;
+import dev.cmux.control.poll.FakeTime;
 import java.nio.file.Path;
-import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 
 /** Config and clients pointed at a {@link CloudflareEmulator}, with local files under a temp dir. */
 final class TestSites {
@@ -28,21 +26,12 @@ final class TestSites {
         return TunnelSpec.from(config, GATEWAY, pveRoute);
     }
 
-    /** Records waits instead of sleeping, so 429 tests take no time. */
-    static final class RecordingSleeper implements Sleeper {
-        final List<Duration> waits = new ArrayList<>();
-
-        @Override
-        public void sleep(Duration duration) {
-            waits.add(duration);
-        }
-    }
-
-    static RetryPolicy retry(RecordingSleeper sleeper) {
-        return RetryPolicy.defaults().withSleeper(sleeper);
+    /** Waits move a fake clock, so 429 tests take no time. */
+    static RetryPolicy retry(FakeTime time) {
+        return RetryPolicy.defaults().withPoller(time.poller());
     }
 
     static CloudflareClient client(CloudflareConfig config) {
-        return CloudflareClient.from(config, retry(new RecordingSleeper()));
+        return CloudflareClient.from(config, retry(new FakeTime()));
     }
 }

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.cmux.control.config.CloudflareConfig;
+import dev.cmux.control.poll.FakeTime;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -42,7 +43,7 @@ class TunnelCommandTest {
     private int run(CloudflareConfig with, String... args) {
         return TunnelCommand.run(List.of(args), with, TestSites.GATEWAY,
                 new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8),
-                TestSites.retry(new TestSites.RecordingSleeper()));
+                TestSites.retry(new FakeTime()));
     }
 
     private String out() {

@@ -23,9 +23,10 @@ class TunnelSpecTest {
         assertEquals("http://localhost:8080", GatewayAddress.parse("127.0.0.1:8080").originUrl());
         assertEquals("http://localhost:8080", GatewayAddress.parse("0.0.0.0:8080").originUrl());
         assertEquals("http://localhost:9000", GatewayAddress.parse("[::1]:9000").originUrl());
-        assertEquals("http://localhost:8080", GatewayAddress.parse(":8080").originUrl());
+        assertEquals("http://localhost:8080", GatewayAddress.parse("[::]:8080").originUrl());
         assertEquals("http://10.0.0.5:8080", GatewayAddress.parse("10.0.0.5:8080").originUrl());
-        assertEquals("127.0.0.1", GatewayAddress.parse("0.0.0.0:8080").probeHost());
+        assertEquals("127.0.0.1:8080", GatewayAddress.parse("0.0.0.0:8080").probe().toString());
+        assertEquals("[::1]:8080", GatewayAddress.parse("[::]:8080").probe().toString());
     }
 
     @Test

@@ -1,6 +1,8 @@
 package dev.cmux.control.pve;
 
 import dev.cmux.control.config.PveConfig;
+import dev.cmux.control.poll.Poller;
+import dev.cmux.control.sandbox.PowerAction;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -87,9 +89,21 @@ class PveClientTest {
     @Test
     void reasonPhraseOfA500IsTheMessage() {
         try (PveClient client = PveClient.create(pve.config(9000))) {
-            PveException e = assertThrows(PveException.class, () -> client.statusAction("pve", 777, "stop", Map.of()));
+            PveException e = assertThrows(PveException.class,
+                    () -> client.statusAction("pve", 777, PowerAction.STOP, Map.of()));
             assertEquals(500, e.status());
             assertEquals("CT 777 not running", e.getMessage());
+            assertTrue(e.notRunning() && !e.alreadyRunning());
+        }
+    }
+
+    @Test
+    void startingARunningContainerIsRecognisedAsAlreadyRunning() {
+        pve.seedContainer(152, "cmux-152", true, "cmux", null);
+        try (PveClient client = PveClient.create(pve.config(9000))) {
+            PveException e = assertThrows(PveException.class,
+                    () -> client.statusAction("pve", 152, PowerAction.START, Map.of()));
+            assertTrue(e.alreadyRunning() && !e.notRunning(), e.getMessage());
         }
     }
 
@@ -106,7 +120,7 @@ class PveClientTest {
             pve.taskDuration(Duration.ofMillis(300));
             String upid = client.cloneContainer("pve", 9000, 101, "cmux-101", false);
             assertEquals("disk", pve.lock(9000));
-            new TaskWaiter(client, Duration.ofMillis(10), Duration.ofSeconds(5)).await(upid);
+            tasks(client).await(upid);
             assertNull(pve.lock(9000));
             assertNull(pve.lock(101));
             assertEquals("cmux-101", pve.configOf(101).get("hostname"));
@@ -118,9 +132,9 @@ class PveClientTest {
         pve.seedContainer(150, "cmux-150", false, "cmux", null);
         pve.failNextStartTask("startup for container '150' failed");
         try (PveClient client = PveClient.create(pve.config(9000))) {
-            String upid = client.statusAction("pve", 150, "start", Map.of());
+            String upid = client.statusAction("pve", 150, PowerAction.START, Map.of());
             PveTaskFailedException e = assertThrows(PveTaskFailedException.class,
-                    () -> new TaskWaiter(client, Duration.ofMillis(10), Duration.ofSeconds(5)).await(upid));
+                    () -> tasks(client).await(upid));
             assertEquals("startup for container '150' failed", e.exitStatus());
             assertTrue(e.getMessage().contains("run_buffer: 571 Script exited with status 1"), e.getMessage());
             assertTrue(e.getMessage().startsWith("vzstart failed"), e.getMessage());
@@ -139,5 +153,9 @@ class PveClientTest {
     void apiUrlWithoutPathGetsApi2Json() {
         assertEquals("/api2/json", PveClient.apiBase("https://pve.lan:8006").encodedPath());
         assertEquals("/api2/json", PveClient.apiBase("https://pve.lan:8006/api2/json/").encodedPath());
+    }
+
+    private static TaskWaiter tasks(PveClient client) {
+        return new TaskWaiter(client, Poller.SYSTEM, java.time.Duration.ofMillis(10), java.time.Duration.ofSeconds(5));
     }
 }

@@ -1,5 +1,7 @@
 package dev.cmux.control.pve;
 
+import dev.cmux.control.poll.Poller;
+import dev.cmux.control.sandbox.PowerAction;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -79,11 +81,14 @@ class PveEmulatorTest {
         pve.seedTemplate(9000);
         pve.taskDuration(java.time.Duration.ofMillis(1500)); // the clone still runs when start is asked
         String clone = client.cloneContainer("pve", 9000, 151, "cmux-151", false);
-        String start = client.statusAction("pve", 151, "start", Map.of());
+        String start = client.statusAction("pve", 151, PowerAction.START, Map.of());
         PveTaskFailedException e = assertThrows(PveTaskFailedException.class,
-                () -> new TaskWaiter(client, java.time.Duration.ofMillis(10), java.time.Duration.ofSeconds(5))
-                        .await(start));
+                () -> tasks(client).await(start));
         assertEquals("CT is locked (create)", e.exitStatus());
-        new TaskWaiter(client, java.time.Duration.ofMillis(10), java.time.Duration.ofSeconds(5)).await(clone);
+        tasks(client).await(clone);
+    }
+
+    private static TaskWaiter tasks(PveClient client) {
+        return new TaskWaiter(client, Poller.SYSTEM, java.time.Duration.ofMillis(10), java.time.Duration.ofSeconds(5));
     }
 }

@@ -207,12 +207,12 @@ class SandboxServiceTest {
     void stoppingAStoppedSandboxIsAConflict() {
         SandboxService service = service(settings());
         int vmid = service.create(CreateRequest.defaults()).vmid();
-        assertEquals("stopped", service.stop(vmid).status());
+        assertEquals("stopped", service.power(vmid, PowerAction.STOP).status());
 
-        SandboxException e = assertThrows(SandboxException.class, () -> service.stop(vmid));
+        SandboxException e = assertThrows(SandboxException.class, () -> service.power(vmid, PowerAction.STOP));
         assertEquals(SandboxException.Kind.CONFLICT, e.kind());
         assertTrue(e.getMessage().contains("CT " + vmid + " not running"), e.getMessage());
-        assertEquals("running", service.start(vmid).status());
+        assertEquals("running", service.power(vmid, PowerAction.START).status());
     }
 
     @Test
@@ -268,8 +268,8 @@ class SandboxServiceTest {
         IdlePolicy suspend = new IdlePolicy(Duration.ofMinutes(30), IdlePolicy.SUSPEND);
         int sleeper = service.create(new CreateRequest(null, null, null, "a", null, suspend)).vmid();
         int stopped = service.create(new CreateRequest(null, null, null, "b", null, null)).vmid();
-        service.suspend(sleeper);
-        service.stop(stopped);
+        service.power(sleeper, PowerAction.SUSPEND);
+        service.power(stopped, PowerAction.STOP);
         assertTrue(pve.suspended(sleeper));
         invalidated.clear();
 
@@ -288,7 +288,7 @@ class SandboxServiceTest {
     void wakeStartsASandboxWhoseResumeFailsBecauseItWasStoppedNotSuspended() {
         SandboxService service = service(settings());
         int vmid = service.create(CreateRequest.defaults()).vmid();
-        service.stop(vmid);
+        service.power(vmid, PowerAction.STOP);
 
         assertTrue(service.wake(vmid, new IdlePolicy(Duration.ofMinutes(5), IdlePolicy.SUSPEND)));
 

@@ -1,6 +1,8 @@
 package dev.cmux.gateway.config;
 
 import dev.cmux.control.config.CloudflareConfig;
+import dev.cmux.control.config.ConfigSection;
+import dev.cmux.control.config.ConfigValues;
 import dev.cmux.control.config.ControlConfig;
 import dev.cmux.control.config.PveConfig;
 
@@ -9,7 +11,7 @@ import java.util.List;
 
 /**
  * The whole configuration, immutable and validated once at load ({@code ConfigLoader}); every key is
- * documented in {@code config/gateway.yaml}.
+ * documented in {@code config/gateway.yaml}. Made by {@link #read} from the file, or by {@link #builder()} in code.
  *
  * @param listen         the data plane listener (cloudflared forwards here)
  * @param domain         public domain, lower case without dots at either end; {@code null} routes any domain
@@ -62,68 +64,51 @@ public record GatewayConfig(
                 IdleConfig.defaults());
     }
 
-    public GatewayConfig withListen(InetSocketAddress newListen) {
-        return new GatewayConfig(newListen, domain, trustedProxies, routing, resolver, timeouts, limits, pool,
-                accessLog, logging, access, tls, control, pve, cloudflare, wake, idle);
+    /** Starts from the built-in defaults. */
+    public static GatewayConfigBuilder builder() {
+        return defaults().toBuilder();
     }
 
-    public GatewayConfig withDomain(String newDomain) {
-        return new GatewayConfig(listen, newDomain, trustedProxies, routing, resolver, timeouts, limits, pool,
-                accessLog, logging, access, tls, control, pve, cloudflare, wake, idle);
+    public GatewayConfigBuilder toBuilder() {
+        return new GatewayConfigBuilder(this);
     }
 
-    public GatewayConfig withRouting(RoutingConfig newRouting) {
-        return new GatewayConfig(listen, domain, trustedProxies, newRouting, resolver, timeouts, limits, pool,
-                accessLog, logging, access, tls, control, pve, cloudflare, wake, idle);
-    }
-
-    public GatewayConfig withResolver(ResolverConfig newResolver) {
-        return new GatewayConfig(listen, domain, trustedProxies, routing, newResolver, timeouts, limits, pool,
-                accessLog, logging, access, tls, control, pve, cloudflare, wake, idle);
-    }
-
-    public GatewayConfig withTimeouts(Timeouts newTimeouts) {
-        return new GatewayConfig(listen, domain, trustedProxies, routing, resolver, newTimeouts, limits, pool,
-                accessLog, logging, access, tls, control, pve, cloudflare, wake, idle);
-    }
-
-    public GatewayConfig withTrustedProxies(List<Cidr> newTrustedProxies) {
-        return new GatewayConfig(listen, domain, newTrustedProxies, routing, resolver, timeouts, limits, pool,
-                accessLog, logging, access, tls, control, pve, cloudflare, wake, idle);
-    }
-
-    public GatewayConfig withPool(PoolConfig newPool) {
-        return new GatewayConfig(listen, domain, trustedProxies, routing, resolver, timeouts, limits, newPool,
-                accessLog, logging, access, tls, control, pve, cloudflare, wake, idle);
-    }
-
-    public GatewayConfig withLimits(Limits newLimits) {
-        return new GatewayConfig(listen, domain, trustedProxies, routing, resolver, timeouts, newLimits, pool,
-                accessLog, logging, access, tls, control, pve, cloudflare, wake, idle);
-    }
-
-    public GatewayConfig withAccess(AccessConfig newAccess) {
-        return new GatewayConfig(listen, domain, trustedProxies, routing, resolver, timeouts, limits, pool,
-                accessLog, logging, newAccess, tls, control, pve, cloudflare, wake, idle);
-    }
-
-    public GatewayConfig withTls(TlsConfig newTls) {
-        return new GatewayConfig(listen, domain, trustedProxies, routing, resolver, timeouts, limits, pool,
-                accessLog, logging, access, newTls, control, pve, cloudflare, wake, idle);
-    }
-
-    public GatewayConfig withPve(PveConfig newPve) {
-        return new GatewayConfig(listen, domain, trustedProxies, routing, resolver, timeouts, limits, pool,
-                accessLog, logging, access, tls, control, newPve, cloudflare, wake, idle);
-    }
-
-    public GatewayConfig withWake(WakeConfig newWake, IdleConfig newIdle) {
-        return new GatewayConfig(listen, domain, trustedProxies, routing, resolver, timeouts, limits, pool,
-                accessLog, logging, access, tls, control, pve, cloudflare, newWake, newIdle);
-    }
-
-    public GatewayConfig withControl(ControlConfig newControl) {
-        return new GatewayConfig(listen, domain, trustedProxies, routing, resolver, timeouts, limits, pool,
-                accessLog, logging, access, tls, newControl, pve, cloudflare, wake, idle);
+    /**
+     * The file's top level, each section read by its own record, the environment variables of DESIGN.md over
+     * them; then the checks that span sections.
+     */
+    static GatewayConfig read(ConfigSection root) {
+        root.allowOnly("listen", "domain", "trustedProxies", "routing", "resolver", "timeouts", "limits", "pool",
+                "accessLog", "logging", "access", "tls", "control", "pve", "cloudflare", "wake", "idle");
+        GatewayConfig d = defaults();
+        String domain = root.env("PVE_PUBLIC_DOMAIN", ConfigValues::domain,
+                root.value("domain", "CF_DOMAIN", ConfigValues::domain, d.domain()));
+        GatewayConfig c = new GatewayConfig(
+                root.value("listen", "GATEWAY_LISTEN", ConfigValues::listenAddress, d.listen()),
+                domain,
+                root.list("trustedProxies", Cidr::parse, d.trustedProxies()),
+                RoutingConfig.read(root.section("routing")),
+                ResolverConfig.read(root.section("resolver")),
+                Timeouts.read(root.section("timeouts")),
+                Limits.read(root.section("limits")),
+                PoolConfig.read(root.section("pool")),
+                AccessLogConfig.read(root.section("accessLog")),
+                LoggingConfig.read(root.section("logging")),
+                AccessConfig.read(root.section("access")),
+                TlsConfig.read(root.section("tls")),
+                ControlConfig.read(root.section("control")),
+                PveConfig.read(root.section("pve")),
+                CloudflareConfig.read(root.section("cloudflare"), domain),
+                WakeConfig.read(root.section("wake")),
+                IdleConfig.read(root.section("idle")));
+        InetSocketAddress control = c.control().listen();
+        if (control.getPort() != 0 && control.getPort() == c.listen().getPort()
+                && control.getHostString().equals(c.listen().getHostString())) {
+            root.problem("control.listen", "must differ from listen (" + c.listen() + ")");
+        }
+        if (c.tls().enabled() && c.domain() == null && c.tls().certificates().isEmpty()) {
+            root.problem("tls", "give tls.certificates, or set domain so a certificate for *.<domain> can be made");
+        }
+        return c;
     }
 }

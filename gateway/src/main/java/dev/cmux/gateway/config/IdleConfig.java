@@ -1,5 +1,7 @@
 package dev.cmux.gateway.config;
 
+import dev.cmux.control.config.ConfigSection;
+import dev.cmux.control.config.ConfigValues;
 import dev.cmux.control.sandbox.IdlePolicy;
 
 import java.time.Duration;
@@ -15,5 +17,24 @@ public record IdleConfig(IdlePolicy policy, Duration checkInterval) {
 
     public static IdleConfig defaults() {
         return new IdleConfig(new IdlePolicy(Duration.ZERO, IdlePolicy.SUSPEND), Duration.ofSeconds(60));
+    }
+
+    static IdleConfig read(ConfigSection s) {
+        s.allowOnly("after", "action", "checkInterval");
+        IdleConfig d = defaults();
+        return new IdleConfig(new IdlePolicy(s.value("after", IdleConfig::zeroOrMore, d.policy().after()),
+                s.value("action", IdleConfig::action, d.policy().action())),
+                s.value("checkInterval", ConfigValues::duration, d.checkInterval()));
+    }
+
+    private static Duration zeroOrMore(String text) {
+        return "0".equals(text.trim()) ? Duration.ZERO : ConfigValues.duration(text);
+    }
+
+    private static String action(String text) {
+        if (!IdlePolicy.ACTIONS.contains(text)) {
+            throw new IllegalArgumentException("must be suspend or stop");
+        }
+        return text;
     }
 }

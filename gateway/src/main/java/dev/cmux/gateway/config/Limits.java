@@ -1,5 +1,8 @@
 package dev.cmux.gateway.config;
 
+import dev.cmux.control.config.ConfigSection;
+import dev.cmux.control.config.ConfigValues;
+
 /**
  * @param maxRequestLine           longest request line accepted (414 beyond)
  * @param maxHeaderSize            all request headers together (431 beyond)
@@ -10,5 +13,14 @@ public record Limits(int maxRequestLine, int maxHeaderSize, int maxConnections, 
 
     public static Limits defaults() {
         return new Limits(16 * 1024, 32 * 1024, 50_000, 256);
+    }
+
+    static Limits read(ConfigSection s) {
+        s.allowOnly("maxRequestLine", "maxHeaderSize", "maxConnections", "maxConnectionsPerClient");
+        Limits d = defaults();
+        return new Limits(s.value("maxRequestLine", ConfigValues::positiveInt, d.maxRequestLine()),
+                s.value("maxHeaderSize", ConfigValues::positiveInt, d.maxHeaderSize()),
+                s.value("maxConnections", ConfigValues::positiveInt, d.maxConnections()),
+                s.value("maxConnectionsPerClient", ConfigValues::positiveInt, d.maxConnectionsPerClient()));
     }
 }

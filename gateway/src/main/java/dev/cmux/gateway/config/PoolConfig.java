@@ -1,5 +1,8 @@
 package dev.cmux.gateway.config;
 
+import dev.cmux.control.config.ConfigSection;
+import dev.cmux.control.config.ConfigValues;
+
 import java.time.Duration;
 
 /**
@@ -14,5 +17,12 @@ public record PoolConfig(Duration idleTimeout, int maxIdlePerBackend) {
         // at least the peak of concurrent requests per event loop, or connections churn (bench/results); the idle
         // timeout closes what is not used, so a high cap costs nothing when quiet
         return new PoolConfig(Duration.ofSeconds(4), 256);
+    }
+
+    static PoolConfig read(ConfigSection s) {
+        s.allowOnly("idleTimeout", "maxIdlePerBackend");
+        PoolConfig d = defaults();
+        return new PoolConfig(s.value("idleTimeout", ConfigValues::duration, d.idleTimeout()),
+                s.value("maxIdlePerBackend", ConfigValues::nonNegativeInt, d.maxIdlePerBackend()));
     }
 }

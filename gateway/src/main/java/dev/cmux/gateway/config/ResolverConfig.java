@@ -1,5 +1,10 @@
 package dev.cmux.gateway.config;
 
+import dev.cmux.control.config.ConfigSection;
+import dev.cmux.control.config.ConfigValues;
+import dev.cmux.control.config.HostPort;
+import dev.cmux.control.sandbox.SandboxId;
+
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.time.Duration;
@@ -21,6 +26,8 @@ public record ResolverConfig(Duration ttl, Duration refreshAfter, Duration negat
                              Map<Integer, InetAddress> statics, List<Cidr> allowedNetworks,
                              List<InetSocketAddress> nameservers, long maxEntries) {
 
+    private static final Duration MAX_NEGATIVE_TTL = Duration.ofSeconds(2);
+
     public ResolverConfig {
         statics = Map.copyOf(statics);
         allowedNetworks = List.copyOf(allowedNetworks);
@@ -28,10 +35,43 @@ public record ResolverConfig(Duration ttl, Duration refreshAfter, Duration negat
     }
 
     public static ResolverConfig defaults() {
-        return new ResolverConfig(Duration.ofSeconds(30), Duration.ofSeconds(20), Duration.ofSeconds(2), Map.of(),
+        return new ResolverConfig(Duration.ofSeconds(30), Duration.ofSeconds(20), MAX_NEGATIVE_TTL, Map.of(),
                 List.of(Cidr.parse("10.0.0.0/8"), Cidr.parse("172.16.0.0/12"), Cidr.parse("192.168.0.0/16"),
                         Cidr.parse("fc00::/7")),
                 List.of(), 100_000);
+    }
+
+    static ResolverConfig read(ConfigSection s) {
+        s.allowOnly("ttl", "refreshAfter", "negativeTtl", "static", "allowedNetworks", "nameservers", "maxEntries");
+        ResolverConfig d = defaults();
+        Duration ttl = s.value("ttl", ConfigValues::duration, d.ttl());
+        // refresh ahead at two thirds of the TTL unless told otherwise
+        Duration refresh = s.value("refreshAfter", ConfigValues::duration,
+                s.has("ttl") ? ttl.multipliedBy(2).dividedBy(3) : d.refreshAfter());
+        ResolverConfig r = new ResolverConfig(ttl, refresh, s.value("negativeTtl", ConfigValues::duration,
+                d.negativeTtl()), s.map("static", vmid -> SandboxId.parse(vmid).value(), ConfigValues::ipLiteral),
+                s.list("allowedNetworks", Cidr::parse, d.allowedNetworks()),
+                s.list("nameservers", ResolverConfig::nameserver, d.nameservers()),
+                s.value("maxEntries", ConfigValues::positiveInt, (int) d.maxEntries()));
+        if (r.negativeTtl().compareTo(MAX_NEGATIVE_TTL) > 0) {
+            s.problem("negativeTtl", "at most 2s, so a sandbox that just started is found quickly");
+        }
+        if (r.refreshAfter().compareTo(r.ttl()) >= 0) {
+            s.problem("refreshAfter", "must be shorter than resolver.ttl (" + r.ttl().toSeconds() + "s)");
+        }
+        return r;
+    }
+
+    /** An IP address, with an optional port (53 when none): {@code 127.0.0.53}, {@code [::1]:5353}. */
+    private static InetSocketAddress nameserver(String text) {
+        String s = text.trim();
+        boolean hasPort = s.startsWith("[") ? s.contains("]:") : s.indexOf(':') >= 0 && s.indexOf(':') == s
+                .lastIndexOf(':');
+        if (!hasPort) {
+            return new InetSocketAddress(ConfigValues.ipLiteral(s.replace("[", "").replace("]", "")), 53);
+        }
+        HostPort server = HostPort.connectAddress(s);
+        return new InetSocketAddress(ConfigValues.ipLiteral(server.host()), server.port());
     }
 
     public boolean addressAllowed(InetAddress address) {
@@ -41,22 +81,5 @@ public record ResolverConfig(Duration ttl, Duration refreshAfter, Duration negat
             }
         }
         return false;
-    }
-
-    public ResolverConfig withStatics(Map<Integer, InetAddress> newStatics) {
-        return new ResolverConfig(ttl, refreshAfter, negativeTtl, newStatics, allowedNetworks, nameservers, maxEntries);
-    }
-
-    public ResolverConfig withAllowedNetworks(List<Cidr> networks) {
-        return new ResolverConfig(ttl, refreshAfter, negativeTtl, statics, networks, nameservers, maxEntries);
-    }
-
-    public ResolverConfig withNameservers(List<InetSocketAddress> servers) {
-        return new ResolverConfig(ttl, refreshAfter, negativeTtl, statics, allowedNetworks, servers, maxEntries);
-    }
-
-    public ResolverConfig withTtls(Duration newTtl, Duration newRefreshAfter, Duration newNegativeTtl) {
-        return new ResolverConfig(newTtl, newRefreshAfter, newNegativeTtl, statics, allowedNetworks, nameservers,
-                maxEntries);
     }
 }

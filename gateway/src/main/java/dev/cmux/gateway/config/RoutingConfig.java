@@ -1,6 +1,10 @@
 package dev.cmux.gateway.config;
 
+import dev.cmux.control.config.ConfigSection;
+
+import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -28,6 +32,24 @@ public record RoutingConfig(String suffix, List<PortRange> allowedPorts, List<Po
                 List.of(new PortRange(22, 22), new PortRange(39375, 39375)), Map.of());
     }
 
+    static RoutingConfig read(ConfigSection s) {
+        s.allowOnly("suffix", "allowedPorts", "deniedPorts", "hosts");
+        RoutingConfig d = defaults();
+        Map<String, UpstreamRoute> hosts = new HashMap<>();
+        s.sections("hosts").forEach((name, h) -> {
+            UpstreamRoute route = UpstreamRoute.read(h);
+            if (route != null) {
+                hosts.put(name.toLowerCase(Locale.ROOT), route);
+            }
+        });
+        String suffix = s.has("suffix") ? s.string("suffix") : d.suffix();
+        // set but empty is meaningful here: bare names, no suffix
+        String fromEnv = s.rawEnv("GATEWAY_SUFFIX");
+        return new RoutingConfig(fromEnv != null ? fromEnv : suffix == null ? "" : suffix,
+                s.list("allowedPorts", PortRange::parse, d.allowedPorts()),
+                s.list("deniedPorts", PortRange::parse, d.deniedPorts()), hosts);
+    }
+
     /** True when a sandbox port is inside the allowed ranges and outside the denied ones. */
     public boolean portAllowed(int port) {
         for (PortRange denied : deniedPorts) {
@@ -41,17 +63,5 @@ public record RoutingConfig(String suffix, List<PortRange> allowedPorts, List<Po
             }
         }
         return false;
-    }
-
-    public RoutingConfig withHosts(Map<String, UpstreamRoute> newHosts) {
-        return new RoutingConfig(suffix, allowedPorts, deniedPorts, newHosts);
-    }
-
-    public RoutingConfig withSuffix(String newSuffix) {
-        return new RoutingConfig(newSuffix, allowedPorts, deniedPorts, hosts);
-    }
-
-    public RoutingConfig withPorts(List<PortRange> allowed, List<PortRange> denied) {
-        return new RoutingConfig(suffix, allowed, denied, hosts);
     }
 }

@@ -1,5 +1,8 @@
 package dev.cmux.gateway.config;
 
+import dev.cmux.control.config.ConfigSection;
+import dev.cmux.control.config.ConfigValues;
+
 import java.time.Duration;
 
 /**
@@ -18,27 +21,19 @@ public record Timeouts(Duration connect, Duration responseHeaders, Duration clie
                 Duration.ofSeconds(30), Duration.ofHours(1), Duration.ofSeconds(30));
     }
 
-    public Timeouts withConnect(Duration d) {
-        return new Timeouts(d, responseHeaders, clientIdle, requestHead, upgradedIdle, shutdownGrace);
-    }
-
-    public Timeouts withResponseHeaders(Duration d) {
-        return new Timeouts(connect, d, clientIdle, requestHead, upgradedIdle, shutdownGrace);
-    }
-
-    public Timeouts withClientIdle(Duration d) {
-        return new Timeouts(connect, responseHeaders, d, requestHead, upgradedIdle, shutdownGrace);
-    }
-
-    public Timeouts withRequestHead(Duration d) {
-        return new Timeouts(connect, responseHeaders, clientIdle, d, upgradedIdle, shutdownGrace);
-    }
-
-    public Timeouts withUpgradedIdle(Duration d) {
-        return new Timeouts(connect, responseHeaders, clientIdle, requestHead, d, shutdownGrace);
-    }
-
-    public Timeouts withShutdownGrace(Duration d) {
-        return new Timeouts(connect, responseHeaders, clientIdle, requestHead, upgradedIdle, d);
+    static Timeouts read(ConfigSection s) {
+        s.allowOnly("connect", "responseHeaders", "clientIdle", "requestHead", "upgradedIdle", "shutdownGrace");
+        Timeouts d = defaults();
+        Timeouts t = new Timeouts(
+                s.value("connect", ConfigValues::duration, d.connect()),
+                s.value("responseHeaders", ConfigValues::duration, d.responseHeaders()),
+                s.value("clientIdle", ConfigValues::duration, d.clientIdle()),
+                s.value("requestHead", ConfigValues::duration, d.requestHead()),
+                s.value("upgradedIdle", ConfigValues::duration, d.upgradedIdle()),
+                s.value("shutdownGrace", ConfigValues::duration, d.shutdownGrace()));
+        if (t.connect().isZero() || t.responseHeaders().isZero() || t.requestHead().isZero()) {
+            s.problem("connect, responseHeaders and requestHead must be longer than 0");
+        }
+        return t;
     }
 }

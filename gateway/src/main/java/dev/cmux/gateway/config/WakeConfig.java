@@ -1,5 +1,8 @@
 package dev.cmux.gateway.config;
 
+import dev.cmux.control.config.ConfigSection;
+import dev.cmux.control.config.ConfigValues;
+
 import java.time.Duration;
 
 /**
@@ -16,5 +19,24 @@ public record WakeConfig(boolean enabled, Duration timeout, Duration retryAfter,
 
     public static WakeConfig defaults() {
         return new WakeConfig(true, Duration.ofSeconds(60), Duration.ofSeconds(2), 6, Duration.ofMinutes(10));
+    }
+
+    static WakeConfig read(ConfigSection s) {
+        s.allowOnly("enabled", "timeout", "retryAfter", "maxWakes", "window");
+        WakeConfig d = defaults();
+        return new WakeConfig(s.value("enabled", ConfigValues::bool, d.enabled()),
+                s.value("timeout", ConfigValues::duration, d.timeout()),
+                s.value("retryAfter", WakeConfig::wholeSeconds, d.retryAfter()),
+                s.value("maxWakes", ConfigValues::positiveInt, d.maxWakes()),
+                s.value("window", ConfigValues::duration, d.window()));
+    }
+
+    /** Retry-After is whole seconds. */
+    private static Duration wholeSeconds(String text) {
+        Duration d = ConfigValues.duration(text);
+        if (d.toMillis() % 1000 != 0) {
+            throw new IllegalArgumentException("must be whole seconds, e.g. 2s");
+        }
+        return d;
     }
 }

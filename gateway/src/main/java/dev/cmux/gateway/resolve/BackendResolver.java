@@ -6,6 +6,7 @@ import com.github.benmanes.caffeine.cache.Caffeine;
 import com.github.benmanes.caffeine.cache.Expiry;
 import com.github.benmanes.caffeine.cache.Ticker;
 import com.github.benmanes.caffeine.cache.stats.CacheStats;
+import dev.cmux.control.sandbox.SandboxId;
 import dev.cmux.gateway.config.GatewayConfig;
 import dev.cmux.gateway.config.ResolverConfig;
 import dev.cmux.gateway.error.GatewayError;
@@ -160,7 +161,7 @@ public final class BackendResolver implements AutoCloseable {
 
     /** The DNS name of a sandbox, as shown in error messages. */
     public String backendName(int vmid) {
-        return "cmux-" + vmid + settings.suffix();
+        return new SandboxId(vmid).hostname() + settings.suffix();
     }
 
     /** Hits, misses and evictions so far, for /metrics. */
@@ -183,7 +184,7 @@ public final class BackendResolver implements AutoCloseable {
         if (fixed != null) {
             return CompletableFuture.completedFuture(checked(s, vmid, fixed, ticker.read()));
         }
-        String name = "cmux-" + vmid + s.suffix();
+        String name = new SandboxId(vmid).hostname() + s.suffix();
         CompletableFuture<Optional<InetAddress>> viaDns = new CompletableFuture<>();
         // a trailing dot: the name is complete, no search domains are tried on top of the suffix
         s.dns().resolve(s.suffix().isEmpty() ? name : name + ".").addListener(f -> viaDns.complete(f.isSuccess()

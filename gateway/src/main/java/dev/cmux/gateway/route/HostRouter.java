@@ -1,5 +1,6 @@
 package dev.cmux.gateway.route;
 
+import dev.cmux.control.sandbox.SandboxId;
 import dev.cmux.gateway.config.GatewayConfig;
 import dev.cmux.gateway.config.RoutingConfig;
 import dev.cmux.gateway.config.UpstreamRoute;
@@ -19,8 +20,6 @@ import java.util.Map;
  */
 public final class HostRouter {
 
-    static final int MIN_VMID = 100;
-    static final int MAX_VMID = 999_999_999;
     private static final String PORT_PREFIX = "port-";
     private static final String VM_INFIX = "-vm-";
     private static final long BAD_NUMBER = -1;
@@ -84,9 +83,9 @@ public final class HostRouter {
         if (port < 1 || port > 65535) {
             return badHost("Port " + (port == TOO_LARGE ? "number" : port) + " is outside 1-65535.");
         }
-        if (vmid < MIN_VMID || vmid > MAX_VMID) {
-            return badHost("vmid " + (vmid == TOO_LARGE ? "number" : vmid) + " is outside " + MIN_VMID + "-" + MAX_VMID
-                    + ".");
+        if (!SandboxId.inRange(vmid)) {
+            return badHost("vmid " + (vmid == TOO_LARGE ? "number" : vmid) + " is outside " + SandboxId.MIN + "-"
+                    + SandboxId.MAX + ".");
         }
         int rest = vmidEnd + 1;
         if (domain != null && !(end - rest == domain.length() && host.regionMatches(true, rest, domain, 0,

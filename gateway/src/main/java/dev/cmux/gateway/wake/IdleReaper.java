@@ -1,6 +1,8 @@
 package dev.cmux.gateway.wake;
 
+import dev.cmux.control.poll.Periodic;
 import dev.cmux.control.sandbox.IdlePolicy;
+import dev.cmux.control.sandbox.PowerAction;
 import dev.cmux.control.sandbox.Sandbox;
 import dev.cmux.control.sandbox.SandboxService;
 import dev.cmux.gateway.config.GatewayConfig;
@@ -13,9 +15,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 import java.util.logging.Logger;
 
@@ -40,11 +39,7 @@ public final class IdleReaper implements AutoCloseable {
     private final Supplier<GatewayConfig> config;
     private final Clock clock;
     private final Map<Integer, Long> runningSince = new ConcurrentHashMap<>();
-    private final ScheduledExecutorService schedule = Executors.newSingleThreadScheduledExecutor(r -> {
-        Thread t = new Thread(r, "cmux-idle-reaper");
-        t.setDaemon(true);
-        return t;
-    });
+    private Periodic passes;
 
     public IdleReaper(SandboxService sandboxes, SandboxActivity activity, SandboxWaker waker, GatewayMetrics metrics,
                       Supplier<GatewayConfig> config, Clock clock) {
@@ -58,27 +53,16 @@ public final class IdleReaper implements AutoCloseable {
 
     /** Looks for idle sandboxes every {@code idle.checkInterval} (read again after each pass: reload applies). */
     public IdleReaper start() {
-        scheduleNext();
+        passes = Periodic.start("cmux-idle-reaper", () -> config.get().idle().checkInterval(), this::reapLogged);
         return this;
     }
 
-    private void scheduleNext() {
-        long every = config.get().idle().checkInterval().toMillis();
-        schedule.schedule(() -> {
-            try {
-                Pass pass = reapOnce();
-                if (!pass.suspended().isEmpty() || !pass.stopped().isEmpty() || !pass.errors().isEmpty()) {
-                    LOG.info("idle: suspended " + pass.suspended() + ", stopped " + pass.stopped() + ", errors "
-                            + pass.errors());
-                }
-            } catch (RuntimeException e) {
-                LOG.warning("idle pass failed: " + e.getMessage());
-            } finally {
-                if (!schedule.isShutdown()) {
-                    scheduleNext();
-                }
-            }
-        }, every, TimeUnit.MILLISECONDS);
+    private void reapLogged() {
+        Pass pass = reapOnce();
+        if (!pass.suspended().isEmpty() || !pass.stopped().isEmpty() || !pass.errors().isEmpty()) {
+            LOG.info("idle: suspended " + pass.suspended() + ", stopped " + pass.stopped() + ", errors "
+                    + pass.errors());
+        }
     }
 
     public Pass reapOnce() {
@@ -114,14 +98,14 @@ public final class IdleReaper implements AutoCloseable {
         boolean suspended = false;
         if (IdlePolicy.SUSPEND.equals(action)) {
             try {
-                sandboxes.suspend(vmid);
+                sandboxes.power(vmid, PowerAction.SUSPEND);
                 suspended = true;
             } catch (RuntimeException e) {
                 LOG.warning("sandbox " + vmid + " could not be suspended (" + e.getMessage() + "); stopping it");
             }
         }
         if (!suspended) {
-            sandboxes.stop(vmid);
+            sandboxes.power(vmid, PowerAction.STOP);
         }
         runningSince.remove(vmid);
         waker.markAsleep(vmid);
@@ -131,6 +115,8 @@ public final class IdleReaper implements AutoCloseable {
 
     @Override
     public void close() {
-        schedule.shutdownNow();
+        if (passes != null) {
+            passes.close();
+        }
     }
 }

@@ -128,6 +128,37 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void aValueFromTheEnvironmentIsCheckedLikeTheSameKeyInTheFile() {
+        ConfigException fromEnv = assertThrows(ConfigException.class, () -> ConfigLoader.load(null,
+                Map.of("PVE_API_URL", "pve.lan:8006", "CF_API_URL", "ftp://cf", "PVE_API_TOKEN", "root@pam!gw=s")));
+        assertHas(fromEnv.problems(), "environment PVE_API_URL: 'pve.lan:8006' is not an http:// or https:// URL");
+        assertHas(fromEnv.problems(), "environment CF_API_URL: 'ftp://cf' is not an http:// or https:// URL");
+        ConfigException fromFile = assertThrows(ConfigException.class,
+                () -> load("pve: { apiUrl: \"pve.lan:8006\" }\n", Map.of()));
+        assertHas(fromFile.problems(), "pve.apiUrl: 'pve.lan:8006' is not an http:// or https:// URL");
+    }
+
+    @Test
+    void theBuilderStartsFromTheDefaultsAndChangesOnlyWhatItIsTold() {
+        GatewayConfig c = GatewayConfig.builder()
+                .domain("example.com")
+                .suffix(".lan")
+                .connectTimeout(Duration.ofMillis(700))
+                .putStatic(200, InetAddress.getLoopbackAddress())
+                .build();
+        GatewayConfig d = GatewayConfig.defaults();
+        assertEquals(".lan", c.routing().suffix());
+        assertEquals(d.routing().deniedPorts(), c.routing().deniedPorts());
+        assertEquals(Duration.ofMillis(700), c.timeouts().connect());
+        assertEquals(d.timeouts().responseHeaders(), c.timeouts().responseHeaders());
+        assertEquals(Map.of(200, InetAddress.getLoopbackAddress()), c.resolver().statics());
+        assertEquals(d.resolver().allowedNetworks(), c.resolver().allowedNetworks());
+        assertEquals(c, c.toBuilder().build());
+        assertEquals(d, c.toBuilder().domain(null).suffix(d.routing().suffix()).connectTimeout(d.timeouts().connect())
+                .statics(Map.of()).build());
+    }
+
+    @Test
     void brokenYamlSaysWhere() {
         ConfigException e = assertThrows(ConfigException.class, () -> load("listen: [\n", Map.of()));
         assertTrue(e.problems().get(0).startsWith("not valid YAML"), e.problems().toString());

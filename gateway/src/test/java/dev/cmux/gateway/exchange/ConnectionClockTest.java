@@ -1,5 +1,6 @@
 package dev.cmux.gateway.exchange;
 
+import dev.cmux.gateway.config.GatewayConfig;
 import dev.cmux.gateway.config.Timeouts;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.embedded.EmbeddedChannel;
@@ -45,7 +46,12 @@ class ConnectionClockTest {
     }
 
     private void open() {
-        open(Timeouts.defaults().withRequestHead(HEAD).withClientIdle(IDLE).withResponseHeaders(RESPONSE));
+        open(timeouts(IDLE));
+    }
+
+    private static Timeouts timeouts(Duration clientIdle) {
+        return GatewayConfig.builder().requestHeadTimeout(HEAD).clientIdleTimeout(clientIdle)
+                .responseHeadersTimeout(RESPONSE).build().timeouts();
     }
 
     @AfterEach
@@ -185,7 +191,7 @@ class ConnectionClockTest {
 
     @Test
     void aClientIdleOfZeroClosesAsSoonAsTheResponseIsDone() {
-        open(Timeouts.defaults().withRequestHead(HEAD).withClientIdle(Duration.ZERO).withResponseHeaders(RESPONSE));
+        open(timeouts(Duration.ZERO));
         oneRequest(() -> { });
         advance(0);
         assertFalse(channel.isOpen());

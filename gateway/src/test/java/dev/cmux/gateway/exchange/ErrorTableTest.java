@@ -1,7 +1,6 @@
 package dev.cmux.gateway.exchange;
 
 import dev.cmux.gateway.transport.Transport;
-import dev.cmux.gateway.config.GatewayConfig;
 import dev.cmux.gateway.testing.GatewayUnderTest;
 import dev.cmux.gateway.testing.MiniHttpServer;
 import dev.cmux.gateway.testing.RawHttp;
@@ -18,9 +17,7 @@ import java.net.Socket;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 
 import static dev.cmux.gateway.testing.GatewayUnderTest.host;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -40,15 +37,12 @@ class ErrorTableTest {
 
     @BeforeEach
     void start() throws Exception {
-        gateway = GatewayUnderTest.start(Transport.best(), c -> withPublicStatic(c).withTimeouts(c.timeouts()
-                .withConnect(Duration.ofMillis(700)).withResponseHeaders(Duration.ofMillis(700))), LOOPBACK_VMID);
+        gateway = GatewayUnderTest.start(Transport.best(), c -> c.toBuilder()
+                .putStatic(PUBLIC_VMID, ConfigValues.ip("8.8.8.8"))
+                .connectTimeout(Duration.ofMillis(700))
+                .responseHeadersTimeout(Duration.ofMillis(700))
+                .build(), LOOPBACK_VMID);
         gateway.dns().put("cmux-" + OWN_VMID + ".lan", InetAddress.getByName("127.0.0.2"));
-    }
-
-    private static GatewayConfig withPublicStatic(GatewayConfig c) {
-        Map<Integer, InetAddress> statics = new HashMap<>(c.resolver().statics());
-        statics.put(PUBLIC_VMID, ConfigValues.ip("8.8.8.8"));
-        return c.withResolver(c.resolver().withStatics(statics));
     }
 
     @AfterEach

@@ -65,7 +65,7 @@ class UpstreamTlsTest {
 
     private HttpResponse<String> get(UpstreamRoute route) throws Exception {
         try (GatewayUnderTest gateway = GatewayUnderTest.start(Transport.best(),
-                c -> c.withRouting(c.routing().withHosts(Map.of(HOST, route))))) {
+                c -> c.toBuilder().hosts(Map.of(HOST, route)).build())) {
             return GatewayUnderTest.client().send(gateway.request(HOST, "/").build(), HttpResponse.BodyHandlers.ofString());
         }
     }

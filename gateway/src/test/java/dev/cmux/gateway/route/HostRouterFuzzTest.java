@@ -1,6 +1,7 @@
 package dev.cmux.gateway.route;
 
 import com.code_intelligence.jazzer.junit.FuzzTest;
+import dev.cmux.control.sandbox.SandboxId;
 import dev.cmux.gateway.config.GatewayConfig;
 
 import java.util.Locale;
@@ -15,7 +16,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 class HostRouterFuzzTest {
 
-    private static final HostRouter ROUTER = new HostRouter(GatewayConfig.defaults().withDomain("fuzz.test"));
+    private static final HostRouter ROUTER = new HostRouter(GatewayConfig.builder().domain("fuzz.test").build());
 
     @FuzzTest(maxDuration = "10m")
     void anyHostHeaderGivesARouteAndSandboxRoutesAreCanonical(String host) {
@@ -23,7 +24,7 @@ class HostRouterFuzzTest {
         assertNotNull(route);
         if (route instanceof Route.SandboxRoute s) {
             assertTrue(s.port() >= 1 && s.port() <= 65535 && s.port() != 22 && s.port() != 39375, host);
-            assertTrue(s.vmid() >= HostRouter.MIN_VMID && s.vmid() <= HostRouter.MAX_VMID, host);
+            assertTrue(SandboxId.inRange(s.vmid()), host);
             String name = host.toLowerCase(Locale.ROOT);
             int colon = name.indexOf(':');
             if (colon >= 0) {

@@ -17,9 +17,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class HostRouterTest {
 
-    private static final GatewayConfig WITH_DOMAIN = GatewayConfig.defaults().withDomain("example.com")
-            .withRouting(GatewayConfig.defaults().routing().withHosts(Map.of("pve.example.com",
-                    UpstreamRoute.http("127.0.0.1:8006"))));
+    private static final GatewayConfig WITH_DOMAIN = GatewayConfig.builder().domain("example.com")
+            .hosts(Map.of("pve.example.com", UpstreamRoute.http("127.0.0.1:8006")))
+            .build();
     private final HostRouter router = new HostRouter(WITH_DOMAIN);
 
     /** Expected: {@code sandbox PORT VMID}, {@code host NAME}, or the error code of the error table. */
@@ -89,8 +89,9 @@ class HostRouterTest {
 
     @Test
     void portsOutsideTheAllowedRangesOrInsideTheDeniedOnesAreRefused() {
-        GatewayConfig config = WITH_DOMAIN.withRouting(WITH_DOMAIN.routing().withPorts(
-                List.of(PortRange.parse("3000-3999"), PortRange.parse("39378")), List.of(PortRange.parse("3306"))));
+        GatewayConfig config = WITH_DOMAIN.toBuilder()
+                .allowedPorts(List.of(PortRange.parse("3000-3999"), PortRange.parse("39378")))
+                .deniedPorts(List.of(PortRange.parse("3306"))).build();
         HostRouter narrow = new HostRouter(config);
         assertEquals("sandbox 3000 200", describe(narrow.route("port-3000-vm-200.example.com")));
         assertEquals("sandbox 39378 200", describe(narrow.route("port-39378-vm-200.example.com")));

@@ -44,7 +44,7 @@ class CloudflareAccessTest {
             return true;
         });
         AccessConfig access = team.config(List.of(PortRange.parse("5173")));
-        gateway = GatewayUnderTest.start(Transport.best(), c -> c.withAccess(access), VMID);
+        gateway = GatewayUnderTest.start(Transport.best(), c -> c.toBuilder().access(access).build(), VMID);
     }
 
     @AfterEach
@@ -112,8 +112,8 @@ class CloudflareAccessTest {
     void theHeaderFromAPeerThatIsNotCloudflaredIsIgnored() throws Exception {
         gateway.close();
         AccessConfig access = team.config(List.of());
-        gateway = GatewayUnderTest.start(Transport.best(), c -> c.withAccess(access)
-                .withTrustedProxies(List.of(Cidr.parse("10.0.0.0/8"))), VMID);
+        gateway = GatewayUnderTest.start(Transport.best(), c -> c.toBuilder().access(access)
+                .trustedProxies(List.of(Cidr.parse("10.0.0.0/8"))).build(), VMID);
         String valid = token("k1", claims(AUD, ISSUER, 300, 0));
         assertEquals(403, get(header(valid)).status());
         assertEquals(200, get("Cookie: CF_Authorization=" + valid).status());

@@ -1,6 +1,6 @@
 package dev.cmux.gateway.security;
 
-import dev.cmux.gateway.config.Limits;
+import dev.cmux.gateway.config.GatewayConfig;
 import dev.cmux.gateway.transport.Transport;
 import dev.cmux.gateway.testing.Await;
 import dev.cmux.gateway.testing.GatewayUnderTest;
@@ -67,7 +67,7 @@ class ConnectionLimitsTest {
 
     @Test
     void aRequestHeadThatDoesNotArriveInTimeGets408AndTheConnectionCloses() throws Exception {
-        start(c -> c.withTimeouts(c.timeouts().withRequestHead(Duration.ofMillis(500))));
+        start(c -> c.toBuilder().requestHeadTimeout(Duration.ofMillis(500)).build());
         RawHttp.Reply partial = RawHttp.send(gateway.port(), "GET / HTTP/1.1\r\nHost: " + host(backend.port(), VMID)
                 + "\r\nX-Slow: ", 10_000);
         assertEquals(408, partial.status(), partial.text());
@@ -143,9 +143,7 @@ class ConnectionLimitsTest {
         });
     }
 
-    private static dev.cmux.gateway.config.GatewayConfig withLimits(dev.cmux.gateway.config.GatewayConfig c,
-                                                                     int connections, int perClient) {
-        Limits l = c.limits();
-        return c.withLimits(new Limits(l.maxRequestLine(), l.maxHeaderSize(), connections, perClient));
+    private static GatewayConfig withLimits(GatewayConfig c, int connections, int perClient) {
+        return c.toBuilder().maxConnections(connections).maxConnectionsPerClient(perClient).build();
     }
 }

@@ -115,8 +115,8 @@ class FaultsTest {
             deadPort = s.getLocalPort();
         }
         int finalPort = deadPort;
-        gateway = GatewayUnderTest.start(Transport.best(), c -> c.withResolver(c.resolver().withNameservers(
-                List.of(new InetSocketAddress(InetAddress.getLoopbackAddress(), finalPort)))));
+        gateway = GatewayUnderTest.start(Transport.best(), c -> c.toBuilder().nameservers(
+                List.of(new InetSocketAddress(InetAddress.getLoopbackAddress(), finalPort))).build());
         // a gateway that waited on the dead server without end would leave the client to its own 20 s timeout
         RawHttp.Reply reply = RawHttp.send(gateway.port(), "GET / HTTP/1.1\r\nHost: " + host(8080, 271)
                 + "\r\nConnection: close\r\n\r\n", 20_000);
@@ -145,10 +145,8 @@ class FaultsTest {
     }
 
     private static GatewayConfig moving(GatewayConfig c) {
-        List<Cidr> allowed = new ArrayList<>(c.resolver().allowedNetworks());
-        allowed.add(Cidr.parse("127.0.0.2/32"));
-        return c.withResolver(c.resolver().withAllowedNetworks(allowed)
-                .withTtls(Duration.ofMillis(500), Duration.ofMillis(300), Duration.ofMillis(200)));
+        return c.toBuilder().allowNetwork(Cidr.parse("127.0.0.2/32"))
+                .resolverTtls(Duration.ofMillis(500), Duration.ofMillis(300), Duration.ofMillis(200)).build();
     }
 
     private String get(int port) throws IOException {

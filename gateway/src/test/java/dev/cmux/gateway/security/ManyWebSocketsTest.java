@@ -1,6 +1,5 @@
 package dev.cmux.gateway.security;
 
-import dev.cmux.gateway.config.Limits;
 import dev.cmux.gateway.transport.Transport;
 import dev.cmux.gateway.testing.GatewayUnderTest;
 import dev.cmux.gateway.testing.WebSocketCrowd;
@@ -33,8 +32,8 @@ class ManyWebSocketsTest {
     @Test
     void nineThousandWebSocketsOpenAtOnceAndEveryResourceComesBackWhenTheyClose() throws Exception {
         long activeBefore = activeDirectAllocations();
-        try (GatewayUnderTest gateway = GatewayUnderTest.start(Transport.best(), c -> c.withLimits(new Limits(
-                c.limits().maxRequestLine(), c.limits().maxHeaderSize(), 50_000, 20_000)), VMID)) {
+        try (GatewayUnderTest gateway = GatewayUnderTest.start(Transport.best(), c -> c.toBuilder()
+                .maxConnections(50_000).maxConnectionsPerClient(20_000).build(), VMID)) {
             Process crowd = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                     "-Xmx512m", "-cp", System.getProperty("java.class.path"), WebSocketCrowd.class.getName(),
                     Integer.toString(gateway.port()), Integer.toString(CROWD), Integer.toString(VMID),

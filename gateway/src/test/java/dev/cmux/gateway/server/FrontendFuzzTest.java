@@ -7,7 +7,6 @@ import dev.cmux.gateway.transport.Transport;
 import com.code_intelligence.jazzer.junit.FuzzTest;
 import dev.cmux.gateway.config.GatewayConfig;
 import dev.cmux.gateway.log.AccessLogSink;
-import dev.cmux.gateway.metrics.GatewayMetrics;
 import dev.cmux.gateway.testing.TinyDnsServer;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
@@ -28,7 +27,6 @@ import java.time.Duration;
 import java.net.SocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.logging.Handler;
 import java.util.logging.Level;
@@ -63,21 +61,21 @@ class FrontendFuzzTest {
      * input's conversation ends in a closed connection soon after its last answer. */
     private static GatewayServer server() {
         try {
-            GatewayConfig base = config();
-            return GatewayServer.start(base.withTimeouts(base.timeouts().withRequestHead(Duration.ofMillis(20))
-                    .withClientIdle(Duration.ofMillis(20))), Transport.NIO, AccessLogSink.DISCARD);
+            return GatewayServer.start(config().toBuilder().requestHeadTimeout(Duration.ofMillis(20))
+                    .clientIdleTimeout(Duration.ofMillis(20)).build(), Transport.NIO, AccessLogSink.DISCARD);
         } catch (Exception e) {
             throw new IllegalStateException(e);
         }
     }
 
     private static GatewayConfig config() throws java.net.UnknownHostException {
-        GatewayConfig base = GatewayConfig.defaults().withDomain("fuzz.test")
-                .withListen(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
         // vm-200 is at a public address (refused), and no other sandbox name resolves
         InetAddress denied = InetAddress.getByAddress(new byte[] {8, 8, 8, 8});
-        return base.withResolver(base.resolver().withStatics(Map.of(200, denied))
-                .withNameservers(List.of(DNS.address())));
+        return GatewayConfig.builder().domain("fuzz.test")
+                .listen(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0))
+                .putStatic(200, denied)
+                .nameservers(List.of(DNS.address()))
+                .build();
     }
 
     private static DataPlane services() {

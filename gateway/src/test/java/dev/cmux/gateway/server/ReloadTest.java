@@ -55,8 +55,8 @@ class ReloadTest {
                  return true;
              });
              GatewayUnderTest gateway = GatewayUnderTest.start(Transport.best(),
-                     c -> ConfigReloaderAccess.load(file).withResolver(c.resolver()
-                             .withStatics(java.util.Map.of(VMID, java.net.InetAddress.getLoopbackAddress()))))) {
+                     c -> ConfigReloaderAccess.load(file).toBuilder().nameservers(c.resolver().nameservers())
+                             .allowedNetworks(c.resolver().allowedNetworks()).build())) {
             ConfigReloaderAccess reloader = new ConfigReloaderAccess(file, gateway.server());
             List<RawWebSocket> sockets = new ArrayList<>();
             try {
@@ -110,8 +110,8 @@ class ReloadTest {
                  return true;
              });
              GatewayUnderTest gateway = GatewayUnderTest.start(Transport.best(),
-                     c -> ConfigReloaderAccess.load(file).withResolver(c.resolver()
-                             .withStatics(java.util.Map.of(VMID, java.net.InetAddress.getLoopbackAddress()))))) {
+                     c -> ConfigReloaderAccess.load(file).toBuilder().nameservers(c.resolver().nameservers())
+                             .allowedNetworks(c.resolver().allowedNetworks()).build())) {
             ConfigReloaderAccess reloader = new ConfigReloaderAccess(file, gateway.server());
             try (RawWebSocket held = new RawWebSocket(gateway.port(), host(echo.port(), VMID))) {
                 assertEquals("open", held.echo("open"));

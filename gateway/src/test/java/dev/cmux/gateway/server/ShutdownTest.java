@@ -41,7 +41,7 @@ class ShutdownTest {
             return true;
         })) {
             GatewayUnderTest gateway = GatewayUnderTest.start(Transport.best(),
-                    c -> c.withTimeouts(c.timeouts().withShutdownGrace(Duration.ofSeconds(10))), VMID);
+                    c -> c.toBuilder().shutdownGrace(Duration.ofSeconds(10)).build(), VMID);
             int port = gateway.port();
             CompletableFuture<RawHttp.Reply> inFlight = CompletableFuture.supplyAsync(() -> {
                 try {

@@ -2,7 +2,6 @@ package dev.cmux.gateway.testing;
 
 import dev.cmux.gateway.config.Cidr;
 import dev.cmux.gateway.config.GatewayConfig;
-import dev.cmux.gateway.config.ResolverConfig;
 import dev.cmux.gateway.server.GatewayServer;
 import dev.cmux.gateway.transport.Transport;
 
@@ -12,7 +11,6 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -46,16 +44,14 @@ public final class GatewayUnderTest implements AutoCloseable {
         for (int vmid : loopbackVmids) {
             statics.put(vmid, InetAddress.getLoopbackAddress());
         }
-        GatewayConfig base = GatewayConfig.defaults();
-        List<Cidr> allowed = new ArrayList<>(base.resolver().allowedNetworks());
-        allowed.add(Cidr.parse("127.0.0.1/32"));
-        ResolverConfig resolver = base.resolver().withStatics(statics).withAllowedNetworks(allowed)
-                .withNameservers(List.of(dns.address()));
-        GatewayConfig config = customize.apply(base
-                .withListen(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0))
-                .withDomain(DOMAIN)
-                .withRouting(base.routing().withSuffix(".lan"))
-                .withResolver(resolver));
+        GatewayConfig config = customize.apply(GatewayConfig.builder()
+                .listen(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0))
+                .domain(DOMAIN)
+                .suffix(".lan")
+                .statics(statics)
+                .allowNetwork(Cidr.parse("127.0.0.1/32"))
+                .nameservers(List.of(dns.address()))
+                .build());
         List<String> log = new CopyOnWriteArrayList<>();
         try {
             return new GatewayUnderTest(GatewayServer.start(config, transport, log::add), dns, log);

@@ -77,7 +77,7 @@ class TlsListenerTest {
 
     private GatewayUnderTest start() throws Exception {
         TlsConfig tls = new TlsConfig(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), List.of(), state);
-        return GatewayUnderTest.start(Transport.best(), c -> c.withTls(tls), VMID);
+        return GatewayUnderTest.start(Transport.best(), c -> c.toBuilder().tls(tls).build(), VMID);
     }
 
     private static RawHttp.Reply https(int port, String sniHost, SSLContext context) throws Exception {

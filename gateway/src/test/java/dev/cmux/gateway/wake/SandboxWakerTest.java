@@ -10,7 +10,6 @@ import dev.cmux.control.sandbox.SandboxMetadata;
 import dev.cmux.control.sandbox.SandboxService;
 import dev.cmux.control.sandbox.SandboxSettings;
 import dev.cmux.gateway.config.GatewayConfig;
-import dev.cmux.gateway.config.IdleConfig;
 import dev.cmux.gateway.config.WakeConfig;
 import dev.cmux.gateway.metrics.GatewayMetrics;
 import org.junit.jupiter.api.AfterEach;
@@ -48,9 +47,9 @@ class SandboxWakerTest {
                 Duration.ofSeconds(10));
         SandboxService sandboxes = new SandboxService(client, settings, new ExecdClient(settings.execdPort()),
                 vmid -> { }, Clock.systemUTC());
-        GatewayConfig config = GatewayConfig.defaults().withWake(
-                new WakeConfig(true, Duration.ofSeconds(5), Duration.ofSeconds(1), 2, Duration.ofMinutes(10)),
-                IdleConfig.defaults());
+        GatewayConfig config = GatewayConfig.builder()
+                .wake(new WakeConfig(true, Duration.ofSeconds(5), Duration.ofSeconds(1), 2, Duration.ofMinutes(10)))
+                .build();
         waker = new SandboxWaker(sandboxes, new SandboxActivity(Clock.systemUTC()), metrics, () -> config);
     }
 
