@@ -82,10 +82,9 @@ final class GatewayProcess implements AutoCloseable {
         }
         dataPlane.set(gateway);
         power.startIdleReaper();
-        ControlServices withTunnel = config.cloudflare().enabled() ? services.withTunnel(TunnelHandler.create(
-                config.cloudflare(), new HostPort(config.listen().getHostString(), gateway.address().getPort()).toString(),
-                services))
-                : services;
+        String origin = new HostPort(config.listen().getHostString(), gateway.address().getPort()).toString();
+        ControlServices withTunnel = config.cloudflare().enabled()
+                ? services.withTunnel(TunnelHandler.create(config.cloudflare(), origin, services)) : services;
         Supplier<List<String>> reloader = reload.apply(gateway);
         withTunnel = withTunnel.withMetrics(gateway.metrics()).withReload(reloader).withActivity(power.activity());
         try {
