@@ -47,6 +47,15 @@ public final class LeakCheck implements AfterAllCallback {
 
     @Override
     public void afterAll(ExtensionContext context) throws InterruptedException {
+        List<String> found = collect();
+        if (!found.isEmpty()) {
+            fail("Netty reported " + found.size() + " leak(s) in " + context.getDisplayName() + ":\n"
+                    + String.join("\n\n", found));
+        }
+    }
+
+    /** Gives the detector its chance, then returns (and forgets) the leaks reported so far. */
+    static List<String> collect() throws InterruptedException {
         // a leak is noticed when its buffer has been collected and the detector next tracks an allocation
         for (int round = 0; round < 3; round++) {
             collectGarbage();
@@ -59,10 +68,7 @@ public final class LeakCheck implements AfterAllCallback {
         }
         List<String> found = List.copyOf(LEAKS);
         LEAKS.removeAll(found);
-        if (!found.isEmpty()) {
-            fail("Netty reported " + found.size() + " leak(s) in " + context.getDisplayName() + ":\n"
-                    + String.join("\n\n", found));
-        }
+        return found;
     }
 
     /** A full GC, and then waits (at most a second) until its cleared references have been handed out. */
