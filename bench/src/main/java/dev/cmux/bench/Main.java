@@ -3,6 +3,7 @@ package dev.cmux.bench;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.cmux.bench.backend.BenchBackend;
 import dev.cmux.bench.backend.FixedResponses;
+import dev.cmux.bench.harness.Harness;
 import dev.cmux.bench.load.HttpLoad;
 import dev.cmux.bench.load.IdleWebSockets;
 import dev.cmux.bench.load.LoadResult;
@@ -34,6 +35,7 @@ public final class Main {
                                                         [--ready-file F] [--threads 1]
               backend  HTTP /19b /64k /10m + WS echo    [--port 0] [--threads 1]   (runs until killed)
               files    write 19b 64k 10m for nginx      --dir DIR
+              harness  the side-by-side run of run.sh   (run.sh passes the processes it started; see bench/README.md)
               report   medians, ratios, charts          --in RAW.jsonl --out-dir DIR --name NAME
               profile  top frames of a JFR file         --jfr FILE --out FILE.md [--top 15]
               jmh      the JMH microbenchmarks          [JMH options, e.g. -f 1 -wi 3 -i 5]
@@ -72,6 +74,7 @@ public final class Main {
             case "files" -> writeFiles(Path.of(o.string("dir", ".")));
             case "profile" -> ProfileSummary.write(Path.of(o.string("jfr", "gateway.jfr")),
                     Path.of(o.string("out", "profile.md")), o.integer("top", 15));
+            case "harness" -> System.exit(Harness.run(o));
             case "report" -> new Report(Path.of(o.string("in", "raw.jsonl")), Path.of(o.string("out-dir", ".")),
                     o.string("name", "results")).write();
             default -> {

@@ -61,14 +61,15 @@ class BenchSmokeTest {
     }
 
     @Test
-    void openLoopSendsAtTheRequestedRate() throws Exception {
+    void openLoopReportsHowLateItsTimerFired() throws Exception {
         LoadResult r = new HttpLoad(target, RequestTemplate.get("/64k"), 4, 200, WARMUP, TWO_SECONDS, 1).run();
         assertClean(r, 64 * 1024);
-        // the schedule, not the server, decides how many start inside the window: 200/s for 2 s
-        assertEquals(400, r.count(), 4);
-        // every request here was sent by the client's timer, which says how late it fired: never the whole run
-        long late = ((Number) r.fields().get("clientTimerLateMaxUs")).longValue();
-        assertTrue(late >= 0 && late < TimeUnit.NANOSECONDS.toMicros(TWO_SECONDS), () -> r.fields().toString());
+        assertEquals("rate", r.fields().get("mode"));
+        assertEquals(200, r.fields().get("rate"));
+        // the open loop's requests wait for the client's timer, which records how late it fired (how late is the
+        // machine's business, not this test's; PacingTest checks the schedule)
+        assertTrue(r.fields().get("clientTimerLateMaxUs") instanceof Long late && late >= 0,
+                () -> r.fields().toString());
     }
 
     @Test

@@ -27,10 +27,12 @@ public final class BenchBackend implements AutoCloseable {
 
     private final EventLoopGroup group;
     private final Channel listener;
+    private final FixedResponses responses;
 
-    private BenchBackend(EventLoopGroup group, Channel listener) {
+    private BenchBackend(EventLoopGroup group, Channel listener, FixedResponses responses) {
         this.group = group;
         this.listener = listener;
+        this.responses = responses;
     }
 
     /** Binds {@code 127.0.0.1:port} (0 picks a free port). */
@@ -60,9 +62,10 @@ public final class BenchBackend implements AutoCloseable {
                     .bind(new InetSocketAddress("127.0.0.1", port))
                     .sync()
                     .channel();
-            return new BenchBackend(group, listener);
+            return new BenchBackend(group, listener, responses);
         } catch (InterruptedException | RuntimeException e) {
             group.shutdownGracefully(0, 0, TimeUnit.SECONDS);
+            responses.release();
             throw e;
         }
     }
@@ -75,5 +78,6 @@ public final class BenchBackend implements AutoCloseable {
     public void close() {
         listener.close().awaitUninterruptibly();
         group.shutdownGracefully(0, 1, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);
+        responses.release();
     }
 }

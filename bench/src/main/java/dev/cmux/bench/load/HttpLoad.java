@@ -2,13 +2,10 @@ package dev.cmux.bench.load;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
-import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelInitializer;
 import io.netty.handler.codec.http.HttpResponseDecoder;
 
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -52,30 +49,23 @@ public final class HttpLoad {
         Tally tally = new Tally(measureFrom, deadline);
         CountDownLatch done = new CountDownLatch(connections);
         ByteBuf encoded = request.encode(target.host());
-        List<Channel> channels = new ArrayList<>();
         try (LoopbackClient client = new LoopbackClient(threads)) {
             for (int i = 0; i < connections; i++) {
-                Pacing pacing = rate == 0 ? Pacing.closedLoop(deadline) : staggered(i, start, deadline);
-                ChannelFuture f = client.bootstrap(target, new ChannelInitializer<Channel>() {
+                Pacing pacing = rate == 0 ? Pacing.closedLoop(deadline)
+                        : staggered(i, connections, rate, start, deadline);
+                client.connect(target, new ChannelInitializer<Channel>() {
                     @Override
                     protected void initChannel(Channel ch) {
                         ch.pipeline().addLast(new HttpResponseDecoder(),
                                 new HttpRequester(encoded, pacing, tally, done::countDown));
                     }
-                }).connect();
-                f.addListener(c -> {
-                    if (!c.isSuccess()) {
-                        tally.error("connect");
-                        done.countDown();
-                    }
+                }, () -> {
+                    tally.error("connect");
+                    done.countDown();
                 });
-                channels.add(f.channel());
             }
             long wait = deadline + DRAIN_NANOS - System.nanoTime();
             done.await(Math.max(0, wait), TimeUnit.NANOSECONDS);
-            for (Channel ch : channels) {
-                ch.close();
-            }
         }
         Map<String, Object> parameters = new LinkedHashMap<>();
         parameters.put("path", request.path());
@@ -86,7 +76,7 @@ public final class HttpLoad {
     }
 
     /** Connection i starts i/connections of an interval late, so the total arrival rate is smooth. */
-    private Pacing staggered(int i, long start, long deadline) {
+    static Pacing staggered(int i, int connections, int rate, long start, long deadline) {
         long interval = Math.max(1, Math.round(1e9 * connections / rate));
         return Pacing.constantRate(start + interval * i / connections, interval, deadline);
     }

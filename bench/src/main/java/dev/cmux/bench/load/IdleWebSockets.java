@@ -1,16 +1,11 @@
 package dev.cmux.bench.load;
 
-import io.netty.channel.Channel;
-import io.netty.channel.ChannelFuture;
-
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
@@ -48,9 +43,8 @@ public final class IdleWebSockets {
         AtomicInteger verified = new AtomicInteger();
         CountDownLatch decided = new CountDownLatch(connections);
         Semaphore slots = new Semaphore(parallel);
-        List<Channel> channels = new CopyOnWriteArrayList<>();
         long openedIn;
-        int stillOpen = 0;
+        int stillOpen;
         try (LoopbackClient client = new LoopbackClient(threads)) {
             long openDeadline = start + openTimeoutNanos;
             for (int i = 0; i < connections; i++) {
@@ -68,15 +62,11 @@ public final class IdleWebSockets {
                     slots.release();
                     decided.countDown();
                 }));
-                ChannelFuture f = client.bootstrap(target, pipeline).connect();
-                f.addListener(c -> {
-                    if (!c.isSuccess()) {
-                        tally.error("connect");
-                        slots.release();
-                        decided.countDown();
-                    }
+                client.connect(target, pipeline, () -> {
+                    tally.error("connect");
+                    slots.release();
+                    decided.countDown();
                 });
-                channels.add(f.channel());
             }
             decided.await(Math.max(0, openDeadline - System.nanoTime()), TimeUnit.NANOSECONDS);
             openedIn = System.nanoTime() - start;
@@ -86,12 +76,7 @@ public final class IdleWebSockets {
             System.err.println("idle: " + verified.get() + " of " + connections + " WebSockets verified in "
                     + openedIn / 1_000_000 + " ms; holding");
             TimeUnit.NANOSECONDS.sleep(holdNanos);
-            for (Channel ch : channels) {
-                if (ch.isActive()) {
-                    stillOpen++;
-                }
-                ch.close();
-            }
+            stillOpen = client.stillOpen();
         }
         Map<String, Object> parameters = new LinkedHashMap<>();
         parameters.put("connections", connections);

@@ -2,12 +2,8 @@ package dev.cmux.bench.load;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
-import io.netty.channel.Channel;
-import io.netty.channel.ChannelFuture;
 
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ThreadLocalRandom;
@@ -42,24 +38,16 @@ public final class WebSocketLoad {
         long deadline = measureFrom + durationNanos;
         Tally tally = new Tally(measureFrom, deadline);
         CountDownLatch done = new CountDownLatch(connections);
-        List<Channel> channels = new ArrayList<>();
         try (LoopbackClient client = new LoopbackClient(threads)) {
             WebSocketPipeline pipeline = new WebSocketPipeline(target, size,
                     () -> new WebSocketEchoer(payload, deadline, tally, done::countDown));
             for (int i = 0; i < connections; i++) {
-                ChannelFuture f = client.bootstrap(target, pipeline).connect();
-                f.addListener(c -> {
-                    if (!c.isSuccess()) {
-                        tally.error("connect");
-                        done.countDown();
-                    }
+                client.connect(target, pipeline, () -> {
+                    tally.error("connect");
+                    done.countDown();
                 });
-                channels.add(f.channel());
             }
             done.await(Math.max(0, deadline + DRAIN_NANOS - System.nanoTime()), TimeUnit.NANOSECONDS);
-            for (Channel ch : channels) {
-                ch.close();
-            }
         }
         Map<String, Object> parameters = new LinkedHashMap<>();
         parameters.put("connections", connections);

@@ -6,7 +6,10 @@ import dev.cmux.gateway.config.GatewayConfig;
 import java.net.InetAddress;
 import java.util.List;
 
-/** The gateway configuration {@code run.sh} uses, so the microbenchmarks and the load runs take the same paths. */
+/**
+ * The gateway configuration of bench/proxies/gateway.yaml, so the microbenchmarks and the load runs take the same
+ * paths.
+ */
 final class BenchConfig {
 
     static final int VMID = 200;

@@ -1,35 +1,21 @@
 package dev.cmux.gateway.headers;
 
+import dev.cmux.bench.micro.HotPathBench;
 import dev.cmux.gateway.config.Cidr;
 import io.netty.handler.codec.http.DefaultHttpHeaders;
 import io.netty.handler.codec.http.HttpHeaders;
 import org.openjdk.jmh.annotations.Benchmark;
-import org.openjdk.jmh.annotations.BenchmarkMode;
-import org.openjdk.jmh.annotations.Fork;
-import org.openjdk.jmh.annotations.Measurement;
-import org.openjdk.jmh.annotations.Mode;
-import org.openjdk.jmh.annotations.OutputTimeUnit;
-import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
-import org.openjdk.jmh.annotations.State;
-import org.openjdk.jmh.annotations.Warmup;
 
 import java.net.InetAddress;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 
 /**
  * The request header rewrite ({@link HopByHopHeaders#remove} then {@link ForwardedHeaders#apply}) on the headers
  * cloudflared sends. It lives in the gateway's package because both classes are package-private; each call works on
  * a fresh copy, and {@link #copyOnly} measures that copy so it can be subtracted.
  */
-@State(Scope.Benchmark)
-@BenchmarkMode(Mode.AverageTime)
-@OutputTimeUnit(TimeUnit.NANOSECONDS)
-@Warmup(iterations = 3, time = 1)
-@Measurement(iterations = 5, time = 1)
-@Fork(1)
-public class HeaderRewriteBench {
+public class HeaderRewriteBench extends HotPathBench {
 
     private HttpHeaders fromCloudflared;
     private ForwardedHeaders forwarded;
