@@ -7,7 +7,9 @@
 #
 # Options: --rounds N (default 3), --out DIR (default bench/results, smoke: temporary), --no-build.
 # Environment: BENCH_RATE (open-loop requests/s, default 2000), BENCH_IDLE (idle WebSockets, default 10000,
-# capped by the open-file limit), KEEP_WORK=1 keeps the working directory (configs, logs) for inspection.
+# capped by the open-file limit), KEEP_WORK=1 keeps the working directory (configs, logs) for inspection,
+# BENCH_BASELINE_JAR=FILE adds the gateway of an earlier build as target gateway-base, measured in turn with the
+# others in every scenario (a change against what it changed, in one run).
 # Exits non-zero when a scenario produced no numbers for a target, naming both.
 #
 # This script installs the tools, builds, and starts the backend and the proxies (bench/proxies/launch.sh, from the
@@ -94,7 +96,7 @@ take_port() { # variable name: set to the first free port from NEXT_PORT on (not
   echo "no free port from $NEXT_PORT" >&2; exit 1
 }
 # the backend, the long-lived proxies, then the fresh proxies the harness starts for the idle hold and the profile
-for port in BE_HTTP BE_WS GW GW_LOG GW_DEFAULT CADDY NGINX GW_IDLE CADDY_IDLE NGINX_IDLE GW_PROF; do
+for port in BE_HTTP BE_WS GW GW_LOG GW_DEFAULT GW_BASE CADDY NGINX GW_IDLE CADDY_IDLE NGINX_IDLE GW_PROF; do
   take_port "$port"
 done
 wait_port() {
@@ -118,7 +120,7 @@ start() { # name, command... ; the process's pid is the last one in PIDS
 GATEWAY_JVM_FLAGS=$(sed -n 's/^JVM_FLAGS="\(.*\)"$/\1/p' "$ROOT/gateway/src/deb/bin/cmux-gateway")
 [ "$(wc -w <<< "$GATEWAY_JVM_FLAGS")" -ge 8 ] \
   || { echo "cannot read JVM_FLAGS of gateway/src/deb/bin/cmux-gateway" >&2; exit 1; }
-export WORK BE_HTTP BE_WS GATEWAY_JAR GATEWAY_JVM_FLAGS
+export WORK BE_HTTP BE_WS GATEWAY_JAR GATEWAY_JVM_FLAGS BENCH_BASELINE_JAR="${BENCH_BASELINE_JAR:-}"
 
 # the backend: nginx serving the fixed bodies (as the issue's reference numbers did), our Netty WebSocket echo
 java -jar "$BENCH_JAR" files --dir "$WORK/www"
@@ -135,6 +137,10 @@ proxy gateway-log gateway-log "$GW_LOG"
 proxy gateway-default gateway-default "$GW_DEFAULT"
 proxy caddy caddy "$CADDY"
 proxy nginx nginx-proxy "$NGINX"
+if [ -n "$BENCH_BASELINE_JAR" ]; then
+  proxy gateway-base gateway-base "$GW_BASE"
+  wait_port "$GW_BASE" gateway-base
+fi
 
 for p in "$BE_HTTP:nginx-backend" "$BE_WS:ws-backend" "$GW:gateway" "$GW_LOG:gateway-log" \
          "$GW_DEFAULT:gateway-default" "$CADDY:caddy" "$NGINX:nginx-proxy"; do

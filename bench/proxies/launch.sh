@@ -5,11 +5,12 @@
 # proxies of the idle hold and the profile, so every proxy of a run is started the same way.
 #
 #   launch.sh KIND NAME PORT
-#     KIND  nginx-backend | gateway | gateway-log | gateway-default | caddy | nginx
+#     KIND  nginx-backend | gateway | gateway-log | gateway-default | gateway-base | caddy | nginx
 #     NAME  the instance: its files are $WORK/NAME.* or $WORK/NAME/
 #
 # Environment (run.sh exports it): WORK, BE_HTTP and BE_WS (the backend ports), GATEWAY_JAR, GATEWAY_JVM_FLAGS;
-# GATEWAY_JFR, when set, is the file the gateway records a JFR profile into.
+# GATEWAY_JFR, when set, is the file the gateway records a JFR profile into; BENCH_BASELINE_JAR is the jar of
+# gateway-base (an earlier build, configured as gateway).
 set -euo pipefail
 TEMPLATES=$(cd "$(dirname "$0")" && pwd)
 [ $# -eq 3 ] || { echo "usage: $0 KIND NAME PORT" >&2; exit 2; }
@@ -21,7 +22,7 @@ fill() { # template: written to stdout with every @PLACEHOLDER@ replaced
 }
 
 case $KIND in
-  gateway | gateway-log | gateway-default)
+  gateway | gateway-log | gateway-default | gateway-base)
     config=$WORK/$NAME.yaml
     fill gateway.yaml > "$config"
     case $KIND in
@@ -33,7 +34,9 @@ case $KIND in
     if [ -n "${GATEWAY_JFR:-}" ]; then
       jvm+=("-XX:StartFlightRecording=settings=profile,filename=$GATEWAY_JFR,dumponexit=true")
     fi
-    exec java "${jvm[@]}" -jar "$GATEWAY_JAR" run --config "$config" ;;
+    jar=$GATEWAY_JAR
+    [ "$KIND" = gateway-base ] && jar=$BENCH_BASELINE_JAR
+    exec java "${jvm[@]}" -jar "$jar" run --config "$config" ;;
   caddy)
     fill Caddyfile > "$WORK/$NAME.Caddyfile"
     exec env HOME="$WORK" XDG_DATA_HOME="$WORK/caddy-data" XDG_CONFIG_HOME="$WORK/caddy-config" \

@@ -27,12 +27,19 @@ public final class Harness {
     /** The targets compared in every scenario; each round starts this order one target later. */
     static final List<String> COMPARED = List.of(TargetUnderTest.DIRECT, "gateway", "caddy", "nginx");
 
+    /**
+     * The gateway of an earlier build, when run.sh was given one ({@code BENCH_BASELINE_JAR}): compared in every
+     * scenario, in turn with the others, so a change is measured against what it changed in the same run.
+     */
+    static final String BASELINE = "gateway-base";
+
     /** A proxy holds a client and a backend descriptor per WebSocket, plus its own few. */
     private static final long DESCRIPTORS_OF_ITS_OWN = 300;
 
     private final HarnessSetup setup;
     private final ScenarioSizes sizes;
     private final Map<String, TargetUnderTest> targets;
+    private final List<String> compared;
     private final LoadGenerator bench;
     private final RawLines raw;
     private final IdleHold idle;
@@ -46,6 +53,10 @@ public final class Harness {
         this.openFiles = openFiles;
         this.targets = new LinkedHashMap<>(setup.proxies());
         targets.put(TargetUnderTest.DIRECT, TargetUnderTest.direct());
+        this.compared = new ArrayList<>(COMPARED);
+        if (targets.containsKey(BASELINE)) {
+            compared.add(BASELINE);
+        }
         this.bench = new LoadGenerator(setup.benchJar(), setup.work().resolve("load.log"));
         this.raw = new RawLines(setup.out().resolve(setup.name() + "-raw.jsonl"));
         this.idle = new IdleHold(setup.launcher(), setup.work(), setup.freshPorts(), setup.backend().ws(), sizes,
@@ -80,7 +91,7 @@ public final class Harness {
         List<Scenario> scenarios = Scenario.ofRound(sizes, setup.backend(), bench, setup.work());
         for (int round = 1; round <= sizes.rounds(); round++) {
             Log.line("round " + round + " of " + sizes.rounds() + " (load " + RunHeader.loadAverage() + ")");
-            List<String> order = inTurn(round);
+            List<String> order = inTurn(compared, round);
             for (Scenario s : scenarios) {
                 List<String> on = new ArrayList<>(order);
                 on.addAll(s.alsoOn());
@@ -106,9 +117,13 @@ public final class Harness {
      * different target each round, and medians hold.
      */
     static List<String> inTurn(int round) {
-        int shift = (round - 1) % COMPARED.size();
-        List<String> order = new ArrayList<>(COMPARED.subList(shift, COMPARED.size()));
-        order.addAll(COMPARED.subList(0, shift));
+        return inTurn(COMPARED, round);
+    }
+
+    static List<String> inTurn(List<String> compared, int round) {
+        int shift = (round - 1) % compared.size();
+        List<String> order = new ArrayList<>(compared.subList(shift, compared.size()));
+        order.addAll(compared.subList(0, shift));
         return order;
     }
 
@@ -117,7 +132,11 @@ public final class Harness {
         String seconds = ScenarioSizes.arg(sizes.gatewayWarmup());
         bench.runUnrecorded("ws", targets.get(TargetUnderTest.DIRECT).route(setup.backend().ws()),
                 "--connections", "16", "--warmup", "0", "--duration", seconds);
-        for (String t : List.of("gateway", "gateway-log", "gateway-default")) {
+        List<String> gateways = new ArrayList<>(List.of("gateway", "gateway-log", "gateway-default"));
+        if (targets.containsKey(BASELINE)) {
+            gateways.add(BASELINE);
+        }
+        for (String t : gateways) {
             bench.runUnrecorded("http", targets.get(t).route(setup.backend().http()), "--path", "/19b",
                     "--connections", "64", "--warmup", "0", "--duration", seconds);
         }

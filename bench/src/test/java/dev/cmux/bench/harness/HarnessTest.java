@@ -17,6 +17,13 @@ class HarnessTest {
     }
 
     @Test
+    void anEarlierGatewayTakesItsTurnWithTheOthers() {
+        List<String> compared = List.of("direct", "gateway", "caddy", "nginx", Harness.BASELINE);
+        assertEquals(List.of("gateway", "caddy", "nginx", "gateway-base", "direct"), Harness.inTurn(compared, 2));
+        assertEquals(List.of("gateway-base", "direct", "gateway", "caddy", "nginx"), Harness.inTurn(compared, 5));
+    }
+
+    @Test
     void throughAProxyTheHostNamesTheBackendPortOfSandbox200() {
         var gateway = TargetUnderTest.proxy("gateway", 18083, 1);
         assertEquals("port-18081-vm-200.bench.test", gateway.route(18081).host());
