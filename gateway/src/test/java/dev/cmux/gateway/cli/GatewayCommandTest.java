@@ -18,9 +18,10 @@ import java.util.Map;
 import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** The command tree as an operator meets it: help, usage errors, the default command, config errors. */
+/** The command tree as an operator meets it: help, usage errors, the default command, config errors, completion. */
 class GatewayCommandTest {
 
     @TempDir
@@ -141,5 +142,29 @@ class GatewayCommandTest {
         Path good = Files.writeString(dir.resolve("good.yaml"), "listen: 127.0.0.1:18080\n");
         assertEquals(0, run("validate", "--config", good.toString()), console.err());
         assertTrue(console.out().startsWith(good + ": ok\n  listen 127.0.0.1:18080"), console.out());
+    }
+
+    @Test
+    void theCompletionScriptCompletesCommandsAndOptionsInBash() throws Exception {
+        Path file = dir.resolve("completions").resolve("cmux-gateway");
+        CompletionScript.main(new String[] {file.toString()});
+        assertFalse(Files.readString(file).contains("\r"), "bash reads \\r as part of a word");
+        assertEquals("run validate tunnel sandbox version help", complete(file, "cmux-gateway", ""));
+        assertEquals("setup status", complete(file, "cmux-gateway", "tunnel", "s"));
+        assertEquals("start stop shutdown suspend", complete(file, "cmux-gateway", "sandbox", "s"));
+        assertTrue(complete(file, "cmux-gateway", "tunnel", "setup", "--").contains("--dry-run"));
+    }
+
+    /** What bash offers for the last word, as a user pressing TAB after {@code words} would see it. */
+    private static String complete(Path script, String... words) throws Exception {
+        String line = String.join(" ", words);
+        String program = "source \"$1\"; shift; COMP_WORDS=(\"$@\"); COMP_CWORD=$(( $# - 1 )); COMP_LINE=\"$*\";"
+                + " COMP_POINT=${#COMP_LINE}; _complete_cmux-gateway 2>/dev/null; echo \"${COMPREPLY[*]}\"";
+        List<String> command = new ArrayList<>(List.of("bash", "-c", program, "bash", script.toString()));
+        command.addAll(List.of(words));
+        Process bash = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.DISCARD).start();
+        String offered = new String(bash.getInputStream().readAllBytes()).strip();
+        assertEquals(0, bash.waitFor(), line);
+        return offered;
     }
 }
