@@ -29,7 +29,6 @@ import java.util.concurrent.Callable;
         footer = "%nExit codes: 0 done, 1 failed (the API's error is printed), 2 usage or config error.")
 public final class SandboxCommand {
 
-    private static final String VMID = "The sandbox's id, as list shows it.";
     private static final Duration READ = Duration.ofSeconds(60);
     private static final Duration LIFECYCLE = Duration.ofMinutes(15);
     /** Longer than the API's own exec timeout, so the API is the one that reports it. */
@@ -44,120 +43,157 @@ public final class SandboxCommand {
     }
 
     /**
-     * The sandbox commands, the power actions among them: one {@link PowerAction} per {@link Power}, named here.
+     * The sandbox commands. Classes with annotated fields, not annotated methods: picocli re-reads a method's
+     * parameter annotations for every question it asks of them, which costs the start of every command.
      *
      * @param api the control API to talk to; called only when a command runs, since where it listens comes from
      *            the config file named on the command line (an exception from it is the caller's to report)
      */
     public static CommandLine commandLine(Callable<ControlApiClient> api) {
         SandboxCommand sandbox = new SandboxCommand(api);
-        CommandLine commandLine = new CommandLine(sandbox);
-        for (Power power : Power.values()) {
+        CommandLine commandLine = new CommandLine(sandbox).addSubcommand(sandbox.new CreateSandbox())
+                .addSubcommand(sandbox.new ListSandboxes()).addSubcommand(sandbox.new ShowSandbox())
+                .addSubcommand(sandbox.new ExecInSandbox());
+        for (Power power : Power.values()) { // one class serves the five, named here
             CommandLine action = new CommandLine(sandbox.new PowerAction(power));
             action.getCommandSpec().name(power.path()).usageMessage().description(power.description);
             commandLine.addSubcommand(action);
         }
-        return commandLine;
+        return commandLine.addSubcommand(sandbox.new DestroySandbox());
     }
 
     @Command(name = "create", description = "Make a sandbox from the template and start it; prints the operation,"
             + " or with --wait the sandbox and its URLs.")
-    int create(@Option(names = "--wait", description = "Wait until it runs.") boolean wait,
-               @Option(names = "--cores", paramLabel = "N", description = "CPU cores (default: the template's).")
-               Integer cores,
-               @Option(names = "--memory", paramLabel = "MiB", description = "Memory (default: the template's).")
-               Integer memory,
-               @Option(names = "--ttl", paramLabel = "DURATION", description = "Lifetime, e.g. 2h (default: the"
-                       + " gateway's).") String ttl,
-               @Option(names = "--owner", paramLabel = "NAME", description = "Recorded in its metadata.")
-               String owner) throws Exception {
-        ObjectNode body = JsonNodeFactory.instance.objectNode();
-        if (cores != null) {
-            body.put("cores", cores);
-        }
-        if (memory != null) {
-            body.put("memory", memory);
-        }
-        if (ttl != null) {
-            body.put("ttl", ttl);
-        }
-        if (owner != null) {
-            body.put("owner", owner);
-        }
-        return against(client -> {
-            Reply r = client.call("POST", "/v1/sandboxes" + (wait ? "?wait=true" : ""), body.toString(), LIFECYCLE);
-            if (!r.ok() || wait) {
-                return show(r, "sandbox");
+    private final class CreateSandbox implements Callable<Integer> {
+
+        @Option(names = "--wait", description = "Wait until it runs.")
+        private boolean wait;
+        @Option(names = "--cores", paramLabel = "N", description = "CPU cores (default: the template's).")
+        private Integer cores;
+        @Option(names = "--memory", paramLabel = "MiB", description = "Memory (default: the template's).")
+        private Integer memory;
+        @Option(names = "--ttl", paramLabel = "DURATION", description = "Lifetime, e.g. 2h (default: the gateway's).")
+        private String ttl;
+        @Option(names = "--owner", paramLabel = "NAME", description = "Recorded in its metadata.")
+        private String owner;
+
+        @Override
+        public Integer call() throws Exception {
+            ObjectNode body = JsonNodeFactory.instance.objectNode();
+            if (cores != null) {
+                body.put("cores", cores);
             }
-            JsonNode op = r.json().path("operation");
-            out().println("accepted: operation " + op.path("id").asText() + " (" + client.baseUrl()
-                    + op.path("href").asText() + ")");
-            return 0;
-        });
+            if (memory != null) {
+                body.put("memory", memory);
+            }
+            if (ttl != null) {
+                body.put("ttl", ttl);
+            }
+            if (owner != null) {
+                body.put("owner", owner);
+            }
+            return against(client -> {
+                Reply r = client.call("POST", "/v1/sandboxes" + (wait ? "?wait=true" : ""), body.toString(),
+                        LIFECYCLE);
+                if (!r.ok() || wait) {
+                    return show(r, "sandbox");
+                }
+                JsonNode op = r.json().path("operation");
+                out().println("accepted: operation " + op.path("id").asText() + " (" + client.baseUrl()
+                        + op.path("href").asText() + ")");
+                return 0;
+            });
+        }
     }
 
     @Command(name = "list", description = "One line per sandbox: vmid, status, address, owner, expiry.")
-    int list() throws Exception {
-        return against(client -> {
-            Reply r = client.call("GET", "/v1/sandboxes", null, READ);
-            if (!r.ok()) {
-                return r.exit(err());
-            }
-            PrintWriter out = out();
-            out.printf("%-10s %-9s %-16s %-16s %s%n", "VMID", "STATUS", "ADDRESS", "OWNER", "EXPIRES");
-            for (JsonNode s : r.json().path("sandboxes")) {
-                out.printf("%-10s %-9s %-16s %-16s %s%n", s.path("vmid").asText(), s.path("status").asText(),
-                        text(s, "address"), text(s, "owner"), text(s, "expires"));
-            }
-            return 0;
-        });
+    private final class ListSandboxes implements Callable<Integer> {
+
+        @Override
+        public Integer call() throws Exception {
+            return against(client -> {
+                Reply r = client.call("GET", "/v1/sandboxes", null, READ);
+                if (!r.ok()) {
+                    return r.exit(err());
+                }
+                PrintWriter out = out();
+                out.printf("%-10s %-9s %-16s %-16s %s%n", "VMID", "STATUS", "ADDRESS", "OWNER", "EXPIRES");
+                for (JsonNode s : r.json().path("sandboxes")) {
+                    out.printf("%-10s %-9s %-16s %-16s %s%n", s.path("vmid").asText(), s.path("status").asText(),
+                            text(s, "address"), text(s, "owner"), text(s, "expires"));
+                }
+                return 0;
+            });
+        }
+    }
+
+    /** A command on one sandbox: its VMID comes first. */
+    private abstract class OneSandbox implements Callable<Integer> {
+
+        @Parameters(index = "0", paramLabel = "VMID", description = "The sandbox's id, as list shows it.")
+        protected int vmid;
     }
 
     @Command(name = "get", description = "A sandbox: status, address, expiry and its URLs.")
-    int get(@Parameters(paramLabel = "VMID", description = VMID) int vmid) throws Exception {
-        return against(client -> show(client.call("GET", "/v1/sandboxes/" + vmid, null, READ), null));
+    private final class ShowSandbox extends OneSandbox {
+
+        @Override
+        public Integer call() throws Exception {
+            return against(client -> show(client.call("GET", "/v1/sandboxes/" + vmid, null, READ), null));
+        }
     }
 
     @Command(name = "exec", description = "Run a command in a sandbox and print its output; exits 1 when the"
             + " command fails.")
-    int exec(@Parameters(index = "0", paramLabel = "VMID", description = VMID) int vmid,
-             @Parameters(index = "1..*", arity = "1..*", paramLabel = "COMMAND",
-                     description = "After --, so that its own options stay its own.") List<String> command)
-            throws Exception {
-        if (!spec.commandLine().getParseResult().originalArgs().contains("--")) {
-            // without --, "exec 100 ls -la" would fail on an unknown option -la; say how it is written instead
-            throw new ParameterException(spec.subcommands().get("exec"), "expected VMID -- COMMAND...");
+    private final class ExecInSandbox extends OneSandbox {
+
+        @Spec
+        private CommandSpec exec;
+        @Parameters(index = "1..*", arity = "1..*", paramLabel = "COMMAND",
+                description = "After --, so that its own options stay its own.")
+        private List<String> command;
+
+        @Override
+        public Integer call() throws Exception {
+            if (!exec.commandLine().getParseResult().originalArgs().contains("--")) {
+                // without --, "exec 100 ls -la" would fail on an unknown option -la; say how it is written instead
+                throw new ParameterException(exec.commandLine(), "expected VMID -- COMMAND...");
+            }
+            ObjectNode body = JsonNodeFactory.instance.objectNode().put("command", String.join(" ", command));
+            return against(client -> {
+                Reply r = client.call("POST", "/v1/sandboxes/" + vmid + "/exec", body.toString(), EXEC);
+                if (!r.ok()) {
+                    return r.exit(err());
+                }
+                JsonNode j = r.json();
+                if (!j.path("stdout").asText().isEmpty()) {
+                    out().println(j.path("stdout").asText());
+                }
+                if (!j.path("stderr").asText().isEmpty()) {
+                    err().println(j.path("stderr").asText());
+                }
+                int code = j.path("exitCode").asInt(-1);
+                if (code != 0) {
+                    err().println("exit code " + code + " (via " + j.path("via").asText() + ")");
+                }
+                return code == 0 ? 0 : 1;
+            });
         }
-        ObjectNode body = JsonNodeFactory.instance.objectNode().put("command", String.join(" ", command));
-        return against(client -> {
-            Reply r = client.call("POST", "/v1/sandboxes/" + vmid + "/exec", body.toString(), EXEC);
-            if (!r.ok()) {
-                return r.exit(err());
-            }
-            JsonNode j = r.json();
-            if (!j.path("stdout").asText().isEmpty()) {
-                out().println(j.path("stdout").asText());
-            }
-            if (!j.path("stderr").asText().isEmpty()) {
-                err().println(j.path("stderr").asText());
-            }
-            int code = j.path("exitCode").asInt(-1);
-            if (code != 0) {
-                err().println("exit code " + code + " (via " + j.path("via").asText() + ")");
-            }
-            return code == 0 ? 0 : 1;
-        });
     }
 
     @Command(name = "destroy", description = "Stop and delete a sandbox.")
-    int destroy(@Parameters(paramLabel = "VMID", description = VMID) int vmid) throws Exception {
-        return against(client -> {
-            Reply r = client.call("DELETE", "/v1/sandboxes/" + vmid, null, LIFECYCLE);
-            if (r.ok()) {
-                out().println("destroyed " + vmid);
-            }
-            return r.exit(err());
-        });
+    private final class DestroySandbox extends OneSandbox {
+
+        @Override
+        public Integer call() throws Exception {
+            return against(client -> {
+                Reply r = client.call("DELETE", "/v1/sandboxes/" + vmid, null, LIFECYCLE);
+                if (r.ok()) {
+                    out().println("destroyed " + vmid);
+                }
+                return r.exit(err());
+            });
+        }
     }
 
     /** The API's power actions ({@code POST /v1/sandboxes/{vmid}/{action}}), in the order help lists them. */
@@ -180,10 +216,8 @@ public final class SandboxCommand {
     }
 
     /** {@code start|stop|shutdown|suspend|resume VMID}: the same call with another action in its path. */
-    private final class PowerAction implements Callable<Integer> {
+    private final class PowerAction extends OneSandbox {
 
-        @Parameters(paramLabel = "VMID", description = VMID)
-        private int vmid;
         private final Power power;
 
         PowerAction(Power power) {

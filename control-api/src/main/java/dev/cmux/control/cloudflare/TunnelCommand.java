@@ -6,6 +6,7 @@ import java.io.UncheckedIOException;
 import java.net.URI;
 import java.util.List;
 import java.util.concurrent.Callable;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.ITypeConverter;
 import picocli.CommandLine.Model.CommandSpec;
@@ -41,92 +42,123 @@ public final class TunnelCommand {
     private final Callable<Settings> settings;
     private final RetryPolicy retry;
 
-    /** @param settings called only when a command runs; an exception from it is the caller's to report */
-    public TunnelCommand(Callable<Settings> settings) {
-        this(settings, RetryPolicy.defaults());
-    }
-
-    /** As {@link #TunnelCommand(Callable)} with a chosen 429 policy. */
-    public TunnelCommand(Callable<Settings> settings, RetryPolicy retry) {
+    private TunnelCommand(Callable<Settings> settings, RetryPolicy retry) {
         this.settings = settings;
         this.retry = retry;
     }
 
+    /**
+     * The tunnel commands (classes with annotated fields, as the sandbox commands, for the same reason).
+     *
+     * @param settings called only when a command runs; an exception from it is the caller's to report
+     */
+    public static CommandLine commandLine(Callable<Settings> settings) {
+        return commandLine(settings, RetryPolicy.defaults());
+    }
+
+    /** As {@link #commandLine(Callable)} with a chosen 429 policy. */
+    public static CommandLine commandLine(Callable<Settings> settings, RetryPolicy retry) {
+        TunnelCommand tunnel = new TunnelCommand(settings, retry);
+        return new CommandLine(tunnel).addSubcommand(tunnel.new SetupTunnel())
+                .addSubcommand(tunnel.new CheckTunnel()).addSubcommand(tunnel.new TeardownTunnel());
+    }
+
     @Command(name = "setup", description = "Create or update the tunnel, its ingress (*.<domain> -> the gateway),"
             + " the proxied wildcard CNAME and cloudflared's token and unit; a second run changes nothing.")
-    int setup(@Option(names = "--dry-run", description = "Print the plan; change nothing.") boolean dryRun,
-              @Option(names = "--replace-records", description = "Delete A/AAAA records that stand where the CNAME"
-                      + " must go.") boolean replaceRecords,
-              @Option(names = "--pve-route", description = "Route pve.<domain> through the gateway too.")
-              boolean pveRoute) throws Exception {
-        return against(pveRoute, (client, tunnel) -> {
-            PrintWriter out = out();
-            TunnelSetup setup = new TunnelSetup(client, tunnel, replaceRecords);
-            TunnelPlan plan = setup.plan();
-            out.println("tunnel " + tunnel.tunnelName() + " for " + tunnel.wildcardName() + " -> "
-                    + tunnel.gateway().originUrl() + " (account " + plan.site().accountId() + ", zone "
-                    + (plan.site().zone().name() == null ? plan.site().zone().id() : plan.site().zone().name()) + ")");
-            plan.warnings().forEach(w -> out.println("warning: " + w));
-            if (plan.isEmpty() && !plan.blocked()) {
-                out.println("nothing to change: the tunnel, ingress, DNS and local files are already in place.");
+    private final class SetupTunnel implements Callable<Integer> {
+
+        @Option(names = "--dry-run", description = "Print the plan; change nothing.")
+        private boolean dryRun;
+        @Option(names = "--replace-records", description = "Delete A/AAAA records that stand where the CNAME must go.")
+        private boolean replaceRecords;
+        @Option(names = "--pve-route", description = "Route pve.<domain> through the gateway too.")
+        private boolean pveRoute;
+
+        @Override
+        public Integer call() throws Exception {
+            return against(pveRoute, (client, tunnel) -> {
+                PrintWriter out = out();
+                TunnelSetup setup = new TunnelSetup(client, tunnel, replaceRecords);
+                TunnelPlan plan = setup.plan();
+                Zone zone = plan.site().zone();
+                out.println("tunnel " + tunnel.tunnelName() + " for " + tunnel.wildcardName() + " -> "
+                        + tunnel.gateway().originUrl() + " (account " + plan.site().accountId() + ", zone "
+                        + (zone.name() == null ? zone.id() : zone.name()) + ")");
+                plan.warnings().forEach(w -> out.println("warning: " + w));
+                if (plan.isEmpty() && !plan.blocked()) {
+                    out.println("nothing to change: the tunnel, ingress, DNS and local files are already in"
+                            + " place.");
+                    return OK;
+                }
+                out.println(dryRun ? "plan (dry run, nothing changed):" : "plan:");
+                plan.describeSteps().forEach(s -> out.println("  " + s));
+                if (plan.blocked()) {
+                    plan.blockers().forEach(b -> out.println("blocked: " + b));
+                    return FAILED;
+                }
+                if (dryRun) {
+                    return OK;
+                }
+                List<SetupStep> done = setup.apply(plan);
+                out.println("applied " + done.size() + " change" + (done.size() == 1 ? "" : "s") + ".");
+                if (done.stream().anyMatch(s -> s instanceof SetupStep.WriteUnitFile
+                        || s instanceof SetupStep.WriteTokenFile)) {
+                    out.println("next: systemctl daemon-reload && systemctl enable --now cloudflared"
+                            + " (or systemctl restart cloudflared if it already runs).");
+                }
                 return OK;
-            }
-            out.println(dryRun ? "plan (dry run, nothing changed):" : "plan:");
-            plan.describeSteps().forEach(s -> out.println("  " + s));
-            if (plan.blocked()) {
-                plan.blockers().forEach(b -> out.println("blocked: " + b));
-                return FAILED;
-            }
-            if (dryRun) {
-                return OK;
-            }
-            List<SetupStep> done = setup.apply(plan);
-            out.println("applied " + done.size() + " change" + (done.size() == 1 ? "" : "s") + ".");
-            if (done.stream().anyMatch(s -> s instanceof SetupStep.WriteUnitFile
-                    || s instanceof SetupStep.WriteTokenFile)) {
-                out.println("next: systemctl daemon-reload && systemctl enable --now cloudflared"
-                        + " (or systemctl restart cloudflared if it already runs).");
-            }
-            return OK;
-        });
+            });
+        }
     }
 
     @Command(name = "status", description = "Check the token, tunnel, connectors, ingress, DNS, cloudflared's"
             + " /ready and the gateway: one line each; exit 1 when something is wrong.")
-    int status(@Option(names = "--pve-route", description = "Expect pve.<domain> to be routed too.")
-               boolean pveRoute,
-               @Option(names = "--ready-url", paramLabel = "URL", converter = HttpUrl.class,
-                       description = "cloudflared's readiness endpoint (default: http://127.0.0.1:20241/ready).")
-               URI readyUrl) throws Exception {
-        return against(pveRoute, (client, tunnel) -> {
-            List<StatusLine> lines = new TunnelStatus(client, tunnel,
-                    readyUrl == null ? TunnelStatus.DEFAULT_READY_URL : readyUrl).check();
-            lines.forEach(l -> out().println(l.render()));
-            return TunnelStatus.allOk(lines) ? OK : FAILED;
-        });
+    private final class CheckTunnel implements Callable<Integer> {
+
+        @Option(names = "--pve-route", description = "Expect pve.<domain> to be routed too.")
+        private boolean pveRoute;
+        @Option(names = "--ready-url", paramLabel = "URL", converter = HttpUrl.class,
+                description = "cloudflared's readiness endpoint (default: http://127.0.0.1:20241/ready).")
+        private URI readyUrl;
+
+        @Override
+        public Integer call() throws Exception {
+            return against(pveRoute, (client, tunnel) -> {
+                List<StatusLine> lines = new TunnelStatus(client, tunnel,
+                        readyUrl == null ? TunnelStatus.DEFAULT_READY_URL : readyUrl).check();
+                lines.forEach(l -> out().println(l.render()));
+                return TunnelStatus.allOk(lines) ? OK : FAILED;
+            });
+        }
     }
 
     @Command(name = "teardown", description = "Delete the tunnel and its DNS records.")
-    int teardown(@Option(names = "--yes", description = "Confirm; without it, only list what would be deleted"
-            + " (exit 2).") boolean yes) throws Exception {
-        return against(false, (client, tunnel) -> {
-            TunnelTeardown teardown = new TunnelTeardown(client, tunnel);
-            TunnelTeardown.Removal removal = teardown.plan();
-            List<String> planned = removal.describe(tunnel);
-            if (planned.isEmpty()) {
-                out().println("nothing to remove: no tunnel named " + tunnel.tunnelName() + ".");
+    private final class TeardownTunnel implements Callable<Integer> {
+
+        @Option(names = "--yes", description = "Confirm; without it, only list what would be deleted (exit 2).")
+        private boolean yes;
+
+        @Override
+        public Integer call() throws Exception {
+            return against(false, (client, tunnel) -> {
+                TunnelTeardown teardown = new TunnelTeardown(client, tunnel);
+                TunnelTeardown.Removal removal = teardown.plan();
+                List<String> planned = removal.describe(tunnel);
+                if (planned.isEmpty()) {
+                    out().println("nothing to remove: no tunnel named " + tunnel.tunnelName() + ".");
+                    return OK;
+                }
+                if (!yes) {
+                    planned.forEach(l -> err().println("  would " + l));
+                    err().println("teardown deletes the tunnel and its DNS records; run `tunnel teardown --yes` to"
+                            + " confirm.");
+                    return USAGE;
+                }
+                teardown.remove(removal, true).forEach(out()::println);
+                out().println("next: systemctl disable --now cloudflared (it has no tunnel to run any more).");
                 return OK;
-            }
-            if (!yes) {
-                planned.forEach(l -> err().println("  would " + l));
-                err().println("teardown deletes the tunnel and its DNS records; run `tunnel teardown --yes` to"
-                        + " confirm.");
-                return USAGE;
-            }
-            teardown.remove(removal, true).forEach(out()::println);
-            out().println("next: systemctl disable --now cloudflared (it has no tunnel to run any more).");
-            return OK;
-        });
+            });
+        }
     }
 
     @FunctionalInterface

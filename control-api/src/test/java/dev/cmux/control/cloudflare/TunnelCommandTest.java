@@ -13,7 +13,6 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 class TunnelCommandTest {
 
@@ -38,8 +37,8 @@ class TunnelCommandTest {
     }
 
     private int run(CloudflareConfig with, String... args) {
-        return console.run(new CommandLine(new TunnelCommand(() -> new TunnelCommand.Settings(with, TestSites.GATEWAY),
-                TestSites.retry(new TestSites.RecordingSleeper()))), args);
+        return console.run(TunnelCommand.commandLine(() -> new TunnelCommand.Settings(with, TestSites.GATEWAY),
+                TestSites.retry(new TestSites.RecordingSleeper())), args);
     }
 
     private String out() {

@@ -54,7 +54,7 @@ public final class GatewayCommand implements Callable<Integer> {
         CommandLine tree = new CommandLine(root)
                 .addSubcommand(new RunCommand(root))
                 .addSubcommand(new ValidateCommand(() -> root.configFile, env))
-                .addSubcommand(new TunnelCommand(root::tunnelSettings))
+                .addSubcommand(TunnelCommand.commandLine(root::tunnelSettings))
                 .addSubcommand(SandboxCommand.commandLine(root::controlApi))
                 .addSubcommand(new VersionCommand(version));
         tree.setExecutionExceptionHandler(root::reportConfigError);
