@@ -1,8 +1,7 @@
 package dev.cmux.gateway;
 
 import dev.cmux.control.api.ControlServer;
-import dev.cmux.control.cli.SandboxCommand;
-import dev.cmux.control.cloudflare.TunnelCommand;
+import dev.cmux.gateway.cli.GatewayCommand;
 import dev.cmux.gateway.config.ConfigException;
 import dev.cmux.gateway.config.ConfigLoader;
 import dev.cmux.gateway.config.GatewayConfig;
@@ -12,33 +11,19 @@ import dev.cmux.gateway.server.GatewayServer;
 import dev.cmux.gateway.transport.Transport;
 
 import java.io.PrintStream;
+import java.io.PrintWriter;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.logging.Logger;
 
 /**
- * {@code cmux-gateway [run] [--config FILE]}, {@code cmux-gateway validate [--config FILE]},
- * {@code cmux-gateway version}. Diagnostics and the access log go to standard output (the journal), one JSON
- * object per line.
+ * The process: {@code cmux-gateway [run] [--config FILE]} serves until SIGTERM; the other commands
+ * ({@code validate}, {@code tunnel}, {@code sandbox}, {@code version}) are in {@link GatewayCommand}'s tree.
+ * Diagnostics and the access log go to standard output (the journal), one JSON object per line.
  */
 public final class Main {
-
-    static final String USAGE = """
-            usage: cmux-gateway [run] [--config FILE]      start the gateway (built-in defaults without a file)
-                   cmux-gateway validate [--config FILE]   check a config file and exit
-                   cmux-gateway tunnel setup [--dry-run] [--replace-records] [--pve-route] [--config FILE]
-                   cmux-gateway tunnel status [--pve-route] [--ready-url URL] [--config FILE]
-                   cmux-gateway tunnel teardown --yes [--config FILE]
-                                                           the Cloudflare tunnel and DNS (needs CF_API_TOKEN)
-                   cmux-gateway sandbox create [--wait] [--cores N] [--memory MiB] [--ttl D] | list | get VMID
-                                | exec VMID -- CMD... | start VMID | stop VMID | destroy VMID [--config FILE]
-                                                           drive sandboxes through the running gateway's control API
-                   cmux-gateway version                    print the version
-            """;
 
     private Main() {
     }
@@ -48,74 +33,13 @@ public final class Main {
     }
 
     static int run(String[] args, Map<String, String> env, PrintStream out, PrintStream err) {
-        List<String> rest = new ArrayList<>(List.of(args));
-        String command = !rest.isEmpty() && !rest.get(0).startsWith("-") ? rest.remove(0) : "run";
-        Path config = null;
-        List<String> words = new ArrayList<>();
-        boolean subcommand = command.equals("tunnel") || command.equals("sandbox");
-        for (int i = 0; i < rest.size(); i++) {
-            String arg = rest.get(i);
-            if (arg.equals("--") && subcommand) {
-                words.addAll(rest.subList(i, rest.size())); // exec VMID -- CMD...: the command's words are its own
-                break;
-            }
-            if ((arg.equals("--config") || arg.equals("-c")) && i + 1 < rest.size()) {
-                config = Path.of(rest.get(++i));
-            } else if (arg.startsWith("--config=")) {
-                config = Path.of(arg.substring("--config=".length()));
-            } else if ((arg.equals("--help") || arg.equals("-h")) && !subcommand) {
-                out.print(USAGE);
-                return 0;
-            } else {
-                words.add(arg); // the subcommand's own words (tunnel setup --dry-run ...)
-            }
-        }
-        if (!words.isEmpty() && !subcommand) {
-            err.println("cmux-gateway: unknown argument '" + words.get(0) + "'");
-            err.print(USAGE);
-            return 2;
-        }
-        return switch (command) {
-            case "run" -> serve(config, env, err);
-            case "validate" -> ValidateCommand.run(config, env, out, err);
-            case "tunnel" -> withConfig(config, env, err, c -> TunnelCommand.run(words, c.cloudflare(),
-                    c.listen().getHostString() + ":" + c.listen().getPort(), out, err));
-            case "sandbox" -> withConfig(config, env, err, c -> SandboxCommand.run(words, controlUrl(c),
-                    c.control().token(), out, err));
-            case "version" -> {
-                out.println("cmux-gateway " + version());
-                yield 0;
-            }
-            case "help" -> {
-                out.print(USAGE);
-                yield 0;
-            }
-            default -> {
-                err.println("cmux-gateway: unknown command '" + command + "'");
-                err.print(USAGE);
-                yield 2;
-            }
-        };
-    }
-
-    /** The control API of the gateway that runs with this config (a wildcard listen address is asked on loopback). */
-    private static String controlUrl(GatewayConfig c) {
-        String host = c.control().listen().getHostString();
-        if (host.equals("0.0.0.0") || host.equals("::") || host.isEmpty()) {
-            host = "127.0.0.1";
-        }
-        return "http://" + (host.contains(":") ? "[" + host + "]" : host) + ":" + c.control().listen().getPort();
-    }
-
-    /** Loads the config for a subcommand; an invalid one exits 2 with one line per problem, as {@code run} does. */
-    private static int withConfig(Path file, Map<String, String> env, PrintStream err,
-                                  java.util.function.ToIntFunction<GatewayConfig> command) {
-        try {
-            return command.applyAsInt(ConfigLoader.load(file, env));
-        } catch (ConfigException e) {
-            e.lines(ValidateCommand.sourceName(file)).forEach(err::println);
-            return 2;
-        }
+        PrintWriter stdout = new PrintWriter(out, true);
+        PrintWriter stderr = new PrintWriter(err, true);
+        int exitCode = GatewayCommand.commandLine(env, version(), configFile -> serve(configFile, env, err), stdout,
+                stderr).execute(args);
+        stdout.flush(); // what a command printed without a line end; System.exit would drop it
+        stderr.flush();
+        return exitCode;
     }
 
     private static int serve(Path configFile, Map<String, String> env, PrintStream err) {

@@ -1,73 +1,248 @@
 package dev.cmux.control.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.cmux.control.cli.ControlApiClient.Reply;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
 
 import java.io.IOException;
-import java.io.PrintStream;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
+import java.io.PrintWriter;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.Callable;
 
 /**
  * {@code cmux-gateway sandbox …}: a client of the control API, so the CLI does exactly what the API does (and
- * needs no PVE credentials of its own). Exit codes: 0 done, 1 failed (the API's error is printed), 2 usage.
+ * needs no PVE credentials of its own).
  */
+@Command(name = "sandbox",
+        description = "Create and drive sandboxes through the running gateway's control API.",
+        footer = "%nExit codes: 0 done, 1 failed (the API's error is printed), 2 usage or config error.")
 public final class SandboxCommand {
 
-    public static final String USAGE = """
-            usage: cmux-gateway sandbox create [--wait] [--cores N] [--memory MiB] [--ttl 2h] [--owner NAME]
-                   cmux-gateway sandbox list
-                   cmux-gateway sandbox get VMID
-                   cmux-gateway sandbox exec VMID -- COMMAND...
-                   cmux-gateway sandbox start|stop|shutdown|suspend|resume VMID
-                   cmux-gateway sandbox destroy VMID
-            """;
+    private static final Duration READ = Duration.ofSeconds(60);
+    private static final Duration LIFECYCLE = Duration.ofMinutes(15);
+    /** Longer than the API's own exec timeout, so the API is the one that reports it. */
+    private static final Duration EXEC = Duration.ofMinutes(65);
 
-    private static final ObjectMapper JSON = new ObjectMapper();
+    @Spec
+    private CommandSpec spec;
+    private final Callable<ControlApiClient> api;
 
-    private final String base;
-    private final String token;
-    private final PrintStream out;
-    private final PrintStream err;
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
-
-    private SandboxCommand(String base, String token, PrintStream out, PrintStream err) {
-        this.base = base.endsWith("/") ? base.substring(0, base.length() - 1) : base;
-        this.token = token;
-        this.out = out;
-        this.err = err;
+    private SandboxCommand(Callable<ControlApiClient> api) {
+        this.api = api;
     }
 
     /**
-     * Runs one subcommand against the control API at {@code controlBaseUrl} (e.g. {@code http://127.0.0.1:8081}).
-     * {@code args} may start with {@code sandbox}. {@code token} may be null when the API has none.
+     * The sandbox commands. Classes with annotated fields, not annotated methods: picocli re-reads a method's
+     * parameter annotations for every question it asks of them, which costs the start of every command.
+     *
+     * @param api the control API to talk to; called only when a command runs, since where it listens comes from
+     *            the config file named on the command line (an exception from it is the caller's to report)
      */
-    public static int run(List<String> args, String controlBaseUrl, String token, PrintStream out, PrintStream err) {
-        List<String> rest = new ArrayList<>(args);
-        if (!rest.isEmpty() && rest.get(0).equals("sandbox")) {
-            rest.remove(0);
+    public static CommandLine commandLine(Callable<ControlApiClient> api) {
+        SandboxCommand sandbox = new SandboxCommand(api);
+        CommandLine commandLine = new CommandLine(sandbox).addSubcommand(sandbox.new CreateSandbox())
+                .addSubcommand(sandbox.new ListSandboxes()).addSubcommand(sandbox.new ShowSandbox())
+                .addSubcommand(sandbox.new ExecInSandbox());
+        for (Power power : Power.values()) { // one class serves the five, named here
+            CommandLine action = new CommandLine(sandbox.new PowerAction(power));
+            action.getCommandSpec().name(power.path()).usageMessage().description(power.description);
+            commandLine.addSubcommand(action);
         }
-        if (rest.isEmpty() || rest.get(0).equals("--help") || rest.get(0).equals("help")) {
-            (rest.isEmpty() ? err : out).print(USAGE);
-            return rest.isEmpty() ? 2 : 0;
+        return commandLine.addSubcommand(sandbox.new DestroySandbox());
+    }
+
+    @Command(name = "create", description = "Make a sandbox from the template and start it; prints the operation,"
+            + " or with --wait the sandbox and its URLs.")
+    private final class CreateSandbox implements Callable<Integer> {
+
+        @Option(names = "--wait", description = "Wait until it runs.")
+        private boolean wait;
+        @Option(names = "--cores", paramLabel = "N", description = "CPU cores (default: the template's).")
+        private Integer cores;
+        @Option(names = "--memory", paramLabel = "MiB", description = "Memory (default: the template's).")
+        private Integer memory;
+        @Option(names = "--ttl", paramLabel = "DURATION", description = "Lifetime, e.g. 2h (default: the gateway's).")
+        private String ttl;
+        @Option(names = "--owner", paramLabel = "NAME", description = "Recorded in its metadata.")
+        private String owner;
+
+        @Override
+        public Integer call() throws Exception {
+            ObjectNode body = JsonNodeFactory.instance.objectNode();
+            if (cores != null) {
+                body.put("cores", cores);
+            }
+            if (memory != null) {
+                body.put("memory", memory);
+            }
+            if (ttl != null) {
+                body.put("ttl", ttl);
+            }
+            if (owner != null) {
+                body.put("owner", owner);
+            }
+            return against(client -> {
+                Reply r = client.call("POST", "/v1/sandboxes" + (wait ? "?wait=true" : ""), body.toString(),
+                        LIFECYCLE);
+                if (!r.ok() || wait) {
+                    return show(r, "sandbox");
+                }
+                JsonNode op = r.json().path("operation");
+                out().println("accepted: operation " + op.path("id").asText() + " (" + client.baseUrl()
+                        + op.path("href").asText() + ")");
+                return 0;
+            });
         }
-        SandboxCommand cli = new SandboxCommand(controlBaseUrl, token, out, err);
+    }
+
+    @Command(name = "list", description = "One line per sandbox: vmid, status, address, owner, expiry.")
+    private final class ListSandboxes implements Callable<Integer> {
+
+        @Override
+        public Integer call() throws Exception {
+            return against(client -> {
+                Reply r = client.call("GET", "/v1/sandboxes", null, READ);
+                if (!r.ok()) {
+                    return r.exit(err());
+                }
+                PrintWriter out = out();
+                out.printf("%-10s %-9s %-16s %-16s %s%n", "VMID", "STATUS", "ADDRESS", "OWNER", "EXPIRES");
+                for (JsonNode s : r.json().path("sandboxes")) {
+                    out.printf("%-10s %-9s %-16s %-16s %s%n", s.path("vmid").asText(), s.path("status").asText(),
+                            text(s, "address"), text(s, "owner"), text(s, "expires"));
+                }
+                return 0;
+            });
+        }
+    }
+
+    /** A command on one sandbox: its VMID comes first. */
+    private abstract class OneSandbox implements Callable<Integer> {
+
+        @Parameters(index = "0", paramLabel = "VMID", description = "The sandbox's id, as list shows it.")
+        protected int vmid;
+    }
+
+    @Command(name = "get", description = "A sandbox: status, address, expiry and its URLs.")
+    private final class ShowSandbox extends OneSandbox {
+
+        @Override
+        public Integer call() throws Exception {
+            return against(client -> show(client.call("GET", "/v1/sandboxes/" + vmid, null, READ), null));
+        }
+    }
+
+    @Command(name = "exec", description = "Run a command in a sandbox and print its output; exits 1 when the"
+            + " command fails.")
+    private final class ExecInSandbox extends OneSandbox {
+
+        @Spec
+        private CommandSpec exec;
+        @Parameters(index = "1..*", arity = "1..*", paramLabel = "COMMAND",
+                description = "After --, so that its own options stay its own.")
+        private List<String> command;
+
+        @Override
+        public Integer call() throws Exception {
+            if (!exec.commandLine().getParseResult().originalArgs().contains("--")) {
+                // without --, "exec 100 ls -la" would fail on an unknown option -la; say how it is written instead
+                throw new ParameterException(exec.commandLine(), "expected VMID -- COMMAND...");
+            }
+            ObjectNode body = JsonNodeFactory.instance.objectNode().put("command", String.join(" ", command));
+            return against(client -> {
+                Reply r = client.call("POST", "/v1/sandboxes/" + vmid + "/exec", body.toString(), EXEC);
+                if (!r.ok()) {
+                    return r.exit(err());
+                }
+                JsonNode j = r.json();
+                if (!j.path("stdout").asText().isEmpty()) {
+                    out().println(j.path("stdout").asText());
+                }
+                if (!j.path("stderr").asText().isEmpty()) {
+                    err().println(j.path("stderr").asText());
+                }
+                int code = j.path("exitCode").asInt(-1);
+                if (code != 0) {
+                    err().println("exit code " + code + " (via " + j.path("via").asText() + ")");
+                }
+                return code == 0 ? 0 : 1;
+            });
+        }
+    }
+
+    @Command(name = "destroy", description = "Stop and delete a sandbox.")
+    private final class DestroySandbox extends OneSandbox {
+
+        @Override
+        public Integer call() throws Exception {
+            return against(client -> {
+                Reply r = client.call("DELETE", "/v1/sandboxes/" + vmid, null, LIFECYCLE);
+                if (r.ok()) {
+                    out().println("destroyed " + vmid);
+                }
+                return r.exit(err());
+            });
+        }
+    }
+
+    /** The API's power actions ({@code POST /v1/sandboxes/{vmid}/{action}}), in the order help lists them. */
+    private enum Power {
+        START("Start a stopped sandbox."),
+        STOP("Stop a sandbox at once (as pulling the plug)."),
+        SHUTDOWN("Ask a sandbox to shut down cleanly."),
+        SUSPEND("Suspend a sandbox (RAM or disk; CRIU for containers)."),
+        RESUME("Resume a suspended sandbox.");
+
+        final String description;
+
+        Power(String description) {
+            this.description = description;
+        }
+
+        String path() {
+            return name().toLowerCase(Locale.ROOT);
+        }
+    }
+
+    /** {@code start|stop|shutdown|suspend|resume VMID}: the same call with another action in its path. */
+    private final class PowerAction extends OneSandbox {
+
+        private final Power power;
+
+        PowerAction(Power power) {
+            this.power = power;
+        }
+
+        @Override
+        public Integer call() throws Exception {
+            return against(client -> show(client.call("POST", "/v1/sandboxes/" + vmid + "/" + power.path(), null,
+                    LIFECYCLE), "sandbox"));
+        }
+    }
+
+    @FunctionalInterface
+    private interface ApiCall {
+        int run(ControlApiClient client) throws IOException, InterruptedException;
+    }
+
+    /** Runs one call; an API that cannot be reached is a failure (1) that says where it was looked for. */
+    private int against(ApiCall call) throws Exception {
+        ControlApiClient client = api.call();
         try {
-            return cli.dispatch(rest.remove(0), rest);
-        } catch (Usage e) {
-            err.println("cmux-gateway sandbox: " + e.getMessage());
-            err.print(USAGE);
-            return 2;
+            return call.run(client);
         } catch (IOException e) {
-            err.println("cmux-gateway sandbox: cannot reach the control API at " + controlBaseUrl + ": "
+            err().println(spec.qualifiedName() + ": cannot reach the control API at " + client.baseUrl() + ": "
                     + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage()));
             return 1;
         } catch (InterruptedException e) {
@@ -76,107 +251,13 @@ public final class SandboxCommand {
         }
     }
 
-    private static final class Usage extends Exception {
-        Usage(String message) {
-            super(message);
-        }
-    }
-
-    private int dispatch(String command, List<String> args) throws Usage, IOException, InterruptedException {
-        return switch (command) {
-            case "create" -> create(args);
-            case "list" -> {
-                noMore(args, 0);
-                yield list();
-            }
-            case "get" -> show(call("GET", "/v1/sandboxes/" + vmid(args), null, Duration.ofSeconds(60)), null);
-            case "exec" -> exec(args);
-            case "start", "stop", "shutdown", "suspend", "resume" -> show(call("POST", "/v1/sandboxes/" + vmid(args)
-                    + "/" + command, null, Duration.ofMinutes(15)), "sandbox");
-            case "destroy" -> {
-                int vmid = vmid(args);
-                Reply r = call("DELETE", "/v1/sandboxes/" + vmid, null, Duration.ofMinutes(15));
-                if (r.ok()) {
-                    out.println("destroyed " + vmid);
-                }
-                yield r.exit(err);
-            }
-            default -> throw new Usage("unknown command '" + command + "'");
-        };
-    }
-
-    private int create(List<String> args) throws Usage, IOException, InterruptedException {
-        ObjectNode body = JSON.createObjectNode();
-        boolean wait = false;
-        for (Iterator<String> it = args.iterator(); it.hasNext(); ) {
-            String a = it.next();
-            switch (a) {
-                case "--wait" -> wait = true;
-                case "--cores" -> body.put("cores", number(a, it));
-                case "--memory" -> body.put("memory", number(a, it));
-                case "--ttl" -> body.put("ttl", value(a, it));
-                case "--owner" -> body.put("owner", value(a, it));
-                default -> throw new Usage("unknown option '" + a + "' for create");
-            }
-        }
-        Reply r = call("POST", "/v1/sandboxes" + (wait ? "?wait=true" : ""), body.toString(), Duration.ofMinutes(15));
-        if (!r.ok()) {
-            return r.exit(err);
-        }
-        if (!wait) {
-            JsonNode op = r.json().path("operation");
-            out.println("accepted: operation " + op.path("id").asText() + " (" + base + op.path("href").asText()
-                    + ")");
-            return 0;
-        }
-        return show(r, "sandbox");
-    }
-
-    private int list() throws IOException, InterruptedException {
-        Reply r = call("GET", "/v1/sandboxes", null, Duration.ofSeconds(60));
-        if (!r.ok()) {
-            return r.exit(err);
-        }
-        out.printf("%-10s %-9s %-16s %-16s %s%n", "VMID", "STATUS", "ADDRESS", "OWNER", "EXPIRES");
-        for (JsonNode s : r.json().path("sandboxes")) {
-            out.printf("%-10s %-9s %-16s %-16s %s%n", s.path("vmid").asText(), s.path("status").asText(),
-                    text(s, "address"), text(s, "owner"), text(s, "expires"));
-        }
-        return 0;
-    }
-
-    private int exec(List<String> args) throws Usage, IOException, InterruptedException {
-        int vmid = vmid(args.isEmpty() ? args : args.subList(0, 1));
-        int dash = args.indexOf("--");
-        if (dash != 1 || dash == args.size() - 1) {
-            throw new Usage("exec needs VMID -- COMMAND...");
-        }
-        ObjectNode body = JSON.createObjectNode().put("command", String.join(" ", args.subList(dash + 1,
-                args.size())));
-        Reply r = call("POST", "/v1/sandboxes/" + vmid + "/exec", body.toString(), Duration.ofMinutes(65));
-        if (!r.ok()) {
-            return r.exit(err);
-        }
-        JsonNode j = r.json();
-        if (!j.path("stdout").asText().isEmpty()) {
-            out.println(j.path("stdout").asText());
-        }
-        if (!j.path("stderr").asText().isEmpty()) {
-            err.println(j.path("stderr").asText());
-        }
-        int code = j.path("exitCode").asInt(-1);
-        if (code != 0) {
-            err.println("exit code " + code + " (via " + j.path("via").asText() + ")");
-        }
-        return code == 0 ? 0 : 1;
-    }
-
-    /** Prints a sandbox: id, state, address, then one URL per line. */
+    /** Prints a sandbox (the reply itself, or its {@code field}): id, state, address, then one URL per line. */
     private int show(Reply r, String field) {
         if (!r.ok()) {
-            return r.exit(err);
+            return r.exit(err());
         }
         JsonNode s = field == null ? r.json() : r.json().path(field);
+        PrintWriter out = out();
         out.println("vmid      " + s.path("vmid").asText());
         out.println("hostname  " + text(s, "hostname"));
         out.println("status    " + text(s, "status"));
@@ -194,69 +275,11 @@ public final class SandboxCommand {
         return s.hasNonNull(field) ? s.path(field).asText() : "-";
     }
 
-    private static int vmid(List<String> args) throws Usage {
-        if (args.isEmpty() || !args.get(0).matches("[1-9][0-9]{2,8}")) {
-            throw new Usage("expected a VMID (100-999999999)");
-        }
-        return Integer.parseInt(args.get(0));
+    private PrintWriter out() {
+        return spec.commandLine().getOut();
     }
 
-    private static void noMore(List<String> args, int allowed) throws Usage {
-        if (args.size() > allowed) {
-            throw new Usage("unexpected argument '" + args.get(allowed) + "'");
-        }
-    }
-
-    private static String value(String option, Iterator<String> it) throws Usage {
-        if (!it.hasNext()) {
-            throw new Usage(option + " needs a value");
-        }
-        return it.next();
-    }
-
-    private static int number(String option, Iterator<String> it) throws Usage {
-        String v = value(option, it);
-        try {
-            return Integer.parseInt(v);
-        } catch (NumberFormatException e) {
-            throw new Usage(option + " needs a number, not '" + v + "'");
-        }
-    }
-
-    private record Reply(int status, JsonNode json) {
-        boolean ok() {
-            return status / 100 == 2;
-        }
-
-        int exit(PrintStream err) {
-            if (ok()) {
-                return 0;
-            }
-            JsonNode e = json.path("error");
-            err.println("error " + status + " " + e.path("code").asText("") + ": " + e.path("message").asText(""));
-            return 1;
-        }
-    }
-
-    private Reply call(String method, String path, String body, Duration timeout)
-            throws IOException, InterruptedException {
-        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base + path)).timeout(timeout)
-                .method(method, body == null ? HttpRequest.BodyPublishers.noBody()
-                        : HttpRequest.BodyPublishers.ofString(body))
-                .header("Accept", "application/json");
-        if (body != null) {
-            b.header("Content-Type", "application/json");
-        }
-        if (token != null && !token.isEmpty()) {
-            b.header("Authorization", "Bearer " + token);
-        }
-        HttpResponse<String> r = http.send(b.build(), HttpResponse.BodyHandlers.ofString());
-        JsonNode json;
-        try {
-            json = r.body().isBlank() ? JSON.createObjectNode() : JSON.readTree(r.body());
-        } catch (IOException e) {
-            json = JSON.createObjectNode();
-        }
-        return new Reply(r.statusCode(), json);
+    private PrintWriter err() {
+        return spec.commandLine().getErr();
     }
 }

@@ -7,9 +7,6 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -20,8 +17,7 @@ class SandboxCommandTest {
 
     private ControlApiFixture fixture;
     private PveEmulator pve;
-    private final ByteArrayOutputStream out = new ByteArrayOutputStream();
-    private final ByteArrayOutputStream err = new ByteArrayOutputStream();
+    private final ConsoleCapture console = new ConsoleCapture();
 
     @BeforeEach
     void start() {
@@ -37,23 +33,24 @@ class SandboxCommandTest {
     }
 
     private int run(String... args) {
-        out.reset();
-        err.reset();
-        return SandboxCommand.run(List.of(args), fixture.baseUrl(), ControlApiFixture.TOKEN,
-                new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8));
+        return runWithToken(ControlApiFixture.TOKEN, args);
+    }
+
+    private int runWithToken(String token, String... args) {
+        return console.run(SandboxCommand.commandLine(() -> new ControlApiClient(fixture.baseUrl(), token)), args);
     }
 
     private String out() {
-        return out.toString(StandardCharsets.UTF_8);
+        return console.out();
     }
 
     private String err() {
-        return err.toString(StandardCharsets.UTF_8);
+        return console.err();
     }
 
     @Test
     void createWithWaitPrintsTheSandboxUrls() {
-        assertEquals(0, run("sandbox", "create", "--wait", "--cores", "2", "--memory", "1024", "--ttl", "1h"), err());
+        assertEquals(0, run("create", "--wait", "--cores", "2", "--memory", "1024", "--ttl", "1h"), err());
         assertTrue(out().contains("vmid      100"), out());
         assertTrue(out().contains("vscode    https://port-39378-vm-100.example.com"), out());
         assertTrue(out().contains("vnc       https://port-39380-vm-100.example.com"), out());
@@ -83,9 +80,30 @@ class SandboxCommandTest {
         assertTrue(err().contains("error 404 unknown-sandbox"), err());
         assertEquals(2, run("get", "abc"));
         assertEquals(2, run("create", "--flavour", "big"));
+        assertEquals("sandbox create: unknown option '--flavour' (see 'sandbox create --help')\n", err());
         assertEquals(2, run("exec", "100", "echo"));
+        assertTrue(err().contains("expected VMID -- COMMAND..."), err());
         assertEquals(2, run());
-        assertEquals(1, SandboxCommand.run(List.of("list"), fixture.baseUrl(), "bad",
-                new PrintStream(out), new PrintStream(err)));
+        assertEquals(1, runWithToken("bad", "list"));
+    }
+
+    @Test
+    void helpIsPrintedOnStandardOutputWithExit0() {
+        assertEquals(0, run("--help"));
+        assertTrue(out().startsWith("Usage: sandbox"), out());
+        assertTrue(out().contains("destroy"), out());
+        assertTrue(out().contains("suspend   Suspend a sandbox"), out());
+        assertEquals(0, run("help", "exec"));
+        assertTrue(out().contains("Usage: sandbox exec"), out());
+        assertEquals(0, run("create", "--help"));
+        assertTrue(out().contains("--ttl=DURATION"), out());
+        assertEquals("", err());
+    }
+
+    @Test
+    void anUnreachableApiIsAFailureThatSaysWhere() {
+        assertEquals(1, console.run(SandboxCommand.commandLine(() -> new ControlApiClient("http://127.0.0.1:1", null)),
+                "list"));
+        assertTrue(err().startsWith("sandbox: cannot reach the control API at http://127.0.0.1:1"), err());
     }
 }

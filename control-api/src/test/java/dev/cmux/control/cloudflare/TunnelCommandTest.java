@@ -4,11 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.cmux.control.cli.ConsoleCapture;
 import dev.cmux.control.config.CloudflareConfig;
 import dev.cmux.control.poll.FakeTime;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -24,8 +22,7 @@ class TunnelCommandTest {
     CloudflareEmulator cf;
     CloudflareEmulator.Site site;
     CloudflareConfig config;
-    final ByteArrayOutputStream out = new ByteArrayOutputStream();
-    final ByteArrayOutputStream err = new ByteArrayOutputStream();
+    final ConsoleCapture console = new ConsoleCapture();
 
     @BeforeEach
     void start() {
@@ -41,17 +38,16 @@ class TunnelCommandTest {
     }
 
     private int run(CloudflareConfig with, String... args) {
-        return TunnelCommand.run(List.of(args), with, TestSites.GATEWAY,
-                new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8),
-                TestSites.retry(new FakeTime()));
+        return console.run(TunnelCommand.commandLine(() -> new TunnelCommand.Settings(with, TestSites.GATEWAY),
+                TestSites.retry(new FakeTime())), args);
     }
 
     private String out() {
-        return out.toString(StandardCharsets.UTF_8);
+        return console.out();
     }
 
     private String err() {
-        return err.toString(StandardCharsets.UTF_8);
+        return console.err();
     }
 
     @Test
@@ -73,15 +69,30 @@ class TunnelCommandTest {
     }
 
     @Test
-    void anUnknownOptionIsAUsageError() {
+    void anUnknownOptionIsAUsageErrorInOneLine() {
         assertEquals(2, run(config, "setup", "--force"));
-        assertTrue(err().contains("unknown option '--force'"), err());
-        assertTrue(err().contains("usage: tunnel setup"), err());
+        assertEquals("tunnel setup: unknown option '--force' (see 'tunnel setup --help')\n", err());
+        assertEquals(List.of(), cf.requests());
+    }
+
+    @Test
+    void aMistypedCommandIsAUsageErrorThatSuggestsTheRightOne() {
+        assertEquals(2, run(config, "stauts"));
+        assertTrue(err().startsWith("tunnel: unknown command 'stauts'; did you mean 'status'?"), err());
+        assertEquals(2, run(config));
+        assertTrue(err().contains("missing required subcommand"), err());
+    }
+
+    @Test
+    void aReadyUrlThatIsNotHttpIsAUsageError() {
+        assertEquals(2, run(config, "status", "--ready-url", "ftp://127.0.0.1/ready"));
+        assertTrue(err().contains("'ftp://127.0.0.1/ready' is not an http URL"), err());
+        assertEquals(List.of(), cf.requests());
     }
 
     @Test
     void setupDryRunPrintsThePlanAndChangesNothing() {
-        int code = run(config, "tunnel", "setup", "--dry-run");
+        int code = run(config, "setup", "--dry-run");
 
         assertEquals(0, code, err());
         assertTrue(out().contains("plan (dry run, nothing changed):"), out());
@@ -96,7 +107,6 @@ class TunnelCommandTest {
         assertEquals(0, run(config, "setup"), err());
         assertTrue(out().contains("applied 5 changes."), out());
         assertTrue(out().contains("systemctl daemon-reload"), out());
-        out.reset();
 
         assertEquals(0, run(config, "setup"), err());
         assertTrue(out().contains("nothing to change"), out());

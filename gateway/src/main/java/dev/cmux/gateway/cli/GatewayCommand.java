@@ -1,0 +1,97 @@
+package dev.cmux.gateway.cli;
+
+import dev.cmux.control.cli.CommandLines;
+import dev.cmux.control.cli.ControlApiClient;
+import dev.cmux.control.cli.SandboxCommand;
+import dev.cmux.control.cloudflare.TunnelCommand;
+import dev.cmux.gateway.config.ConfigException;
+import dev.cmux.gateway.config.ConfigLoader;
+import dev.cmux.gateway.config.GatewayConfig;
+import dev.cmux.gateway.config.ValidateCommand;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParseResult;
+import picocli.CommandLine.ScopeType;
+
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.function.ToIntFunction;
+
+/**
+ * {@code cmux-gateway}: the root of the command tree. With no command it runs the gateway, as it did before it had
+ * commands ({@code java -jar cmux-gateway.jar --config FILE}); {@code --config} may follow any command.
+ */
+@Command(name = "cmux-gateway",
+        description = "Routes https://port-P-vm-V.<domain> to the sandbox cmux-V and serves the control API that"
+                + " makes sandboxes. With no command it runs.",
+        footer = "%nExit codes: 0 done, 1 failed, 2 usage or config error.")
+public final class GatewayCommand implements Callable<Integer> {
+
+    @Option(names = {"-c", "--config"}, paramLabel = "FILE", scope = ScopeType.INHERIT,
+            description = "The YAML config (default: built-in defaults, data plane on 127.0.0.1:8080 and control"
+                    + " API on 127.0.0.1:8081). Environment variables override it.")
+    private Path configFile;
+    private final Map<String, String> env;
+    private final ToIntFunction<Path> serve;
+
+    private GatewayCommand(Map<String, String> env, ToIntFunction<Path> serve) {
+        this.env = env;
+        this.serve = serve;
+    }
+
+    /**
+     * The whole tree, ready to {@link CommandLine#execute execute}.
+     *
+     * @param version the version {@code version} prints
+     * @param serve   starts the gateway with a config file (null: built-in defaults) and returns its exit code
+     */
+    public static CommandLine commandLine(Map<String, String> env, String version, ToIntFunction<Path> serve,
+                                          PrintWriter out, PrintWriter err) {
+        GatewayCommand root = new GatewayCommand(env, serve);
+        CommandLine tree = new CommandLine(root)
+                .addSubcommand(new RunCommand(root))
+                .addSubcommand(new ValidateCommand(() -> root.configFile, env))
+                .addSubcommand(TunnelCommand.commandLine(root::tunnelSettings))
+                .addSubcommand(SandboxCommand.commandLine(root::controlApi))
+                .addSubcommand(new VersionCommand(version));
+        tree.setExecutionExceptionHandler(root::reportConfigError);
+        return CommandLines.forShell(tree, out, err);
+    }
+
+    @Override
+    public Integer call() {
+        return serve.applyAsInt(configFile);
+    }
+
+    private GatewayConfig config() throws ConfigException {
+        return ConfigLoader.load(configFile, env);
+    }
+
+    private TunnelCommand.Settings tunnelSettings() throws ConfigException {
+        GatewayConfig c = config();
+        return new TunnelCommand.Settings(c.cloudflare(), c.listen().getHostString() + ":" + c.listen().getPort());
+    }
+
+    /** The control API of the gateway that runs with this config (a wildcard listen address is asked on loopback). */
+    private ControlApiClient controlApi() throws ConfigException {
+        GatewayConfig c = config();
+        String host = c.control().listen().getHostString();
+        if (host.equals("0.0.0.0") || host.equals("::") || host.isEmpty()) {
+            host = "127.0.0.1";
+        }
+        return new ControlApiClient("http://" + (host.contains(":") ? "[" + host + "]" : host) + ":"
+                + c.control().listen().getPort(), c.control().token());
+    }
+
+    /** An unusable config stops every command as it stops {@code run}: one line per problem, exit 2. */
+    private int reportConfigError(Exception e, CommandLine command, ParseResult parsed) throws Exception {
+        if (!(e instanceof ConfigException invalid)) {
+            throw e;
+        }
+        invalid.lines(ValidateCommand.sourceName(configFile)).forEach(command.getErr()::println);
+        return CommandLine.ExitCode.USAGE;
+    }
+}
