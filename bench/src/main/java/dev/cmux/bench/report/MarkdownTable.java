@@ -48,6 +48,7 @@ final class MarkdownTable {
         out.append('\n');
         goals(out);
         ratios(out);
+        againstBaseline(out);
         for (String scenario : m.scenarios()) {
             if (scenario.startsWith("idle")) {
                 idleTable(out, scenario);
@@ -87,6 +88,28 @@ final class MarkdownTable {
                         .append(fmt(m.ratio(s, "gateway", peer, "p99us"), 2)).append("×)");
             }
             out.append(" |\n");
+        }
+        out.append('\n');
+    }
+
+    /**
+     * With {@code BENCH_BASELINE_JAR}: this build's gateway against the earlier one, measured in turn in the same
+     * run. Above 1 is better for throughput, below 1 for p99 and CPU.
+     */
+    private void againstBaseline(StringBuilder out) {
+        String base = "gateway-base";
+        if (m.scenarios().stream().noneMatch(s -> m.targets(s).contains(base))) {
+            return;
+        }
+        out.append("## This build against the baseline (gateway/gateway-base)\n\n")
+                .append("| scenario | throughput | p99 | proxy CPU per exchange |\n|---|---|---|---|\n");
+        for (String s : m.scenarios()) {
+            if (s.startsWith("idle") || !m.targets(s).contains(base)) {
+                continue;
+            }
+            out.append("| ").append(s).append(" | ").append(fmt(m.ratio(s, "gateway", base, Medians.THROUGHPUT), 3))
+                    .append("× | ").append(fmt(m.ratio(s, "gateway", base, "p99us"), 3)).append("× | ")
+                    .append(fmt(m.ratio(s, "gateway", base, "cpuMicrosPerExchange"), 3)).append("× |\n");
         }
         out.append('\n');
     }

@@ -26,7 +26,8 @@ import java.util.function.ToDoubleFunction;
  */
 public final class Report {
 
-    private static final List<String> TARGET_ORDER = List.of("gateway", "gateway-log", "gateway-default", "caddy", "nginx", "direct");
+    private static final List<String> TARGET_ORDER = List.of("gateway", "gateway-base", "gateway-log", "gateway-default",
+            "caddy", "nginx", "direct");
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
     private final Path in;
