@@ -1,5 +1,6 @@
 package dev.cmux.control.api;
 
+import com.fasterxml.jackson.core.type.TypeReference;
 import dev.cmux.control.exec.ExecResult;
 import dev.cmux.control.sandbox.Operation;
 import dev.cmux.control.sandbox.Sandbox;
@@ -10,6 +11,9 @@ import java.util.Map;
 
 /** The JSON shapes of the API, in one place: what clients (and the CLI) read. */
 final class JsonViews {
+
+    private static final TypeReference<LinkedHashMap<String, Object>> RECORD = new TypeReference<>() {
+    };
 
     private JsonViews() {
     }
@@ -70,14 +74,8 @@ final class JsonViews {
         return json;
     }
 
+    /** The record as Jackson writes one: its components by name, in order. */
     static Map<String, Object> exec(ExecResult r) {
-        Map<String, Object> json = new LinkedHashMap<>();
-        json.put("exitCode", r.exitCode());
-        json.put("stdout", r.stdout());
-        json.put("stderr", r.stderr());
-        json.put("via", r.via());
-        json.put("durationMs", r.durationMs());
-        json.put("truncated", r.truncated());
-        return json;
+        return ApiResponse.JSON.convertValue(r, RECORD);
     }
 }

@@ -10,6 +10,7 @@ import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Predicate;
 
 /**
  * Request bodies read strictly: a JSON object with known fields of the right types, or 400 naming every bad field
@@ -44,25 +45,36 @@ final class StrictJson {
             throw ApiError.badRequest("bad-json", "The body must be a JSON object.", null);
         }
         StrictJson json = new StrictJson((ObjectNode) node, "", new LinkedHashMap<>());
-        for (Iterator<String> it = node.fieldNames(); it.hasNext(); ) {
-            String field = it.next();
-            if (!allowed.contains(field)) {
-                json.errors.put(field, "unknown field; allowed: " + String.join(", ", allowed.stream().sorted().toList()));
-            }
-        }
+        json.refuseUnknown(allowed);
         return json;
     }
 
-    Integer integer(String field, int min, int max) {
+    private void refuseUnknown(Set<String> allowed) {
+        for (Iterator<String> it = body.fieldNames(); it.hasNext(); ) {
+            String name = it.next();
+            if (!allowed.contains(name)) {
+                error(name, "unknown field; allowed: " + String.join(", ", allowed.stream().sorted().toList()));
+            }
+        }
+    }
+
+    /** The value of {@code field}; null when absent, or when not {@code valid}, which is reported as {@code problem}. */
+    private JsonNode optional(String field, Predicate<JsonNode> valid, String problem) {
         JsonNode v = body.get(field);
         if (v == null || v.isNull()) {
             return null;
         }
-        if (!v.isIntegralNumber() || !v.canConvertToInt() || v.asInt() < min || v.asInt() > max) {
-            errors.put(prefix + field, "must be an integer from " + min + " to " + max);
+        if (!valid.test(v)) {
+            error(field, problem);
             return null;
         }
-        return v.asInt();
+        return v;
+    }
+
+    Integer integer(String field, int min, int max) {
+        JsonNode v = optional(field, n -> n.isIntegralNumber() && n.canConvertToInt() && n.asInt() >= min
+                && n.asInt() <= max, "must be an integer from " + min + " to " + max);
+        return v == null ? null : v.asInt();
     }
 
     String string(String field, int maxLength, boolean required) {
@@ -82,15 +94,8 @@ final class StrictJson {
     }
 
     boolean bool(String field) {
-        JsonNode v = body.get(field);
-        if (v == null || v.isNull()) {
-            return false;
-        }
-        if (!v.isBoolean()) {
-            errors.put(prefix + field, "must be true or false");
-            return false;
-        }
-        return v.asBoolean();
+        JsonNode v = optional(field, JsonNode::isBoolean, "must be true or false");
+        return v != null && v.asBoolean();
     }
 
     String oneOf(String field, Set<String> values) {
@@ -107,21 +112,12 @@ final class StrictJson {
      * {@code field.name}. Null when absent (or not an object, which is reported).
      */
     StrictJson object(String field, Set<String> allowed) {
-        JsonNode v = body.get(field);
-        if (v == null || v.isNull()) {
-            return null;
-        }
-        if (!v.isObject()) {
-            errors.put(prefix + field, "must be an object");
+        JsonNode v = optional(field, JsonNode::isObject, "must be an object");
+        if (v == null) {
             return null;
         }
         StrictJson nested = new StrictJson((ObjectNode) v, field + ".", errors);
-        for (Iterator<String> it = v.fieldNames(); it.hasNext(); ) {
-            String name = it.next();
-            if (!allowed.contains(name)) {
-                nested.error(name, "unknown field; allowed: " + String.join(", ", allowed.stream().sorted().toList()));
-            }
-        }
+        nested.refuseUnknown(allowed);
         return nested;
     }
 

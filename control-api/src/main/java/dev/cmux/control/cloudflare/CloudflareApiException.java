@@ -1,31 +1,30 @@
 package dev.cmux.control.cloudflare;
 
+import dev.cmux.control.remote.RemoteCallException;
+
 import java.util.List;
 
 /**
  * Cloudflare said no, or could not be reached. The message is one sentence an operator can act on;
  * it never contains the API token.
  */
-public class CloudflareApiException extends RuntimeException {
+public class CloudflareApiException extends RemoteCallException {
 
-    private final int httpStatus;
     private final List<ApiError> errors;
 
     public CloudflareApiException(String message, int httpStatus, List<ApiError> errors) {
-        super(message);
-        this.httpStatus = httpStatus;
+        super(message, httpStatus);
         this.errors = List.copyOf(errors);
     }
 
     public CloudflareApiException(String message, Throwable cause) {
         super(message, cause);
-        this.httpStatus = 0;
         this.errors = List.of();
     }
 
     /** HTTP status of the failed call; 0 when no response arrived. */
     public int httpStatus() {
-        return httpStatus;
+        return status();
     }
 
     /** The envelope's {@code errors}, possibly empty. */

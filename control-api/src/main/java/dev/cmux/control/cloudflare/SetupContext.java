@@ -4,15 +4,13 @@ package dev.cmux.control.cloudflare;
 public final class SetupContext {
 
     private final CloudflareClient client;
-    private final String accountId;
-    private final String zoneId;
+    private final TunnelSite site;
     private Tunnel tunnel;
 
-    SetupContext(CloudflareClient client, String accountId, String zoneId, Tunnel tunnel) {
+    SetupContext(CloudflareClient client, TunnelSite site) {
         this.client = client;
-        this.accountId = accountId;
-        this.zoneId = zoneId;
-        this.tunnel = tunnel;
+        this.site = site;
+        this.tunnel = site.tunnel().orElse(null);
     }
 
     CloudflareClient client() {
@@ -20,11 +18,11 @@ public final class SetupContext {
     }
 
     String accountId() {
-        return accountId;
+        return site.accountId();
     }
 
     String zoneId() {
-        return zoneId;
+        return site.zone().id();
     }
 
     Tunnel tunnel() {

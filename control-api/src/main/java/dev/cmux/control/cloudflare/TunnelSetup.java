@@ -9,21 +9,10 @@ import java.util.Optional;
 /**
  * Sets up the tunnel and wildcard DNS as a plan, then applies it. Planning only reads; a second
  * run after a successful apply plans nothing.
+ *
+ * @param replaceRecords allow deleting A/AAAA records that stand where a CNAME must go
  */
-public final class TunnelSetup {
-
-    private final CloudflareClient client;
-    private final TunnelSpec spec;
-    private final boolean replaceRecords;
-
-    /**
-     * @param replaceRecords allow deleting A/AAAA records that stand where a CNAME must go
-     */
-    public TunnelSetup(CloudflareClient client, TunnelSpec spec, boolean replaceRecords) {
-        this.client = client;
-        this.spec = spec;
-        this.replaceRecords = replaceRecords;
-    }
+public record TunnelSetup(CloudflareClient client, TunnelSpec spec, boolean replaceRecords) {
 
     /** Reads the current state in Cloudflare and on disk and lists the changes needed. */
     public TunnelPlan plan() {
@@ -59,8 +48,7 @@ public final class TunnelSetup {
         if (plan.blocked()) {
             throw new IllegalStateException(String.join(" ", plan.blockers()));
         }
-        SetupContext context = new SetupContext(client, plan.site().accountId(), plan.site().zone().id(),
-                plan.site().tunnel().orElse(null));
+        SetupContext context = new SetupContext(client, plan.site());
         List<SetupStep> done = new ArrayList<>();
         for (SetupStep step : plan.steps()) {
             try {

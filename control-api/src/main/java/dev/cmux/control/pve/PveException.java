@@ -1,5 +1,7 @@
 package dev.cmux.control.pve;
 
+import dev.cmux.control.remote.RemoteCallException;
+
 import java.util.Map;
 
 /**
@@ -8,35 +10,23 @@ import java.util.Map;
  * which is where PVE puts the first line of its error, or the {@code message} field of newer servers. PVE's error
  * texts are recognised here, and nowhere else.
  */
-public class PveException extends RuntimeException {
+public class PveException extends RemoteCallException {
 
-    private final int status;
     private final Map<String, String> fieldErrors;
 
     public PveException(int status, String message, Map<String, String> fieldErrors) {
-        super(message);
-        this.status = status;
+        super(message, status);
         this.fieldErrors = fieldErrors == null ? Map.of() : Map.copyOf(fieldErrors);
     }
 
     public PveException(String message, Throwable cause) {
         super(message, cause);
-        this.status = 0;
         this.fieldErrors = Map.of();
-    }
-
-    /** The HTTP status, or 0 when PVE did not answer. */
-    public int status() {
-        return status;
     }
 
     /** Per-parameter errors of a 400 {@code Parameter verification failed.} answer. */
     public Map<String, String> fieldErrors() {
         return fieldErrors;
-    }
-
-    public boolean unreachable() {
-        return status == 0;
     }
 
     /** {@code CT is locked (disk)}, or the config flock timed out: retrying later can succeed. */

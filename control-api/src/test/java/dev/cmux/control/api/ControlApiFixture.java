@@ -29,7 +29,6 @@ public final class ControlApiFixture implements AutoCloseable {
     private final EventLoopGroup loops = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
     private final PveEmulator pve = PveEmulator.start();
     private final ExecdServer execd = ExecdServer.start();
-    private final SandboxSettings settings;
     private final ControlServices services;
     private final ControlServer server;
 
@@ -38,7 +37,7 @@ public final class ControlApiFixture implements AutoCloseable {
         pve.seedTemplate(TEMPLATE);
         pve.taskDuration(Duration.ofMillis(30));
         pve.containerAddress("127.0.0.1");
-        settings = SandboxSettings.defaults(domain, TEMPLATE)
+        SandboxSettings settings = SandboxSettings.defaults(domain, TEMPLATE)
                 .withPolling(Duration.ofMillis(15), Duration.ofSeconds(10))
                 .withExecd(execd.port(), waitForExecd);
         services = ControlServices.create(pve.config(TEMPLATE), settings, invalidation, Optional.empty(),
@@ -74,7 +73,7 @@ public final class ControlApiFixture implements AutoCloseable {
     }
 
     public SandboxSettings settings() {
-        return settings;
+        return services.sandboxes().settings();
     }
 
     public ControlServices services() {

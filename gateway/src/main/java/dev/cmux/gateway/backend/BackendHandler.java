@@ -12,7 +12,11 @@ public final class BackendHandler extends ChannelInboundHandlerAdapter {
 
     private final BackendKey key;
     private final BackendPool pool;
-    private BackendListener exchange;
+    /** Stands in for an exchange while none uses the connection. */
+    private final BackendListener unused = new Unused();
+    private BackendListener exchange = unused;
+    /** This handler's context, for {@link Unused}. */
+    private ChannelHandlerContext context;
     private long pooledAtNanos;
 
     BackendHandler(BackendKey key, BackendPool pool) {
@@ -25,11 +29,11 @@ public final class BackendHandler extends ChannelInboundHandlerAdapter {
     }
 
     public void detach() {
-        this.exchange = null;
+        this.exchange = unused;
     }
 
     void enterPool(long nowNanos) {
-        this.exchange = null;
+        this.exchange = unused;
         this.pooledAtNanos = nowNanos;
     }
 
@@ -39,46 +43,61 @@ public final class BackendHandler extends ChannelInboundHandlerAdapter {
     }
 
     @Override
+    public void handlerAdded(ChannelHandlerContext ctx) {
+        this.context = ctx;
+    }
+
+    @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
-        if (exchange != null) {
-            exchange.onBackendMessage(msg);
-            return;
-        }
-        // a pooled connection must be silent; anything else means its framing can no longer be trusted
-        ReferenceCountUtil.release(msg);
-        pool.forget(ctx.channel(), key);
-        ctx.close();
+        exchange.onBackendMessage(msg);
     }
 
     @Override
     public void channelReadComplete(ChannelHandlerContext ctx) {
-        if (exchange != null) {
-            exchange.onBackendReadComplete();
-        }
+        exchange.onBackendReadComplete();
     }
 
     @Override
     public void channelWritabilityChanged(ChannelHandlerContext ctx) {
-        if (exchange != null) {
-            exchange.onBackendWritabilityChanged();
-        }
+        exchange.onBackendWritabilityChanged();
         ctx.fireChannelWritabilityChanged();
     }
 
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
-        if (exchange != null) {
-            exchange.onBackendClosed(null);
-        } else {
-            pool.forget(ctx.channel(), key);
-        }
+        exchange.onBackendClosed(null);
     }
 
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-        if (exchange != null) {
-            exchange.onBackendClosed(cause);
-        }
+        exchange.onBackendClosed(cause);
         ctx.close();
+    }
+
+    /** The connection while no exchange uses it, pooled: it must be silent, and leaves the pool when it closes. */
+    private final class Unused implements BackendListener {
+
+        @Override
+        public void onBackendMessage(Object msg) {
+            // anything it says means its framing can no longer be trusted
+            ReferenceCountUtil.release(msg);
+            pool.forget(context.channel(), key);
+            context.close();
+        }
+
+        @Override
+        public void onBackendReadComplete() {
+        }
+
+        @Override
+        public void onBackendWritabilityChanged() {
+        }
+
+        @Override
+        public void onBackendClosed(Throwable cause) {
+            if (cause == null) { // a failure is followed by the close, which forgets it
+                pool.forget(context.channel(), key);
+            }
+        }
     }
 }

@@ -167,8 +167,7 @@ final class BackendConnector implements WakeWait.Request {
             return;
         }
         if (wakeWait == null) {
-            wakeWait = new WakeWait(routing.waker(), s.vmid(), s.port(), pageLoad, routing.config().wake().timeout(),
-                    loop, this);
+            wakeWait = new WakeWait(routing, s, pageLoad, loop, this);
         }
         wakeWait.unreachable(failure);
     }

@@ -33,14 +33,15 @@ public final class DataPlane implements AutoCloseable {
     private final ClientLimits clientLimits;
     private volatile RoutingSnapshot routing;
 
-    private DataPlane(DataPlaneLinks links, AccessLogSink accessLog, BackendResolver resolver,
-                      DnsAddressResolverGroup upstreamDns, BackendPool pool, ClientLimits clientLimits) {
+    /** The pool and the client limits are built with {@code config}'s settings, as {@link #reconfigure} sets them. */
+    private DataPlane(GatewayConfig config, DataPlaneLinks links, AccessLogSink accessLog, BackendResolver resolver,
+                      DnsAddressResolverGroup upstreamDns, Bootstrap backends) {
         this.links = links;
         this.accessLog = accessLog;
         this.resolver = resolver;
         this.upstreamDns = upstreamDns;
-        this.pool = pool;
-        this.clientLimits = clientLimits;
+        this.pool = new BackendPool(backends, config.pool(), config.timeouts().connect());
+        this.clientLimits = new ClientLimits(config.limits().maxConnectionsPerClient());
     }
 
     /**
@@ -64,9 +65,7 @@ public final class DataPlane implements AutoCloseable {
                 .option(ChannelOption.SO_KEEPALIVE, true)
                 .option(ChannelOption.ALLOCATOR, PooledByteBufAllocator.DEFAULT)
                 .option(ChannelOption.WRITE_BUFFER_WATER_MARK, waterMark);
-        DataPlane plane = new DataPlane(links, accessLog, resolver, upstreamDns,
-                new BackendPool(backends, config.pool(), config.timeouts().connect()),
-                new ClientLimits(config.limits().maxConnectionsPerClient()));
+        DataPlane plane = new DataPlane(config, links, accessLog, resolver, upstreamDns, backends);
         try {
             plane.reconfigure(config, suffix);
         } catch (SSLException | RuntimeException e) {

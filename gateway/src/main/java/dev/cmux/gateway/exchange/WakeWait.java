@@ -38,22 +38,22 @@ final class WakeWait {
     private static final long RETRY_NANOS = TimeUnit.MILLISECONDS.toNanos(250);
 
     private final SandboxWake waker;
-    private final int vmid;
-    private final int port;
-    private final boolean browser;
     private final Duration timeout;
+    private final Target.Sandbox sandbox;
+    private final boolean browser;
     private final EventLoop loop;
     private final Request request;
     private long deadline;
 
-    /** @param browser a page load ({@code GET}/{@code HEAD} accepting HTML, no upgrade): it never waits */
-    WakeWait(SandboxWake waker, int vmid, int port, boolean browser, Duration timeout, EventLoop loop,
-             Request request) {
-        this.waker = waker;
-        this.vmid = vmid;
-        this.port = port;
+    /**
+     * @param routing the request's settings, with a waker
+     * @param browser a page load ({@code GET}/{@code HEAD} accepting HTML, no upgrade): it never waits
+     */
+    WakeWait(RoutingSnapshot routing, Target.Sandbox sandbox, boolean browser, EventLoop loop, Request request) {
+        this.waker = routing.waker();
+        this.timeout = routing.config().wake().timeout();
+        this.sandbox = sandbox;
         this.browser = browser;
-        this.timeout = timeout;
         this.loop = loop;
         this.request = request;
     }
@@ -61,7 +61,7 @@ final class WakeWait {
     /** The sandbox did not answer with {@code failure} (null: this gateway put it to sleep, nothing was tried). */
     void unreachable(GatewayException failure) {
         if (deadline == 0) {
-            onDone(waker.check(vmid), checked -> onChecked(checked, failure));
+            onDone(waker.check(sandbox.vmid()), checked -> onChecked(checked, failure));
         } else {
             portNotOpenYet(failure);
         }
@@ -73,7 +73,7 @@ final class WakeWait {
             state = checked.join();
         } catch (CompletionException e) {
             // PVE cannot say: what the request met is the better answer
-            request.fail(failure != null ? failure : Failures.wakeFailed(vmid, e.getCause()));
+            request.fail(failure != null ? failure : Failures.wakeFailed(sandbox.vmid(), e.getCause()));
             return;
         }
         switch (state) {
@@ -91,7 +91,7 @@ final class WakeWait {
     private void startWaiting() {
         deadline = System.nanoTime() + timeout.toNanos();
         request.markWoken();
-        CompletableFuture<Void> wake = waker.wake(vmid);
+        CompletableFuture<Void> wake = waker.wake(sandbox.vmid());
         if (browser && !wake.isDone()) {
             request.answerStartingPage();
             return;
@@ -103,7 +103,7 @@ final class WakeWait {
         try {
             wake.join();
         } catch (CompletionException e) {
-            request.fail(Failures.wakeFailed(vmid, e.getCause()));
+            request.fail(Failures.wakeFailed(sandbox.vmid(), e.getCause()));
             return;
         }
         request.connectAgain();
@@ -116,7 +116,7 @@ final class WakeWait {
             return;
         }
         if (System.nanoTime() + RETRY_NANOS > deadline) {
-            request.fail(Failures.portNotOpened(vmid, port, timeout, failure));
+            request.fail(Failures.portNotOpened(sandbox.vmid(), sandbox.port(), timeout, failure));
             return;
         }
         loop.schedule(() -> {

@@ -14,6 +14,7 @@ import io.prometheus.metrics.model.snapshots.Unit;
 
 import java.util.Arrays;
 import java.util.List;
+import java.util.function.Function;
 import java.util.function.LongSupplier;
 
 /**
@@ -38,10 +39,9 @@ public final class GatewayMetrics implements PrometheusSource {
             "Request body bytes and upgraded bytes from clients.");
     private final Counter bytesOut = metrics.counter("cmux_gateway_sent_bytes_total",
             "Response body bytes and upgraded bytes to clients.");
-    private final Counter upgrades = metrics.counter("cmux_gateway_upgrades_total",
-            "Connections upgraded (WebSocket and others).");
-    private final Gauge upgradedOpen = metrics.gauge("cmux_gateway_upgraded_connections",
-            "Upgraded connections open now.");
+    private final Upgrades upgrades = new Upgrades(
+            metrics.counter("cmux_gateway_upgrades_total", "Connections upgraded (WebSocket and others)."),
+            metrics.gauge("cmux_gateway_upgraded_connections", "Upgraded connections open now."));
     private final Histogram connect = metrics.seconds("cmux_gateway_upstream_connect_seconds",
             "Time to open a new connection to a sandbox or upstream.");
     private final Histogram headers = metrics.seconds("cmux_gateway_upstream_response_header_seconds",
@@ -61,19 +61,47 @@ public final class GatewayMetrics implements PrometheusSource {
                           LongSupplier resolverMisses, LongSupplier resolverEvictions, LongSupplier resolverSize) {
     }
 
+    /** Upgraded connections: how many there were, and how many are open now. */
+    private record Upgrades(Counter total, Gauge open) {
+        void opened() {
+            total.inc();
+            open.inc();
+        }
+
+        void closed() {
+            open.dec();
+        }
+    }
+
+    private enum Kind { GAUGE, COUNTER }
+
+    /** A number its owner holds, read through {@link #sources} at scrape time. */
+    private record Sampled(Kind kind, String name, String help, Function<Sources, LongSupplier> source) {
+    }
+
+    private static final List<Sampled> SAMPLED = List.of(
+            new Sampled(Kind.GAUGE, "cmux_gateway_client_connections",
+                    "Client connections open now, upgraded ones included.", Sources::openConnections),
+            new Sampled(Kind.GAUGE, "cmux_gateway_pool_idle_connections",
+                    "Idle keep-alive connections to backends.", Sources::pooledIdle),
+            new Sampled(Kind.COUNTER, "cmux_gateway_resolver_hits_total",
+                    "Sandbox address lookups answered from the cache.", Sources::resolverHits),
+            new Sampled(Kind.COUNTER, "cmux_gateway_resolver_misses_total",
+                    "Sandbox address lookups that asked a source.", Sources::resolverMisses),
+            new Sampled(Kind.COUNTER, "cmux_gateway_resolver_evictions_total",
+                    "Cached sandbox addresses dropped.", Sources::resolverEvictions),
+            new Sampled(Kind.GAUGE, "cmux_gateway_resolver_entries",
+                    "Sandbox addresses cached now.", Sources::resolverSize));
+
     public GatewayMetrics() {
-        metrics.gauge("cmux_gateway_client_connections", "Client connections open now, upgraded ones included.",
-                () -> sources.openConnections().getAsLong());
-        metrics.gauge("cmux_gateway_pool_idle_connections", "Idle keep-alive connections to backends.",
-                () -> sources.pooledIdle().getAsLong());
-        metrics.counter("cmux_gateway_resolver_hits_total", "Sandbox address lookups answered from the cache.",
-                () -> sources.resolverHits().getAsLong());
-        metrics.counter("cmux_gateway_resolver_misses_total", "Sandbox address lookups that asked a source.",
-                () -> sources.resolverMisses().getAsLong());
-        metrics.counter("cmux_gateway_resolver_evictions_total", "Cached sandbox addresses dropped.",
-                () -> sources.resolverEvictions().getAsLong());
-        metrics.gauge("cmux_gateway_resolver_entries", "Sandbox addresses cached now.",
-                () -> sources.resolverSize().getAsLong());
+        for (Sampled s : SAMPLED) {
+            LongSupplier read = () -> s.source().apply(sources).getAsLong();
+            if (s.kind() == Kind.COUNTER) {
+                metrics.counter(s.name(), s.help(), read);
+            } else {
+                metrics.gauge(s.name(), s.help(), read);
+            }
+        }
         metrics.gauge("cmux_gateway_netty_direct_memory_bytes", "Direct memory held by Netty's pooled allocator.",
                 () -> PooledByteBufAllocator.DEFAULT.metric().usedDirectMemory());
     }
@@ -119,12 +147,11 @@ public final class GatewayMetrics implements PrometheusSource {
     }
 
     public void upgradeOpened() {
-        upgrades.inc();
-        upgradedOpen.inc();
+        upgrades.opened();
     }
 
     public void upgradeClosed() {
-        upgradedOpen.dec();
+        upgrades.closed();
     }
 
     /** A wake ended: {@code woken}, {@code failed} or {@code limited} (refused by the per-sandbox budget). */

@@ -38,21 +38,26 @@ public final class GatewayServer implements AutoCloseable {
     // small marks keep memory per slow client low; 64 KiB still fills a loopback socket in one write
     private static final WriteBufferWaterMark WATER_MARK = new WriteBufferWaterMark(32 * 1024, 64 * 1024);
 
-    private final Transport transport;
     private final EventLoopGroup group;
     private final DataPlane plane;
     private final ChannelGroup clients;
-    private final Channel listener;
-    private final Channel tlsListener;
+    private final Listeners listeners;
 
-    private GatewayServer(Transport transport, EventLoopGroup group, DataPlane plane, ChannelGroup clients,
-                          Channel listener, Channel tlsListener) {
-        this.tlsListener = tlsListener;
-        this.transport = transport;
+    /** The bound sockets: plain HTTP, and TLS when configured (else null). */
+    private record Listeners(Channel plain, Channel tls) {
+        void close() {
+            plain.close().awaitUninterruptibly();
+            if (tls != null) {
+                tls.close().awaitUninterruptibly();
+            }
+        }
+    }
+
+    private GatewayServer(EventLoopGroup group, DataPlane plane, ChannelGroup clients, Listeners listeners) {
         this.group = group;
         this.plane = plane;
         this.clients = clients;
-        this.listener = listener;
+        this.listeners = listeners;
     }
 
     /** Binds {@code config.listen()} (port 0 picks a free port) and returns once bound. */
@@ -85,7 +90,7 @@ public final class GatewayServer implements AutoCloseable {
                         SniCertificates.load(config.tls(), config.domain())), config.tls().listen());
             }
             links.metrics().sources(plane.gauges(clients::size));
-            return new GatewayServer(transport, group, plane, clients, listener, tlsListener);
+            return new GatewayServer(group, plane, clients, new Listeners(listener, tlsListener));
         } catch (Exception | Error e) {
             if (plane != null) {
                 plane.close();
@@ -103,7 +108,7 @@ public final class GatewayServer implements AutoCloseable {
 
     /** The bound address. */
     public InetSocketAddress tlsAddress() {
-        return tlsListener == null ? null : (InetSocketAddress) tlsListener.localAddress();
+        return listeners.tls() == null ? null : (InetSocketAddress) listeners.tls().localAddress();
     }
 
     private static Channel listen(EventLoopGroup group, Transport transport, FrontendInitializer pipeline,
@@ -124,7 +129,7 @@ public final class GatewayServer implements AutoCloseable {
     }
 
     public InetSocketAddress address() {
-        return (InetSocketAddress) listener.localAddress();
+        return (InetSocketAddress) listeners.plain().localAddress();
     }
 
     /** The config in force. */
@@ -160,10 +165,6 @@ public final class GatewayServer implements AutoCloseable {
         return clients.size();
     }
 
-    public Transport transport() {
-        return transport;
-    }
-
     /** The event loops, for listeners that share them (the control API). */
     public EventLoopGroup eventLoops() {
         return group;
@@ -175,10 +176,7 @@ public final class GatewayServer implements AutoCloseable {
      */
     @Override
     public void close() {
-        listener.close().awaitUninterruptibly();
-        if (tlsListener != null) {
-            tlsListener.close().awaitUninterruptibly();
-        }
+        listeners.close();
         for (Channel client : clients) {
             client.eventLoop().execute(() -> {
                 ClientConnection connection = client.pipeline().get(ClientConnection.class);

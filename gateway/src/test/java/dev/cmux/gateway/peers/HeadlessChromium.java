@@ -22,19 +22,9 @@ import static org.junit.jupiter.api.Assertions.fail;
  * Debian's Chromium, headless, with a fresh profile, and *.sandbox.test mapped to loopback so that pages are
  * opened by the sandbox's real host name and reach the gateway. Driven through {@link DevToolsSession}.
  */
-final class HeadlessChromium implements AutoCloseable {
+record HeadlessChromium(PeerProcess process, Path profile, DevToolsSession page) implements AutoCloseable {
 
     private static final ObjectMapper JSON = new ObjectMapper();
-
-    private final PeerProcess process;
-    private final Path profile;
-    private final DevToolsSession page;
-
-    private HeadlessChromium(PeerProcess process, Path profile, DevToolsSession page) {
-        this.process = process;
-        this.profile = profile;
-        this.page = page;
-    }
 
     /** @param secureOrigins origins the page may treat as secure (crypto.subtle needs one), e.g. http://host:port */
     static HeadlessChromium start(Path artifacts, String... secureOrigins) throws Exception {
@@ -61,10 +51,6 @@ final class HeadlessChromium implements AutoCloseable {
             deleteTree(profile);
             throw e;
         }
-    }
-
-    DevToolsSession page() {
-        return page;
     }
 
     @Override
