@@ -16,22 +16,10 @@ import java.util.concurrent.TimeUnit;
  * long-lived ones with), so a number read from it owes nothing to what earlier scenarios left in its memory.
  * Closing it stops it.
  */
-final class FreshProxy implements AutoCloseable {
+record FreshProxy(Process process, String name, int port, Path log) implements AutoCloseable {
 
     private static final long LISTEN_TIMEOUT_NANOS = TimeUnit.SECONDS.toNanos(30);
     private static final long STOP_TIMEOUT_SECONDS = 30;
-
-    private final Process process;
-    private final String name;
-    private final int port;
-    private final Path log;
-
-    private FreshProxy(Process process, String name, int port, Path log) {
-        this.process = process;
-        this.name = name;
-        this.port = port;
-        this.log = log;
-    }
 
     /**
      * @param kind what launch.sh starts ({@code gateway}, {@code caddy}, {@code nginx})

@@ -16,17 +16,9 @@ import java.util.Optional;
  * cmux-bench.jar's load modes, each run in a JVM of its own: the harness's JVM and whatever it compiled stay out of
  * the client's way. A run's stderr is appended to {@code load.log}; its stdout is its one JSON result line.
  */
-final class LoadGenerator {
+record LoadGenerator(BenchJar jar, Path loadLog) {
 
     private static final ObjectMapper JSON = new ObjectMapper();
-
-    private final BenchJar jar;
-    private final Path loadLog;
-
-    LoadGenerator(BenchJar jar, Path loadLog) {
-        this.jar = jar;
-        this.loadLog = loadLog;
-    }
 
     /** A closed scenario: runs one mode to its end. */
     LoadClient mode(String mode, List<String> args) {

@@ -18,30 +18,27 @@ public final class Tally {
     /** Latencies up to one minute, in microseconds, three significant digits. */
     private static final long MAX_MICROS = 60_000_000L;
 
-    private final long measureFrom;
-    private final long measureTo;
+    /** Exchanges that begin in [{@code from}, {@code to}) count; the others (warm-up, the tail) only as seen. */
+    private record Window(long from, long to) {
+        boolean contains(long nanos) {
+            return nanos >= from && nanos < to;
+        }
+    }
+
+    private final Window measured;
     private final ConcurrentLinkedQueue<Shard> shards = new ConcurrentLinkedQueue<>();
     private final ThreadLocal<Shard> local = ThreadLocal.withInitial(this::newShard);
     private final Map<String, LongAdder> errors = new ConcurrentHashMap<>();
 
     public Tally(long measureFrom, long measureTo) {
-        this.measureFrom = measureFrom;
-        this.measureTo = measureTo;
-    }
-
-    public long measureFrom() {
-        return measureFrom;
-    }
-
-    public long measureTo() {
-        return measureTo;
+        this.measured = new Window(measureFrom, measureTo);
     }
 
     /** One exchange (request/response or message/echo) that began at {@code start} and ended at {@code end}. */
     public void completed(long start, long end, long bytes) {
         Shard s = local.get();
         s.all++;
-        if (start < measureFrom || start >= measureTo) {
+        if (!measured.contains(start)) {
             return;
         }
         s.count++;
@@ -55,7 +52,7 @@ public final class Tally {
      * up, not the server: the harness prints it beside the open loop's tail.
      */
     public void timerFired(long due, long sent) {
-        if (due < measureFrom || due >= measureTo) {
+        if (!measured.contains(due)) {
             return;
         }
         Shard s = local.get();
