@@ -4,7 +4,7 @@ import dev.cmux.gateway.config.Cidr;
 import dev.cmux.gateway.config.GatewayConfig;
 import dev.cmux.gateway.transport.Transport;
 import dev.cmux.gateway.testing.GatewayUnderTest;
-import dev.cmux.gateway.testing.Await;
+import dev.cmux.control.testing.Await;
 import dev.cmux.gateway.testing.MiniHttpServer;
 import dev.cmux.gateway.testing.RawHttp;
 import dev.cmux.gateway.testing.RoutablePorts;

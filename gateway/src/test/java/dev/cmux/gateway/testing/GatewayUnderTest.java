@@ -1,6 +1,7 @@
 package dev.cmux.gateway.testing;
 
 import com.github.benmanes.caffeine.cache.Ticker;
+import dev.cmux.control.testing.Await;
 import dev.cmux.gateway.config.Cidr;
 import dev.cmux.gateway.config.GatewayConfig;
 import dev.cmux.gateway.exchange.DataPlaneLinks;
@@ -92,11 +93,8 @@ public final class GatewayUnderTest implements AutoCloseable {
     }
 
     /** The access log once it has {@code lines} lines: a line is written when a request ends, just after its response. */
-    public List<String> accessLog(int lines) throws InterruptedException {
-        long deadline = System.nanoTime() + 10_000_000_000L;
-        while (accessLog.size() < lines && System.nanoTime() < deadline) {
-            Thread.sleep(10);
-        }
+    public List<String> accessLog(int lines) throws Exception {
+        Await.until(() -> accessLog.size() >= lines, lines + " access-log lines; so far " + accessLog);
         return accessLog;
     }
 
