@@ -1,5 +1,7 @@
 package dev.cmux.gateway.peers;
 
+import dev.cmux.gateway.testing.PeerProcess;
+import dev.cmux.gateway.testing.GatewayJar;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
@@ -44,7 +46,7 @@ final class HeadlessChromium implements AutoCloseable {
                 "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking",
                 "--disable-component-update", "--disable-sync", "--disable-quic", "--no-proxy-server",
                 "--disable-dev-shm-usage", "--user-data-dir=" + profile, "--window-size=1024,768",
-                "--host-resolver-rules=MAP *." + GatewayProcess.DOMAIN + " 127.0.0.1",
+                "--host-resolver-rules=MAP *." + GatewayJar.DOMAIN + " 127.0.0.1",
                 "--remote-debugging-address=127.0.0.1", "--remote-debugging-port=0"));
         if (secureOrigins.length > 0) {
             command.add("--unsafely-treat-insecure-origin-as-secure=" + String.join(",", secureOrigins));

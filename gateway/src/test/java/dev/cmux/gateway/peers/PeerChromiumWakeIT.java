@@ -1,5 +1,8 @@
 package dev.cmux.gateway.peers;
 
+import dev.cmux.gateway.testing.RoutablePorts;
+import dev.cmux.gateway.testing.PeerProcess;
+import dev.cmux.gateway.testing.GatewayJar;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.cmux.control.pve.PveEmulator;
 import dev.cmux.control.sandbox.SandboxMetadata;
@@ -32,10 +35,10 @@ import static org.junit.jupiter.api.Assertions.fail;
 class PeerChromiumWakeIT {
 
     private static final Path ARTIFACTS = Path.of("target", "peers", "PeerChromiumWakeIT");
-    private static final int VMID = GatewayProcess.VMID;
+    private static final int VMID = GatewayJar.VMID;
 
     private static PveEmulator pve;
-    private static GatewayProcess gateway;
+    private static GatewayJar gateway;
     private static HeadlessChromium chromium;
     private static int sandboxPort;
     private static final AtomicReference<MiniHttpServer> inside = new AtomicReference<>();
@@ -45,7 +48,7 @@ class PeerChromiumWakeIT {
     static void start() throws Exception {
         Installed.chromium();
         Files.createDirectories(ARTIFACTS);
-        sandboxPort = FreePort.pick();
+        sandboxPort = RoutablePorts.pick();
         pve = PveEmulator.start();
         pve.containerAddress("127.0.0.1");
         pve.seedContainer(VMID, "cmux-" + VMID, false, "cmux",
@@ -60,7 +63,7 @@ class PeerChromiumWakeIT {
                 }
             }
         });
-        gateway = GatewayProcess.start(ARTIFACTS, """
+        gateway = GatewayJar.start(ARTIFACTS, """
                 pve:
                   apiUrl: %s
                   apiToken: "%s"
