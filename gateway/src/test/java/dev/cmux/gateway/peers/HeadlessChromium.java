@@ -1,5 +1,7 @@
 package dev.cmux.gateway.peers;
 
+import java.util.concurrent.atomic.AtomicReference;
+import dev.cmux.control.testing.Await;
 import dev.cmux.gateway.testing.PeerProcess;
 import dev.cmux.gateway.testing.GatewayJar;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -18,7 +20,6 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.stream.Stream;
 
-import static org.junit.jupiter.api.Assertions.fail;
 
 /**
  * Debian's Chromium, headless, with a fresh profile, and *.sandbox.test mapped to loopback so that pages are
@@ -78,17 +79,18 @@ final class HeadlessChromium implements AutoCloseable {
 
     private static URI firstPage(URI list) throws Exception {
         HttpClient client = HttpClient.newHttpClient();
-        for (int attempt = 0; attempt < 100; attempt++) {
+        AtomicReference<URI> page = new AtomicReference<>();
+        Await.until(() -> {
             HttpResponse<String> response = client.send(HttpRequest.newBuilder(list).timeout(Duration.ofSeconds(5))
                     .build(), HttpResponse.BodyHandlers.ofString());
             for (JsonNode target : JSON.readTree(response.body())) {
                 if (target.path("type").asText().equals("page") && target.has("webSocketDebuggerUrl")) {
-                    return URI.create(target.get("webSocketDebuggerUrl").asText());
+                    page.set(URI.create(target.get("webSocketDebuggerUrl").asText()));
                 }
             }
-            Thread.sleep(100);
-        }
-        return fail("Chromium opened no page to drive (" + list + ")");
+            return page.get() != null;
+        }, "Chromium opens a page to drive (" + list + ")");
+        return page.get();
     }
 
     private static void deleteTree(Path root) {

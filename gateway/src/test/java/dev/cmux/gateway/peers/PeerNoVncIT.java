@@ -1,5 +1,7 @@
 package dev.cmux.gateway.peers;
 
+import java.util.concurrent.atomic.AtomicReference;
+import dev.cmux.control.testing.Await;
 import dev.cmux.gateway.testing.RoutablePorts;
 import dev.cmux.gateway.testing.PeerProcess;
 import dev.cmux.gateway.testing.GatewayJar;
@@ -223,18 +225,20 @@ class PeerNoVncIT {
                   const s = { width: c.width, height: c.height, share: match / (c.width * c.height), status };
                   return { ...s, ok: %s && s.width === %d && s.height === %d };
                 })()""".formatted(colour[0], colour[1], colour[2], condition, WIDTH, HEIGHT);
-        long deadline = System.nanoTime() + timeout.toNanos();
-        JsonNode last;
-        do {
-            last = chromium.page().evaluate(probe, Duration.ofSeconds(20));
-            if (last.path("ok").asBoolean()) {
-                return last;
-            }
-            Thread.sleep(100);
-        } while (System.nanoTime() < deadline);
+        AtomicReference<JsonNode> last = new AtomicReference<>();
+        try {
+            Await.until(() -> {
+                last.set(chromium.page().evaluate(probe, Duration.ofSeconds(20)));
+                return last.get().path("ok").asBoolean();
+            }, timeout, what);
+            return last.get();
+        } catch (AssertionError notShown) {
+            // fails below, with a screenshot
+        }
         Path file = ARTIFACTS.resolve("novnc-failed.png");
         Files.write(file, chromium.page().screenshot());
-        return fail("noVNC never showed that " + what + " within " + timeout.toSeconds() + " s; last look: " + last
+        return fail("noVNC never showed that " + what + " within " + timeout.toSeconds() + " s; last look: "
+                + last.get()
                 + "; screenshot: " + file.toAbsolutePath());
     }
 
