@@ -3,6 +3,7 @@ package dev.cmux.gateway;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.cmux.control.config.ControlConfig;
+import dev.cmux.control.testing.Await;
 import dev.cmux.control.pve.PveEmulator;
 import dev.cmux.control.sandbox.IdlePolicy;
 import dev.cmux.control.sandbox.SandboxMetadata;
@@ -35,7 +36,7 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
-import java.util.function.BooleanSupplier;
+import java.util.concurrent.atomic.AtomicReference;
 
 import static dev.cmux.control.api.MetricsText.value;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -129,14 +130,13 @@ class WakeOnHttpTest {
         assertTrue(first.body().contains("http-equiv=\"refresh\" content=\"1\""), first.body());
 
         // what the page's refresh does: load again until the sandbox answers
-        HttpResponse<String> page = first;
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
-        while (page.statusCode() == 503 && System.nanoTime() < deadline) {
-            Thread.sleep(1000);
-            page = http.send(get(vmid, "/").header("Accept", "text/html").build(), HttpResponse.BodyHandlers.ofString());
-        }
-        assertEquals(200, page.statusCode(), page.body());
-        assertEquals("inside vm-302", page.body());
+        AtomicReference<HttpResponse<String>> page = new AtomicReference<>(first);
+        Await.until(() -> {
+            page.set(http.send(get(vmid, "/").header("Accept", "text/html").build(), HttpResponse.BodyHandlers.ofString()));
+            return page.get().statusCode() != 503;
+        }, Duration.ofSeconds(20), "the sandbox answers the page's reload");
+        assertEquals(200, page.get().statusCode(), page.get().body());
+        assertEquals("inside vm-302", page.get().body());
         assertEquals(1, count("POST /nodes/pve/lxc/302/status/start"));
     }
 
@@ -171,10 +171,10 @@ class WakeOnHttpTest {
         Instant seen = lastActivity(vmid);
         assertNotNull(seen, "GET /v1/sandboxes shows the request as the last activity");
 
-        await(() -> pve.suspended(vmid), 10, "sandbox suspended after 1 s without traffic");
+        Await.until(() -> pve.suspended(vmid), "sandbox suspended after 1 s without traffic");
         assertEquals("stopped", pve.status(vmid));
         // the reaper counts it once PVE's task has ended (it polls the task)
-        await(() -> metricsNow().contains("cmux_gateway_idle_actions_total{action=\"suspend\"} 1"), 10,
+        Await.until(() -> metrics().contains("cmux_gateway_idle_actions_total{action=\"suspend\"} 1"),
                 "the suspend counted");
 
         HttpResponse<String> after = http.send(get(vmid, "/again").build(), HttpResponse.BodyHandlers.ofString());
@@ -200,7 +200,7 @@ class WakeOnHttpTest {
                 assertEquals("running", pve.status(vmid));
                 assertEquals(0, count("POST /nodes/pve/lxc/306/status/stop"));
                 // silence, the socket still open: now it is idle
-                await(() -> "stopped".equals(pve.status(vmid)), 10, "sandbox stopped once the WebSocket fell silent");
+                Await.until(() -> "stopped".equals(pve.status(vmid)), "sandbox stopped once the WebSocket fell silent");
                 assertEquals(1, count("POST /nodes/pve/lxc/306/status/stop"));
             }
         }
@@ -268,14 +268,6 @@ class WakeOnHttpTest {
         return control("/metrics");
     }
 
-    private String metricsNow() {
-        try {
-            return metrics();
-        } catch (Exception e) {
-            throw new IllegalStateException(e);
-        }
-    }
-
     private Instant lastActivity(int vmid) throws Exception {
         for (JsonNode s : JSON.readTree(control("/v1/sandboxes")).path("sandboxes")) {
             if (s.path("vmid").asInt() == vmid) {
@@ -285,16 +277,6 @@ class WakeOnHttpTest {
         }
         fail("sandbox " + vmid + " is not listed");
         return null;
-    }
-
-    private static void await(BooleanSupplier condition, int seconds, String what) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                fail("not within " + seconds + " s: " + what);
-            }
-            Thread.sleep(50);
-        }
     }
 
     private static void pause(long millis) {

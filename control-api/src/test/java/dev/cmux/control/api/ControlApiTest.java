@@ -9,6 +9,7 @@ import dev.cmux.control.exec.ExecdServer;
 import dev.cmux.control.exec.PctExec;
 import dev.cmux.control.pve.PveEmulator;
 import dev.cmux.control.sandbox.SandboxSettings;
+import dev.cmux.control.testing.Await;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.nio.NioIoHandler;
@@ -101,6 +102,10 @@ class ControlApiTest {
         return new Reply(r.statusCode(), json, r);
     }
 
+    private JsonNode operation(String href) throws IOException, InterruptedException {
+        return call("GET", href, null).json().path("operation");
+    }
+
     Reply call(String method, String path, String body) throws IOException, InterruptedException {
         return call(server, method, path, body, TOKEN, null);
     }
@@ -148,14 +153,8 @@ class ControlApiTest {
         String href = r.json().path("operation").path("href").asText();
         assertEquals(href, r.raw().headers().firstValue("Location").orElseThrow());
 
-        JsonNode op = null;
-        for (int i = 0; i < 200; i++) {
-            op = call("GET", href, null).json().path("operation");
-            if (!op.path("state").asText().equals("running")) {
-                break;
-            }
-            Thread.sleep(25);
-        }
+        Await.until(() -> !operation(href).path("state").asText().equals("running"), "the operation finishes");
+        JsonNode op = operation(href);
         assertEquals("succeeded", op.path("state").asText(), op.toString());
         assertEquals(100, op.path("vmid").asInt());
         assertEquals("running", op.path("sandbox").path("status").asText());

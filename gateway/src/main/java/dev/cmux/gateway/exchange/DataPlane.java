@@ -54,7 +54,7 @@ public final class DataPlane implements AutoCloseable {
             throws SSLException {
         String suffix = links.suffixes().suffixFor(config.routing().suffix());
         BackendResolver resolver = BackendResolver.create(config.resolver(), suffix, loops,
-                transport.datagramChannel(), links.addressSources());
+                transport.datagramChannel(), links.addressSources(), links.resolverTicker());
         // exact-host upstreams given by name are resolved when connecting, without blocking
         DnsAddressResolverGroup upstreamDns = new DnsAddressResolverGroup(transport.datagramChannel(),
                 DnsServerAddressStreamProviders.platformDefault());

@@ -96,9 +96,9 @@ public final class BackendResolver implements AutoCloseable {
     }
 
     /** @param ticker the clock of TTLs and refreshes: the system's, or one a test moves */
-    static BackendResolver create(ResolverConfig config, String suffix, EventLoopGroup loops,
-                                  Class<? extends DatagramChannel> datagramChannel, List<AddressSource> fallbacks,
-                                  Ticker ticker) {
+    public static BackendResolver create(ResolverConfig config, String suffix, EventLoopGroup loops,
+                                         Class<? extends DatagramChannel> datagramChannel,
+                                         List<AddressSource> fallbacks, Ticker ticker) {
         return new BackendResolver(config, suffix, loops.next(), datagramChannel, fallbacks, ticker);
     }
 

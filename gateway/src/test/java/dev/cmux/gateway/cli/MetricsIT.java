@@ -1,5 +1,7 @@
 package dev.cmux.gateway.cli;
 
+import dev.cmux.gateway.testing.RoutablePorts;
+import dev.cmux.gateway.testing.GatewayJar;
 import dev.cmux.gateway.testing.MiniHttpServer;
 import dev.cmux.gateway.testing.RawHttp;
 import dev.cmux.gateway.testing.RawWebSocket;
@@ -7,7 +9,6 @@ import dev.cmux.gateway.testing.WebSocketEchoServer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -36,13 +37,13 @@ class MetricsIT {
                  out.write(body);
                  return true;
              })) {
-            int dataPort = freePort();
-            int controlPort = freePort();
+            int dataPort = RoutablePorts.pick();
+            int controlPort = RoutablePorts.pick();
             Path config = dir.resolve("gateway.yaml");
             Files.writeString(config, "listen: 127.0.0.1:" + dataPort + "\ndomain: sandbox.test\n"
                     + "control: { listen: \"127.0.0.1:" + controlPort + "\" }\nrouting: { suffix: \"\" }\n"
                     + "resolver: { static: { \"200\": 127.0.0.1 }, allowedNetworks: [\"127.0.0.1/32\"] }\n");
-            RunningJar gateway = RunningJar.start(config, Map.of());
+            GatewayJar gateway = GatewayJar.start(config, Map.of());
             try {
                 String web200 = "GET / HTTP/1.1\r\nHost: port-" + web.port() + "-vm-200.sandbox.test\r\nConnection: close\r\n\r\n";
                 for (int i = 0; i < 3; i++) {
@@ -99,11 +100,5 @@ class MetricsIT {
             metrics = scrape(controlPort);
         }
         return metrics;
-    }
-
-    private static int freePort() throws Exception {
-        try (ServerSocket s = new ServerSocket(0)) {
-            return s.getLocalPort();
-        }
     }
 }

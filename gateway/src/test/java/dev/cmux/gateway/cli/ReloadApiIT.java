@@ -1,9 +1,10 @@
 package dev.cmux.gateway.cli;
 
+import dev.cmux.gateway.testing.RoutablePorts;
+import dev.cmux.gateway.testing.GatewayJar;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -23,11 +24,11 @@ class ReloadApiIT {
 
     @Test
     void aValidFileIsTakenAndAnInvalidOneIsRefusedWithItsProblems() throws Exception {
-        int control = freePort();
+        int control = RoutablePorts.pick();
         Path config = dir.resolve("gateway.yaml");
-        String valid = "listen: 127.0.0.1:" + freePort() + "\ncontrol: { listen: \"127.0.0.1:" + control + "\" }\n";
+        String valid = "listen: 127.0.0.1:" + RoutablePorts.pick() + "\ncontrol: { listen: \"127.0.0.1:" + control + "\" }\n";
         Files.writeString(config, valid);
-        try (RunningJar gateway = RunningJar.start(config, Map.of())) {
+        try (GatewayJar gateway = GatewayJar.start(config, Map.of())) {
             Files.writeString(config, valid + "routing: { deniedPorts: [22, 39375, 3306] }\n");
             HttpResponse<String> ok = reload(control);
             assertEquals(200, ok.statusCode(), ok.body());
@@ -37,18 +38,12 @@ class ReloadApiIT {
             assertEquals(400, refused.statusCode(), refused.body());
             assertTrue(refused.body().contains("config-invalid"), refused.body());
             assertTrue(refused.body().contains("routing.deniedPorts[0]"), refused.body());
-            assertTrue(gateway.log().stream().anyMatch(l -> l.contains("reload refused")), "said in the log too");
+            assertTrue(gateway.output().stream().anyMatch(l -> l.contains("reload refused")), "said in the log too");
         }
     }
 
     private static HttpResponse<String> reload(int controlPort) throws Exception {
         return HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + controlPort
                 + "/v1/reload")).POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
-    }
-
-    private static int freePort() throws Exception {
-        try (ServerSocket s = new ServerSocket(0)) {
-            return s.getLocalPort();
-        }
     }
 }

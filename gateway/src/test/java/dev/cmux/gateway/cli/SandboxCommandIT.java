@@ -1,13 +1,13 @@
 package dev.cmux.gateway.cli;
 
+import dev.cmux.gateway.testing.RoutablePorts;
+import dev.cmux.gateway.testing.GatewayJar;
 import dev.cmux.control.pve.PveEmulator;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.io.IOException;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -27,7 +27,7 @@ class SandboxCommandIT {
     @TempDir
     Path dir;
     private PveEmulator pve;
-    private RunningJar gateway;
+    private GatewayJar gateway;
     private Map<String, String> env;
 
     @BeforeEach
@@ -35,40 +35,40 @@ class SandboxCommandIT {
         pve = PveEmulator.start();
         pve.seedTemplate(9000);
         pve.containerAddress("10.10.0.50");
-        int dataPort = freePort();
-        int controlPort = freePort();
+        int dataPort = RoutablePorts.pick();
+        int controlPort = RoutablePorts.pick();
         Path config = dir.resolve("gateway.yaml");
         Files.writeString(config, "listen: 127.0.0.1:" + dataPort + "\ncontrol: { listen: \"127.0.0.1:" + controlPort
                 + "\" }\nrouting: { suffix: \"\" }\n");
         env = Map.of("PVE_API_URL", pve.url(), "PVE_API_TOKEN", PveEmulator.TOKEN, "PVE_TLS_FINGERPRINT",
                 pve.fingerprint(), "PVE_TEMPLATE_VMID", "9000", "PVE_NODE", pve.node(),
                 "PVE_PUBLIC_DOMAIN", "sandbox.example.com", "GATEWAY_CONTROL_TOKEN", TOKEN);
-        gateway = RunningJar.start(config, env);
+        gateway = GatewayJar.start(config, env);
         env = new java.util.HashMap<>(env);
         env.put("GATEWAY_CONTROL_LISTEN", "127.0.0.1:" + controlPort);
     }
 
     @AfterEach
     void stop() throws Exception {
-        assertTrue(gateway.stop(), "the gateway stops on SIGTERM: " + gateway.log());
+        assertTrue(gateway.stop(), "the gateway stops on SIGTERM: " + gateway.output());
         assertEquals(List.of(), pve.violations(), "every request the gateway sent matches PVE's schema");
         pve.close();
     }
 
     @Test
     void createWaitPrintsTheSandboxUrls() throws Exception {
-        JarProcess create = JarProcess.run(env, "sandbox", "create", "--wait");
-        assertEquals(0, create.exitCode(), create.output() + "\ngateway: " + gateway.log());
+        GatewayJar.Finished create = GatewayJar.run(env, "sandbox", "create", "--wait");
+        assertEquals(0, create.exitCode(), create.output() + "\ngateway: " + gateway.output());
         assertTrue(create.output().contains("https://port-39378-vm-"), "the VS Code URL: " + create.output());
         assertTrue(create.output().contains(".sandbox.example.com"), create.output());
         String vmid = create.output().lines().filter(l -> l.startsWith("vmid")).findFirst().orElseThrow()
                 .substring(4).trim();
         assertTrue(create.output().contains("address   10.10.0.50"), create.output());
-        JarProcess list = JarProcess.run(env, "sandbox", "list");
+        GatewayJar.Finished list = GatewayJar.run(env, "sandbox", "list");
         assertEquals(0, list.exitCode(), list.output());
         assertTrue(list.output().lines().anyMatch(l -> l.startsWith(vmid + " ") && l.contains("running")),
                 "the new sandbox is listed as running: " + list.output());
-        assertTrue(gateway.log().stream().noneMatch(l -> l.contains(PveEmulator.TOKEN.substring(15))),
+        assertTrue(gateway.output().stream().noneMatch(l -> l.contains(PveEmulator.TOKEN.substring(15))),
                 "the PVE token never reaches the log");
     }
 
@@ -76,14 +76,8 @@ class SandboxCommandIT {
     void withoutTheTokenTheControlApiSaysSo() throws Exception {
         Map<String, String> noToken = new java.util.HashMap<>(env);
         noToken.remove("GATEWAY_CONTROL_TOKEN");
-        JarProcess list = JarProcess.run(noToken, "sandbox", "list");
+        GatewayJar.Finished list = GatewayJar.run(noToken, "sandbox", "list");
         assertTrue(list.exitCode() != 0, list.output());
         assertTrue(list.output().toLowerCase().contains("token") || list.output().contains("401"), list.output());
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0)) {
-            return s.getLocalPort();
-        }
     }
 }

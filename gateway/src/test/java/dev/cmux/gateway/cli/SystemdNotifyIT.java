@@ -1,5 +1,7 @@
 package dev.cmux.gateway.cli;
 
+import dev.cmux.gateway.testing.RoutablePorts;
+import dev.cmux.gateway.testing.GatewayJar;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
@@ -13,7 +15,6 @@ import io.netty.channel.unix.DomainSocketAddress;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -47,10 +48,10 @@ class SystemdNotifyIT {
                 })
                 .bind(new DomainSocketAddress(socket.toString())).sync().channel();
         Path config = dir.resolve("gateway.yaml");
-        Files.writeString(config, "listen: 127.0.0.1:" + freePort() + "\ncontrol: { listen: \"127.0.0.1:" + freePort()
+        Files.writeString(config, "listen: 127.0.0.1:" + RoutablePorts.pick() + "\ncontrol: { listen: \"127.0.0.1:" + RoutablePorts.pick()
                 + "\" }\n");
         ProcessBuilder builder = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-jar", JarProcess.JAR.toString(), "run", "--config", config.toString()).redirectErrorStream(true)
+                "-jar", GatewayJar.JAR.toString(), "run", "--config", config.toString()).redirectErrorStream(true)
                 .redirectOutput(dir.resolve("gateway.log").toFile());
         builder.environment().put("NOTIFY_SOCKET", socket.toString());
         Process gateway = builder.start();
@@ -71,12 +72,6 @@ class SystemdNotifyIT {
             gateway.destroyForcibly();
             systemd.close().sync();
             loop.shutdownGracefully(0, 1, TimeUnit.SECONDS).sync();
-        }
-    }
-
-    private static int freePort() throws Exception {
-        try (ServerSocket s = new ServerSocket(0)) {
-            return s.getLocalPort();
         }
     }
 }

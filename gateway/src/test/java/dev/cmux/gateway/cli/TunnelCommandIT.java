@@ -1,5 +1,6 @@
 package dev.cmux.gateway.cli;
 
+import dev.cmux.gateway.testing.GatewayJar;
 import dev.cmux.control.cloudflare.CloudflareEmulator;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -42,7 +43,7 @@ class TunnelCommandIT {
 
     @Test
     void aDryRunPrintsThePlanAndChangesNothing() throws Exception {
-        JarProcess p = JarProcess.run(env(), "tunnel", "setup", "--dry-run");
+        GatewayJar.Finished p = GatewayJar.run(env(), "tunnel", "setup", "--dry-run");
         assertEquals(0, p.exitCode(), p.output());
         assertTrue(p.output().contains("cmux-gateway"), "names the tunnel: " + p.output());
         assertTrue(p.output().contains("*.example.com"), "plans the wildcard DNS record: " + p.output());
@@ -54,19 +55,19 @@ class TunnelCommandIT {
 
     @Test
     void setupThenStatusFromTheJar() throws Exception {
-        JarProcess setup = JarProcess.run(env(), "tunnel", "setup");
+        GatewayJar.Finished setup = GatewayJar.run(env(), "tunnel", "setup");
         assertEquals(0, setup.exitCode(), setup.output());
         assertTrue(Files.isRegularFile(dir.resolve("cloudflared").resolve("token")));
-        JarProcess again = JarProcess.run(env(), "tunnel", "setup", "--dry-run");
+        GatewayJar.Finished again = GatewayJar.run(env(), "tunnel", "setup", "--dry-run");
         assertEquals(0, again.exitCode(), again.output());
         assertTrue(cloudflare.writes().size() > 0);
-        JarProcess status = JarProcess.run(env(), "tunnel", "status");
+        GatewayJar.Finished status = GatewayJar.run(env(), "tunnel", "status");
         assertTrue(status.output().contains("*.example.com"), status.output());
     }
 
     @Test
     void withoutATokenItSaysWhichVariablesToSet() throws Exception {
-        JarProcess p = JarProcess.run(Map.of(), "tunnel", "setup", "--dry-run");
+        GatewayJar.Finished p = GatewayJar.run(Map.of(), "tunnel", "setup", "--dry-run");
         assertEquals(2, p.exitCode(), p.output());
         assertTrue(p.output().contains("CF_API_TOKEN"), p.output());
     }

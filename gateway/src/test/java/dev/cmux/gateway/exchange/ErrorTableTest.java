@@ -63,7 +63,7 @@ class ErrorTableTest {
 
     @Test
     void browsersGetAnHtmlPageThatSaysWhichSandboxAndWhy() throws Exception {
-        HttpResponse<String> r = get(host(freePort(), LOOPBACK_VMID), "text/html,application/xhtml+xml");
+        HttpResponse<String> r = get(host(RoutablePorts.pick(), LOOPBACK_VMID), "text/html,application/xhtml+xml");
         assertRow(r, 502, "connect-failed");
         assertTrue(r.headers().firstValue("content-type").orElseThrow().startsWith("text/html"));
         assertTrue(r.body().contains("<h1>502 Bad Gateway</h1>"), r.body());
@@ -99,7 +99,7 @@ class ErrorTableTest {
 
     @Test
     void aRefusedConnectionIsConnectFailed() throws Exception {
-        assertRow(get(host(freePort(), LOOPBACK_VMID), "*/*"), 502, "connect-failed");
+        assertRow(get(host(RoutablePorts.pick(), LOOPBACK_VMID), "*/*"), 502, "connect-failed");
     }
 
     @Test
@@ -190,11 +190,6 @@ class ErrorTableTest {
         return p;
     }
 
-    private static int freePort() throws IOException {
-        try (ServerSocket s = RoutablePorts.listen(InetAddress.getLoopbackAddress(), 1)) {
-            return s.getLocalPort();
-        }
-    }
 
     /** IP literals without a lookup. */
     private static final class ConfigValues {

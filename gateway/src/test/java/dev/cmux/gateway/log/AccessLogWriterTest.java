@@ -1,5 +1,6 @@
 package dev.cmux.gateway.log;
 
+import dev.cmux.control.testing.Await;
 import org.junit.jupiter.api.Test;
 
 import java.io.OutputStream;
@@ -75,11 +76,8 @@ class AccessLogWriterTest {
             for (int i = 0; i < 3; i++) {
                 writer.accept("line " + i);
                 int expected = i + 1;
-                long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
-                while (out.lines().size() < expected && System.nanoTime() < deadline) {
-                    Thread.sleep(1);
-                }
-                assertEquals(expected, out.lines().size(), "a lone line stayed in the queue");
+                Await.until(() -> out.lines().size() >= expected, "line " + expected + " written without more lines");
+                assertEquals(expected, out.lines().size());
             }
         } finally {
             writer.close();

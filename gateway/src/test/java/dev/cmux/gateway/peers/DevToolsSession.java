@@ -1,5 +1,6 @@
 package dev.cmux.gateway.peers;
 
+import dev.cmux.control.testing.Await;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -71,20 +72,13 @@ final class DevToolsSession implements AutoCloseable {
         }
         String loaded = "document.readyState === 'complete' && location.href === " + JSON.writeValueAsString(
                 url.toString());
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (true) {
+        Await.until(() -> {
             try {
-                if (evaluate(loaded, timeout).asBoolean()) {
-                    return;
-                }
+                return evaluate(loaded, timeout).asBoolean();
             } catch (AssertionError e) {
-                // the old document went away while we asked; ask the new one
+                return false; // the old document went away while we asked; ask the new one
             }
-            if (System.nanoTime() > deadline) {
-                fail(url + " did not finish loading within " + timeout.toSeconds() + " s");
-            }
-            Thread.sleep(50);
-        }
+        }, timeout, url + " finished loading");
     }
 
     /**

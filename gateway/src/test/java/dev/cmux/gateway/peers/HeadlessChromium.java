@@ -1,5 +1,9 @@
 package dev.cmux.gateway.peers;
 
+import java.util.concurrent.atomic.AtomicReference;
+import dev.cmux.control.testing.Await;
+import dev.cmux.gateway.testing.PeerProcess;
+import dev.cmux.gateway.testing.GatewayJar;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
@@ -16,7 +20,6 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.stream.Stream;
 
-import static org.junit.jupiter.api.Assertions.fail;
 
 /**
  * Debian's Chromium, headless, with a fresh profile, and *.sandbox.test mapped to loopback so that pages are
@@ -34,7 +37,7 @@ record HeadlessChromium(PeerProcess process, Path profile, DevToolsSession page)
                 "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking",
                 "--disable-component-update", "--disable-sync", "--disable-quic", "--no-proxy-server",
                 "--disable-dev-shm-usage", "--user-data-dir=" + profile, "--window-size=1024,768",
-                "--host-resolver-rules=MAP *." + GatewayProcess.DOMAIN + " 127.0.0.1",
+                "--host-resolver-rules=MAP *." + GatewayJar.DOMAIN + " 127.0.0.1",
                 "--remote-debugging-address=127.0.0.1", "--remote-debugging-port=0"));
         if (secureOrigins.length > 0) {
             command.add("--unsafely-treat-insecure-origin-as-secure=" + String.join(",", secureOrigins));
@@ -62,17 +65,18 @@ record HeadlessChromium(PeerProcess process, Path profile, DevToolsSession page)
 
     private static URI firstPage(URI list) throws Exception {
         HttpClient client = HttpClient.newHttpClient();
-        for (int attempt = 0; attempt < 100; attempt++) {
+        AtomicReference<URI> page = new AtomicReference<>();
+        Await.until(() -> {
             HttpResponse<String> response = client.send(HttpRequest.newBuilder(list).timeout(Duration.ofSeconds(5))
                     .build(), HttpResponse.BodyHandlers.ofString());
             for (JsonNode target : JSON.readTree(response.body())) {
                 if (target.path("type").asText().equals("page") && target.has("webSocketDebuggerUrl")) {
-                    return URI.create(target.get("webSocketDebuggerUrl").asText());
+                    page.set(URI.create(target.get("webSocketDebuggerUrl").asText()));
                 }
             }
-            Thread.sleep(100);
-        }
-        return fail("Chromium opened no page to drive (" + list + ")");
+            return page.get() != null;
+        }, "Chromium opens a page to drive (" + list + ")");
+        return page.get();
     }
 
     private static void deleteTree(Path root) {

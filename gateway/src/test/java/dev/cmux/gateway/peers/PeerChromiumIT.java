@@ -1,5 +1,7 @@
 package dev.cmux.gateway.peers;
 
+import dev.cmux.gateway.testing.PeerProcess;
+import dev.cmux.gateway.testing.GatewayJar;
 import com.fasterxml.jackson.databind.JsonNode;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -26,7 +28,7 @@ class PeerChromiumIT {
     private static final int EVENTS = 20;
     private static final int BODY_BYTES = 50 * 1024 * 1024;
 
-    private static GatewayProcess gateway;
+    private static GatewayJar gateway;
     private static PreviewApp app;
     private static HeadlessChromium chromium;
     private static URI page;
@@ -36,7 +38,7 @@ class PeerChromiumIT {
     static void startGatewayAppAndBrowser() throws Exception {
         Installed.chromium();
         Installed.recordVersions(ARTIFACTS, List.of("chromium"), List.of());
-        gateway = GatewayProcess.start(ARTIFACTS);
+        gateway = GatewayJar.start(ARTIFACTS);
         app = new PreviewApp();
         page = gateway.sandboxUrl(app.port(), "/");
         // crypto.subtle (SHA-256 in the page) exists only in secure contexts; the sandbox is plain http here

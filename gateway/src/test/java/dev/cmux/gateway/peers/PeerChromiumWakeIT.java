@@ -1,5 +1,9 @@
 package dev.cmux.gateway.peers;
 
+import dev.cmux.control.testing.Await;
+import dev.cmux.gateway.testing.RoutablePorts;
+import dev.cmux.gateway.testing.PeerProcess;
+import dev.cmux.gateway.testing.GatewayJar;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.cmux.control.pve.PveEmulator;
 import dev.cmux.control.sandbox.SandboxMetadata;
@@ -18,11 +22,9 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.fail;
 
 /**
  * Headless Chromium opens the URL of a stopped sandbox through the gateway jar (run as an operator runs it, with PVE
@@ -32,10 +34,10 @@ import static org.junit.jupiter.api.Assertions.fail;
 class PeerChromiumWakeIT {
 
     private static final Path ARTIFACTS = Path.of("target", "peers", "PeerChromiumWakeIT");
-    private static final int VMID = GatewayProcess.VMID;
+    private static final int VMID = GatewayJar.VMID;
 
     private static PveEmulator pve;
-    private static GatewayProcess gateway;
+    private static GatewayJar gateway;
     private static HeadlessChromium chromium;
     private static int sandboxPort;
     private static final AtomicReference<MiniHttpServer> inside = new AtomicReference<>();
@@ -45,7 +47,7 @@ class PeerChromiumWakeIT {
     static void start() throws Exception {
         Installed.chromium();
         Files.createDirectories(ARTIFACTS);
-        sandboxPort = FreePort.pick();
+        sandboxPort = RoutablePorts.pick();
         pve = PveEmulator.start();
         pve.containerAddress("127.0.0.1");
         pve.seedContainer(VMID, "cmux-" + VMID, false, "cmux",
@@ -60,7 +62,7 @@ class PeerChromiumWakeIT {
                 }
             }
         });
-        gateway = GatewayProcess.start(ARTIFACTS, """
+        gateway = GatewayJar.start(ARTIFACTS, """
                 pve:
                   apiUrl: %s
                   apiToken: "%s"
@@ -103,21 +105,16 @@ class PeerChromiumWakeIT {
         String first = chromium.page().evaluate("document.title", Duration.ofSeconds(10)).asText();
         assertEquals("Starting sandbox vm-" + VMID + "…", first, "the first load shows the starting page");
 
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-        String heading = "";
-        while (!heading.equals("inside vm-200")) {
-            if (System.nanoTime() > deadline) {
-                fail("the page did not turn into the sandbox's own within 60 s; it shows: " + heading);
-            }
-            Thread.sleep(200);
+        AtomicReference<String> heading = new AtomicReference<>("");
+        Await.until(() -> {
             try {
-                JsonNode h = chromium.page().evaluate("document.querySelector('h1') ? "
-                        + "document.querySelector('h1').textContent : ''", Duration.ofSeconds(10));
-                heading = h.asText();
+                heading.set(chromium.page().evaluate("document.querySelector('h1') ? "
+                        + "document.querySelector('h1').textContent : ''", Duration.ofSeconds(10)).asText());
             } catch (AssertionError e) {
                 // the page reloaded while we asked; ask the new one
             }
-        }
+            return heading.get().equals("inside vm-200");
+        }, Duration.ofSeconds(60), () -> "the page turns into the sandbox's own; it shows: " + heading.get());
         Files.write(ARTIFACTS.resolve("woken.png"), chromium.page().screenshot());
         assertEquals("running", pve.status(VMID));
         assertEquals(1, pve.requests().stream()

@@ -1,5 +1,10 @@
 package dev.cmux.gateway.peers;
 
+import java.util.concurrent.atomic.AtomicReference;
+import dev.cmux.control.testing.Await;
+import dev.cmux.gateway.testing.RoutablePorts;
+import dev.cmux.gateway.testing.PeerProcess;
+import dev.cmux.gateway.testing.GatewayJar;
 import com.fasterxml.jackson.databind.JsonNode;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -37,7 +42,7 @@ class PeerNoVncIT {
     private static final int WIDTH = 800;
     private static final int HEIGHT = 600;
 
-    private static GatewayProcess gateway;
+    private static GatewayJar gateway;
     private static PeerProcess xvnc;
     private static PeerProcess websockify;
     private static HeadlessChromium chromium;
@@ -56,12 +61,12 @@ class PeerNoVncIT {
         Installed.chromium();
         Installed.recordVersions(ARTIFACTS, List.of("chromium", "tigervnc-standalone-server", "websockify", "novnc",
                 "x11-xserver-utils", "x11-utils"), List.of());
-        gateway = GatewayProcess.start(ARTIFACTS);
+        gateway = GatewayJar.start(ARTIFACTS);
         startXvnc(xvncProgram);
-        websockifyPort = FreePort.pick();
+        websockifyPort = RoutablePorts.pick();
         websockify = PeerProcess.start("websockify", ARTIFACTS, List.of(websockifyProgram, "--web", webRoot.toString(),
                 "127.0.0.1:" + websockifyPort, "127.0.0.1:" + rfbPort));
-        FreePort.awaitListening(websockifyPort, websockify, Duration.ofSeconds(30));
+        websockify.awaitListening(websockifyPort, Duration.ofSeconds(30));
         chromium = HeadlessChromium.start(ARTIFACTS);
     }
 
@@ -72,12 +77,12 @@ class PeerNoVncIT {
                     || Files.exists(Path.of("/tmp/.X11-unix/X" + candidate))) {
                 continue;
             }
-            rfbPort = FreePort.pick();
+            rfbPort = RoutablePorts.pick();
             PeerProcess started = PeerProcess.start("xvnc", ARTIFACTS, List.of(program, ":" + candidate,
                     "-rfbport", String.valueOf(rfbPort), "-localhost", "-SecurityTypes", "None",
                     "-geometry", WIDTH + "x" + HEIGHT, "-depth", "24", "-desktop", "cmux-peer-test"));
             try {
-                FreePort.awaitListening(rfbPort, started, Duration.ofSeconds(30));
+                started.awaitListening(rfbPort, Duration.ofSeconds(30));
                 xvnc = started;
                 display = candidate;
                 return;
@@ -119,7 +124,7 @@ class PeerNoVncIT {
                     + " of it is " + hex + "; canvas: " + shown);
         }
 
-        String host = GatewayProcess.sandboxHost(websockifyPort);
+        String host = GatewayJar.sandboxHost(websockifyPort);
         gateway.awaitAccessLog(0, e -> e.get("host").asText().startsWith(host) && e.get("path").asText().equals(
                 "/vnc.html"), entries -> entries.stream().anyMatch(e -> e.get("status").asInt() == 200), "GET /vnc.html");
         // an upgraded connection is logged when it ends. Leaving the page does not end it (Chromium keeps the
@@ -220,18 +225,20 @@ class PeerNoVncIT {
                   const s = { width: c.width, height: c.height, share: match / (c.width * c.height), status };
                   return { ...s, ok: %s && s.width === %d && s.height === %d };
                 })()""".formatted(colour[0], colour[1], colour[2], condition, WIDTH, HEIGHT);
-        long deadline = System.nanoTime() + timeout.toNanos();
-        JsonNode last;
-        do {
-            last = chromium.page().evaluate(probe, Duration.ofSeconds(20));
-            if (last.path("ok").asBoolean()) {
-                return last;
-            }
-            Thread.sleep(100);
-        } while (System.nanoTime() < deadline);
+        AtomicReference<JsonNode> last = new AtomicReference<>();
+        try {
+            Await.until(() -> {
+                last.set(chromium.page().evaluate(probe, Duration.ofSeconds(20)));
+                return last.get().path("ok").asBoolean();
+            }, timeout, what);
+            return last.get();
+        } catch (AssertionError notShown) {
+            // fails below, with a screenshot
+        }
         Path file = ARTIFACTS.resolve("novnc-failed.png");
         Files.write(file, chromium.page().screenshot());
-        return fail("noVNC never showed that " + what + " within " + timeout.toSeconds() + " s; last look: " + last
+        return fail("noVNC never showed that " + what + " within " + timeout.toSeconds() + " s; last look: "
+                + last.get()
                 + "; screenshot: " + file.toAbsolutePath());
     }
 

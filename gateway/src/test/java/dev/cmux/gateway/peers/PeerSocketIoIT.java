@@ -1,5 +1,7 @@
 package dev.cmux.gateway.peers;
 
+import dev.cmux.gateway.testing.PeerProcess;
+import dev.cmux.gateway.testing.GatewayJar;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import org.junit.jupiter.api.AfterAll;
@@ -47,7 +49,7 @@ class PeerSocketIoIT {
     private static final AtomicInteger CLIENT_RUNS = new AtomicInteger();
 
     private static String node;
-    private static GatewayProcess gateway;
+    private static GatewayJar gateway;
     private static PeerProcess server;
     private static int serverPort;
 
@@ -57,7 +59,7 @@ class PeerSocketIoIT {
         node = Installed.node();
         Installed.recordVersions(ARTIFACTS, List.of(), List.of("socket.io", "socket.io-client", "engine.io",
                 "engine.io-client", "ws"));
-        gateway = GatewayProcess.start(ARTIFACTS);
+        gateway = GatewayJar.start(ARTIFACTS);
         server = PeerProcess.start("socketio-server", ARTIFACTS, List.of(node, "socketio-server.js",
                 "--ping-interval", String.valueOf(PING_INTERVAL_MS), "--ping-timeout", String.valueOf(PING_TIMEOUT_MS)),
                 Map.of(), Installed.NODE_DIR);
@@ -83,7 +85,7 @@ class PeerSocketIoIT {
         assertEquals(1000, result.get("events").asInt(), result.toString());
         assertEquals(ECHOED_BYTES, result.get("binaryBytes").asLong(), result.toString());
         assertEquals(0, result.get("disconnects").size(), result.toString());
-        assertEquals(GatewayProcess.sandboxHost(serverPort) + ":" + gateway.port(), result.at("/hello/host").asText(),
+        assertEquals(GatewayJar.sandboxHost(serverPort) + ":" + gateway.port(), result.at("/hello/host").asText(),
                 "the sandbox sees the public Host");
         socketIoEntries(logged, entries -> entries.stream().anyMatch(e -> status(e) == 200 && isGet(e))
                         && entries.stream().anyMatch(e -> status(e) == 101 && e.path("upgraded").asBoolean()),
@@ -157,7 +159,7 @@ class PeerSocketIoIT {
     /** Runs one scenario of socketio-client.js against the sandbox through the gateway; returns what it printed. */
     private static JsonNode client(String scenario, String... params) throws Exception {
         List<String> command = new ArrayList<>(List.of(node, "socketio-client.js", scenario,
-                "http://" + GatewayProcess.sandboxHost(serverPort) + ":" + gateway.port(), "timeoutMs=90000"));
+                "http://" + GatewayJar.sandboxHost(serverPort) + ":" + gateway.port(), "timeoutMs=90000"));
         command.addAll(List.of(params));
         PeerProcess client = PeerProcess.start("socketio-client-" + CLIENT_RUNS.incrementAndGet() + "-" + scenario,
                 ARTIFACTS, command, Map.of(), Installed.NODE_DIR);
@@ -173,9 +175,9 @@ class PeerSocketIoIT {
 
     /** This sandbox's Socket.IO entries in the access log from index {@code from}, once {@code complete} holds. */
     private static List<JsonNode> socketIoEntries(int from, Predicate<List<JsonNode>> complete, String what)
-            throws InterruptedException {
+            throws Exception {
         return gateway.awaitAccessLog(from, e -> e.get("path").asText().equals("/socket.io/")
-                && e.get("host").asText().startsWith(GatewayProcess.sandboxHost(serverPort)), complete, what);
+                && e.get("host").asText().startsWith(GatewayJar.sandboxHost(serverPort)), complete, what);
     }
 
     private static int status(JsonNode entry) {

@@ -1,5 +1,6 @@
 package dev.cmux.gateway.relay;
 
+import dev.cmux.control.testing.Await;
 import dev.cmux.gateway.transport.Transport;
 import dev.cmux.gateway.testing.Bytes;
 import dev.cmux.gateway.testing.GatewayUnderTest;
@@ -75,8 +76,8 @@ class WebSocketRelayTest {
         }
         r.socket.sendClose(WebSocket.NORMAL_CLOSURE, "client done").get(5, TimeUnit.SECONDS);
         assertEquals(WebSocket.NORMAL_CLOSURE, r.closed.get(10, TimeUnit.SECONDS));
-        assertTrue(waitForLog(l -> l.contains("\"upgraded\":true") && l.contains("\"status\":101")),
-                "one access-log line for the WebSocket when it ends: " + gateway.accessLog());
+        awaitLog(l -> l.contains("\"upgraded\":true") && l.contains("\"status\":101"),
+                "one access-log line for the WebSocket when it ends");
     }
 
     @ParameterizedTest
@@ -153,14 +154,8 @@ class WebSocketRelayTest {
         return head.toString();
     }
 
-    private boolean waitForLog(java.util.function.Predicate<String> match) throws InterruptedException {
-        for (int i = 0; i < 100; i++) {
-            if (gateway.accessLog().stream().anyMatch(match)) {
-                return true;
-            }
-            Thread.sleep(50);
-        }
-        return false;
+    private void awaitLog(java.util.function.Predicate<String> match, String what) throws Exception {
+        Await.until(() -> gateway.accessLog().stream().anyMatch(match), what);
     }
 
     /** Collects whole messages (text as String, binary as byte[]) and the close. */

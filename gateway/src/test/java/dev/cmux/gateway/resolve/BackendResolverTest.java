@@ -1,5 +1,6 @@
 package dev.cmux.gateway.resolve;
 
+import dev.cmux.control.testing.Await;
 import dev.cmux.gateway.config.Cidr;
 import dev.cmux.gateway.config.ResolverConfig;
 import dev.cmux.gateway.error.GatewayError;
@@ -27,7 +28,6 @@ import java.util.concurrent.atomic.AtomicLong;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * The resolver against a real DNS server on loopback: sources, caching, refresh-ahead, negative TTL, the SSRF guard.
@@ -109,7 +109,7 @@ class BackendResolverTest {
         dns.put("cmux-203.lan", B);
         advance(Duration.ofMillis(300));
         assertEquals(A, r.resolve(203).get(5, TimeUnit.SECONDS), "served at once while the refresh runs");
-        assertTrue(eventually(() -> B.equals(r.resolve(203).get(5, TimeUnit.SECONDS))), "the refresh took up B");
+        Await.until(() -> B.equals(r.resolve(203).get(5, TimeUnit.SECONDS)), "the refresh took up B");
     }
 
     @Test
@@ -121,10 +121,10 @@ class BackendResolverTest {
         advance(Duration.ofMillis(300));
         int asked = dns.queries();
         r.resolve(204).get(5, TimeUnit.SECONDS); // triggers the refresh, which fails
-        assertTrue(eventually(() -> dns.queries() > asked), "the refresh asked DNS");
+        Await.until(() -> dns.queries() > asked, "the refresh asked DNS");
         assertEquals(A, r.resolve(204).get(5, TimeUnit.SECONDS), "a DNS hiccup does not cut a live sandbox");
         advance(Duration.ofMillis(1300));
-        assertTrue(eventually(() -> failureOrNull(r, 204) != null), "after the TTL the failure shows");
+        Await.until(() -> failureOrNull(r, 204) != null, "after the TTL the failure shows");
     }
 
     @Test
@@ -135,10 +135,10 @@ class BackendResolverTest {
         dns.put("cmux-205.lan", ip("8.8.8.8"));
         advance(Duration.ofMillis(300));
         r.resolve(205).get(5, TimeUnit.SECONDS);
-        assertTrue(eventually(() -> {
+        Await.until(() -> {
             GatewayException e = failureOrNull(r, 205);
             return e != null && e.error() == GatewayError.ADDRESS_DENIED && e.getMessage().contains("8.8.8.8");
-        }), "the refreshed, denied address replaces the old one at once");
+        }, "the refreshed, denied address replaces the old one at once");
     }
 
     @Test
@@ -196,20 +196,6 @@ class BackendResolverTest {
 
     private void advance(Duration by) {
         nanos.addAndGet(by.toNanos());
-    }
-
-    private interface Check {
-        boolean holds() throws Exception;
-    }
-
-    private static boolean eventually(Check check) throws Exception {
-        for (int i = 0; i < 100; i++) {
-            if (check.holds()) {
-                return true;
-            }
-            Thread.sleep(50);
-        }
-        return false;
     }
 
     private static InetAddress ip(String literal) {

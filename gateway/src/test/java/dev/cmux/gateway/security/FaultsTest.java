@@ -4,7 +4,7 @@ import dev.cmux.gateway.config.Cidr;
 import dev.cmux.gateway.config.GatewayConfig;
 import dev.cmux.gateway.transport.Transport;
 import dev.cmux.gateway.testing.GatewayUnderTest;
-import dev.cmux.gateway.testing.Await;
+import dev.cmux.control.testing.Await;
 import dev.cmux.gateway.testing.MiniHttpServer;
 import dev.cmux.gateway.testing.RawHttp;
 import dev.cmux.gateway.testing.RoutablePorts;
@@ -23,6 +23,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 
 import static dev.cmux.gateway.testing.GatewayUnderTest.host;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -134,11 +135,12 @@ class FaultsTest {
         probe.close();
         MiniHttpServer a = peer(MiniHttpServer.on(first, port, "a"));
         MiniHttpServer b = peer(MiniHttpServer.on(second, port, "b"));
-        gateway = GatewayUnderTest.start(Transport.best(), c -> moving(c));
+        AtomicLong resolverNanos = new AtomicLong();
+        gateway = GatewayUnderTest.start(Transport.best(), c -> moving(c), resolverNanos::get);
         gateway.dns().put("cmux-272.lan", first);
         assertTrue(get(port).endsWith("a"));
         gateway.dns().put("cmux-272.lan", second);
-        Thread.sleep(700); // past the TTL
+        resolverNanos.addAndGet(Duration.ofMillis(700).toNanos()); // past the TTL
         assertTrue(get(port).endsWith("b"), "after the TTL the new address serves");
         assertEquals(1, a.connections());
         assertEquals(1, b.connections());

@@ -1,5 +1,6 @@
 package dev.cmux.gateway.security;
 
+import dev.cmux.control.testing.Await;
 import dev.cmux.gateway.transport.Transport;
 import dev.cmux.gateway.testing.GatewayUnderTest;
 import dev.cmux.gateway.testing.WebSocketCrowd;
@@ -54,10 +55,7 @@ class ManyWebSocketsTest {
             List<String> log = gateway.accessLog(CROWD);
             assertEquals(CROWD, log.stream().filter(l -> l.contains("\"upgraded\":true")).count(),
                     "every relay ended (and released its client permit)");
-            for (int i = 0; i < 200 && gateway.server().openConnections() > 0; i++) {
-                Thread.sleep(50);
-            }
-            assertEquals(0, gateway.server().openConnections(), "no connection left behind");
+            Await.until(() -> gateway.server().openConnections() == 0, "no connection left behind");
         }
         long activeAfter = activeDirectAllocations();
         System.out.println("active direct allocations before " + activeBefore + ", after " + activeAfter);

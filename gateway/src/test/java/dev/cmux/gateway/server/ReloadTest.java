@@ -2,7 +2,7 @@ package dev.cmux.gateway.server;
 
 import dev.cmux.gateway.transport.Transport;
 import dev.cmux.gateway.ConfigReloaderAccess;
-import dev.cmux.gateway.testing.Await;
+import dev.cmux.control.testing.Await;
 import dev.cmux.gateway.testing.GatewayUnderTest;
 import dev.cmux.gateway.testing.MiniHttpServer;
 import dev.cmux.gateway.testing.RawHttp;

@@ -1,7 +1,10 @@
 package dev.cmux.gateway.testing;
 
+import com.github.benmanes.caffeine.cache.Ticker;
+import dev.cmux.control.testing.Await;
 import dev.cmux.gateway.config.Cidr;
 import dev.cmux.gateway.config.GatewayConfig;
+import dev.cmux.gateway.exchange.DataPlaneLinks;
 import dev.cmux.gateway.server.GatewayServer;
 import dev.cmux.gateway.transport.Transport;
 
@@ -39,6 +42,12 @@ public final class GatewayUnderTest implements AutoCloseable {
     /** A gateway whose sandboxes {@code vmid -> 127.0.0.1} are given by {@code loopbackVmids}. */
     public static GatewayUnderTest start(Transport transport, UnaryOperator<GatewayConfig> customize,
                                          int... loopbackVmids) throws Exception {
+        return start(transport, customize, Ticker.systemTicker(), loopbackVmids);
+    }
+
+    /** As {@link #start(Transport, UnaryOperator, int...)}, the resolver's TTLs on a ticker the test moves. */
+    public static GatewayUnderTest start(Transport transport, UnaryOperator<GatewayConfig> customize,
+                                         Ticker resolverTicker, int... loopbackVmids) throws Exception {
         TinyDnsServer dns = new TinyDnsServer();
         Map<Integer, InetAddress> statics = new HashMap<>();
         for (int vmid : loopbackVmids) {
@@ -54,7 +63,8 @@ public final class GatewayUnderTest implements AutoCloseable {
                 .build());
         List<String> log = new CopyOnWriteArrayList<>();
         try {
-            return new GatewayUnderTest(GatewayServer.start(config, transport, log::add), dns, log);
+            return new GatewayUnderTest(GatewayServer.start(config, transport, log::add,
+                    DataPlaneLinks.standalone(List.of()).withResolverTicker(resolverTicker)), dns, log);
         } catch (Exception e) {
             dns.close();
             throw e;
@@ -83,11 +93,8 @@ public final class GatewayUnderTest implements AutoCloseable {
     }
 
     /** The access log once it has {@code lines} lines: a line is written when a request ends, just after its response. */
-    public List<String> accessLog(int lines) throws InterruptedException {
-        long deadline = System.nanoTime() + 10_000_000_000L;
-        while (accessLog.size() < lines && System.nanoTime() < deadline) {
-            Thread.sleep(10);
-        }
+    public List<String> accessLog(int lines) throws Exception {
+        Await.until(() -> accessLog.size() >= lines, lines + " access-log lines; so far " + accessLog);
         return accessLog;
     }
 

@@ -2,6 +2,7 @@ package dev.cmux.gateway.wake;
 
 import dev.cmux.control.api.MetricsText;
 import dev.cmux.control.exec.ExecdClient;
+import dev.cmux.control.testing.Await;
 import dev.cmux.gateway.exchange.SandboxWake;
 import dev.cmux.control.pve.PveClient;
 import dev.cmux.control.pve.PveEmulator;
@@ -118,11 +119,7 @@ class SandboxWakerTest {
         return pve.requests().stream().filter(request::equals).count();
     }
 
-    private void awaitStatus(int vmid, String status) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
-        while (!status.equals(pve.status(vmid)) && System.nanoTime() < deadline) {
-            Thread.sleep(20);
-        }
-        assertEquals(status, pve.status(vmid));
+    private void awaitStatus(int vmid, String status) throws Exception {
+        Await.until(() -> status.equals(pve.status(vmid)), "sandbox " + vmid + " " + status);
     }
 }

@@ -1,10 +1,15 @@
-package dev.cmux.gateway.peers;
+package dev.cmux.gateway.testing;
+
+import dev.cmux.control.testing.Await;
 
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.UncheckedIOException;
 import java.io.Writer;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -16,6 +21,7 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Predicate;
 
 import static org.junit.jupiter.api.Assertions.fail;
@@ -26,7 +32,7 @@ import static org.junit.jupiter.api.Assertions.fail;
  * (Chromium's renderers, websockify's per-connection children): SIGTERM, then SIGKILL after 10 s. A JVM that
  * ends early still stops whatever is left, so no peer outlives the build.
  */
-final class PeerProcess implements AutoCloseable {
+public final class PeerProcess implements AutoCloseable {
 
     private static final Set<PeerProcess> RUNNING = ConcurrentHashMap.newKeySet();
 
@@ -48,12 +54,12 @@ final class PeerProcess implements AutoCloseable {
         reader.start();
     }
 
-    static PeerProcess start(String name, Path artifacts, List<String> command) throws IOException {
+    public static PeerProcess start(String name, Path artifacts, List<String> command) throws IOException {
         return start(name, artifacts, command, Map.of(), null);
     }
 
-    static PeerProcess start(String name, Path artifacts, List<String> command, Map<String, String> env,
-                             Path workDir) throws IOException {
+    public static PeerProcess start(String name, Path artifacts, List<String> command, Map<String, String> env,
+                                    Path workDir) throws IOException {
         Files.createDirectories(artifacts);
         ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
         if (workDir != null) {
@@ -61,7 +67,7 @@ final class PeerProcess implements AutoCloseable {
         }
         // the environment this build happens to run in must not reconfigure the gateway under test
         builder.environment().keySet().removeIf(k -> k.startsWith("GATEWAY_") || k.startsWith("PVE_")
-                || k.startsWith("CF_"));
+                || k.startsWith("CF_") || k.equals("CLOUDFLARED_DIR") || k.equals("SYSTEMD_UNIT_DIR"));
         builder.environment().putAll(env);
         builder.redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
         PeerProcess peer = new PeerProcess(name, builder.start(), artifacts.resolve(name + ".log"));
@@ -69,19 +75,19 @@ final class PeerProcess implements AutoCloseable {
         return peer;
     }
 
-    String name() {
+    public String name() {
         return name;
     }
 
-    boolean isAlive() {
+    public boolean isAlive() {
         return process.isAlive();
     }
 
-    List<String> output() {
+    public List<String> output() {
         return List.copyOf(output);
     }
 
-    String outputText() {
+    public String outputText() {
         List<String> lines = output();
         int from = Math.max(0, lines.size() - 60);
         return (from > 0 ? "[... " + from + " earlier lines in " + name + ".log]\n" : "")
@@ -89,34 +95,40 @@ final class PeerProcess implements AutoCloseable {
     }
 
     /** The first output line that {@code ready} accepts; fails if the process ends or time runs out first. */
-    String awaitLine(Predicate<String> ready, Duration timeout) throws InterruptedException {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        int checked = 0;
-        while (true) {
-            List<String> lines = output();
-            for (; checked < lines.size(); checked++) {
-                if (ready.test(lines.get(checked))) {
-                    return lines.get(checked);
-                }
+    public String awaitLine(Predicate<String> ready, Duration timeout) throws Exception {
+        AtomicReference<String> line = new AtomicReference<>();
+        Await.until(() -> {
+            boolean ended = !process.isAlive();
+            if (ended) {
+                reader.join(2000); // its last lines
             }
-            if (!process.isAlive()) {
-                reader.join(2000);
-                if (output().size() == checked) {
-                    return fail(name + " exited with " + process.exitValue() + " before it was ready; its output:\n"
-                            + outputText());
-                }
-                continue;
-            }
-            if (System.nanoTime() > deadline) {
-                return fail(name + " was not ready within " + timeout.toSeconds() + " s; its output:\n"
+            output().stream().filter(ready).findFirst().ifPresent(line::set);
+            if (line.get() == null && ended) {
+                fail(name + " exited with " + process.exitValue() + " before it was ready; its output:\n"
                         + outputText());
             }
-            Thread.sleep(20);
-        }
+            return line.get() != null;
+        }, timeout, () -> name + " ready; its output:\n" + outputText());
+        return line.get();
+    }
+
+    /** Waits until something accepts connections on 127.0.0.1:{@code port}; fails if the process ends first. */
+    public void awaitListening(int port, Duration timeout) throws Exception {
+        Await.until(() -> {
+            try (Socket socket = new Socket()) {
+                socket.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 500);
+                return true;
+            } catch (IOException e) {
+                if (!isAlive()) {
+                    fail(name + " exited before listening on port " + port + "; its output:\n" + outputText());
+                }
+                return false;
+            }
+        }, timeout, name + " listening on port " + port);
     }
 
     /** For short commands: waits for the exit and returns its code; fails (after stopping it) on a time-out. */
-    int awaitExit(Duration timeout) throws InterruptedException {
+    public int awaitExit(Duration timeout) throws InterruptedException {
         if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
             close();
             return fail(name + " did not finish within " + timeout.toSeconds() + " s; its output:\n" + outputText());
@@ -157,7 +169,7 @@ final class PeerProcess implements AutoCloseable {
     }
 
     /** Closes each peer that was started (nulls are skipped), all of them even when one fails; rethrows the first. */
-    static void closeAll(AutoCloseable... peers) {
+    public static void closeAll(AutoCloseable... peers) {
         Throwable first = null;
         for (AutoCloseable peer : peers) {
             try {
@@ -183,7 +195,7 @@ final class PeerProcess implements AutoCloseable {
         }
     }
 
-    int exitValue() {
+    public int exitValue() {
         return process.exitValue();
     }
 

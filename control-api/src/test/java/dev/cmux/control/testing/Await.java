@@ -1,7 +1,8 @@
-package dev.cmux.gateway.testing;
+package dev.cmux.control.testing;
 
 import java.time.Duration;
 import java.util.concurrent.Callable;
+import java.util.function.Supplier;
 
 import static org.junit.jupiter.api.Assertions.fail;
 
@@ -18,10 +19,15 @@ public final class Await {
     }
 
     public static void until(Callable<Boolean> condition, Duration bound, String what) throws Exception {
+        until(condition, bound, () -> what);
+    }
+
+    /** @param what said on failure, worked out then (e.g. with the output seen so far) */
+    public static void until(Callable<Boolean> condition, Duration bound, Supplier<String> what) throws Exception {
         long deadline = System.nanoTime() + bound.toNanos();
         while (!condition.call()) {
             if (System.nanoTime() > deadline) {
-                fail("not within " + bound.toSeconds() + " s: " + what);
+                fail("not within " + bound.toSeconds() + " s: " + what.get());
             }
             Thread.sleep(POLL_MILLIS);
         }
