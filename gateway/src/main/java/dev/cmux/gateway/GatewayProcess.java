@@ -16,6 +16,7 @@ import dev.cmux.gateway.resolve.SandboxSuffix;
 import dev.cmux.gateway.resolve.SuffixSource;
 import dev.cmux.gateway.wake.SandboxPower;
 
+import java.time.Clock;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.Function;
@@ -38,7 +39,8 @@ final class GatewayProcess implements AutoCloseable {
     /** Re-reads the config file (SIGHUP, POST /v1/reload); returns the problems that kept the running one. */
     final Supplier<List<String>> reload;
     private final ControlServices services;
-    private final SandboxPower power;
+    /** Wake-on-HTTP and the idle policy; a test runs an idle pass through it. */
+    final SandboxPower power;
     private final AccessLogWriter accessLog;
 
     private GatewayProcess(GatewayServer gateway, ControlServer control, ControlServices services, SandboxPower power,
@@ -58,6 +60,13 @@ final class GatewayProcess implements AutoCloseable {
      */
     static GatewayProcess start(GatewayConfig config, Transport transport,
                                 Function<GatewayServer, Supplier<List<String>>> reload) throws StartFailure {
+        return start(config, transport, reload, Clock.systemUTC());
+    }
+
+    /** @param clock the time of sandbox traffic and idleness (tests move their own) */
+    static GatewayProcess start(GatewayConfig config, Transport transport,
+                                Function<GatewayServer, Supplier<List<String>>> reload, Clock clock)
+            throws StartFailure {
         AtomicReference<GatewayServer> dataPlane = new AtomicReference<>();
         ControlServices services = ControlServices.create(config.pve(),
                 SandboxSettings.from(config.pve(), config.domain()), vmid -> {
@@ -69,7 +78,7 @@ final class GatewayProcess implements AutoCloseable {
         List<AddressSource> fromPve = services.pveAddresses().map(a -> List.<AddressSource>of(a::lookup))
                 .orElse(List.of());
         Supplier<GatewayConfig> running = () -> dataPlane.get() == null ? config : dataPlane.get().config();
-        SandboxPower power = SandboxPower.create(services, new GatewayMetrics(), running);
+        SandboxPower power = SandboxPower.create(services, new GatewayMetrics(), running, clock);
         AccessLogWriter accessLog = AccessLogWriter.toStandardOutput();
         GatewayServer gateway;
         try {

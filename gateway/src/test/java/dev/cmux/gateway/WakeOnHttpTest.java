@@ -6,11 +6,13 @@ import dev.cmux.control.config.ControlConfig;
 import dev.cmux.control.testing.Await;
 import dev.cmux.control.pve.PveEmulator;
 import dev.cmux.control.sandbox.IdlePolicy;
+import dev.cmux.control.sandbox.MutableClock;
 import dev.cmux.control.sandbox.SandboxMetadata;
 import dev.cmux.gateway.config.Cidr;
 import dev.cmux.gateway.config.GatewayConfig;
 import dev.cmux.gateway.config.IdleConfig;
 import dev.cmux.gateway.config.WakeConfig;
+import dev.cmux.gateway.wake.IdleReaper;
 import dev.cmux.gateway.transport.Transport;
 import dev.cmux.gateway.testing.MiniHttpServer;
 import dev.cmux.gateway.testing.RawWebSocket;
@@ -57,6 +59,7 @@ class WakeOnHttpTest {
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     private final Map<Integer, Integer> ports = new ConcurrentHashMap<>();
     private final Map<Integer, MiniHttpServer> inside = new ConcurrentHashMap<>();
+    private final MutableClock clock = new MutableClock(Instant.parse("2026-12-06T12:00:00Z"));
     private PveEmulator pve;
     private TinyDnsServer dns;
     private GatewayProcess gateway;
@@ -81,12 +84,13 @@ class WakeOnHttpTest {
                 .control(new ControlConfig(new InetSocketAddress("127.0.0.1", 0), TOKEN))
                 .pve(pve.config(null))
                 .wake(new WakeConfig(true, Duration.ofSeconds(15), Duration.ofSeconds(1), 6, Duration.ofMinutes(10)))
-                .idle(new IdleConfig(IdlePolicy.NEVER, Duration.ofMillis(200)))
+                // the idle passes of these tests are run by the tests, after they moved the clock
+                .idle(new IdleConfig(IdlePolicy.NEVER, Duration.ofHours(1)))
                 .suffix("")
                 .allowedNetworks(List.of(Cidr.parse("127.0.0.1/32")))
                 .nameservers(List.of(dns.address()))
                 .build();
-        gateway = GatewayProcess.start(config, Transport.NIO, server -> List::of);
+        gateway = GatewayProcess.start(config, Transport.NIO, server -> List::of, clock);
     }
 
     @AfterEach
@@ -171,11 +175,14 @@ class WakeOnHttpTest {
         Instant seen = lastActivity(vmid);
         assertNotNull(seen, "GET /v1/sandboxes shows the request as the last activity");
 
-        Await.until(() -> pve.suspended(vmid), "sandbox suspended after 1 s without traffic");
+        assertEquals(List.of(), idlePass().suspended(), "just used: not idle");
+        clock.advance(Duration.ofMillis(999));
+        assertEquals(List.of(), idlePass().suspended(), "not yet 1 s without traffic");
+        clock.advance(Duration.ofMillis(1));
+        assertEquals(List.of(vmid), idlePass().suspended(), "1 s without traffic");
+        assertTrue(pve.suspended(vmid));
         assertEquals("stopped", pve.status(vmid));
-        // the reaper counts it once PVE's task has ended (it polls the task)
-        Await.until(() -> metrics().contains("cmux_gateway_idle_actions_total{action=\"suspend\"} 1"),
-                "the suspend counted");
+        assertEquals(1, value(metrics(), "cmux_gateway_idle_actions_total{action=\"suspend\"}"));
 
         HttpResponse<String> after = http.send(get(vmid, "/again").build(), HttpResponse.BodyHandlers.ofString());
         assertEquals(200, after.statusCode(), after.body());
@@ -192,21 +199,30 @@ class WakeOnHttpTest {
             pve.seedContainer(vmid, "cmux-" + vmid, true, "cmux",
                     metadata(new IdlePolicy(Duration.ofSeconds(1), IdlePolicy.STOP)));
             try (RawWebSocket ws = new RawWebSocket(gateway.gateway.address().getPort(), host(vmid))) {
+                assertEquals(List.of(), idlePass().stopped(), "first seen running: not idle");
                 // three idle periods with a message every 200 ms: the sandbox stays up
                 for (int i = 0; i < 15; i++) {
                     assertEquals("tick " + i, ws.echo("tick " + i));
-                    Thread.sleep(200);
+                    clock.advance(Duration.ofMillis(200));
+                    assertEquals(List.of(), idlePass().stopped(), "a message 200 ms ago");
                 }
                 assertEquals("running", pve.status(vmid));
                 assertEquals(0, count("POST /nodes/pve/lxc/306/status/stop"));
                 // silence, the socket still open: now it is idle
-                Await.until(() -> "stopped".equals(pve.status(vmid)), "sandbox stopped once the WebSocket fell silent");
+                clock.advance(Duration.ofMillis(800));
+                assertEquals(List.of(vmid), idlePass().stopped(), "1 s since the last message");
+                assertEquals("stopped", pve.status(vmid));
                 assertEquals(1, count("POST /nodes/pve/lxc/306/status/stop"));
             }
         }
     }
 
     // ---- helpers ----
+
+    /** One idle pass of the gateway's reaper, at the test's clock. */
+    private IdleReaper.Pass idlePass() {
+        return gateway.power.reapIdleOnce().orElseThrow();
+    }
 
     /** A sandbox container (tagged {@code tags}); its server listens on a port of its own while it runs. */
     private int sandbox(int vmid, String tags, boolean running, IdlePolicy idle) throws IOException {

@@ -10,6 +10,7 @@ import dev.cmux.gateway.resolve.SuffixSource;
 
 import java.time.Clock;
 import java.util.List;
+import java.util.Optional;
 import java.util.function.Supplier;
 
 /**
@@ -30,12 +31,15 @@ public final class SandboxPower implements AutoCloseable {
         this.reaper = reaper;
     }
 
-    /** @param config the running configuration (it changes on reload) */
-    public static SandboxPower create(ControlServices services, GatewayMetrics metrics, Supplier<GatewayConfig> config) {
+    /**
+     * @param config the running configuration (it changes on reload)
+     * @param clock  the time of traffic and idleness: the system's, or one a test moves
+     */
+    public static SandboxPower create(ControlServices services, GatewayMetrics metrics, Supplier<GatewayConfig> config,
+                                      Clock clock) {
         if (!services.pveEnabled()) {
             return new SandboxPower(metrics, null, null, null);
         }
-        Clock clock = Clock.systemUTC();
         SandboxActivity activity = new SandboxActivity(clock);
         SandboxWaker waker = new SandboxWaker(services.sandboxes(), activity, metrics, config);
         return new SandboxPower(metrics, activity, waker,
@@ -45,6 +49,11 @@ public final class SandboxPower implements AutoCloseable {
     /** What the data plane gets: these counters, the sources given, and with PVE the waker and the activity. */
     public DataPlaneLinks links(List<AddressSource> addressSources, SuffixSource suffixes) {
         return new DataPlaneLinks(metrics, addressSources, suffixes, waker, activity);
+    }
+
+    /** One look for idle sandboxes now, as the reaper's timer does every {@code idle.checkInterval}. */
+    public Optional<IdleReaper.Pass> reapIdleOnce() {
+        return reaper == null ? Optional.empty() : Optional.of(reaper.reapOnce());
     }
 
     public void startIdleReaper() {
