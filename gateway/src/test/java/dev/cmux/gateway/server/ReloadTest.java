@@ -50,13 +50,8 @@ class ReloadTest {
                 """.formatted(GatewayUnderTest.DOMAIN, denied, VMID);
         Files.writeString(file, yaml.apply(3306));
         try (WebSocketEchoServer echo = new WebSocketEchoServer();
-             MiniHttpServer web = new MiniHttpServer((req, out) -> {
-                 MiniHttpServer.writeHead(out, 204, "No Content");
-                 return true;
-             });
-             GatewayUnderTest gateway = GatewayUnderTest.start(Transport.best(),
-                     c -> ConfigReloaderAccess.load(file).toBuilder().nameservers(c.resolver().nameservers())
-                             .allowedNetworks(c.resolver().allowedNetworks()).build())) {
+             MiniHttpServer web = noContent();
+             GatewayUnderTest gateway = startFrom(file)) {
             ConfigReloaderAccess reloader = new ConfigReloaderAccess(file, gateway.server());
             List<RawWebSocket> sockets = new ArrayList<>();
             try {
@@ -105,13 +100,8 @@ class ReloadTest {
                 control: { listen: "127.0.0.1:0" }
                 """.formatted(GatewayUnderTest.DOMAIN, VMID));
         try (WebSocketEchoServer echo = new WebSocketEchoServer();
-             MiniHttpServer web = new MiniHttpServer((req, out) -> {
-                 MiniHttpServer.writeHead(out, 204, "No Content");
-                 return true;
-             });
-             GatewayUnderTest gateway = GatewayUnderTest.start(Transport.best(),
-                     c -> ConfigReloaderAccess.load(file).toBuilder().nameservers(c.resolver().nameservers())
-                             .allowedNetworks(c.resolver().allowedNetworks()).build())) {
+             MiniHttpServer web = noContent();
+             GatewayUnderTest gateway = startFrom(file)) {
             ConfigReloaderAccess reloader = new ConfigReloaderAccess(file, gateway.server());
             try (RawWebSocket held = new RawWebSocket(gateway.port(), host(echo.port(), VMID))) {
                 assertEquals("open", held.echo("open"));
@@ -131,10 +121,7 @@ class ReloadTest {
         Path file = dir.resolve("gateway.yaml");
         int vmid = 301;
         try (TinyDnsServer dns = new TinyDnsServer();
-             MiniHttpServer web = new MiniHttpServer((req, out) -> {
-                 MiniHttpServer.writeHead(out, 204, "No Content");
-                 return true;
-             })) {
+             MiniHttpServer web = noContent()) {
             dns.put("cmux-" + vmid + ".lan", java.net.InetAddress.getLoopbackAddress());
             Files.writeString(file, """
                     listen: 127.0.0.1:0
@@ -163,6 +150,20 @@ class ReloadTest {
                 assertEquals(502, get(gateway, web.port(), vmid), "another suffix: cached answers go");
             }
         }
+    }
+
+    /** A gateway as the file configures it, but for the test's DNS server and networks (loopback allowed). */
+    private static GatewayUnderTest startFrom(Path file) throws Exception {
+        return GatewayUnderTest.start(Transport.best(), c -> ConfigReloaderAccess.load(file).toBuilder()
+                .nameservers(c.resolver().nameservers()).allowedNetworks(c.resolver().allowedNetworks()).build());
+    }
+
+    /** A backend that answers every request 204 and keeps the connection. */
+    private static MiniHttpServer noContent() throws java.io.IOException {
+        return new MiniHttpServer((req, out) -> {
+            MiniHttpServer.writeHead(out, 204, "No Content");
+            return true;
+        });
     }
 
     private static void talk(List<RawWebSocket> sockets, String round) throws Exception {
