@@ -7,12 +7,16 @@ import org.slf4j.LoggerFactory;
 import org.slf4j.bridge.SLF4JBridgeHandler;
 
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The process's logging: java.util.logging (our code, the control API) and Netty go through SLF4J to Logback,
  * which writes JSON lines to standard output ({@code logback.xml}). Levels per package come from the config.
  */
 public final class Logging {
+
+    /** The JUL loggers given a level, kept from garbage collection (see setLevel). */
+    private static final Map<String, java.util.logging.Logger> CONFIGURED = new ConcurrentHashMap<>();
 
     private Logging() {
     }
@@ -34,8 +38,11 @@ public final class Logging {
     private static void setLevel(LoggerContext context, String logbackName, String julName, String level) {
         Level l = Level.toLevel(level, Level.INFO);
         context.getLogger(logbackName).setLevel(l);
-        // JUL decides first whether a record reaches the bridge at all
-        java.util.logging.Logger.getLogger(julName).setLevel(julLevel(l));
+        // JUL decides first whether a record reaches the bridge at all. It holds its loggers weakly: a package's
+        // logger that nobody references is collected with its level, and its classes fall back to the root's
+        java.util.logging.Logger jul = java.util.logging.Logger.getLogger(julName);
+        jul.setLevel(julLevel(l));
+        CONFIGURED.put(julName, jul);
     }
 
     private static java.util.logging.Level julLevel(Level l) {

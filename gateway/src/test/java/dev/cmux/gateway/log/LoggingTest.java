@@ -37,6 +37,22 @@ class LoggingTest {
     }
 
     @Test
+    void aPackageKeepsItsLevelWhenNothingElseHoldsItsLogger() {
+        Logging.apply(new LoggingConfig("info", Map.of("dev.cmux.gateway.exchange", "debug")));
+        for (int i = 0; i < 3; i++) {
+            System.gc(); // JUL holds loggers weakly: an unreferenced package logger goes, and its level with it
+        }
+        // a later change above it makes every logger below work out its level again
+        java.util.logging.Logger.getLogger("dev.cmux").setLevel(java.util.logging.Level.INFO);
+        try {
+            assertTrue(java.util.logging.Logger.getLogger("dev.cmux.gateway.exchange.ClientConnection")
+                    .isLoggable(java.util.logging.Level.FINE));
+        } finally {
+            java.util.logging.Logger.getLogger("dev.cmux").setLevel(null);
+        }
+    }
+
+    @Test
     void theRootLevelCanBeRaised() {
         Logging.apply(new LoggingConfig("warn", Map.of()));
         assertFalse(java.util.logging.Logger.getLogger("cmux-gateway").isLoggable(java.util.logging.Level.INFO));
