@@ -12,6 +12,7 @@ import io.netty.channel.WriteBufferWaterMark;
 import io.netty.channel.group.ChannelGroup;
 import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.util.concurrent.DefaultThreadFactory;
+import io.netty.util.concurrent.Future;
 import io.netty.util.concurrent.GlobalEventExecutor;
 
 import dev.cmux.gateway.exchange.ClientConnection;
@@ -23,6 +24,7 @@ import dev.cmux.gateway.tls.SniCertificates;
 import dev.cmux.gateway.transport.Transport;
 
 import java.net.InetSocketAddress;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.logging.Logger;
@@ -176,15 +178,9 @@ public final class GatewayServer implements AutoCloseable {
      */
     @Override
     public void close() {
+        drainClients(); // before the listeners close: by then every request in flight says Connection: close
         listeners.close();
-        for (Channel client : clients) {
-            client.eventLoop().execute(() -> {
-                ClientConnection connection = client.pipeline().get(ClientConnection.class);
-                if (connection != null) {
-                    connection.drain();
-                }
-            });
-        }
+        drainClients(); // and the connections accepted meanwhile
         long deadline = System.nanoTime() + plane.config().timeouts().shutdownGrace().toNanos();
         while (hasHttpClients() && System.nanoTime() < deadline) {
             try {
@@ -201,6 +197,20 @@ public final class GatewayServer implements AutoCloseable {
         }
         plane.close();
         group.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);
+    }
+
+    /** Tells each client connection to finish its request in flight and close; returns when all were told. */
+    private void drainClients() {
+        List<Future<?>> told = new ArrayList<>();
+        for (Channel client : clients) {
+            told.add(client.eventLoop().submit(() -> {
+                ClientConnection connection = client.pipeline().get(ClientConnection.class);
+                if (connection != null) {
+                    connection.drain();
+                }
+            }));
+        }
+        told.forEach(f -> f.awaitUninterruptibly(5, TimeUnit.SECONDS));
     }
 
     private boolean hasHttpClients() {
