@@ -3,6 +3,7 @@ package dev.cmux.gateway.metrics;
 import dev.cmux.control.api.MetricsText;
 import org.junit.jupiter.api.Test;
 
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 import static dev.cmux.control.api.MetricsText.value;
@@ -29,14 +30,14 @@ class GatewayMetricsTest {
         metrics.request(502, "connect-failed", 0, 120);
         metrics.request(502, "connect-failed", 0, 120);
         metrics.request(404, "no-route", 0, 80);
-        String text = MetricsText.of(metrics);
-        assertEquals(1, value(text, "cmux_gateway_requests_total{class=\"2xx\"}"), text);
-        assertEquals(1, value(text, "cmux_gateway_requests_total{class=\"4xx\"}"), text);
-        assertEquals(2, value(text, "cmux_gateway_requests_total{class=\"5xx\"}"), text);
-        assertEquals(2, value(text, "cmux_gateway_errors_total{code=\"connect-failed\"}"), text);
-        assertEquals(1, value(text, "cmux_gateway_errors_total{code=\"no-route\"}"), text);
-        assertEquals(10, value(text, "cmux_gateway_received_bytes_total"), text);
-        assertEquals(1320, value(text, "cmux_gateway_sent_bytes_total"), text);
+        assertSeries(MetricsText.of(metrics), Map.of(
+                "cmux_gateway_requests_total{class=\"2xx\"}", 1.0,
+                "cmux_gateway_requests_total{class=\"4xx\"}", 1.0,
+                "cmux_gateway_requests_total{class=\"5xx\"}", 2.0,
+                "cmux_gateway_errors_total{code=\"connect-failed\"}", 2.0,
+                "cmux_gateway_errors_total{code=\"no-route\"}", 1.0,
+                "cmux_gateway_received_bytes_total", 10.0,
+                "cmux_gateway_sent_bytes_total", 1320.0));
     }
 
     @Test
@@ -80,13 +81,13 @@ class GatewayMetricsTest {
     void gaugesAreReadFromTheirSourcesAtEachScrape() {
         long[] open = {7};
         metrics.sources(new GatewayMetrics.Sources(() -> open[0], () -> 2, () -> 30, () -> 4, () -> 1, () -> 3));
-        String text = MetricsText.of(metrics);
-        assertEquals(7, value(text, "cmux_gateway_client_connections"), text);
-        assertEquals(2, value(text, "cmux_gateway_pool_idle_connections"), text);
-        assertEquals(30, value(text, "cmux_gateway_resolver_hits_total"), text);
-        assertEquals(4, value(text, "cmux_gateway_resolver_misses_total"), text);
-        assertEquals(1, value(text, "cmux_gateway_resolver_evictions_total"), text);
-        assertEquals(3, value(text, "cmux_gateway_resolver_entries"), text);
+        assertSeries(MetricsText.of(metrics), Map.of(
+                "cmux_gateway_client_connections", 7.0,
+                "cmux_gateway_pool_idle_connections", 2.0,
+                "cmux_gateway_resolver_hits_total", 30.0,
+                "cmux_gateway_resolver_misses_total", 4.0,
+                "cmux_gateway_resolver_evictions_total", 1.0,
+                "cmux_gateway_resolver_entries", 3.0));
         open[0] = 9;
         assertEquals(9, value(MetricsText.of(metrics), "cmux_gateway_client_connections"));
     }
@@ -97,5 +98,10 @@ class GatewayMetricsTest {
         other.wokenRequest();
         assertEquals(0, value(MetricsText.of(metrics), "cmux_gateway_woken_requests_total"));
         assertEquals(1, value(MetricsText.of(other), "cmux_gateway_woken_requests_total"));
+    }
+
+    /** Each series of {@code expected} has its value in the scraped {@code text}. */
+    private static void assertSeries(String text, Map<String, Double> expected) {
+        expected.forEach((series, v) -> assertEquals(v, value(text, series), 0.0, series + " in:\n" + text));
     }
 }
