@@ -17,7 +17,7 @@ final class Charts {
     }
 
     /**
-     * @param values scenario → target → value; targets missing in a scenario are drawn as 0
+     * @param values scenario → target → value; targets missing in a scenario, or without a number, are drawn as 0
      */
     static void bars(Path file, String title, String yTitle, List<String> scenarios, List<String> targets,
                      Map<String, Map<String, Double>> values) throws IOException {
@@ -29,7 +29,7 @@ final class Charts {
             List<Double> ys = new ArrayList<>();
             for (String scenario : scenarios) {
                 Double v = values.getOrDefault(scenario, Map.of()).get(target);
-                ys.add(v == null || v.isNaN() ? 0.0 : v);
+                ys.add(v == null || !Double.isFinite(v) ? 0.0 : v); // the chart library refuses infinities
             }
             chart.addSeries(target, scenarios, ys);
         }

@@ -59,7 +59,9 @@ final class Medians {
     }
 
     /** {@code a / b} of the medians of {@code field}; NaN when either is missing. */
+    /** {@code a / b}; NaN (shown as "–") when either is missing or {@code b} measured 0, as a starved peer can. */
     double ratio(String scenario, String a, String b, String field) {
-        return get(scenario, a, field) / get(scenario, b, field);
+        double r = get(scenario, a, field) / get(scenario, b, field);
+        return Double.isFinite(r) ? r : Double.NaN;
     }
 }

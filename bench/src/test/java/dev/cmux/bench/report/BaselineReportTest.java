@@ -11,7 +11,10 @@ import java.util.Map;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** A run with an earlier gateway (BENCH_BASELINE_JAR) reports this build against it; a run without one does not. */
+/**
+ * Reports from rounds written as the harness writes them: with an earlier gateway (BENCH_BASELINE_JAR) this build is
+ * compared with it, and a target that measured nothing leaves a gap, not an infinite ratio.
+ */
 class BaselineReportTest {
 
     @Test
@@ -26,6 +29,16 @@ class BaselineReportTest {
     void aRunWithoutABaselineHasNoSuchTable(@TempDir Path dir) throws Exception {
         String md = report(dir, Map.of("gateway", 4000.0, "nginx", 3000.0));
         assertFalse(md.contains("against the baseline"), md);
+    }
+
+    @Test
+    void aPeerThatMeasuredNothingGivesNoRatioAndTheReportIsStillWritten(@TempDir Path dir) throws Exception {
+        // a smoke round of a second on a loaded machine: nginx answered nothing in time
+        String md = report(dir, Map.of("gateway", 4000.0, "caddy", 2000.0, "nginx", 0.0));
+        assertTrue(md.contains("–"), md);
+        assertFalse(md.contains("Infinity") || md.contains("∞"), md);
+        assertTrue(Files.size(dir.resolve("r-throughput.png")) > 0);
+        assertFalse(Files.readString(dir.resolve("r.json")).contains("Infinity"));
     }
 
     /** Three rounds of the small scenario at {@code perSecond} per target, 0.5 s of proxy CPU each, one second. */
