@@ -22,9 +22,14 @@ final class Completeness {
         int[] counts = rounds.computeIfAbsent(labels.scenario(), s -> new LinkedHashMap<>())
                 .computeIfAbsent(labels.target(), t -> new int[2]);
         counts[0]++;
-        if (result.map(r -> r.path("count").asLong(0) > 0).orElse(false)) {
+        if (counted(result)) {
             counts[1]++;
         }
+    }
+
+    /** Whether a result counted at least one answer. */
+    static boolean counted(Optional<? extends JsonNode> result) {
+        return result.map(r -> r.path("count").asLong(0) > 0).orElse(false);
     }
 
     /** One sentence per gap, naming the scenario and the target; empty when every pair has numbers. */
