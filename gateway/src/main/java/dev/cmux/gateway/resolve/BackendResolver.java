@@ -24,6 +24,7 @@ import io.netty.resolver.dns.NoopDnsCnameCache;
 import io.netty.resolver.dns.SequentialDnsServerAddressStreamProvider;
 
 import java.net.InetAddress;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
@@ -47,13 +48,15 @@ public final class BackendResolver implements AutoCloseable {
     private static final int QUERY_TIMEOUT_MILLIS = 2000;
 
     /** What a lookup works with; replaced whole by {@link #reconfigure}, read once per lookup. */
-    private record Settings(ResolverConfig config, String suffix, AddressPolicy policy, DnsNameResolver dns) {
+    private record Settings(ResolverConfig config, String suffix, AddressPolicy policy, DnsNameResolver dns,
+                            HostsFile hosts) {
 
         /** Whether answers found under {@code other} are still the answers under these settings. */
         boolean answersAlike(Settings other) {
             return config.statics().equals(other.config.statics())
                     && config.allowedNetworks().equals(other.config.allowedNetworks())
-                    && config.nameservers().equals(other.config.nameservers()) && suffix.equals(other.suffix);
+                    && config.nameservers().equals(other.config.nameservers()) && suffix.equals(other.suffix)
+                    && hosts.equals(other.hosts);
         }
     }
 
@@ -62,18 +65,20 @@ public final class BackendResolver implements AutoCloseable {
     private final AddressAuthority authority;
     private final AddressMismatches mismatches = new AddressMismatches();
     private final Ticker ticker;
+    private final Path hostsFile;
     private final AsyncLoadingCache<Integer, Resolution> cache;
     private volatile Settings settings;
 
     private BackendResolver(ResolverConfig config, String suffix, EventLoop dnsLoop,
                             Class<? extends DatagramChannel> datagramChannel, AddressAuthority authority,
-                            Ticker ticker) {
+                            Ticker ticker, Path hostsFile) {
         this.dnsLoop = dnsLoop;
         this.ticker = ticker;
+        this.hostsFile = hostsFile;
         this.datagramChannel = datagramChannel;
         this.authority = authority;
         this.settings = new Settings(config, suffix, AddressPolicy.forThisHost(config.allowedNetworks()),
-                dns(config));
+                dns(config), HostsFile.read(hostsFile));
         this.cache = Caffeine.newBuilder()
                 .maximumSize(config.maxEntries())
                 .expireAfter(new ResolutionExpiry())
@@ -97,7 +102,14 @@ public final class BackendResolver implements AutoCloseable {
     public static BackendResolver create(ResolverConfig config, String suffix, EventLoopGroup loops,
                                          Class<? extends DatagramChannel> datagramChannel,
                                          AddressAuthority authority, Ticker ticker) {
-        return new BackendResolver(config, suffix, loops.next(), datagramChannel, authority, ticker);
+        return create(config, suffix, loops, datagramChannel, authority, ticker, HostsFile.SYSTEM);
+    }
+
+    /** @param hostsFile names that win over DNS, read at the start and at each reload ({@code /etc/hosts}) */
+    static BackendResolver create(ResolverConfig config, String suffix, EventLoopGroup loops,
+                                  Class<? extends DatagramChannel> datagramChannel, AddressAuthority authority,
+                                  Ticker ticker, Path hostsFile) {
+        return new BackendResolver(config, suffix, loops.next(), datagramChannel, authority, ticker, hostsFile);
     }
 
     /** Without PVE, on the system's clock, the suffix from config or resolv.conf. */
@@ -114,6 +126,7 @@ public final class BackendResolver implements AutoCloseable {
         return new DnsNameResolverBuilder(dnsLoop)
                 .datagramChannelType(datagramChannel)
                 .nameServerProvider(servers)
+                .hostsFileEntriesResolver((name, types) -> settings.hosts().address(name, types))
                 // our cache holds the answers; a second one below it would only delay invalidation
                 .resolveCache(NoopDnsCache.INSTANCE)
                 .cnameCache(NoopDnsCnameCache.INSTANCE)
@@ -123,14 +136,15 @@ public final class BackendResolver implements AutoCloseable {
     }
 
     /**
-     * Takes the settings of a reload. Cached answers stay when the new settings would give the same ones (only
-     * times or the cache size changed), so a reload does not send every sandbox's next request to DNS.
+     * Takes the settings of a reload and reads the hosts file again. Cached answers stay when the new settings would
+     * give the same ones (only times or the cache size changed), so a reload does not send every sandbox's next
+     * request to DNS.
      */
     public synchronized void reconfigure(ResolverConfig config, String suffix) {
         Settings old = settings;
         boolean sameServers = old.config.nameservers().equals(config.nameservers());
         Settings next = new Settings(config, suffix, AddressPolicy.forThisHost(config.allowedNetworks()),
-                sameServers ? old.dns : dns(config));
+                sameServers ? old.dns : dns(config), HostsFile.read(hostsFile));
         settings = next;
         cache.synchronous().policy().eviction().ifPresent(e -> e.setMaximum(config.maxEntries()));
         cache.synchronous().policy().refreshAfterWrite().ifPresent(r -> r.setRefreshesAfter(config.refreshAfter()));

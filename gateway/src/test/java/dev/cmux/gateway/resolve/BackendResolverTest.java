@@ -13,8 +13,11 @@ import io.netty.channel.socket.nio.NioDatagramChannel;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 import java.net.InetAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -208,10 +211,25 @@ class BackendResolverTest {
     }
 
     @Test
-    void theSuffixComesFromTheSearchLineOfResolvConf(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
-            throws Exception {
-        java.nio.file.Path conf = dir.resolve("resolv.conf");
-        java.nio.file.Files.writeString(conf, "# dnsmasq on vmbr1\nnameserver 10.10.0.1\nsearch lan example.net\n");
+    void namesInTheHostsFileResolveWithoutAskingDnsAndAReloadReadsItAgain(@TempDir Path dir) throws Exception {
+        Path hosts = dir.resolve("hosts");
+        Files.writeString(hosts, "127.0.0.1 localhost\n10.10.0.213 CMUX-213.lan   # pinned by the operator\n");
+        dns.put("cmux-213.lan", A);
+        ResolverConfig rc = new ResolverConfig(Duration.ofSeconds(30), Duration.ofSeconds(20), Duration.ofSeconds(2),
+                Map.of(), List.of(Cidr.parse("10.0.0.0/8")), List.of(dns.address()), 1000);
+        resolver = BackendResolver.create(rc, ".lan", loops, NioDatagramChannel.class, null, nanos::get, hosts);
+        assertEquals(ip("10.10.0.213"), resolver.resolve(213).get(5, TimeUnit.SECONDS));
+        assertEquals(0, dns.queries(), "the hosts file answered");
+
+        Files.writeString(hosts, "10.10.0.99 cmux-213.lan\n");
+        resolver.reconfigure(rc, ".lan");
+        assertEquals(ip("10.10.0.99"), resolver.resolve(213).get(5, TimeUnit.SECONDS), "re-read at the reload");
+    }
+
+    @Test
+    void theSuffixComesFromTheSearchLineOfResolvConf(@TempDir Path dir) throws Exception {
+        Path conf = dir.resolve("resolv.conf");
+        Files.writeString(conf, "# dnsmasq on vmbr1\nnameserver 10.10.0.1\nsearch lan example.net\n");
         assertEquals(".lan", SandboxSuffix.fromResolvConf(conf));
         assertEquals("", SandboxSuffix.fromResolvConf(dir.resolve("missing")));
         assertEquals(".lan", SandboxSuffix.of("lan."));
