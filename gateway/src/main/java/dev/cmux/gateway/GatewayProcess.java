@@ -1,5 +1,6 @@
 package dev.cmux.gateway;
 
+import com.github.benmanes.caffeine.cache.Ticker;
 import dev.cmux.control.api.ControlServer;
 import dev.cmux.control.api.ControlServices;
 import dev.cmux.control.api.TunnelHandler;
@@ -10,10 +11,10 @@ import dev.cmux.gateway.config.RoutingConfig;
 import dev.cmux.gateway.log.AccessLogWriter;
 import dev.cmux.gateway.metrics.GatewayMetrics;
 import dev.cmux.gateway.server.GatewayServer;
-import dev.cmux.gateway.transport.Transport;
-import dev.cmux.gateway.resolve.AddressSource;
+import dev.cmux.gateway.resolve.AddressAuthority;
 import dev.cmux.gateway.resolve.SandboxSuffix;
 import dev.cmux.gateway.resolve.SuffixSource;
+import dev.cmux.gateway.transport.Transport;
 import dev.cmux.gateway.wake.SandboxPower;
 
 import java.time.Clock;
@@ -67,6 +68,13 @@ final class GatewayProcess implements AutoCloseable {
     static GatewayProcess start(GatewayConfig config, Transport transport,
                                 Function<GatewayServer, Supplier<List<String>>> reload, Clock clock)
             throws StartFailure {
+        return start(config, transport, reload, clock, Ticker.systemTicker());
+    }
+
+    /** @param resolverTicker the time of the resolver's TTLs and refreshes (tests move their own) */
+    static GatewayProcess start(GatewayConfig config, Transport transport,
+                                Function<GatewayServer, Supplier<List<String>>> reload, Clock clock,
+                                Ticker resolverTicker) throws StartFailure {
         AtomicReference<GatewayServer> dataPlane = new AtomicReference<>();
         ControlServices services = ControlServices.create(config.pve(),
                 SandboxSettings.from(config.pve(), config.domain()), vmid -> {
@@ -75,14 +83,14 @@ final class GatewayProcess implements AutoCloseable {
                         g.invalidate(vmid);
                     }
                 });
-        List<AddressSource> fromPve = services.pveAddresses().map(a -> List.<AddressSource>of(a::lookup))
-                .orElse(List.of());
+        AddressAuthority fromPve = services.pveAddresses().<AddressAuthority>map(a -> a::addressesOf).orElse(null);
         Supplier<GatewayConfig> running = () -> dataPlane.get() == null ? config : dataPlane.get().config();
         SandboxPower power = SandboxPower.create(services, new GatewayMetrics(), running, clock);
         AccessLogWriter accessLog = AccessLogWriter.toStandardOutput();
         GatewayServer gateway;
         try {
-            gateway = GatewayServer.start(config, transport, accessLog, power.links(fromPve, suffixes(services)));
+            gateway = GatewayServer.start(config, transport, accessLog, power.links(fromPve, suffixes(services))
+                    .withResolverTicker(resolverTicker));
         } catch (Exception e) {
             accessLog.close();
             power.close();

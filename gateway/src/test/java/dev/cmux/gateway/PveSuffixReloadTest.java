@@ -24,7 +24,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 class PveSuffixReloadTest {
 
-    private static final int VMID = 310; // not a container PVE knows: only DNS can find it
+    private static final int VMID = 310;
 
     @Test
     void sandboxNamesKeepPvesSearchDomainAfterAReload() throws Exception {
@@ -34,6 +34,8 @@ class PveSuffixReloadTest {
                  MiniHttpServer.writeHead(out, 204, "No Content");
                  return true;
              })) {
+            pve.seedContainer(VMID, "cmux-" + VMID, true, "cmux", null);
+            pve.containerAddress(VMID, "127.0.0.1");
             dns.put("cmux-" + VMID + ".lan", InetAddress.getLoopbackAddress());
             GatewayConfig config = GatewayConfig.builder()
                     .listen(new InetSocketAddress("127.0.0.1", 0))
@@ -58,6 +60,7 @@ class PveSuffixReloadTest {
                 assertEquals(204, get(gateway, web.port(), VMID), "after the reload");
                 RawHttp.Reply unknown = RawHttp.send(gateway.gateway.address().getPort(), request(web.port(), 399),
                         10_000);
+                // the name in the answer shows the suffix (an address alone would not: PVE vouches for it either way)
                 assertTrue(unknown.text().contains("cmux-399.lan does not resolve"), unknown.text());
             }
         }

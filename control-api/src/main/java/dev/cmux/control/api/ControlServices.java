@@ -155,8 +155,8 @@ public final class ControlServices implements AutoCloseable {
     }
 
     /**
-     * PVE as an address source for the gateway's resolver ({@code services.pveAddresses()::lookup} fits its
-     * {@code AddressSource}); empty without PVE.
+     * PVE as the authority on sandbox addresses for the gateway's resolver ({@code services.pveAddresses()::addressesOf}
+     * fits its {@code AddressAuthority}); empty without PVE.
      */
     public Optional<PveAddresses> pveAddresses() {
         return Optional.ofNullable(parts.addresses());

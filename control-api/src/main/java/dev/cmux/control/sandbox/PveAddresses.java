@@ -4,18 +4,20 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.cmux.control.pve.PveClient;
 import dev.cmux.control.pve.PveException;
 import dev.cmux.control.pve.PveJson;
+import io.netty.util.NetUtil;
 
 import java.net.InetAddress;
-import java.net.UnknownHostException;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 
 /**
- * PVE as an address source for the gateway's resolver: the node of a vmid from {@code /cluster/resources}, its
- * IPv4 from that node's {@code /interfaces}; and the node's DNS search domain for the backend suffix. Runs on the
- * control executor and never blocks the caller. Any container is looked up, tagged or not: the resolver's network
- * policy decides what may be reached, as it does for DNS answers.
+ * PVE as the authority on sandbox addresses for the gateway's resolver: the node of a vmid from
+ * {@code /cluster/resources}, its addresses from that node's {@code /interfaces}; and the node's DNS search domain
+ * for the backend suffix. Runs on the control executor and never blocks the caller. Any container is looked up,
+ * tagged or not: the resolver's network policy decides what may be reached.
  */
 public final class PveAddresses {
 
@@ -33,24 +35,32 @@ public final class PveAddresses {
         this(pve, new NodeLocator(pve, node), executor);
     }
 
-    /** The container's IPv4, empty when PVE knows no such container or it is stopped. */
-    public CompletableFuture<Optional<InetAddress>> lookup(int vmid) {
+    /**
+     * Every address PVE reports for the container, IPv4 first; empty when PVE knows no such container, it is
+     * stopped, or it has no address yet. What the container names itself in DNS plays no part: this is what the
+     * gateway trusts over DNS.
+     */
+    public CompletableFuture<List<InetAddress>> addressesOf(int vmid) {
         return CompletableFuture.supplyAsync(() -> {
             JsonNode r = nodes.resource(vmid);
             if (r == null) {
-                return Optional.empty();
+                return List.<InetAddress>of();
             }
             try {
-                String ip = AddressWaiter.ipv4(pve.interfaces(PveJson.text(r, "node"), vmid));
-                // an IP literal: getByName parses it without a DNS query
-                return ip == null ? Optional.<InetAddress>empty() : Optional.of(InetAddress.getByName(ip));
+                List<InetAddress> found = new ArrayList<>();
+                for (String ip : GuestAddresses.of(pve.interfaces(PveJson.text(r, "node"), vmid))) {
+                    // parsed as a literal only: a malformed entry is skipped, never looked up in DNS
+                    InetAddress address = NetUtil.createInetAddressFromIpAddressString(ip);
+                    if (address != null) {
+                        found.add(address);
+                    }
+                }
+                return List.copyOf(found);
             } catch (PveException e) {
                 if (e.noSuchContainer()) {
-                    return Optional.empty();
+                    return List.<InetAddress>of();
                 }
                 throw e;
-            } catch (UnknownHostException e) {
-                return Optional.empty();
             }
         }, executor);
     }

@@ -104,6 +104,11 @@ final class EmulatedCluster {
         defaultAddress = address;
     }
 
+    /** What {@code ip a} inside the container shows from now on (its DHCP lease, say). */
+    synchronized void address(int vmid, String address) {
+        existing(vmid).address = address;
+    }
+
     void taskDuration(Duration duration) {
         tasks.duration(duration);
     }

@@ -179,6 +179,11 @@ public final class PveEmulator implements AutoCloseable {
         cluster.defaultAddress(address);
     }
 
+    /** The IPv4 container {@code vmid} reports from now on (a DHCP renewal that gave it another address). */
+    public void containerAddress(int vmid, String address) {
+        cluster.address(vmid, address);
+    }
+
     /**
      * {@code /cluster/resources} answers as right after a create, before pvestatd's next broadcast: status
      * {@code unknown}, no name (lock and tags stay live).

@@ -1,5 +1,8 @@
 package dev.cmux.control.sandbox;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.NullNode;
 import dev.cmux.control.pve.PveClient;
 import dev.cmux.control.pve.PveEmulator;
 import org.junit.jupiter.api.AfterEach;
@@ -38,16 +41,35 @@ class PveAddressesTest {
     }
 
     @Test
-    void runningContainerResolvesToItsIpv4() throws Exception {
+    void aRunningContainerHasTheAddressesItReportsWithoutLoopbackOrLinkLocal() throws Exception {
         pve.seedContainer(210, "cmux-210", true, "cmux", null);
-        assertEquals(Optional.of(InetAddress.getByName("10.10.0.212")), addresses.lookup(210).get());
+        assertEquals(List.of(InetAddress.getByName("10.10.0.212")), addresses.addressesOf(210).get());
+        pve.containerAddress(210, "10.10.0.77"); // a DHCP renewal
+        assertEquals(List.of(InetAddress.getByName("10.10.0.77")), addresses.addressesOf(210).get());
     }
 
     @Test
-    void stoppedOrUnknownContainerHasNoAddress() throws Exception {
+    void aStoppedOrUnknownContainerHasNoAddress() throws Exception {
         pve.seedContainer(211, "cmux-211", false, "cmux", null);
-        assertEquals(Optional.empty(), addresses.lookup(211).get());
-        assertEquals(Optional.empty(), addresses.lookup(5555).get());
+        assertEquals(List.of(), addresses.addressesOf(211).get());
+        assertEquals(List.of(), addresses.addressesOf(5555).get());
+    }
+
+    @Test
+    void everyAddressOfEveryInterfaceCountsIpv4First() throws Exception {
+        // pve-api.md §GET .../interfaces: ip-addresses since PVE 8.4, before that only inet/inet6 (last of each)
+        JsonNode interfaces = new ObjectMapper().readTree("""
+                [{"name":"lo","inet":"127.0.0.1/8","ip-addresses":[{"ip-address-type":"inet","ip-address":"127.0.0.1","prefix":"8"}]},
+                 {"name":"eth0","inet":"10.10.0.5/24","inet6":"fd00::5/64",
+                  "ip-addresses":[{"ip-address-type":"inet6","ip-address":"fd00::5","prefix":"64"},
+                                  {"ip-address-type":"inet","ip-address":"10.10.0.5","prefix":"24"},
+                                  {"ip-address-type":"inet","ip-address":"10.10.0.6","prefix":"24"},
+                                  {"ip-address-type":"inet6","ip-address":"fe80::1","prefix":"64"}]},
+                 {"name":"eth1","inet":"192.168.7.9/24","inet6":"FE80::2/64"}]
+                """);
+        assertEquals(List.of("10.10.0.5", "10.10.0.6", "192.168.7.9", "fd00::5"), GuestAddresses.of(interfaces));
+        assertEquals("10.10.0.5", GuestAddresses.ipv4(interfaces));
+        assertEquals(List.of(), GuestAddresses.of(NullNode.getInstance()), "a stopped container");
     }
 
     @Test

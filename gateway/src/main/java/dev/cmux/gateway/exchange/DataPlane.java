@@ -54,7 +54,7 @@ public final class DataPlane implements AutoCloseable {
             throws SSLException {
         String suffix = links.suffixes().suffixFor(config.routing().suffix());
         BackendResolver resolver = BackendResolver.create(config.resolver(), suffix, loops,
-                transport.datagramChannel(), links.addressSources(), links.resolverTicker());
+                transport.datagramChannel(), links.addresses(), links.resolverTicker());
         // exact-host upstreams given by name are resolved when connecting, without blocking
         DnsAddressResolverGroup upstreamDns = new DnsAddressResolverGroup(transport.datagramChannel(),
                 DnsServerAddressStreamProviders.platformDefault());
@@ -132,7 +132,8 @@ public final class DataPlane implements AutoCloseable {
     /** For /metrics: the gauges of what is held now. */
     public GatewayMetrics.Sources gauges(LongSupplier openConnections) {
         return new GatewayMetrics.Sources(openConnections, pool::idleConnections, () -> resolver.stats().hitCount(),
-                () -> resolver.stats().missCount(), () -> resolver.stats().evictionCount(), resolver::size);
+                () -> resolver.stats().missCount(), () -> resolver.stats().evictionCount(), resolver::size,
+                resolver::mismatches);
     }
 
     @Override

@@ -54,11 +54,12 @@ public final class GatewayMetrics implements PrometheusSource {
             "Requests that waited for a wake or got the starting page.");
     private final LabelledCounter idled = new LabelledCounter(metrics.counter("cmux_gateway_idle_actions_total",
             "Idle sandboxes suspended or stopped, by action.", "action"), IdlePolicy.ACTIONS);
-    private volatile Sources sources = new Sources(() -> 0, () -> 0, () -> 0, () -> 0, () -> 0, () -> 0);
+    private volatile Sources sources = new Sources(() -> 0, () -> 0, () -> 0, () -> 0, () -> 0, () -> 0, () -> 0);
 
     /** Gauges read from their owners at scrape time. */
     public record Sources(LongSupplier openConnections, LongSupplier pooledIdle, LongSupplier resolverHits,
-                          LongSupplier resolverMisses, LongSupplier resolverEvictions, LongSupplier resolverSize) {
+                          LongSupplier resolverMisses, LongSupplier resolverEvictions, LongSupplier resolverSize,
+                          LongSupplier addressMismatches) {
     }
 
     /** Upgraded connections: how many there were, and how many are open now. */
@@ -91,7 +92,10 @@ public final class GatewayMetrics implements PrometheusSource {
             new Sampled(Kind.COUNTER, "cmux_gateway_resolver_evictions_total",
                     "Cached sandbox addresses dropped.", Sources::resolverEvictions),
             new Sampled(Kind.GAUGE, "cmux_gateway_resolver_entries",
-                    "Sandbox addresses cached now.", Sources::resolverSize));
+                    "Sandbox addresses cached now.", Sources::resolverSize),
+            new Sampled(Kind.COUNTER, "cmux_gateway_address_mismatch_total",
+                    "Sandbox lookups where DNS named an address PVE does not report for that vmid (PVE's was used).",
+                    Sources::addressMismatches));
 
     public GatewayMetrics() {
         for (Sampled s : SAMPLED) {

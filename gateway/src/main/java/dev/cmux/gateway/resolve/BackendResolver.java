@@ -24,6 +24,7 @@ import io.netty.resolver.dns.NoopDnsCnameCache;
 import io.netty.resolver.dns.SequentialDnsServerAddressStreamProvider;
 
 import java.net.InetAddress;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
@@ -31,8 +32,10 @@ import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 
 /**
- * vmid → address of {@code cmux-<vmid><suffix>}, cached. Sources in order: {@code resolver.static}, DNS, then
- * any {@link AddressSource} plugged in (PVE's interface list). Entries live {@code ttl} and are refreshed in the
+ * vmid → address of {@code cmux-<vmid><suffix>}, cached. {@code resolver.static} is taken as written; otherwise DNS
+ * is asked, and with PVE its {@link AddressAuthority} at the same time: then DNS only picks among the addresses PVE
+ * reports for that vmid, and PVE's own is used when DNS names another ({@link AddressMismatches}) or nothing.
+ * Entries live {@code ttl} and are refreshed in the
  * background after {@code refreshAfter}, so a busy sandbox never waits for DNS; failures are remembered only
  * {@code negativeTtl} (a sandbox that is booting shows up fast). Every address, also on refresh, passes the
  * {@link AddressPolicy} before it is used. Nothing here blocks: DNS is Netty's asynchronous resolver.
@@ -45,32 +48,37 @@ public final class BackendResolver implements AutoCloseable {
     private static final int QUERY_TIMEOUT_MILLIS = 2000;
 
     /** What a lookup works with; replaced whole by {@link #reconfigure}, read once per lookup. */
-    private record Settings(ResolverConfig config, String suffix, AddressPolicy policy, DnsNameResolver dns) {
+    private record Settings(ResolverConfig config, String suffix, AddressPolicy policy, DnsNameResolver dns,
+                            HostsFile hosts) {
 
         /** Whether answers found under {@code other} are still the answers under these settings. */
         boolean answersAlike(Settings other) {
             return config.statics().equals(other.config.statics())
                     && config.allowedNetworks().equals(other.config.allowedNetworks())
-                    && config.nameservers().equals(other.config.nameservers()) && suffix.equals(other.suffix);
+                    && config.nameservers().equals(other.config.nameservers()) && suffix.equals(other.suffix)
+                    && hosts.equals(other.hosts);
         }
     }
 
     private final EventLoop dnsLoop;
     private final Class<? extends DatagramChannel> datagramChannel;
-    private final List<AddressSource> fallbacks;
+    private final AddressAuthority authority;
+    private final AddressMismatches mismatches = new AddressMismatches();
     private final Ticker ticker;
+    private final Path hostsFile;
     private final AsyncLoadingCache<Integer, Resolution> cache;
     private volatile Settings settings;
 
     private BackendResolver(ResolverConfig config, String suffix, EventLoop dnsLoop,
-                            Class<? extends DatagramChannel> datagramChannel, List<AddressSource> fallbacks,
-                            Ticker ticker) {
+                            Class<? extends DatagramChannel> datagramChannel, AddressAuthority authority,
+                            Ticker ticker, Path hostsFile) {
         this.dnsLoop = dnsLoop;
         this.ticker = ticker;
+        this.hostsFile = hostsFile;
         this.datagramChannel = datagramChannel;
-        this.fallbacks = List.copyOf(fallbacks);
+        this.authority = authority;
         this.settings = new Settings(config, suffix, AddressPolicy.forThisHost(config.allowedNetworks()),
-                dns(config));
+                dns(config), HostsFile.read(hostsFile));
         this.cache = Caffeine.newBuilder()
                 .maximumSize(config.maxEntries())
                 .expireAfter(new ResolutionExpiry())
@@ -87,26 +95,28 @@ public final class BackendResolver implements AutoCloseable {
     /**
      * The resolver of a running gateway: DNS on one of its event loops.
      *
-     * @param suffix the suffix of sandbox names, already worked out ({@link SandboxSuffix})
+     * @param suffix    the suffix of sandbox names, already worked out ({@link SandboxSuffix})
+     * @param authority PVE, which vouches for DNS answers; null without PVE (DNS is then trusted as it answers)
+     * @param ticker    the clock of TTLs and refreshes: the system's, or one a test moves
      */
     public static BackendResolver create(ResolverConfig config, String suffix, EventLoopGroup loops,
                                          Class<? extends DatagramChannel> datagramChannel,
-                                         List<AddressSource> fallbacks) {
-        return create(config, suffix, loops, datagramChannel, fallbacks, Ticker.systemTicker());
+                                         AddressAuthority authority, Ticker ticker) {
+        return create(config, suffix, loops, datagramChannel, authority, ticker, HostsFile.SYSTEM);
     }
 
-    /** @param ticker the clock of TTLs and refreshes: the system's, or one a test moves */
-    public static BackendResolver create(ResolverConfig config, String suffix, EventLoopGroup loops,
-                                         Class<? extends DatagramChannel> datagramChannel,
-                                         List<AddressSource> fallbacks, Ticker ticker) {
-        return new BackendResolver(config, suffix, loops.next(), datagramChannel, fallbacks, ticker);
+    /** @param hostsFile names that win over DNS, read at the start and at each reload ({@code /etc/hosts}) */
+    static BackendResolver create(ResolverConfig config, String suffix, EventLoopGroup loops,
+                                  Class<? extends DatagramChannel> datagramChannel, AddressAuthority authority,
+                                  Ticker ticker, Path hostsFile) {
+        return new BackendResolver(config, suffix, loops.next(), datagramChannel, authority, ticker, hostsFile);
     }
 
-    /** As {@link #create(ResolverConfig, String, EventLoopGroup, Class, List)}, the suffix from config or resolv.conf. */
+    /** Without PVE, on the system's clock, the suffix from config or resolv.conf. */
     public static BackendResolver create(GatewayConfig config, EventLoopGroup loops,
                                          Class<? extends DatagramChannel> datagramChannel) {
         return create(config.resolver(), SandboxSuffix.of(config.routing().suffix()), loops, datagramChannel,
-                List.of());
+                null, Ticker.systemTicker());
     }
 
     private DnsNameResolver dns(ResolverConfig config) {
@@ -116,6 +126,7 @@ public final class BackendResolver implements AutoCloseable {
         return new DnsNameResolverBuilder(dnsLoop)
                 .datagramChannelType(datagramChannel)
                 .nameServerProvider(servers)
+                .hostsFileEntriesResolver((name, types) -> settings.hosts().address(name, types))
                 // our cache holds the answers; a second one below it would only delay invalidation
                 .resolveCache(NoopDnsCache.INSTANCE)
                 .cnameCache(NoopDnsCnameCache.INSTANCE)
@@ -125,14 +136,15 @@ public final class BackendResolver implements AutoCloseable {
     }
 
     /**
-     * Takes the settings of a reload. Cached answers stay when the new settings would give the same ones (only
-     * times or the cache size changed), so a reload does not send every sandbox's next request to DNS.
+     * Takes the settings of a reload and reads the hosts file again. Cached answers stay when the new settings would
+     * give the same ones (only times or the cache size changed), so a reload does not send every sandbox's next
+     * request to DNS.
      */
     public synchronized void reconfigure(ResolverConfig config, String suffix) {
         Settings old = settings;
         boolean sameServers = old.config.nameservers().equals(config.nameservers());
         Settings next = new Settings(config, suffix, AddressPolicy.forThisHost(config.allowedNetworks()),
-                sameServers ? old.dns : dns(config));
+                sameServers ? old.dns : dns(config), HostsFile.read(hostsFile));
         settings = next;
         cache.synchronous().policy().eviction().ifPresent(e -> e.setMaximum(config.maxEntries()));
         cache.synchronous().policy().refreshAfterWrite().ifPresent(r -> r.setRefreshesAfter(config.refreshAfter()));
@@ -173,6 +185,11 @@ public final class BackendResolver implements AutoCloseable {
         return cache.synchronous().estimatedSize();
     }
 
+    /** Lookups where DNS named an address PVE does not report for the vmid, for /metrics. */
+    public long mismatches() {
+        return mismatches.count();
+    }
+
     @Override
     public void close() {
         settings.dns().close();
@@ -189,21 +206,43 @@ public final class BackendResolver implements AutoCloseable {
         // a trailing dot: the name is complete, no search domains are tried on top of the suffix
         s.dns().resolve(s.suffix().isEmpty() ? name : name + ".").addListener(f -> viaDns.complete(f.isSuccess()
                 ? Optional.of((InetAddress) f.getNow()) : Optional.empty()));
-        return viaDns.thenCompose(found -> found.isPresent() ? CompletableFuture.completedFuture(found)
-                        : askFallbacks(vmid, 0))
-                .thenApply(found -> found.map(a -> checked(s, vmid, a, ticker.read())).orElseGet(() ->
-                        Resolution.failed(new GatewayException(GatewayError.UNRESOLVED, name + " does not resolve: "
-                                + "does sandbox vm-" + vmid + " exist, and is it running?"), ticker.read())));
+        if (authority == null) {
+            return viaDns.thenApply(found -> found.map(a -> checked(s, vmid, a, ticker.read()))
+                    .orElseGet(() -> unresolved(vmid, name)));
+        }
+        // both at once: a sandbox's first request waits for the slower of the two, not for both in turn
+        return viaDns.thenCombine(authority.addressesOf(vmid).handle(Vouched::new),
+                (dns, pve) -> vouched(s, vmid, name, dns, pve));
     }
 
-    private CompletableFuture<Optional<InetAddress>> askFallbacks(int vmid, int index) {
-        if (index == fallbacks.size()) {
-            return CompletableFuture.completedFuture(Optional.empty());
+    /** PVE's answer: its addresses for the vmid, or why it could not be asked. */
+    private record Vouched(List<InetAddress> addresses, Throwable failure) {
+    }
+
+    /** DNS only chooses among the addresses PVE reports for {@code vmid}; a name can point anywhere. */
+    private Resolution vouched(Settings s, int vmid, String name, Optional<InetAddress> dns, Vouched pve) {
+        long now = ticker.read();
+        if (pve.failure() != null) {
+            return Resolution.failed(new GatewayException(GatewayError.UNRESOLVED, "PVE could not be asked for the "
+                    + "address of sandbox vm-" + vmid + "; try again in a moment."), now);
         }
-        return fallbacks.get(index).lookup(vmid)
-                .exceptionally(e -> Optional.empty())
-                .thenCompose(found -> found.isPresent() ? CompletableFuture.completedFuture(found)
-                        : askFallbacks(vmid, index + 1));
+        List<InetAddress> known = pve.addresses();
+        if (known.isEmpty()) {
+            return dns.isEmpty() ? unresolved(vmid, name) : Resolution.failed(new GatewayException(
+                    GatewayError.UNRESOLVED, "PVE reports no address for sandbox vm-" + vmid + ", and " + name
+                    + " in DNS is not used without it: is the sandbox running?"), now);
+        }
+        if (dns.isPresent() && known.contains(dns.get())) {
+            mismatches.agreed(vmid);
+            return checked(s, vmid, dns.get(), now);
+        }
+        dns.ifPresent(claimed -> mismatches.found(vmid, name, claimed, known.get(0)));
+        return checked(s, vmid, known.get(0), now);
+    }
+
+    private Resolution unresolved(int vmid, String name) {
+        return Resolution.failed(new GatewayException(GatewayError.UNRESOLVED, name + " does not resolve: "
+                + "does sandbox vm-" + vmid + " exist, and is it running?"), ticker.read());
     }
 
     private static Resolution checked(Settings s, int vmid, InetAddress address, long nowNanos) {

@@ -19,7 +19,6 @@ import dev.cmux.gateway.exchange.ClientConnection;
 import dev.cmux.gateway.exchange.DataPlane;
 import dev.cmux.gateway.exchange.DataPlaneLinks;
 import dev.cmux.gateway.metrics.GatewayMetrics;
-import dev.cmux.gateway.resolve.AddressSource;
 import dev.cmux.gateway.tls.SniCertificates;
 import dev.cmux.gateway.transport.Transport;
 
@@ -65,13 +64,7 @@ public final class GatewayServer implements AutoCloseable {
     /** Binds {@code config.listen()} (port 0 picks a free port) and returns once bound. */
     public static GatewayServer start(GatewayConfig config, Transport transport, AccessLogSink accessLog)
             throws Exception {
-        return start(config, transport, accessLog, List.of());
-    }
-
-    /** @param addressSources asked when DNS does not know a sandbox (PVE's interface list), kept across reloads */
-    public static GatewayServer start(GatewayConfig config, Transport transport, AccessLogSink accessLog,
-                                      List<AddressSource> addressSources) throws Exception {
-        return start(config, transport, accessLog, DataPlaneLinks.standalone(addressSources));
+        return start(config, transport, accessLog, DataPlaneLinks.standalone());
     }
 
     public static GatewayServer start(GatewayConfig config, Transport transport, AccessLogSink accessLog,

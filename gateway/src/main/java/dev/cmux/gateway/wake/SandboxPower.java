@@ -5,11 +5,10 @@ import dev.cmux.control.api.ControlServices;
 import dev.cmux.gateway.config.GatewayConfig;
 import dev.cmux.gateway.metrics.GatewayMetrics;
 import dev.cmux.gateway.exchange.DataPlaneLinks;
-import dev.cmux.gateway.resolve.AddressSource;
+import dev.cmux.gateway.resolve.AddressAuthority;
 import dev.cmux.gateway.resolve.SuffixSource;
 
 import java.time.Clock;
-import java.util.List;
 import java.util.Optional;
 import java.util.function.Supplier;
 
@@ -46,9 +45,9 @@ public final class SandboxPower implements AutoCloseable {
                 new IdleReaper(services.sandboxes(), activity, waker, metrics, config, clock));
     }
 
-    /** What the data plane gets: these counters, the sources given, and with PVE the waker and the activity. */
-    public DataPlaneLinks links(List<AddressSource> addressSources, SuffixSource suffixes) {
-        return new DataPlaneLinks(metrics, addressSources, suffixes, waker, activity);
+    /** What the data plane gets: these counters, PVE's addresses and suffix, and with PVE the waker and the activity. */
+    public DataPlaneLinks links(AddressAuthority addresses, SuffixSource suffixes) {
+        return new DataPlaneLinks(metrics, addresses, suffixes, waker, activity);
     }
 
     /** One look for idle sandboxes now, as the reaper's timer does every {@code idle.checkInterval}. */

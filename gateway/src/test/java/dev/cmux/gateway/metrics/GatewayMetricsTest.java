@@ -80,14 +80,16 @@ class GatewayMetricsTest {
     @Test
     void gaugesAreReadFromTheirSourcesAtEachScrape() {
         long[] open = {7};
-        metrics.sources(new GatewayMetrics.Sources(() -> open[0], () -> 2, () -> 30, () -> 4, () -> 1, () -> 3));
+        metrics.sources(new GatewayMetrics.Sources(() -> open[0], () -> 2, () -> 30, () -> 4, () -> 1, () -> 3,
+                () -> 5));
         assertSeries(MetricsText.of(metrics), Map.of(
                 "cmux_gateway_client_connections", 7.0,
                 "cmux_gateway_pool_idle_connections", 2.0,
                 "cmux_gateway_resolver_hits_total", 30.0,
                 "cmux_gateway_resolver_misses_total", 4.0,
                 "cmux_gateway_resolver_evictions_total", 1.0,
-                "cmux_gateway_resolver_entries", 3.0));
+                "cmux_gateway_resolver_entries", 3.0,
+                "cmux_gateway_address_mismatch_total", 5.0));
         open[0] = 9;
         assertEquals(9, value(MetricsText.of(metrics), "cmux_gateway_client_connections"));
     }

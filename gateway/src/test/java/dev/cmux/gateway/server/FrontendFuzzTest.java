@@ -97,7 +97,7 @@ class FrontendFuzzTest {
         });
         try {
             return DataPlane.start(config(), LOOPS, Transport.NIO, AccessLogSink.DISCARD,
-                    new WriteBufferWaterMark(32 * 1024, 64 * 1024), DataPlaneLinks.standalone(List.of()));
+                    new WriteBufferWaterMark(32 * 1024, 64 * 1024), DataPlaneLinks.standalone());
         } catch (Exception e) {
             throw new IllegalStateException(e);
         }

@@ -64,7 +64,7 @@ public final class GatewayUnderTest implements AutoCloseable {
         List<String> log = new CopyOnWriteArrayList<>();
         try {
             return new GatewayUnderTest(GatewayServer.start(config, transport, log::add,
-                    DataPlaneLinks.standalone(List.of()).withResolverTicker(resolverTicker)), dns, log);
+                    DataPlaneLinks.standalone().withResolverTicker(resolverTicker)), dns, log);
         } catch (Exception e) {
             dns.close();
             throw e;
