@@ -1,7 +1,7 @@
 package dev.cmux.control.cloudflare;
 
 /**
- * One line of {@code tunnel status}.
+ * One line of {@code tunnel status} and {@code doctor}.
  *
  * @param subject what was checked ("tunnel", "DNS *.example.com", …)
  * @param ok      whether it is as it should be
@@ -10,11 +10,11 @@ package dev.cmux.control.cloudflare;
  */
 public record StatusLine(String subject, boolean ok, String detail, String fix) {
 
-    static StatusLine ok(String subject, String detail) {
+    public static StatusLine ok(String subject, String detail) {
         return new StatusLine(subject, true, detail, "");
     }
 
-    static StatusLine problem(String subject, String detail, String fix) {
+    public static StatusLine problem(String subject, String detail, String fix) {
         return new StatusLine(subject, false, detail, fix);
     }
 

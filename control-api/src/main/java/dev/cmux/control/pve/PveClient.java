@@ -86,6 +86,14 @@ public final class PveClient implements AutoCloseable {
         return get("/nodes/" + segment(node) + "/dns", Map.of());
     }
 
+    /**
+     * {@code GET /access/permissions?path=…}: the caller's privileges on exactly that path, as PVE works them out
+     * (pve-qemu-cluster.md §5.1: a privilege is granted when its key is present).
+     */
+    public JsonNode permissions(String path) {
+        return get("/access/permissions", Map.of("path", path));
+    }
+
     /** {@code GET /cluster/nextid}: a suggestion only, not a reservation. */
     public int nextId() {
         JsonNode id = get("/cluster/nextid", Map.of());

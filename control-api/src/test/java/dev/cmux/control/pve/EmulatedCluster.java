@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.concurrent.ScheduledExecutorService;
@@ -50,6 +51,14 @@ final class EmulatedCluster {
     private String defaultAddress = "10.10.0.";
     private final ScheduledExecutorService scheduler;
     private volatile PowerListener powerListener = (vmid, running) -> { };
+    /** The token's ACLs: path → privileges; {@code /} holds everything, as for {@code root@pam}. */
+    private final Map<String, Set<String>> acls = new TreeMap<>(Map.of("/", ALL_PRIVILEGES));
+
+    /** The privileges this emulator knows (PVEAdmin's, pve-qemu-cluster.md §5.2), all granted by default. */
+    static final Set<String> ALL_PRIVILEGES = Set.of("VM.Allocate", "VM.Audit", "VM.Clone",
+            "VM.Config.CPU", "VM.Config.Memory", "VM.Config.Options", "VM.Config.Disk", "VM.Config.Network",
+            "VM.Console", "VM.Migrate", "VM.PowerMgmt", "VM.Snapshot", "VM.Snapshot.Rollback",
+            "Datastore.AllocateSpace", "Datastore.Audit", "Sys.Audit", "Sys.Modify", "SDN.Use");
 
     /** Told when a container starts or stops running, off the cluster's monitor (it may start or stop servers). */
     interface PowerListener {
@@ -102,6 +111,35 @@ final class EmulatedCluster {
 
     synchronized void defaultAddress(String address) {
         defaultAddress = address;
+    }
+
+    /** An ACL on {@code path} with exactly {@code privileges}: it replaces what the path inherits. */
+    synchronized void acl(String path, Set<String> privileges) {
+        acls.put(path, Set.copyOf(privileges));
+    }
+
+    /**
+     * {@code GET /access/permissions}: with {@code path}, the privileges there, from the most specific ACL at or above
+     * it (a more specific ACL replaces inherited roles, pve-qemu-cluster.md §5.1); each maps to its propagate flag.
+     */
+    synchronized Map<String, Object> permissions(String path) {
+        Map<String, Object> out = new TreeMap<>();
+        if (path == null) {
+            acls.forEach((p, privileges) -> out.put(p, flags(privileges)));
+            return out;
+        }
+        String at = path;
+        while (!acls.containsKey(at)) {
+            at = at.lastIndexOf('/') <= 0 ? "/" : at.substring(0, at.lastIndexOf('/'));
+        }
+        out.put(path, flags(acls.get(at)));
+        return out;
+    }
+
+    private static Map<String, Integer> flags(Set<String> privileges) {
+        Map<String, Integer> flags = new TreeMap<>();
+        privileges.forEach(p -> flags.put(p, 1));
+        return flags;
     }
 
     /** What {@code ip a} inside the container shows from now on (its DHCP lease, say). */

@@ -21,6 +21,7 @@ final class Endpoints {
             case "GET /version" -> Map.of("version", "9.2.11", "release", "9.2", "repoid", "14a22df35955d97d");
             case "GET /nodes" -> List.of(Map.of("node", cluster.node, "status", "online", "type", "node",
                     "id", "node/" + cluster.node, "maxcpu", 8, "maxmem", 34359738368L));
+            case "GET /access/permissions" -> cluster.permissions(params.get("path"));
             case "GET /nodes/{node}/dns" -> Map.of("search", "lan", "dns1", "10.10.0.1");
             case "GET /cluster/nextid" -> cluster.nextId(params.get("vmid"));
             case "GET /cluster/resources" -> "vm".equals(params.get("type")) || params.get("type") == null

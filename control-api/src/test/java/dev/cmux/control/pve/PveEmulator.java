@@ -43,6 +43,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 
@@ -177,6 +178,19 @@ public final class PveEmulator implements AutoCloseable {
     /** The IPv4 every running container reports, e.g. {@code 127.0.0.1} where a test execd listens. */
     public void containerAddress(String address) {
         cluster.defaultAddress(address);
+    }
+
+    /**
+     * The token's privileges on {@code path} become exactly {@code privileges} (an ACL there, replacing what it
+     * inherits); by default it holds every privilege everywhere, as {@code root@pam} does.
+     */
+    public void acl(String path, Set<String> privileges) {
+        cluster.acl(path, privileges);
+    }
+
+    /** Every privilege the emulator knows. */
+    public static Set<String> allPrivileges() {
+        return EmulatedCluster.ALL_PRIVILEGES;
     }
 
     /** The IPv4 container {@code vmid} reports from now on (a DHCP renewal that gave it another address). */
