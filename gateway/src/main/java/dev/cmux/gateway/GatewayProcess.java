@@ -7,6 +7,7 @@ import dev.cmux.control.api.TunnelHandler;
 import dev.cmux.control.config.HostPort;
 import dev.cmux.control.sandbox.SandboxSettings;
 import dev.cmux.gateway.config.GatewayConfig;
+import dev.cmux.gateway.doctor.GatewayDoctor;
 import dev.cmux.gateway.config.RoutingConfig;
 import dev.cmux.gateway.log.AccessLogWriter;
 import dev.cmux.gateway.metrics.GatewayMetrics;
@@ -103,7 +104,8 @@ final class GatewayProcess implements AutoCloseable {
         ControlServices withTunnel = config.cloudflare().enabled()
                 ? services.withTunnel(TunnelHandler.create(config.cloudflare(), origin, services)) : services;
         Supplier<List<String>> reloader = reload.apply(gateway);
-        withTunnel = withTunnel.withMetrics(gateway.metrics()).withReload(reloader).withActivity(power.activity());
+        withTunnel = withTunnel.withMetrics(gateway.metrics()).withReload(reloader).withActivity(power.activity())
+                .withDoctor(GatewayDoctor.of(running, services, gateway, origin));
         try {
             ControlServer control = ControlServer.start(config.control(), config.cloudflare(), gateway.eventLoops(),
                     transport.serverChannel(), withTunnel);

@@ -34,6 +34,7 @@ final class ControlRoutes extends SimpleChannelInboundHandler<FullHttpRequest> {
         Executor blocking = services.parts().executor();
         boolean pve = services.pveEnabled();
         ApiHandler reload = services.wiring().reload();
+        ApiHandler doctor = services.wiring().doctor();
         ApiHandler tunnel = services.wiring().tunnel() != null ? services.wiring().tunnel()
                 : cloudflare.enabled() ? new NotFound() : Unavailable.cloudflare();
         this.router = new Router()
@@ -54,6 +55,7 @@ final class ControlRoutes extends SimpleChannelInboundHandler<FullHttpRequest> {
                         : Unavailable.pve()))
                 .add(GET, "/v1/operations/{id}", v1(pve ? new GetOperationHandler(services) : Unavailable.pve()))
                 .add(POST, "/v1/reload", v1(reload != null ? reload : new NotFound()))
+                .add(GET, "/v1/doctor", v1(doctor != null ? doctor : new NotFound()))
                 .add(GET, "/v1/tunnel/**", v1(tunnel))
                 .add(POST, "/v1/tunnel/**", v1(tunnel))
                 .add(PUT, "/v1/tunnel/**", v1(tunnel))

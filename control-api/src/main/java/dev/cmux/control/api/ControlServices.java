@@ -1,6 +1,9 @@
 package dev.cmux.control.api;
 
 import dev.cmux.control.config.PveConfig;
+import dev.cmux.control.doctor.Check;
+import dev.cmux.control.doctor.Doctor;
+import dev.cmux.control.doctor.PveChecks;
 import dev.cmux.control.exec.ExecService;
 import dev.cmux.control.exec.ExecdClient;
 import dev.cmux.control.exec.PctExec;
@@ -52,7 +55,7 @@ public final class ControlServices implements AutoCloseable {
 
     /** What the gateway adds once its data plane runs: each {@code with…} copy changes one of these. */
     record Wiring(TokenBucket createLimit, ApiHandler tunnel, ApiHandler reload,
-                          List<PrometheusSource> metricSources, ActivityView activity) {
+                          List<PrometheusSource> metricSources, ActivityView activity, ApiHandler doctor) {
     }
 
     private final Parts parts;
@@ -66,7 +69,7 @@ public final class ControlServices implements AutoCloseable {
     /** No PVE: sandbox endpoints say 503 {@code pve-not-configured}. */
     public static ControlServices disabled() {
         return new ControlServices(new Parts(null, null, null, null, null, null, blockingExecutor(),
-                new ControlMetrics()), new Wiring(null, null, null, List.of(), ActivityView.NONE));
+                new ControlMetrics()), new Wiring(null, null, null, List.of(), ActivityView.NONE, null));
     }
 
     /**
@@ -90,19 +93,20 @@ public final class ControlServices implements AutoCloseable {
                 ExecService.DEFAULT_OUTPUT_CAP), new Operations(executor, clock),
                 new TtlReaper(sandboxes, client, clock).startIfEnabled(),
                 new PveAddresses(client, settings.node(), executor), executor, new ControlMetrics()),
-                new Wiring(new TokenBucket(CREATE_BURST, CREATE_REFILL), null, null, List.of(), ActivityView.NONE));
+                new Wiring(new TokenBucket(CREATE_BURST, CREATE_REFILL), null, null, List.of(), ActivityView.NONE,
+                        null));
     }
 
     /** The same services with another create limit: {@code burst} at once, then one per {@code refillEvery}. */
     public ControlServices withCreateRateLimit(int burst, Duration refillEvery) {
         return new ControlServices(parts, new Wiring(new TokenBucket(burst, refillEvery), wiring.tunnel(),
-                wiring.reload(), wiring.metricSources(), wiring.activity()));
+                wiring.reload(), wiring.metricSources(), wiring.activity(), wiring.doctor()));
     }
 
     /** The same services with {@code /v1/tunnel/*} answered by {@code handler} (behind the bearer token). */
     public ControlServices withTunnel(ApiHandler handler) {
         return new ControlServices(parts, new Wiring(wiring.createLimit(), handler, wiring.reload(),
-                wiring.metricSources(), wiring.activity()));
+                wiring.metricSources(), wiring.activity(), wiring.doctor()));
     }
 
     /**
@@ -119,13 +123,13 @@ public final class ControlServices implements AutoCloseable {
             exchange.respond(HttpResponseStatus.OK, Map.of("reloaded", true));
         });
         return new ControlServices(parts, new Wiring(wiring.createLimit(), wiring.tunnel(), handler,
-                wiring.metricSources(), wiring.activity()));
+                wiring.metricSources(), wiring.activity(), wiring.doctor()));
     }
 
     /** The same services with {@code lastActivity} in sandbox views read from {@code view} (the data plane). */
     public ControlServices withActivity(ActivityView view) {
         return new ControlServices(parts, new Wiring(wiring.createLimit(), wiring.tunnel(), wiring.reload(),
-                wiring.metricSources(), view));
+                wiring.metricSources(), view, wiring.doctor()));
     }
 
     /** The same services with {@code source} (e.g. the data plane's counters) appended to {@code GET /metrics}. */
@@ -133,7 +137,18 @@ public final class ControlServices implements AutoCloseable {
         List<PrometheusSource> sources = new ArrayList<>(wiring.metricSources());
         sources.add(source);
         return new ControlServices(parts, new Wiring(wiring.createLimit(), wiring.tunnel(), wiring.reload(),
-                List.copyOf(sources), wiring.activity()));
+                List.copyOf(sources), wiring.activity(), wiring.doctor()));
+    }
+
+    /** The same services with {@code GET /v1/doctor} (behind the bearer token) running {@code doctor} off the loop. */
+    public ControlServices withDoctor(Doctor doctor) {
+        return new ControlServices(parts, new Wiring(wiring.createLimit(), wiring.tunnel(), wiring.reload(),
+                wiring.metricSources(), wiring.activity(), new OffLoop(parts.executor(), new DoctorHandler(doctor))));
+    }
+
+    /** The PVE part of {@code doctor}, on this services' PVE client; empty without PVE. */
+    public Optional<Check> pveCheck(PveConfig config) {
+        return parts.pve() == null ? Optional.empty() : Optional.of(new PveChecks(parts.pve(), config));
     }
 
     private static ExecutorService blockingExecutor() {

@@ -14,7 +14,7 @@ import java.time.Duration;
 /** The control API as the sandbox commands call it: bearer token, JSON both ways, the API's own error on failure. */
 public final class ControlApiClient {
 
-    private static final ObjectMapper JSON = new ObjectMapper();
+    static final ObjectMapper JSON = new ObjectMapper();
 
     private final String baseUrl;
     private final String token;

@@ -9,16 +9,24 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.net.http.HttpTimeoutException;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeParseException;
 
 /**
- * Plain HTTP probes of local processes (cloudflared's metrics, the gateway). Separate from the
- * Cloudflare client on purpose: the API token must never be sent to a local port.
+ * Plain HTTP probes without credentials: local processes (cloudflared's metrics, the gateway) and public keys (an
+ * Access team's). Separate from the Cloudflare client on purpose: the API token must never be sent to a local port.
  */
-final class LocalProbe {
+public final class LocalProbe {
 
-    /** Status and body, or the failure as a sentence fragment ("connection refused"). */
-    record Result(int status, String body, String failure) {
-        boolean answered() {
+    /**
+     * Status, body and the answer's {@code Date}, or the failure as a sentence fragment ("connection refused").
+     *
+     * @param date when the server says it answered; null when it did not say
+     */
+    public record Result(int status, String body, String failure, Instant date) {
+        public boolean answered() {
             return failure == null;
         }
     }
@@ -28,22 +36,35 @@ final class LocalProbe {
             .followRedirects(HttpClient.Redirect.NEVER)
             .build();
 
-    Result get(URI uri) {
+    public Result get(URI uri) {
         HttpRequest request = HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(5)).GET().build();
         try {
             HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
-            return new Result(response.statusCode(), response.body(), null);
+            Instant date = response.headers().firstValue("Date").map(LocalProbe::httpDate).orElse(null);
+            return new Result(response.statusCode(), response.body(), null, date);
         } catch (HttpConnectTimeoutException e) {
-            return new Result(0, "", "connection timed out");
+            return failed("connection timed out");
         } catch (HttpTimeoutException e) {
-            return new Result(0, "", "no answer within 5 s");
+            return failed("no answer within 5 s");
         } catch (ConnectException e) {
-            return new Result(0, "", "connection refused");
+            return failed("connection refused");
         } catch (IOException e) {
-            return new Result(0, "", e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage()));
+            return failed(e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage()));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            return new Result(0, "", "interrupted");
+            return failed("interrupted");
+        }
+    }
+
+    private static Result failed(String why) {
+        return new Result(0, "", why, null);
+    }
+
+    private static Instant httpDate(String value) {
+        try {
+            return ZonedDateTime.parse(value, DateTimeFormatter.RFC_1123_DATE_TIME).toInstant();
+        } catch (DateTimeParseException e) {
+            return null;
         }
     }
 }

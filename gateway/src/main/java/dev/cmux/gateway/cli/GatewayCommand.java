@@ -2,6 +2,7 @@ package dev.cmux.gateway.cli;
 
 import dev.cmux.control.cli.CommandLines;
 import dev.cmux.control.cli.ControlApiClient;
+import dev.cmux.control.cli.DoctorCommand;
 import dev.cmux.control.cli.SandboxCommand;
 import dev.cmux.control.cloudflare.TunnelCommand;
 import dev.cmux.gateway.config.ConfigException;
@@ -56,6 +57,7 @@ public final class GatewayCommand implements Callable<Integer> {
                 .addSubcommand(new ValidateCommand(() -> root.configFile, env))
                 .addSubcommand(TunnelCommand.commandLine(root::tunnelSettings))
                 .addSubcommand(SandboxCommand.commandLine(root::controlApi))
+                .addSubcommand(new DoctorCommand(root::controlApi))
                 .addSubcommand(new VersionCommand(version));
         tree.setExecutionExceptionHandler(root::reportConfigError);
         return CommandLines.forShell(tree, out, err);

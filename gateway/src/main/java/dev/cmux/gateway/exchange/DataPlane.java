@@ -103,7 +103,7 @@ public final class DataPlane implements AutoCloseable {
         return routing.config();
     }
 
-    BackendResolver resolver() {
+    public BackendResolver resolver() {
         return resolver;
     }
 

@@ -202,10 +202,7 @@ public final class BackendResolver implements AutoCloseable {
             return CompletableFuture.completedFuture(checked(s, vmid, fixed, ticker.read()));
         }
         String name = new SandboxId(vmid).hostname() + s.suffix();
-        CompletableFuture<Optional<InetAddress>> viaDns = new CompletableFuture<>();
-        // a trailing dot: the name is complete, no search domains are tried on top of the suffix
-        s.dns().resolve(s.suffix().isEmpty() ? name : name + ".").addListener(f -> viaDns.complete(f.isSuccess()
-                ? Optional.of((InetAddress) f.getNow()) : Optional.empty()));
+        CompletableFuture<Optional<InetAddress>> viaDns = askDns(s, name);
         if (authority == null) {
             return viaDns.thenApply(found -> found.map(a -> checked(s, vmid, a, ticker.read()))
                     .orElseGet(() -> unresolved(vmid, name)));
@@ -213,6 +210,20 @@ public final class BackendResolver implements AutoCloseable {
         // both at once: a sandbox's first request waits for the slower of the two, not for both in turn
         return viaDns.thenCombine(authority.addressesOf(vmid).handle(Vouched::new),
                 (dns, pve) -> vouched(s, vmid, name, dns, pve));
+    }
+
+    /** What the hosts file and DNS say of {@code vmid}'s name now, past the cache and PVE (for {@code doctor}). */
+    public CompletableFuture<Optional<InetAddress>> askDns(int vmid) {
+        Settings s = settings;
+        return askDns(s, new SandboxId(vmid).hostname() + s.suffix());
+    }
+
+    private static CompletableFuture<Optional<InetAddress>> askDns(Settings s, String name) {
+        CompletableFuture<Optional<InetAddress>> found = new CompletableFuture<>();
+        // a trailing dot: the name is complete, no search domains are tried on top of the suffix
+        s.dns().resolve(s.suffix().isEmpty() ? name : name + ".").addListener(f -> found.complete(f.isSuccess()
+                ? Optional.of((InetAddress) f.getNow()) : Optional.empty()));
+        return found;
     }
 
     /** PVE's answer: its addresses for the vmid, or why it could not be asked. */

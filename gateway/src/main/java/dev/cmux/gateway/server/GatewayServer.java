@@ -19,6 +19,7 @@ import dev.cmux.gateway.exchange.ClientConnection;
 import dev.cmux.gateway.exchange.DataPlane;
 import dev.cmux.gateway.exchange.DataPlaneLinks;
 import dev.cmux.gateway.metrics.GatewayMetrics;
+import dev.cmux.gateway.resolve.BackendResolver;
 import dev.cmux.gateway.tls.SniCertificates;
 import dev.cmux.gateway.transport.Transport;
 
@@ -143,6 +144,11 @@ public final class GatewayServer implements AutoCloseable {
      */
     public void reconfigure(GatewayConfig config) throws Exception {
         plane.reconfigure(config);
+    }
+
+    /** Where sandbox addresses come from, for {@code doctor}. */
+    public BackendResolver resolver() {
+        return plane.resolver();
     }
 
     /** The data plane's counters, for the control API's {@code /metrics}; they survive reloads. */

@@ -1,0 +1,78 @@
+package dev.cmux.gateway.doctor;
+
+import dev.cmux.control.api.ControlServices;
+import dev.cmux.control.cloudflare.CloudflareClient;
+import dev.cmux.control.cloudflare.LocalProbe;
+import dev.cmux.control.cloudflare.RetryPolicy;
+import dev.cmux.control.cloudflare.StatusLine;
+import dev.cmux.control.cloudflare.TunnelSpec;
+import dev.cmux.control.cloudflare.TunnelStatus;
+import dev.cmux.control.config.CloudflareConfig;
+import dev.cmux.control.doctor.Check;
+import dev.cmux.control.doctor.Doctor;
+import dev.cmux.gateway.config.GatewayConfig;
+import dev.cmux.gateway.server.GatewayServer;
+
+import java.io.File;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Supplier;
+
+/**
+ * The checks of a running gateway, in the order a request depends on them: PVE, sandbox names, Cloudflare's tunnel
+ * and cloudflared, Access, the process's limits. Each reads the config running at the time it runs (a reload that
+ * turned Access on shows at once).
+ */
+public final class GatewayDoctor {
+
+    private GatewayDoctor() {
+    }
+
+    /** @param listen the data plane's address as cloudflared is told it ({@code 127.0.0.1:8080}) */
+    public static Doctor of(Supplier<GatewayConfig> running, ControlServices services, GatewayServer gateway,
+                            String listen) {
+        Map<String, Check> checks = new LinkedHashMap<>();
+        checks.put("PVE", () -> services.pveCheck(running.get().pve()).orElse(() -> List.of(StatusLine.ok("PVE",
+                "not configured (PVE_API_URL, PVE_API_TOKEN): no sandbox lifecycle, addresses as DNS gives them")))
+                .run());
+        services.pveAddresses().ifPresent(pve -> checks.put("sandbox names",
+                new SandboxNameCheck(services.sandboxes(), gateway.resolver(), pve::addressesOf)));
+        checks.put("Cloudflare", () -> cloudflare(running.get().cloudflare(), listen));
+        checks.put("Access", () -> new AccessCheck(running.get().access(), running.get().cloudflare().enabled(),
+                new LocalProbe(), Clock.systemUTC()).run());
+        checks.put("open files", OpenFilesCheck.ofThisProcess());
+        return new Doctor(checks);
+    }
+
+    private static List<StatusLine> cloudflare(CloudflareConfig config, String listen) {
+        if (!config.enabled()) {
+            return List.of(StatusLine.ok("Cloudflare", "not configured (CF_API_TOKEN, CF_ACCOUNT_ID, CF_DOMAIN): the "
+                    + "sandboxes are not published"));
+        }
+        List<StatusLine> lines = new ArrayList<>();
+        lines.add(cloudflaredInstalled(System.getenv("PATH")));
+        try (CloudflareClient client = CloudflareClient.from(config, RetryPolicy.defaults())) {
+            lines.addAll(new TunnelStatus(client, TunnelSpec.from(config, listen, false),
+                    TunnelStatus.DEFAULT_READY_URL).check());
+        }
+        return lines;
+    }
+
+    static StatusLine cloudflaredInstalled(String path) {
+        List<String> dirs = new ArrayList<>(List.of((path == null ? "" : path).split(File.pathSeparator)));
+        dirs.addAll(List.of("/usr/bin", "/usr/local/bin"));
+        for (String dir : dirs) {
+            Path candidate = Path.of(dir.isEmpty() ? "." : dir, "cloudflared");
+            if (Files.isExecutable(candidate)) {
+                return StatusLine.ok("cloudflared installed", candidate.toString());
+            }
+        }
+        return StatusLine.problem("cloudflared installed", "not found on PATH, /usr/bin or /usr/local/bin",
+                "install cloudflared from Cloudflare's Debian repository (pkg.cloudflare.com).");
+    }
+}
