@@ -61,7 +61,8 @@ final class Exchange implements BackendListener, BackendConnector.Outcome {
         this.upgradeRequested = UpgradeRelay.isUpgradeRequest(request);
         this.response = new ResponseStreamer(this, request, request.protocolVersion(), clientKeepAlive, log);
         log.begin(System.currentTimeMillis(), request.method().name(), request.uri(),
-                request.headers().get(HttpHeaderNames.HOST));
+                request.headers().get(HttpHeaderNames.HOST),
+                routing.forwardedHeaders().client(request.headers(), client.peer(routing.forwardedHeaders())));
     }
 
     void start() {
@@ -341,6 +342,7 @@ final class Exchange implements BackendListener, BackendConnector.Outcome {
         body.release();
         log.status = error.status().code();
         log.error = error.code();
+        log.bytesOut = reply.content().readableBytes(); // counted as a backend's body is: what the client is sent
         Channel out = client.channel();
         out.writeAndFlush(reply, out.voidPromise());
         writeLog();
