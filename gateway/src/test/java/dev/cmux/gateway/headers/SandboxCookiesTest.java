@@ -7,7 +7,9 @@ import dev.cmux.gateway.testing.GatewayUnderTest;
 import dev.cmux.gateway.testing.MiniHttpServer;
 import dev.cmux.gateway.testing.RawHttp;
 import dev.cmux.gateway.transport.Transport;
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
@@ -45,17 +47,11 @@ class SandboxCookiesTest {
         "Set-Cookie:  g=7 ; Expires=Wed, 09 Jun 2027 10:18:14 GMT",
     };
 
-    private MiniHttpServer backend;
+    private static MiniHttpServer backend;
     private GatewayUnderTest gateway;
 
-    @AfterEach
-    void stop() throws IOException {
-        gateway.close();
-        backend.close();
-    }
-
-    /** @param config the gateway's config, given the backend's port */
-    private void start(BiFunction<GatewayConfig, Integer, GatewayConfig> config) throws Exception {
+    @BeforeAll
+    static void startBackend() throws IOException {
         backend = new MiniHttpServer((req, out) -> {
             if (req.target().equals("/early")) {
                 MiniHttpServer.writeHead(out, 103, "Early Hints", "Link: </app.css>; rel=preload",
@@ -72,12 +68,33 @@ class SandboxCookiesTest {
             MiniHttpServer.writeHead(out, 200, "OK", head);
             return true;
         });
+    }
+
+    @AfterAll
+    static void stopBackend() throws IOException {
+        backend.close();
+    }
+
+    @AfterEach
+    void stopGateway() {
+        gateway.close();
+    }
+
+    /** A gateway for this test. @param config the gateway's config, given the backend's port */
+    private void start(BiFunction<GatewayConfig, Integer, GatewayConfig> config) throws Exception {
         gateway = GatewayUnderTest.start(Transport.best(), c -> config.apply(c, backend.port()), VMID);
     }
 
     private RawHttp.Reply get(String host, String path) throws IOException {
         return RawHttp.send(gateway.port(), "GET " + path + " HTTP/1.1\r\nHost: " + host
                 + "\r\nConnection: close\r\n\r\n", 10_000);
+    }
+
+    /** The cookies the sandbox's 200 for {@code /} sets, as the client gets them. */
+    private List<String> sandboxCookies() throws IOException {
+        RawHttp.Reply reply = get(host(backend.port(), VMID), "/");
+        assertEquals(200, reply.status(), reply.text());
+        return setCookies(reply.text());
     }
 
     /** The values of every {@code Set-Cookie} line of {@code text}, in order, through all of its heads. */
@@ -95,8 +112,6 @@ class SandboxCookiesTest {
     @Test
     void aSandboxLosesEveryDomainAttributeAndAccessCookiesAndKeepsTheRestByteForByte() throws Exception {
         start((c, port) -> c);
-        RawHttp.Reply reply = get(host(backend.port(), VMID), "/");
-        assertEquals(200, reply.status(), reply.text());
         assertEquals(List.of(
                 "a=1; Path=/",
                 "b=2; path=/",
@@ -104,14 +119,12 @@ class SandboxCookiesTest {
                 "d=4; Secure; HttpOnly",
                 "e=5; Max-Age=60",
                 "f=Domain=x; Path=/domain; SameSite=Lax",
-                "g=7 ; Expires=Wed, 09 Jun 2027 10:18:14 GMT"), setCookies(reply.text()));
+                "g=7 ; Expires=Wed, 09 Jun 2027 10:18:14 GMT"), sandboxCookies());
     }
 
     @Test
     void aSharedCookiePortKeepsDomainButNeverSetsAnAccessCookie() throws Exception {
         start((c, port) -> c.toBuilder().sharedCookiePorts(List.of(PortRange.parse(Integer.toString(port)))).build());
-        RawHttp.Reply reply = get(host(backend.port(), VMID), "/");
-        assertEquals(200, reply.status(), reply.text());
         assertEquals(List.of(
                 "a=1; Domain=sandbox.test; Path=/",
                 "b=2; path=/; domain=.sandbox.test",
@@ -119,14 +132,14 @@ class SandboxCookiesTest {
                 "d=4; Secure; Domain; HttpOnly",
                 "e=5; Domain=a.sandbox.test; Max-Age=60; dOmAiN=b.sandbox.test",
                 "f=Domain=x; Path=/domain; SameSite=Lax",
-                "g=7 ; Expires=Wed, 09 Jun 2027 10:18:14 GMT"), setCookies(reply.text()));
+                "g=7 ; Expires=Wed, 09 Jun 2027 10:18:14 GMT"), sandboxCookies());
     }
 
     @Test
     void portsNotListedDoNotShareCookies() throws Exception {
         start((c, port) -> c.toBuilder().sharedCookiePorts(List.of(new PortRange(1, port - 1),
                 new PortRange(port + 1, 65535))).build());
-        List<String> cookies = setCookies(get(host(backend.port(), VMID), "/").text());
+        List<String> cookies = sandboxCookies();
         assertEquals("a=1; Path=/", cookies.get(0), cookies.toString());
     }
 
