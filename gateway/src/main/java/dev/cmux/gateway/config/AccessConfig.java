@@ -59,14 +59,7 @@ public record AccessConfig(String teamName, String aud, URI certsUrl, String iss
     }
 
     public boolean bypasses(String host, int sandboxPort) {
-        if (host != null && bypassHosts.contains(host)) {
-            return true;
-        }
-        for (PortRange r : bypassPorts) {
-            if (sandboxPort > 0 && r.contains(sandboxPort)) {
-                return true;
-            }
-        }
-        return false;
+        return host != null && bypassHosts.contains(host)
+                || sandboxPort > 0 && PortRange.anyContains(bypassPorts, sandboxPort);
     }
 }

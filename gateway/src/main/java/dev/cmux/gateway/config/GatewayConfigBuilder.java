@@ -29,6 +29,7 @@ public final class GatewayConfigBuilder {
     private List<PortRange> allowedPorts;
     private List<PortRange> deniedPorts;
     private Map<String, UpstreamRoute> hosts;
+    private List<PortRange> sharedCookiePorts;
     private Duration resolverTtl;
     private Duration refreshAfter;
     private Duration negativeTtl;
@@ -65,6 +66,7 @@ public final class GatewayConfigBuilder {
         allowedPorts = from.routing().allowedPorts();
         deniedPorts = from.routing().deniedPorts();
         hosts = from.routing().hosts();
+        sharedCookiePorts = from.routing().sharedCookiePorts();
         resolverTtl = from.resolver().ttl();
         refreshAfter = from.resolver().refreshAfter();
         negativeTtl = from.resolver().negativeTtl();
@@ -126,6 +128,11 @@ public final class GatewayConfigBuilder {
 
     public GatewayConfigBuilder hosts(Map<String, UpstreamRoute> routes) {
         hosts = routes;
+        return this;
+    }
+
+    public GatewayConfigBuilder sharedCookiePorts(List<PortRange> ranges) {
+        sharedCookiePorts = ranges;
         return this;
     }
 
@@ -270,7 +277,7 @@ public final class GatewayConfigBuilder {
 
     public GatewayConfig build() {
         return new GatewayConfig(listen, domain, trustedProxies,
-                new RoutingConfig(suffix, allowedPorts, deniedPorts, hosts),
+                new RoutingConfig(suffix, allowedPorts, deniedPorts, hosts, sharedCookiePorts),
                 new ResolverConfig(resolverTtl, refreshAfter, negativeTtl, statics, allowedNetworks, nameservers,
                         maxEntries),
                 new Timeouts(connectTimeout, responseHeadersTimeout, clientIdleTimeout, requestHeadTimeout,

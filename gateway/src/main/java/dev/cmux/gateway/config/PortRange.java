@@ -1,5 +1,7 @@
 package dev.cmux.gateway.config;
 
+import java.util.List;
+
 /** Ports {@code from..to} inclusive; written {@code 8080} or {@code "3000-3999"} in the config. */
 public record PortRange(int from, int to) {
 
@@ -25,6 +27,16 @@ public record PortRange(int from, int to) {
 
     public boolean contains(int port) {
         return port >= from && port <= to;
+    }
+
+    /** True when one of {@code ranges} holds {@code port}; indexed, so the request path allocates no iterator. */
+    public static boolean anyContains(List<PortRange> ranges, int port) {
+        for (int i = 0; i < ranges.size(); i++) {
+            if (ranges.get(i).contains(port)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     @Override

@@ -15,9 +15,11 @@ import java.util.Map;
  * @param allowedPorts sandbox ports that may be routed
  * @param deniedPorts  sandbox ports that never are, even when allowed (execd's root exec port, ssh)
  * @param hosts        exact-host routes, keyed by lower-case host name without port
+ * @param sharedCookiePorts sandbox ports whose {@code Set-Cookie} keeps its {@code Domain} attribute (every other
+ *                     sandbox port's cookies are made host-only: {@code headers.SandboxCookies})
  */
 public record RoutingConfig(String suffix, List<PortRange> allowedPorts, List<PortRange> deniedPorts,
-                            Map<String, UpstreamRoute> hosts) {
+                            Map<String, UpstreamRoute> hosts, List<PortRange> sharedCookiePorts) {
 
     public static final String AUTO_SUFFIX = "auto";
 
@@ -25,15 +27,16 @@ public record RoutingConfig(String suffix, List<PortRange> allowedPorts, List<Po
         allowedPorts = List.copyOf(allowedPorts);
         deniedPorts = List.copyOf(deniedPorts);
         hosts = Map.copyOf(hosts);
+        sharedCookiePorts = List.copyOf(sharedCookiePorts);
     }
 
     public static RoutingConfig defaults() {
         return new RoutingConfig(AUTO_SUFFIX, List.of(new PortRange(1, 65535)),
-                List.of(new PortRange(22, 22), new PortRange(39375, 39375)), Map.of());
+                List.of(new PortRange(22, 22), new PortRange(39375, 39375)), Map.of(), List.of());
     }
 
     static RoutingConfig read(ConfigSection s) {
-        s.allowOnly("suffix", "allowedPorts", "deniedPorts", "hosts");
+        s.allowOnly("suffix", "allowedPorts", "deniedPorts", "hosts", "sharedCookiePorts");
         RoutingConfig d = defaults();
         Map<String, UpstreamRoute> hosts = new HashMap<>();
         s.sections("hosts").forEach((name, h) -> {
@@ -47,21 +50,17 @@ public record RoutingConfig(String suffix, List<PortRange> allowedPorts, List<Po
         String fromEnv = s.rawEnv("GATEWAY_SUFFIX");
         return new RoutingConfig(fromEnv != null ? fromEnv : suffix == null ? "" : suffix,
                 s.list("allowedPorts", PortRange::parse, d.allowedPorts()),
-                s.list("deniedPorts", PortRange::parse, d.deniedPorts()), hosts);
+                s.list("deniedPorts", PortRange::parse, d.deniedPorts()), hosts,
+                s.list("sharedCookiePorts", PortRange::parse, d.sharedCookiePorts()));
+    }
+
+    /** True when the sandboxes' port {@code port} may set cookies for the whole domain ({@code sharedCookiePorts}). */
+    public boolean sharesCookies(int port) {
+        return PortRange.anyContains(sharedCookiePorts, port);
     }
 
     /** True when a sandbox port is inside the allowed ranges and outside the denied ones. */
     public boolean portAllowed(int port) {
-        for (PortRange denied : deniedPorts) {
-            if (denied.contains(port)) {
-                return false;
-            }
-        }
-        for (PortRange allowed : allowedPorts) {
-            if (allowed.contains(port)) {
-                return true;
-            }
-        }
-        return false;
+        return !PortRange.anyContains(deniedPorts, port) && PortRange.anyContains(allowedPorts, port);
     }
 }

@@ -25,7 +25,7 @@ final class Admission {
     }
 
     /**
-     * Sets the forwarding headers of {@code request} and the client of {@code log} on the way.
+     * Sets the forwarding headers of {@code request} on the way, for the client that {@code log} names.
      *
      * @throws GatewayException the row of the error table that refuses it
      */
@@ -35,7 +35,7 @@ final class Admission {
             throw Failures.looping();
         }
         ForwardedHeaders.Peer peer = client.peer(routing.forwardedHeaders());
-        log.client = routing.forwardedHeaders().apply(request.headers(), peer, log.host, client.secure());
+        routing.forwardedHeaders().apply(request.headers(), peer, log.client, log.host, client.secure());
         ClientLimits.Permit permit = plane.clientLimits().acquire(log.client);
         if (permit == null) {
             throw Failures.tooManyRequests(log.client, plane.clientLimits().perClient());

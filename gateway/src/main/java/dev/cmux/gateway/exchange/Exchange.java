@@ -59,9 +59,10 @@ final class Exchange implements BackendListener, BackendConnector.Outcome {
         this.request = request;
         this.clientKeepAlive = HttpUtil.isKeepAlive(request);
         this.upgradeRequested = UpgradeRelay.isUpgradeRequest(request);
-        this.response = new ResponseStreamer(this, request, request.protocolVersion(), clientKeepAlive, log);
+        this.response = new ResponseStreamer(this, routing, request, request.protocolVersion(), clientKeepAlive, log);
         log.begin(System.currentTimeMillis(), request.method().name(), request.uri(),
-                request.headers().get(HttpHeaderNames.HOST));
+                request.headers().get(HttpHeaderNames.HOST),
+                routing.forwardedHeaders().client(request.headers(), client.peer(routing.forwardedHeaders())));
     }
 
     void start() {
@@ -168,6 +169,11 @@ final class Exchange implements BackendListener, BackendConnector.Outcome {
         return upgradeRequested;
     }
 
+    /** Known once the request was admitted. */
+    Target target() {
+        return target;
+    }
+
     /** Client reads go on only while this request's body is still coming and the backend can take it. */
     boolean wantsClientBytes() {
         return !body.received() && phase != Phase.DONE && backend != null && backend.isWritable();
@@ -250,7 +256,7 @@ final class Exchange implements BackendListener, BackendConnector.Outcome {
         ClientLimits.Permit held = permit;
         permit = null; // held by the relay until both sides close
         log.upstream = target.name();
-        response.handOver(client.channel(), b, switchResponse, routing, plane, target, held::release);
+        response.handOver(client.channel(), b, switchResponse, plane, held::release);
         client.upgraded();
     }
 
@@ -341,6 +347,7 @@ final class Exchange implements BackendListener, BackendConnector.Outcome {
         body.release();
         log.status = error.status().code();
         log.error = error.code();
+        log.bytesOut = reply.content().readableBytes(); // counted as a backend's body is: what the client is sent
         Channel out = client.channel();
         out.writeAndFlush(reply, out.voidPromise());
         writeLog();

@@ -1,6 +1,7 @@
 package dev.cmux.gateway.exchange;
 
 import dev.cmux.gateway.headers.HopByHopHeaders;
+import dev.cmux.gateway.headers.SandboxCookies;
 import dev.cmux.gateway.log.AccessLog;
 import dev.cmux.gateway.metrics.GatewayMetrics;
 import dev.cmux.gateway.relay.UpgradeRelay;
@@ -34,6 +35,7 @@ final class ResponseStreamer {
     private static final Runnable NO_TRAFFIC_RECORD = () -> { };
 
     private final Exchange exchange;
+    private final RoutingSnapshot routing;
     private final HttpRequest request;
     private final HttpVersion clientVersion;
     private final boolean clientKeepAlive;
@@ -44,9 +46,10 @@ final class ResponseStreamer {
     private boolean closeClientAfter;
 
     /** @param request as the client sent it ({@code clientVersion}, {@code clientKeepAlive} read before rewriting) */
-    ResponseStreamer(Exchange exchange, HttpRequest request, HttpVersion clientVersion, boolean clientKeepAlive,
-                     AccessLog.Entry log) {
+    ResponseStreamer(Exchange exchange, RoutingSnapshot routing, HttpRequest request, HttpVersion clientVersion,
+                     boolean clientKeepAlive, AccessLog.Entry log) {
         this.exchange = exchange;
+        this.routing = routing;
         this.request = request;
         this.clientVersion = clientVersion;
         this.clientKeepAlive = clientKeepAlive;
@@ -93,6 +96,10 @@ final class ResponseStreamer {
     }
 
     private void onHead(HttpResponse response, Channel out) {
+        if (exchange.target() instanceof Target.Sandbox sandbox) {
+            // every head: a cookie set by a 1xx or a 101 reaches the browser as well
+            SandboxCookies.confine(response.headers(), routing.config().routing().sharesCookies(sandbox.port()));
+        }
         int code = response.status().code();
         if (code == 101) {
             if (exchange.upgradeRequested() && UpgradeRelay.agrees(request, response)) {
@@ -177,11 +184,11 @@ final class ResponseStreamer {
      * Hands both connections to the relay after the 101: the client's permit and the upgrade gauge stay taken, and
      * each read marks a sandbox busy for the idle policy, until both sides have closed.
      */
-    void handOver(Channel client, Channel backend, HttpResponse switchResponse, RoutingSnapshot routing,
-                  DataPlane plane, Target target, Runnable releasePermit) {
+    void handOver(Channel client, Channel backend, HttpResponse switchResponse, DataPlane plane,
+                  Runnable releasePermit) {
         log.status = 101;
         GatewayMetrics metrics = plane.metrics();
-        Runnable onTraffic = target instanceof Target.Sandbox s && plane.traffic() != null
+        Runnable onTraffic = exchange.target() instanceof Target.Sandbox s && plane.traffic() != null
                 ? plane.traffic().marker(s.vmid()) : NO_TRAFFIC_RECORD;
         metrics.upgradeOpened();
         UpgradeRelay.switchProtocols(client, backend, switchResponse, log, routing.config().timeouts().upgradedIdle(),

@@ -52,14 +52,28 @@ public final class ForwardedHeaders {
 
     /** Rewrites {@code headers} in place and returns the client address to log. */
     String apply(HttpHeaders headers, InetAddress peer, String publicHost) {
-        return apply(headers, peer(peer), publicHost, false);
+        Peer p = peer(peer);
+        String client = client(headers, p);
+        apply(headers, p, client, publicHost, false);
+        return client;
     }
 
-    /** @param secure the client connection itself is TLS (the gateway's own HTTPS listener) */
-    public String apply(HttpHeaders headers, Peer peer, String publicHost, boolean secure) {
-        String peerIp = peer.ip();
+    /**
+     * Who sent the request: the visitor a trusted proxy names, else the peer itself. Worked out for every request,
+     * one refused before it is forwarded included, so that each access-log line has its source.
+     */
+    public String client(HttpHeaders headers, Peer peer) {
+        return peer.trusted() ? clientFromTrustedHeaders(headers, peer.ip()) : peer.ip();
+    }
+
+    /**
+     * Rewrites {@code headers} in place for the backend.
+     *
+     * @param client what {@link #client} said of these headers and this peer
+     * @param secure the client connection itself is TLS (the gateway's own HTTPS listener)
+     */
+    public void apply(HttpHeaders headers, Peer peer, String client, String publicHost, boolean secure) {
         boolean trusted = peer.trusted();
-        String client = trusted ? clientFromTrustedHeaders(headers, peerIp) : peerIp;
         String ownProto = secure ? "https" : "http";
         String proto = trusted ? protoFromTrustedHeaders(headers, ownProto) : ownProto;
         String forwardedHost = trusted ? headers.get(X_FORWARDED_HOST) : null;
@@ -79,7 +93,6 @@ public final class ForwardedHeaders {
         } else {
             headers.remove(X_FORWARDED_HOST);
         }
-        return client;
     }
 
     private static String clientFromTrustedHeaders(HttpHeaders headers, String peerIp) {

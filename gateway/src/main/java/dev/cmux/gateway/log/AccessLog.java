@@ -110,8 +110,9 @@ public final class AccessLog {
         public boolean woken;
 
         /** What is known when the request head arrives. */
-        public void begin(long startMillis, String method, String uri, String host) {
+        public void begin(long startMillis, String method, String uri, String host, String client) {
             this.startMillis = startMillis;
+            this.client = client;
             this.method = method;
             this.uri = uri;
             this.host = host;

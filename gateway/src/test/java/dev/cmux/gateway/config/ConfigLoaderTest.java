@@ -34,6 +34,7 @@ class ConfigLoaderTest {
         assertEquals(8080, c.listen().getPort());
         assertEquals(8081, c.control().listen().getPort());
         assertTrue(!c.pve().enabled() && !c.cloudflare().enabled());
+        assertTrue(!c.routing().sharesCookies(8080), "no sandbox port shares cookies unless listed");
         assertTrue(!c.routing().portAllowed(39375) && !c.routing().portAllowed(22) && c.routing().portAllowed(8080));
     }
 
@@ -47,6 +48,7 @@ class ConfigLoaderTest {
                   suffix: .lan
                   allowedPorts: ["3000-3999", 39378]
                   deniedPorts: [3306]
+                  sharedCookiePorts: [3000, "8000-8099"]
                   hosts:
                     PVE.example.com: { upstream: "https://127.0.0.1:8006", tlsFingerprint: "%s" }
                 resolver:
@@ -62,6 +64,7 @@ class ConfigLoaderTest {
         assertEquals("example.com", c.domain());
         assertEquals(".lan", c.routing().suffix());
         assertTrue(c.routing().portAllowed(3500) && !c.routing().portAllowed(8080) && c.routing().portAllowed(39378));
+        assertTrue(c.routing().sharesCookies(3000) && c.routing().sharesCookies(8099) && !c.routing().sharesCookies(3001));
         UpstreamRoute pve = c.routing().hosts().get("pve.example.com");
         assertEquals(URI.create("https://127.0.0.1:8006"), pve.upstream());
         assertEquals("AB".repeat(32), pve.tlsFingerprint());
@@ -108,7 +111,7 @@ class ConfigLoaderTest {
         ConfigException e = assertThrows(ConfigException.class, () -> load("""
                 listen: 127.0.0.1:99999
                 lisen: 1
-                routing: { deniedPorts: ["x"], hosts: { a.example.com: { upstream: "ftp://x" } } }
+                routing: { deniedPorts: ["x"], sharedCookiePorts: ["3000-0"], hosts: { a.example.com: { upstream: "ftp://x" } } }
                 resolver: { negativeTtl: 10s, static: { "12": 10.0.0.1, "300": not-an-ip } }
                 timeouts: { connect: soon }
                 control: { listen: "0.0.0.0:8081" }
@@ -117,6 +120,7 @@ class ConfigLoaderTest {
         assertHas(p, "listen: '127.0.0.1:99999' has a port outside 0-65535");
         assertHas(p, "lisen: unknown key");
         assertHas(p, "routing.deniedPorts[0]:");
+        assertHas(p, "routing.sharedCookiePorts[0]: port range 3000-0 must lie within 1-65535, low end first");
         assertHas(p, "routing.hosts.a.example.com.upstream:");
         assertHas(p, "resolver.static.12:");
         assertHas(p, "resolver.static.300:");

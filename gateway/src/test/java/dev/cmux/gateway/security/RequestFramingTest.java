@@ -119,4 +119,35 @@ class RequestFramingTest {
         assertTrue(reply.closedByServer(), rule + ": the connection is closed after the error");
         assertEquals(before, backend.requests().size(), rule + ": the backend received nothing");
     }
+
+    /**
+     * The refusals an operator most wants to trace name their source and what went back: the peer here (loopback
+     * sent no visitor header), and the bytes of the error body the client was sent, as for any other response.
+     */
+    @ParameterizedTest(name = "{0} -> {1}")
+    @MethodSource("rules")
+    void isLoggedWithItsClientAndTheBytesSent(String rule, int status, String request) throws Exception {
+        String line = refusedAndLogged(request.replace("Host: HOST\r\n", h));
+        assertTrue(line.contains("\"status\":" + status + ","), rule + ": " + line);
+        assertTrue(line.contains("\"client\":\"127.0.0.1\""), rule + ": " + line);
+    }
+
+    /** Behind cloudflared (a trusted proxy) the client of a refused request is the visitor it names. */
+    @org.junit.jupiter.api.Test
+    void aRefusalFromCloudflaredIsLoggedWithTheVisitor() throws Exception {
+        String line = refusedAndLogged("POST / HTTP/1.1\r\n" + h + "Cf-Connecting-Ip: 203.0.113.7\r\n"
+                + "Content-Length: 5\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n");
+        assertTrue(line.contains("\"client\":\"203.0.113.7\""), line);
+    }
+
+    /** Sends {@code request}, and returns its access-log line after checking that bytesOut is the body sent. */
+    private static String refusedAndLogged(String request) throws Exception {
+        int logged = gateway.accessLog().size();
+        RawHttp.Reply reply = RawHttp.send(gateway.port(), request, 10_000);
+        String line = gateway.accessLog(logged + 1).get(logged);
+        int bodyBytes = Integer.parseInt(reply.header("Content-Length"));
+        assertEquals(bodyBytes, reply.text().length() - reply.text().indexOf("\r\n\r\n") - 4, reply.text());
+        assertTrue(line.contains("\"bytesOut\":" + bodyBytes + ","), line);
+        return line;
+    }
 }
