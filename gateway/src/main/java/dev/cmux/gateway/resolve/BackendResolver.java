@@ -35,10 +35,10 @@ import java.util.concurrent.TimeUnit;
  * vmid → address of {@code cmux-<vmid><suffix>}, cached. {@code resolver.static} is taken as written; otherwise DNS
  * is asked, and with PVE its {@link AddressAuthority} at the same time: then DNS only picks among the addresses PVE
  * reports for that vmid, and PVE's own is used when DNS names another ({@link AddressMismatches}) or nothing.
- * Entries live {@code ttl} and are refreshed in the
- * background after {@code refreshAfter}, so a busy sandbox never waits for DNS; failures are remembered only
- * {@code negativeTtl} (a sandbox that is booting shows up fast). Every address, also on refresh, passes the
- * {@link AddressPolicy} before it is used. Nothing here blocks: DNS is Netty's asynchronous resolver.
+ * Entries live {@code ttl} and are refreshed in the background after {@code refreshAfter}, so a busy sandbox never
+ * waits for DNS or PVE; failures are remembered only {@code negativeTtl} (a sandbox that is booting shows up fast).
+ * Every address, also on refresh, passes the {@link AddressPolicy} before it is used. Nothing here blocks: DNS is
+ * Netty's asynchronous resolver, PVE is asked on the control executor.
  * <p>
  * It lives as long as the process: a reload hands it new settings ({@link #reconfigure}), and its answers stay
  * cached unless the new settings could answer differently (other statics, networks, name servers or suffix).
