@@ -3,6 +3,7 @@ package dev.cmux.gateway;
 import dev.cmux.control.api.ControlServer;
 import dev.cmux.control.api.ControlServices;
 import dev.cmux.control.api.TunnelHandler;
+import dev.cmux.control.cloudflare.GatewayReload;
 import dev.cmux.control.config.HostPort;
 import dev.cmux.control.sandbox.SandboxSettings;
 import dev.cmux.gateway.config.GatewayConfig;
@@ -16,6 +17,7 @@ import dev.cmux.gateway.resolve.SandboxSuffix;
 import dev.cmux.gateway.resolve.SuffixSource;
 import dev.cmux.gateway.wake.SandboxPower;
 
+import java.nio.file.Path;
 import java.time.Clock;
 import java.util.List;
 import java.util.Optional;
@@ -60,12 +62,24 @@ final class GatewayProcess implements AutoCloseable {
      */
     static GatewayProcess start(GatewayConfig config, Transport transport,
                                 Function<GatewayServer, Supplier<List<String>>> reload) throws StartFailure {
-        return start(config, transport, reload, Clock.systemUTC());
+        return start(config, transport, null, reload, Clock.systemUTC());
+    }
+
+    /** @param configFile the file {@code config} came from, where {@code POST /v1/tunnel/setup} writes Access */
+    static GatewayProcess start(GatewayConfig config, Transport transport, Path configFile,
+                                Function<GatewayServer, Supplier<List<String>>> reload) throws StartFailure {
+        return start(config, transport, configFile, reload, Clock.systemUTC());
     }
 
     /** @param clock the time of sandbox traffic and idleness (tests move their own) */
     static GatewayProcess start(GatewayConfig config, Transport transport,
                                 Function<GatewayServer, Supplier<List<String>>> reload, Clock clock)
+            throws StartFailure {
+        return start(config, transport, null, reload, clock);
+    }
+
+    private static GatewayProcess start(GatewayConfig config, Transport transport, Path configFile,
+                                        Function<GatewayServer, Supplier<List<String>>> reload, Clock clock)
             throws StartFailure {
         AtomicReference<GatewayServer> dataPlane = new AtomicReference<>();
         ControlServices services = ControlServices.create(config.pve(),
@@ -92,9 +106,14 @@ final class GatewayProcess implements AutoCloseable {
         dataPlane.set(gateway);
         power.startIdleReaper();
         String origin = new HostPort(config.listen().getHostString(), gateway.address().getPort()).toString();
-        ControlServices withTunnel = config.cloudflare().enabled()
-                ? services.withTunnel(TunnelHandler.create(config.cloudflare(), origin, services)) : services;
         Supplier<List<String>> reloader = reload.apply(gateway);
+        GatewayReload reloadForSetup = () -> {
+            List<String> problems = reloader.get();
+            return problems.isEmpty() ? "the gateway reloaded its config."
+                    : "the gateway did not take its config: " + String.join("; ", problems);
+        };
+        ControlServices withTunnel = config.cloudflare().enabled() ? services.withTunnel(TunnelHandler.create(
+                config.cloudflare(), origin, configFile, reloadForSetup, services)) : services;
         withTunnel = withTunnel.withMetrics(gateway.metrics()).withReload(reloader).withActivity(power.activity());
         try {
             ControlServer control = ControlServer.start(config.control(), config.cloudflare(), gateway.eventLoops(),

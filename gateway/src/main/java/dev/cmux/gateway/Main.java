@@ -57,7 +57,8 @@ public final class Main {
         GatewayProcess process;
         try {
             // SIGHUP and POST /v1/reload share one reloader: re-read the file, keep the running config when invalid
-            process = GatewayProcess.start(config, transport, server -> new ConfigReloader(configFile, env, server)::reload);
+            process = GatewayProcess.start(config, transport, configFile,
+                    server -> new ConfigReloader(configFile, env, server)::reload);
         } catch (GatewayProcess.StartFailure e) {
             err.println("cmux-gateway: " + e.getMessage());
             return 1;

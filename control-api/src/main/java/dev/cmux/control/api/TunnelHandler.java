@@ -1,7 +1,10 @@
 package dev.cmux.control.api;
 
+import dev.cmux.control.cloudflare.AccessChoice;
+import dev.cmux.control.cloudflare.AccessSetup;
 import dev.cmux.control.cloudflare.CloudflareApiException;
 import dev.cmux.control.cloudflare.CloudflareClient;
+import dev.cmux.control.cloudflare.GatewayReload;
 import dev.cmux.control.cloudflare.RetryPolicy;
 import dev.cmux.control.cloudflare.SetupStep;
 import dev.cmux.control.cloudflare.StatusLine;
@@ -13,29 +16,43 @@ import dev.cmux.control.config.CloudflareConfig;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpResponseStatus;
 
+import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 
 /**
- * {@code POST /v1/tunnel/setup} (body {@code {dryRun?, replaceRecords?, pveRoute?}}) and {@code GET /v1/tunnel/status}:
- * the same plan/apply and checks as {@code cmux-gateway tunnel}, answered as JSON. Cloudflare calls block, so they
- * run on the control API's executor.
+ * {@code POST /v1/tunnel/setup} (body {@code {accessAllow | noAccess, dryRun?, replaceRecords?, pveRoute?}}) and
+ * {@code GET /v1/tunnel/status}: the same plan/apply and checks as {@code cmux-gateway tunnel}, answered as JSON.
+ * Cloudflare calls block, so they run on the control API's executor.
  */
 public final class TunnelHandler implements ApiHandler {
 
     private final CloudflareConfig config;
     private final String gatewayListen;
+    private final Path configFile;
+    private final GatewayReload reload;
 
-    private TunnelHandler(CloudflareConfig config, String gatewayListen) {
+    private TunnelHandler(CloudflareConfig config, String gatewayListen, Path configFile, GatewayReload reload) {
         this.config = config;
         this.gatewayListen = gatewayListen;
+        this.configFile = configFile;
+        this.reload = reload;
     }
 
-    /** The handler for {@link ControlServices#withTunnel}, run on the services' executor. */
-    public static ApiHandler create(CloudflareConfig config, String gatewayListenHostPort, ControlServices services) {
-        return new OffLoop(services.parts().executor(), new TunnelHandler(config, gatewayListenHostPort));
+    /**
+     * The handler for {@link ControlServices#withTunnel}, run on the services' executor.
+     *
+     * @param configFile the file the gateway runs with (Access settings go there); null when it runs on defaults
+     * @param reload     makes this gateway read {@code configFile} again
+     */
+    public static ApiHandler create(CloudflareConfig config, String gatewayListenHostPort, Path configFile,
+                                    GatewayReload reload, ControlServices services) {
+        return new OffLoop(services.parts().executor(), new TunnelHandler(config, gatewayListenHostPort, configFile,
+                reload));
     }
 
     @Override
@@ -47,8 +64,10 @@ public final class TunnelHandler implements ApiHandler {
                     + exchange.method() + " " + exchange.path() + ".", null);
         }
         StrictJson body = StrictJson.parse(setup ? exchange.body() : new byte[0],
-                Set.of("dryRun", "replaceRecords", "pveRoute"));
+                Set.of("dryRun", "replaceRecords", "pveRoute", "accessAllow", "noAccess"));
         boolean dryRun = body.bool("dryRun");
+        String accessAllow = body.string("accessAllow", 4096, false);
+        boolean noAccess = body.bool("noAccess");
         boolean replaceRecords = body.bool("replaceRecords");
         boolean pveRoute = body.bool("pveRoute") || "true".equals(exchange.queryParam("pveRoute"));
         body.check();
@@ -58,13 +77,21 @@ public final class TunnelHandler implements ApiHandler {
         } catch (IllegalArgumentException e) {
             throw new ApiError(HttpResponseStatus.SERVICE_UNAVAILABLE, "cloudflare-not-configured", e.getMessage(), null);
         }
+        Optional<AccessSetup> access = Optional.empty();
+        if (setup) {
+            try {
+                access = AccessChoice.of(accessAllow, noAccess, configFile, reload);
+            } catch (IllegalArgumentException e) {
+                throw ApiError.badRequest("access-choice", e.getMessage(), null);
+            }
+        }
         try (CloudflareClient client = CloudflareClient.from(config, RetryPolicy.defaults())) {
             if (status) {
                 List<StatusLine> lines = new TunnelStatus(client, spec, TunnelStatus.DEFAULT_READY_URL).check();
                 exchange.respond(HttpResponseStatus.OK, Map.of("ok", TunnelStatus.allOk(lines), "checks", lines));
                 return;
             }
-            TunnelSetup tunnelSetup = new TunnelSetup(client, spec, replaceRecords);
+            TunnelSetup tunnelSetup = new TunnelSetup(client, spec, replaceRecords, access);
             TunnelPlan plan = tunnelSetup.plan();
             Map<String, Object> answer = new LinkedHashMap<>();
             answer.put("steps", plan.describeSteps());
@@ -75,8 +102,10 @@ public final class TunnelHandler implements ApiHandler {
                         answer);
             }
             if (!dryRun) {
-                List<SetupStep> applied = tunnelSetup.apply(plan);
+                List<String> notes = new ArrayList<>();
+                List<SetupStep> applied = tunnelSetup.apply(plan, notes::add);
                 answer.put("applied", applied.stream().map(SetupStep::describe).toList());
+                answer.put("notes", notes);
             }
             answer.put("dryRun", dryRun);
             exchange.respond(HttpResponseStatus.OK, answer);

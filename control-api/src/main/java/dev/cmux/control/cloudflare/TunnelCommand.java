@@ -4,6 +4,7 @@ import dev.cmux.control.config.CloudflareConfig;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
 import java.net.URI;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
@@ -33,8 +34,10 @@ public final class TunnelCommand {
      *
      * @param cloudflare    Cloudflare settings (token, domain, names, directories)
      * @param gatewayListen the gateway's data-plane listen address, e.g. {@code 127.0.0.1:8080}
+     * @param configFile    the gateway's config file ({@code --config}), where Access settings go; null without one
+     * @param reload        tells the running gateway to read its config file again
      */
-    public record Settings(CloudflareConfig cloudflare, String gatewayListen) {
+    public record Settings(CloudflareConfig cloudflare, String gatewayListen, Path configFile, GatewayReload reload) {
     }
 
     @Spec
@@ -63,10 +66,18 @@ public final class TunnelCommand {
                 .addSubcommand(tunnel.new CheckTunnel()).addSubcommand(tunnel.new TeardownTunnel());
     }
 
-    @Command(name = "setup", description = "Create or update the tunnel, its ingress (*.<domain> -> the gateway),"
-            + " the proxied wildcard CNAME and cloudflared's token and unit; a second run changes nothing.")
+    @Command(name = "setup", description = "Create or update the Access application and policy (with"
+            + " --access-allow), the tunnel, its ingress (*.<domain> -> the gateway), the proxied wildcard CNAME and"
+            + " cloudflared's token and unit; a second run changes nothing.")
     private final class SetupTunnel implements Callable<Integer> {
 
+        @Option(names = "--access-allow", paramLabel = "EMAILS|@DOMAIN",
+                description = "Put the hostnames behind Cloudflare Access, letting in these emails and @domains"
+                        + " (comma-separated); writes access.teamName and access.aud into the --config file and"
+                        + " reloads the gateway.")
+        private String accessAllow;
+        @Option(names = "--no-access", description = "Leave the hostnames public, without Cloudflare Access.")
+        private boolean noAccess;
         @Option(names = "--dry-run", description = "Print the plan; change nothing.")
         private boolean dryRun;
         @Option(names = "--replace-records", description = "Delete A/AAAA records that stand where the CNAME must go.")
@@ -76,9 +87,10 @@ public final class TunnelCommand {
 
         @Override
         public Integer call() throws Exception {
-            return against(pveRoute, (client, tunnel) -> {
+            return against(pveRoute, (client, tunnel, settings) -> {
                 PrintWriter out = out();
-                TunnelSetup setup = new TunnelSetup(client, tunnel, replaceRecords);
+                TunnelSetup setup = new TunnelSetup(client, tunnel, replaceRecords,
+                        AccessChoice.of(accessAllow, noAccess, settings.configFile(), settings.reload()));
                 TunnelPlan plan = setup.plan();
                 Zone zone = plan.site().zone();
                 out.println("tunnel " + tunnel.tunnelName() + " for " + tunnel.wildcardName() + " -> "
@@ -86,8 +98,8 @@ public final class TunnelCommand {
                         + (zone.name() == null ? zone.id() : zone.name()) + ")");
                 plan.warnings().forEach(w -> out.println("warning: " + w));
                 if (plan.isEmpty() && !plan.blocked()) {
-                    out.println("nothing to change: the tunnel, ingress, DNS and local files are already in"
-                            + " place.");
+                    out.println("nothing to change: " + (accessAllow == null ? "" : "Access, ")
+                            + "the tunnel, ingress, DNS and local files are already in place.");
                     return OK;
                 }
                 out.println(dryRun ? "plan (dry run, nothing changed):" : "plan:");
@@ -99,7 +111,7 @@ public final class TunnelCommand {
                 if (dryRun) {
                     return OK;
                 }
-                List<SetupStep> done = setup.apply(plan);
+                List<SetupStep> done = setup.apply(plan, out::println);
                 out.println("applied " + done.size() + " change" + (done.size() == 1 ? "" : "s") + ".");
                 if (done.stream().anyMatch(s -> s instanceof SetupStep.WriteUnitFile
                         || s instanceof SetupStep.WriteTokenFile)) {
@@ -123,7 +135,7 @@ public final class TunnelCommand {
 
         @Override
         public Integer call() throws Exception {
-            return against(pveRoute, (client, tunnel) -> {
+            return against(pveRoute, (client, tunnel, settings) -> {
                 List<StatusLine> lines = new TunnelStatus(client, tunnel,
                         readyUrl == null ? TunnelStatus.DEFAULT_READY_URL : readyUrl).check();
                 lines.forEach(l -> out().println(l.render()));
@@ -140,7 +152,7 @@ public final class TunnelCommand {
 
         @Override
         public Integer call() throws Exception {
-            return against(false, (client, tunnel) -> {
+            return against(false, (client, tunnel, settings) -> {
                 TunnelTeardown teardown = new TunnelTeardown(client, tunnel);
                 TunnelTeardown.Removal removal = teardown.plan();
                 List<String> planned = removal.describe(tunnel);
@@ -162,8 +174,8 @@ public final class TunnelCommand {
     }
 
     @FunctionalInterface
-    private interface TunnelAction {
-        int run(CloudflareClient client, TunnelSpec tunnel);
+    interface TunnelAction {
+        int run(CloudflareClient client, TunnelSpec tunnel, Settings settings);
     }
 
     /**
@@ -171,17 +183,23 @@ public final class TunnelCommand {
      * variable to set; an answer from Cloudflare that stops the action is a failure (1) saying what it was.
      */
     private int against(boolean pveRoute, TunnelAction action) throws Exception {
+        return against(settings, retry, pveRoute, action, spec.commandLine().getErr());
+    }
+
+    /** The same for the {@code access} commands. */
+    static int against(Callable<Settings> settings, RetryPolicy retry, boolean pveRoute, TunnelAction action,
+                       PrintWriter err) throws Exception {
         Settings s = settings.call();
         try {
             TunnelSpec tunnel = TunnelSpec.from(s.cloudflare(), s.gatewayListen(), pveRoute);
             try (CloudflareClient client = CloudflareClient.from(s.cloudflare(), retry)) {
-                return action.run(client, tunnel);
+                return action.run(client, tunnel, s);
             }
         } catch (IllegalArgumentException e) {
-            err().println(e.getMessage());
+            err.println(e.getMessage());
             return USAGE;
         } catch (CloudflareApiException | IllegalStateException | UncheckedIOException e) {
-            err().println(e.getMessage());
+            err.println(e.getMessage());
             return FAILED;
         }
     }

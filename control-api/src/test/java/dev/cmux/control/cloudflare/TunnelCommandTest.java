@@ -38,7 +38,7 @@ class TunnelCommandTest {
     }
 
     private int run(CloudflareConfig with, String... args) {
-        return console.run(TunnelCommand.commandLine(() -> new TunnelCommand.Settings(with, TestSites.GATEWAY),
+        return console.run(TunnelCommand.commandLine(() -> new TunnelCommand.Settings(with, TestSites.GATEWAY, null, () -> "no gateway"),
                 TestSites.retry(new FakeTime())), args);
     }
 
@@ -92,7 +92,7 @@ class TunnelCommandTest {
 
     @Test
     void setupDryRunPrintsThePlanAndChangesNothing() {
-        int code = run(config, "setup", "--dry-run");
+        int code = run(config, "setup", "--no-access", "--dry-run");
 
         assertEquals(0, code, err());
         assertTrue(out().contains("plan (dry run, nothing changed):"), out());
@@ -104,11 +104,11 @@ class TunnelCommandTest {
 
     @Test
     void setupTwiceSaysNothingToChangeTheSecondTime() {
-        assertEquals(0, run(config, "setup"), err());
+        assertEquals(0, run(config, "setup", "--no-access"), err());
         assertTrue(out().contains("applied 5 changes."), out());
         assertTrue(out().contains("systemctl daemon-reload"), out());
 
-        assertEquals(0, run(config, "setup"), err());
+        assertEquals(0, run(config, "setup", "--no-access"), err());
         assertTrue(out().contains("nothing to change"), out());
     }
 
@@ -116,7 +116,7 @@ class TunnelCommandTest {
     void setupBlockedByAnARecordExits1AndPrintsTheReason() {
         cf.addDnsRecord(site.zoneId(), "A", "*.example.com", "203.0.113.7", true);
 
-        assertEquals(1, run(config, "setup"));
+        assertEquals(1, run(config, "setup", "--no-access"));
 
         assertTrue(out().contains("blocked: *.example.com already has A 203.0.113.7"), out());
         assertEquals(List.of(), cf.writes());
@@ -126,7 +126,7 @@ class TunnelCommandTest {
     void aMissingPermissionExits1WithTheSentenceNamingIt() {
         String token = cf.addUserToken(java.util.Set.of(Permission.ZONE_READ, Permission.DNS_EDIT), site.accountId());
 
-        int code = run(TestSites.config(cf, token, site.accountId(), null, "example.com", dir), "setup");
+        int code = run(TestSites.config(cf, token, site.accountId(), null, "example.com", dir), "setup", "--no-access");
 
         assertEquals(1, code);
         assertTrue(err().contains("Account · Cloudflare Tunnel · Edit"), err());
@@ -145,7 +145,7 @@ class TunnelCommandTest {
 
     @Test
     void teardownWithoutYesExits2AndRemovesNothing() {
-        run(config, "setup");
+        run(config, "setup", "--no-access");
         cf.clearRequests();
 
         assertEquals(2, run(config, "teardown"));
@@ -156,11 +156,36 @@ class TunnelCommandTest {
 
     @Test
     void teardownWithYesRemovesTheTunnel() {
-        run(config, "setup");
+        run(config, "setup", "--no-access");
 
         assertEquals(0, run(config, "teardown", "--yes"), err());
 
         assertFalse(cf.tunnels(site.accountId()).get(0).get("deleted_at").isNull());
         assertEquals(List.of(), cf.dnsRecords(site.zoneId()));
+    }
+
+    @Test
+    void setupWithoutAnAccessChoiceExits2NamingBothFlagsAndAsksNothing() {
+        assertEquals(2, run(config, "setup"));
+
+        assertTrue(err().contains("--access-allow") && err().contains("--no-access"), err());
+        assertEquals(1, err().strip().lines().count(), "one sentence: " + err());
+        assertEquals(List.of(), cf.requests());
+    }
+
+    @Test
+    void accessAllowWithoutAConfigFileExits2SayingWhereTheSettingsWouldGo() {
+        assertEquals(2, run(config, "setup", "--access-allow", "@example.com"));
+
+        assertTrue(err().contains("--config FILE"), err());
+        assertEquals(List.of(), cf.writes());
+    }
+
+    @Test
+    void aMalformedAllowListExits2NamingTheEntry() {
+        assertEquals(2, run(config, "setup", "--access-allow", "alice@example.com,bob"));
+
+        assertTrue(err().contains("'bob' is neither an email"), err());
+        assertEquals(List.of(), cf.writes());
     }
 }

@@ -72,12 +72,17 @@ public final class GatewayCommand implements Callable<Integer> {
 
     private TunnelCommand.Settings tunnelSettings() throws ConfigException {
         GatewayConfig c = config();
-        return new TunnelCommand.Settings(c.cloudflare(), c.listen().getHostString() + ":" + c.listen().getPort());
+        ControlApiClient control = controlApi(c);
+        return new TunnelCommand.Settings(c.cloudflare(), c.listen().getHostString() + ":" + c.listen().getPort(),
+                configFile, control::reloadGateway);
     }
 
     /** The control API of the gateway that runs with this config (a wildcard listen address is asked on loopback). */
     private ControlApiClient controlApi() throws ConfigException {
-        GatewayConfig c = config();
+        return controlApi(config());
+    }
+
+    private static ControlApiClient controlApi(GatewayConfig c) {
         String host = c.control().listen().getHostString();
         if (host.equals("0.0.0.0") || host.equals("::") || host.isEmpty()) {
             host = "127.0.0.1";
