@@ -1,6 +1,7 @@
 package dev.cmux.control.cloudflare;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
@@ -45,10 +46,20 @@ public record AccessApp(String id, String aud, String domain, Set<String> hosts,
         return links.stream().anyMatch(l -> l.id().equals(policyId));
     }
 
-    /** This app as an update body: what the API returned, minus what it sets itself. */
-    ObjectNode asUpdate() {
+    /**
+     * This app as an update body: what the API returned, minus what it sets itself, with {@code links} as its
+     * policies (GET expands them into objects, which the spec's oneOf refuses on the way back, §10.10).
+     */
+    ObjectNode asUpdate(List<PolicyLink> links) {
         ObjectNode body = json.deepCopy();
         READ_ONLY.forEach(body::remove);
-        return body;
+        return withLinks(body, links);
+    }
+
+    /** {@code app} with {@code policies} set to {@code [{"id","precedence"}…]}, always sent (§10.3: null keeps them). */
+    static ObjectNode withLinks(ObjectNode app, List<PolicyLink> links) {
+        ArrayNode policies = app.putArray("policies");
+        links.forEach(l -> policies.addObject().put("id", l.id()).put("precedence", l.precedence()));
+        return app;
     }
 }

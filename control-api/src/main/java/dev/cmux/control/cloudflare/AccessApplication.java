@@ -43,15 +43,13 @@ public record AccessApplication(TunnelSpec spec) {
      * policy links in order. Hostnames go in {@code destinations}, which replaced {@code self_hosted_domains}
      * (cloudflare.md §10.3); machines get a 401 rather than the login page, and the app stays off the launcher.
      */
-    ObjectNode body(ObjectNode base, List<AccessApp.PolicyLink> links) {
-        ObjectNode app = base == null ? JsonNodeFactory.instance.objectNode() : base.deepCopy();
+    ObjectNode body(AccessApp base, List<AccessApp.PolicyLink> links) {
+        ObjectNode app = base == null ? JsonNodeFactory.instance.objectNode() : base.asUpdate(links);
         app.put("type", "self_hosted").put("name", app.path("name").asText(name())).put("domain", domain());
         ArrayNode destinations = app.putArray("destinations");
         hosts().forEach(h -> destinations.addObject().put("type", "public").put("uri", h));
         app.put("app_launcher_visible", false).put("service_auth_401_redirect", true);
-        ArrayNode policies = app.putArray("policies");
-        links.forEach(l -> policies.addObject().put("id", l.id()).put("precedence", l.precedence()));
-        return app;
+        return AccessApp.withLinks(app, links);
     }
 
     /** Whether {@code app} already serves exactly our hostnames and links {@code policyId}. */

@@ -233,7 +233,7 @@ public final class CloudflareClient implements AutoCloseable {
                 "create the Access application for " + app.path("domain").asText(), Permission.ACCESS_APPS_EDIT).result);
     }
 
-    /** PUT replaces the whole app: {@code app} must carry every field to keep (see {@link AccessApp#asUpdate()}). */
+    /** PUT replaces the whole app: {@code app} must carry every field to keep (see {@link AccessApp#asUpdate}). */
     public AccessApp updateAccessApp(String accountId, String appId, ObjectNode app) {
         return AccessApp.from(send("PUT", url("accounts", accountId, "access", "apps", appId), app,
                 "update the Access application for " + app.path("domain").asText(), Permission.ACCESS_APPS_EDIT).result);

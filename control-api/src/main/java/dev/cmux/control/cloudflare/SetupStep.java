@@ -179,7 +179,7 @@ public sealed interface SetupStep {
 
         private AccessApp update(CloudflareClient client, String accountId, AccessApp app, String policy) {
             return client.updateAccessApp(accountId, app.id(),
-                    application.body(app.asUpdate(), AccessApplication.linksWith(app, policy)));
+                    application.body(app, AccessApplication.linksWith(app, policy)));
         }
     }
 

@@ -45,7 +45,7 @@ class AccessClientTest {
         AccessApp created = client.createAccessApp(account, app("*.example.com"));
         assertTrue(created.aud().matches("[0-9a-f]{64}"), created.aud());
 
-        AccessApp updated = client.updateAccessApp(account, created.id(), created.asUpdate().put("name", "sandboxes"));
+        AccessApp updated = client.updateAccessApp(account, created.id(), created.asUpdate(created.links()).put("name", "sandboxes"));
 
         assertEquals(created.aud(), updated.aud());
         assertEquals(List.of(created.id()), client.accessAppsFor(account, "*.example.com").stream().map(AccessApp::id)

@@ -3,6 +3,7 @@ package dev.cmux.gateway.cli;
 import dev.cmux.control.cli.CommandLines;
 import dev.cmux.control.cli.ControlApiClient;
 import dev.cmux.control.cli.SandboxCommand;
+import dev.cmux.control.cloudflare.AccessCommand;
 import dev.cmux.control.cloudflare.TunnelCommand;
 import dev.cmux.gateway.config.ConfigException;
 import dev.cmux.gateway.config.ConfigLoader;
@@ -55,6 +56,7 @@ public final class GatewayCommand implements Callable<Integer> {
                 .addSubcommand(new RunCommand(root))
                 .addSubcommand(new ValidateCommand(() -> root.configFile, env))
                 .addSubcommand(TunnelCommand.commandLine(root::tunnelSettings))
+                .addSubcommand(AccessCommand.commandLine(root::tunnelSettings))
                 .addSubcommand(SandboxCommand.commandLine(root::controlApi))
                 .addSubcommand(new VersionCommand(version));
         tree.setExecutionExceptionHandler(root::reportConfigError);

@@ -59,7 +59,8 @@ class GatewayCommandTest {
     void everyCommandPrintsItsHelpOnStandardOutputAndExits0() {
         List<List<String>> commands = commands();
         assertTrue(commands.containsAll(List.of(List.of("run"), List.of("validate"), List.of("tunnel", "setup"),
-                List.of("tunnel", "status"), List.of("tunnel", "teardown"), List.of("sandbox", "create"),
+                List.of("tunnel", "status"), List.of("tunnel", "teardown"), List.of("access", "token", "create"),
+                List.of("sandbox", "create"),
                 List.of("sandbox", "exec"), List.of("sandbox", "destroy"), List.of("version"), List.of("help"))),
                 commands.toString());
         for (List<String> command : commands) {
@@ -149,7 +150,7 @@ class GatewayCommandTest {
         Path file = dir.resolve("completions").resolve("cmux-gateway");
         CompletionScript.main(new String[] {file.toString()});
         assertFalse(Files.readString(file).contains("\r"), "bash reads \\r as part of a word");
-        assertEquals("run validate tunnel sandbox version help", complete(file, "cmux-gateway", ""));
+        assertEquals("run validate tunnel access sandbox version help", complete(file, "cmux-gateway", ""));
         assertEquals("setup status", complete(file, "cmux-gateway", "tunnel", "s"));
         assertEquals("start stop shutdown suspend", complete(file, "cmux-gateway", "sandbox", "s"));
         assertTrue(complete(file, "cmux-gateway", "tunnel", "setup", "--").contains("--dry-run"));
