@@ -1,6 +1,7 @@
 package dev.cmux.gateway;
 
 import dev.cmux.control.api.ControlServer;
+import dev.cmux.gateway.access.TunnelWithoutAccess;
 import dev.cmux.gateway.cli.GatewayCommand;
 import dev.cmux.gateway.config.ConfigException;
 import dev.cmux.gateway.config.ConfigLoader;
@@ -73,6 +74,7 @@ public final class Main {
                 + hostPort(gateway.tlsAddress().toString())) + "); control API on " + hostPort(control.address().toString())
                 + "; domain " + (config.domain() == null ? "any" : config.domain())
                 + "; started in " + startMillis + " ms");
+        TunnelWithoutAccess.warning(config).ifPresent(log::warning);
 
         SystemdNotify systemd = SystemdNotify.from(env, transport == Transport.EPOLL ? gateway.eventLoops() : null);
         CountDownLatch stopped = new CountDownLatch(1);

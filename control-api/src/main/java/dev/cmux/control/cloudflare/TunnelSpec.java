@@ -40,9 +40,8 @@ public record TunnelSpec(String domain, String tunnelName, String accountId, Str
             throw new IllegalArgumentException("CF_TUNNEL_NAME is empty; unset it to use cmux-gateway.");
         }
         CloudflareConfig defaults = CloudflareConfig.defaults();
-        Path cloudflaredDir = config.cloudflaredDir() == null ? defaults.cloudflaredDir() : config.cloudflaredDir();
         Path unitDir = config.systemdUnitDir() == null ? defaults.systemdUnitDir() : config.systemdUnitDir();
-        Path tokenFile = cloudflaredDir.toAbsolutePath().resolve("token");
+        Path tokenFile = config.tokenFile();
         CloudflaredUnit.render(tokenFile);  // rejects paths the unit cannot carry, before anything is changed
         return new TunnelSpec(domain, tunnelName, blankToNull(config.accountId()), blankToNull(config.zoneId()),
                 GatewayAddress.parse(gatewayListen), pveRoute, tokenFile,
