@@ -4,6 +4,8 @@ import dev.cmux.control.api.ControlServer;
 import dev.cmux.control.api.ControlServices;
 import dev.cmux.control.api.TunnelHandler;
 import dev.cmux.control.cloudflare.GatewayReload;
+import dev.cmux.control.cloudflare.PublishedControlApi;
+import dev.cmux.control.cloudflare.TunnelCommand;
 import dev.cmux.control.config.HostPort;
 import dev.cmux.control.sandbox.SandboxSettings;
 import dev.cmux.gateway.config.GatewayConfig;
@@ -113,7 +115,9 @@ final class GatewayProcess implements AutoCloseable {
                     : "the gateway did not take its config: " + String.join("; ", problems);
         };
         ControlServices withTunnel = config.cloudflare().enabled() ? services.withTunnel(TunnelHandler.create(
-                config.cloudflare(), origin, configFile, reloadForSetup, services)) : services;
+                new TunnelCommand.Settings(config.cloudflare(), origin, configFile, reloadForSetup,
+                        new PublishedControlApi.Endpoint(hostPort(config.control().listen()),
+                                config.control().hasToken())), services)) : services;
         withTunnel = withTunnel.withMetrics(gateway.metrics()).withReload(reloader).withActivity(power.activity());
         try {
             ControlServer control = ControlServer.start(config.control(), config.cloudflare(), gateway.eventLoops(),

@@ -4,19 +4,18 @@ import dev.cmux.control.cloudflare.AccessChoice;
 import dev.cmux.control.cloudflare.AccessSetup;
 import dev.cmux.control.cloudflare.CloudflareApiException;
 import dev.cmux.control.cloudflare.CloudflareClient;
-import dev.cmux.control.cloudflare.GatewayReload;
+import dev.cmux.control.cloudflare.PublishedControlApi;
 import dev.cmux.control.cloudflare.RetryPolicy;
 import dev.cmux.control.cloudflare.SetupStep;
 import dev.cmux.control.cloudflare.StatusLine;
+import dev.cmux.control.cloudflare.TunnelCommand;
 import dev.cmux.control.cloudflare.TunnelPlan;
 import dev.cmux.control.cloudflare.TunnelSetup;
 import dev.cmux.control.cloudflare.TunnelSpec;
 import dev.cmux.control.cloudflare.TunnelStatus;
-import dev.cmux.control.config.CloudflareConfig;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpResponseStatus;
 
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -25,34 +24,27 @@ import java.util.Optional;
 import java.util.Set;
 
 /**
- * {@code POST /v1/tunnel/setup} (body {@code {accessAllow | noAccess, dryRun?, replaceRecords?, pveRoute?}}) and
+ * {@code POST /v1/tunnel/setup} (body {@code {accessAllow | noAccess, dryRun?, replaceRecords?, pveRoute?,
+ * publishControlApi?}}) and
  * {@code GET /v1/tunnel/status}: the same plan/apply and checks as {@code cmux-gateway tunnel}, answered as JSON.
  * Cloudflare calls block, so they run on the control API's executor.
  */
 public final class TunnelHandler implements ApiHandler {
 
-    private final CloudflareConfig config;
-    private final String gatewayListen;
-    private final Path configFile;
-    private final GatewayReload reload;
+    private final TunnelCommand.Settings settings;
 
-    private TunnelHandler(CloudflareConfig config, String gatewayListen, Path configFile, GatewayReload reload) {
-        this.config = config;
-        this.gatewayListen = gatewayListen;
-        this.configFile = configFile;
-        this.reload = reload;
+    private TunnelHandler(TunnelCommand.Settings settings) {
+        this.settings = settings;
     }
 
     /**
      * The handler for {@link ControlServices#withTunnel}, run on the services' executor.
      *
-     * @param configFile the file the gateway runs with (Access settings go there); null when it runs on defaults
-     * @param reload     makes this gateway read {@code configFile} again
+     * @param settings what {@code cmux-gateway tunnel} would act on: the config file the gateway runs with (Access
+     *                 settings go there; null on built-in defaults) and a reload of this gateway
      */
-    public static ApiHandler create(CloudflareConfig config, String gatewayListenHostPort, Path configFile,
-                                    GatewayReload reload, ControlServices services) {
-        return new OffLoop(services.parts().executor(), new TunnelHandler(config, gatewayListenHostPort, configFile,
-                reload));
+    public static ApiHandler create(TunnelCommand.Settings settings, ControlServices services) {
+        return new OffLoop(services.parts().executor(), new TunnelHandler(settings));
     }
 
     @Override
@@ -64,28 +56,31 @@ public final class TunnelHandler implements ApiHandler {
                     + exchange.method() + " " + exchange.path() + ".", null);
         }
         StrictJson body = StrictJson.parse(setup ? exchange.body() : new byte[0],
-                Set.of("dryRun", "replaceRecords", "pveRoute", "accessAllow", "noAccess"));
+                Set.of("dryRun", "replaceRecords", "pveRoute", "accessAllow", "noAccess",
+                        "publishControlApi"));
         boolean dryRun = body.bool("dryRun");
         String accessAllow = body.string("accessAllow", 4096, false);
         boolean noAccess = body.bool("noAccess");
+        boolean publishControlApi = body.bool("publishControlApi");
         boolean replaceRecords = body.bool("replaceRecords");
         boolean pveRoute = body.bool("pveRoute") || "true".equals(exchange.queryParam("pveRoute"));
         body.check();
         TunnelSpec spec;
         try {
-            spec = TunnelSpec.from(config, gatewayListen, pveRoute);
+            spec = TunnelSpec.from(settings.cloudflare(), settings.gatewayListen(), pveRoute);
         } catch (IllegalArgumentException e) {
             throw new ApiError(HttpResponseStatus.SERVICE_UNAVAILABLE, "cloudflare-not-configured", e.getMessage(), null);
         }
         Optional<AccessSetup> access = Optional.empty();
         if (setup) {
             try {
-                access = AccessChoice.of(accessAllow, noAccess, configFile, reload);
+                access = AccessChoice.of(accessAllow, noAccess, settings.configFile(), settings.reload());
+                spec = PublishedControlApi.apply(spec, publishControlApi, access, settings.controlApi());
             } catch (IllegalArgumentException e) {
                 throw ApiError.badRequest("access-choice", e.getMessage(), null);
             }
         }
-        try (CloudflareClient client = CloudflareClient.from(config, RetryPolicy.defaults())) {
+        try (CloudflareClient client = CloudflareClient.from(settings.cloudflare(), RetryPolicy.defaults())) {
             if (status) {
                 List<StatusLine> lines = new TunnelStatus(client, spec, TunnelStatus.DEFAULT_READY_URL).check();
                 exchange.respond(HttpResponseStatus.OK, Map.of("ok", TunnelStatus.allOk(lines), "checks", lines));

@@ -6,6 +6,7 @@ import java.io.UncheckedIOException;
 import java.net.URI;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -36,8 +37,10 @@ public final class TunnelCommand {
      * @param gatewayListen the gateway's data-plane listen address, e.g. {@code 127.0.0.1:8080}
      * @param configFile    the gateway's config file ({@code --config}), where Access settings go; null without one
      * @param reload        tells the running gateway to read its config file again
+     * @param controlApi    the control API, which {@code --publish-control-api} routes {@code gateway.<domain>} to
      */
-    public record Settings(CloudflareConfig cloudflare, String gatewayListen, Path configFile, GatewayReload reload) {
+    public record Settings(CloudflareConfig cloudflare, String gatewayListen, Path configFile, GatewayReload reload,
+                           PublishedControlApi.Endpoint controlApi) {
     }
 
     @Spec
@@ -78,6 +81,9 @@ public final class TunnelCommand {
         private String accessAllow;
         @Option(names = "--no-access", description = "Leave the hostnames public, without Cloudflare Access.")
         private boolean noAccess;
+        @Option(names = "--publish-control-api", description = "Route gateway.<domain> to the control API too,"
+                + " behind Access (programs use a service token) and the control API's bearer token.")
+        private boolean publishControlApi;
         @Option(names = "--dry-run", description = "Print the plan; change nothing.")
         private boolean dryRun;
         @Option(names = "--replace-records", description = "Delete A/AAAA records that stand where the CNAME must go.")
@@ -89,8 +95,10 @@ public final class TunnelCommand {
         public Integer call() throws Exception {
             return against(pveRoute, (client, tunnel, settings) -> {
                 PrintWriter out = out();
-                TunnelSetup setup = new TunnelSetup(client, tunnel, replaceRecords,
-                        AccessChoice.of(accessAllow, noAccess, settings.configFile(), settings.reload()));
+                Optional<AccessSetup> access = AccessChoice.of(accessAllow, noAccess, settings.configFile(),
+                        settings.reload());
+                TunnelSetup setup = new TunnelSetup(client, PublishedControlApi.apply(tunnel, publishControlApi,
+                        access, settings.controlApi()), replaceRecords, access);
                 TunnelPlan plan = setup.plan();
                 Zone zone = plan.site().zone();
                 out.println("tunnel " + tunnel.tunnelName() + " for " + tunnel.wildcardName() + " -> "
@@ -129,6 +137,9 @@ public final class TunnelCommand {
 
         @Option(names = "--pve-route", description = "Expect pve.<domain> to be routed too.")
         private boolean pveRoute;
+        @Option(names = "--publish-control-api", description = "Expect gateway.<domain> to be routed to the control"
+                + " API too.")
+        private boolean publishControlApi;
         @Option(names = "--ready-url", paramLabel = "URL", converter = HttpUrl.class,
                 description = "cloudflared's readiness endpoint (default: http://127.0.0.1:20241/ready).")
         private URI readyUrl;
@@ -136,7 +147,9 @@ public final class TunnelCommand {
         @Override
         public Integer call() throws Exception {
             return against(pveRoute, (client, tunnel, settings) -> {
-                List<StatusLine> lines = new TunnelStatus(client, tunnel,
+                TunnelSpec expected = publishControlApi
+                        ? tunnel.withControlApi(GatewayAddress.parse(settings.controlApi().listen())) : tunnel;
+                List<StatusLine> lines = new TunnelStatus(client, expected,
                         readyUrl == null ? TunnelStatus.DEFAULT_READY_URL : readyUrl).check();
                 lines.forEach(l -> out().println(l.render()));
                 return TunnelStatus.allOk(lines) ? OK : FAILED;

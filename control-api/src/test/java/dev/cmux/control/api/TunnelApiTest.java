@@ -6,6 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.cmux.control.cloudflare.CloudflareEmulator;
+import dev.cmux.control.cloudflare.PublishedControlApi;
+import dev.cmux.control.cloudflare.TunnelCommand;
 import dev.cmux.control.config.CloudflareConfig;
 import dev.cmux.control.config.ControlConfig;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
@@ -51,10 +53,11 @@ class TunnelApiTest {
         CloudflareConfig cloudflare = new CloudflareConfig(cf.url(), site.token(), site.accountId(), null,
                 "example.com", "cmux-gateway", dir.resolve("cloudflared"), dir.resolve("systemd"));
         ControlServices disabled = ControlServices.disabled();
-        services = disabled.withTunnel(TunnelHandler.create(cloudflare, "127.0.0.1:8080", configFile, () -> {
-            reloads.add("reload");
-            return "the gateway reloaded its config.";
-        }, disabled));
+        services = disabled.withTunnel(TunnelHandler.create(new TunnelCommand.Settings(cloudflare, "127.0.0.1:8080",
+                configFile, () -> {
+                    reloads.add("reload");
+                    return "the gateway reloaded its config.";
+                }, new PublishedControlApi.Endpoint("127.0.0.1:8081", false)), disabled));
         server = ControlServer.start(new ControlConfig(new InetSocketAddress("127.0.0.1", 0), ControlApiFixture.TOKEN),
                 cloudflare, loops, NioServerSocketChannel.class, services);
     }

@@ -183,4 +183,33 @@ class AccessSetupTest {
         assertEquals(List.of(), cf.accessPolicies(account));
         assertEquals("deleted Access application *.example.com", done.get(0));
     }
+
+    @Test
+    void aPublishedControlApiIsRoutedFirstAndSitsBehindTheSameAccessApp() {
+        TunnelSetup plain = setup("@example.com", false);
+        TunnelSetup published = new TunnelSetup(fixture.client, PublishedControlApi.apply(fixture.spec(false), true,
+                plain.access(), TestSites.CONTROL), false, plain.access());
+
+        published.apply(published.plan());
+
+        JsonNode ingress = cf.configuration(fixture.onlyTunnelId()).get("ingress");
+        assertEquals("gateway.example.com", ingress.get(0).get("hostname").asText());
+        assertEquals("http://localhost:8081", ingress.get(0).get("service").asText());
+        assertEquals("*.example.com", ingress.get(1).get("hostname").asText());
+        assertEquals(List.of("*.example.com", "gateway.example.com"),
+                cf.accessApps(account).get(0).get("destinations").findValuesAsText("uri"));
+        assertTrue(cf.dnsRecords(fixture.site.zoneId()).stream()
+                .anyMatch(r -> r.get("name").asText().equals("gateway.example.com")));
+    }
+
+    @Test
+    void theControlApiIsPublishedOnlyBehindAccessAndItsBearerToken() {
+        IllegalArgumentException noAccess = assertThrows(IllegalArgumentException.class,
+                () -> PublishedControlApi.apply(fixture.spec(false), true, Optional.empty(), TestSites.CONTROL));
+        assertTrue(noAccess.getMessage().contains("needs --access-allow"), noAccess.getMessage());
+        IllegalArgumentException noToken = assertThrows(IllegalArgumentException.class,
+                () -> PublishedControlApi.apply(fixture.spec(false), true, setup("@example.com", false).access(),
+                        new PublishedControlApi.Endpoint("127.0.0.1:8081", false)));
+        assertTrue(noToken.getMessage().contains("GATEWAY_CONTROL_TOKEN"), noToken.getMessage());
+    }
 }

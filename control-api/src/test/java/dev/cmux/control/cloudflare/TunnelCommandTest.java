@@ -38,7 +38,8 @@ class TunnelCommandTest {
     }
 
     private int run(CloudflareConfig with, String... args) {
-        return console.run(TunnelCommand.commandLine(() -> new TunnelCommand.Settings(with, TestSites.GATEWAY, null, () -> "no gateway"),
+        return console.run(TunnelCommand.commandLine(() -> new TunnelCommand.Settings(with, TestSites.GATEWAY, null,
+                        () -> "no gateway", TestSites.CONTROL),
                 TestSites.retry(new FakeTime())), args);
     }
 
@@ -186,6 +187,14 @@ class TunnelCommandTest {
         assertEquals(2, run(config, "setup", "--access-allow", "alice@example.com,bob"));
 
         assertTrue(err().contains("'bob' is neither an email"), err());
+        assertEquals(List.of(), cf.writes());
+    }
+
+    @Test
+    void publishingTheControlApiWithoutAccessExits2() {
+        assertEquals(2, run(config, "setup", "--no-access", "--publish-control-api"));
+
+        assertTrue(err().contains("--publish-control-api needs --access-allow"), err());
         assertEquals(List.of(), cf.writes());
     }
 }

@@ -3,7 +3,9 @@ package dev.cmux.gateway.cli;
 import dev.cmux.control.cli.CommandLines;
 import dev.cmux.control.cli.ControlApiClient;
 import dev.cmux.control.cli.SandboxCommand;
+import dev.cmux.control.config.HostPort;
 import dev.cmux.control.cloudflare.AccessCommand;
+import dev.cmux.control.cloudflare.PublishedControlApi;
 import dev.cmux.control.cloudflare.TunnelCommand;
 import dev.cmux.gateway.config.ConfigException;
 import dev.cmux.gateway.config.ConfigLoader;
@@ -76,7 +78,9 @@ public final class GatewayCommand implements Callable<Integer> {
         GatewayConfig c = config();
         ControlApiClient control = controlApi(c);
         return new TunnelCommand.Settings(c.cloudflare(), c.listen().getHostString() + ":" + c.listen().getPort(),
-                configFile, control::reloadGateway);
+                configFile, control::reloadGateway, new PublishedControlApi.Endpoint(
+                new HostPort(c.control().listen().getHostString(), c.control().listen().getPort()).toString(),
+                c.control().hasToken()));
     }
 
     /** The control API of the gateway that runs with this config (a wildcard listen address is asked on loopback). */
