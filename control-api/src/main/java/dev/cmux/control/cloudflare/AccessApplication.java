@@ -19,7 +19,7 @@ public record AccessApplication(TunnelSpec spec) {
         return spec.wildcardName();
     }
 
-    /** Every hostname the tunnel serves: the wildcard, and {@code pve.<domain>} when it is routed too. */
+    /** Every hostname the tunnel serves: the wildcard, and {@code pve.<domain>} and the control API when routed. */
     public List<String> hosts() {
         return spec.dnsNames();
     }

@@ -10,17 +10,7 @@ import java.util.Optional;
  * gateway config that names the team and the app's AUD tag. Reads only; what cannot be done here (a config file
  * that cannot be edited) becomes a blocker, so that nothing changes at Cloudflare either.
  */
-final class AccessPlanner {
-
-    private final CloudflareClient client;
-    private final AccessApplication application;
-    private final AccessSetup setup;
-
-    AccessPlanner(CloudflareClient client, AccessApplication application, AccessSetup setup) {
-        this.client = client;
-        this.application = application;
-        this.setup = setup;
-    }
+record AccessPlanner(CloudflareClient client, AccessApplication application, AccessSetup setup) {
 
     void plan(TunnelSite site, List<SetupStep> steps, List<String> blockers) {
         String accountId = site.accountId();

@@ -12,15 +12,7 @@ import java.util.Optional;
  * Access application. The token is referenced by its {@code id} in a {@code service_token} include of a
  * {@code non_identity} policy: an Allow policy would send the program to the login page (cloudflare.md §10.4).
  */
-public final class ServiceTokenGrant {
-
-    private final CloudflareClient client;
-    private final TunnelSpec spec;
-
-    public ServiceTokenGrant(CloudflareClient client, TunnelSpec spec) {
-        this.client = client;
-        this.spec = spec;
-    }
+public record ServiceTokenGrant(CloudflareClient client, TunnelSpec spec) {
 
     /**
      * Creates the token and lets it in; the answer is the only one carrying its secret. Everything that could refuse

@@ -32,10 +32,7 @@ public final class SetupContext {
     }
 
     Tunnel tunnel() {
-        if (tunnel == null) {
-            throw new IllegalStateException("no tunnel yet: the plan must create it first");
-        }
-        return tunnel;
+        return made(tunnel, "tunnel");
     }
 
     void tunnel(Tunnel created) {
@@ -43,10 +40,7 @@ public final class SetupContext {
     }
 
     String accessPolicyId() {
-        if (accessPolicyId == null) {
-            throw new IllegalStateException("no Access policy yet: the plan must save it first");
-        }
-        return accessPolicyId;
+        return made(accessPolicyId, "Access policy");
     }
 
     void accessPolicyId(String id) {
@@ -54,10 +48,15 @@ public final class SetupContext {
     }
 
     AccessApp accessApp() {
-        if (accessApp == null) {
-            throw new IllegalStateException("no Access application yet: the plan must save it first");
+        return made(accessApp, "Access application");
+    }
+
+    /** What an earlier step made; a plan whose steps are out of order is a bug, said as such. */
+    private static <T> T made(T value, String what) {
+        if (value == null) {
+            throw new IllegalStateException("no " + what + " yet: an earlier step of the plan must make it first");
         }
-        return accessApp;
+        return value;
     }
 
     void accessApp(AccessApp saved) {

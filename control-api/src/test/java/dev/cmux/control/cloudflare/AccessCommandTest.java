@@ -11,33 +11,28 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** {@code access token create NAME} against the emulator. */
 class AccessCommandTest {
 
-    @TempDir
-    Path dir;
+    @RegisterExtension
+    final EmulatedSite fixture = new EmulatedSite();
+    final ConsoleCapture console = new ConsoleCapture();
     CloudflareEmulator cf;
     CloudflareEmulator.Site site;
     CloudflareConfig config;
-    final ConsoleCapture console = new ConsoleCapture();
+    Path dir;
 
     @BeforeEach
-    void start() {
-        cf = CloudflareEmulator.start();
-        site = cf.seedSite("example.com");
+    void zeroTrust() {
+        cf = fixture.emulator;
+        site = fixture.site;
+        config = fixture.config;
+        dir = fixture.dir;
         cf.enableAccess(site.accountId(), "myteam");
-        config = TestSites.config(cf, site, "example.com", dir);
-    }
-
-    @AfterEach
-    void stop() {
-        cf.close();
-        cf.assertNoViolations();
     }
 
     private int run(String... args) {

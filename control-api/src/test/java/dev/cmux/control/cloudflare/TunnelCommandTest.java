@@ -176,25 +176,23 @@ class TunnelCommandTest {
 
     @Test
     void accessAllowWithoutAConfigFileExits2SayingWhereTheSettingsWouldGo() {
-        assertEquals(2, run(config, "setup", "--access-allow", "@example.com"));
-
-        assertTrue(err().contains("--config FILE"), err());
-        assertEquals(List.of(), cf.writes());
+        assertUsageErrorBeforeAnyWrite("--config FILE", "setup", "--access-allow", "@example.com");
     }
 
     @Test
     void aMalformedAllowListExits2NamingTheEntry() {
-        assertEquals(2, run(config, "setup", "--access-allow", "alice@example.com,bob"));
-
-        assertTrue(err().contains("'bob' is neither an email"), err());
-        assertEquals(List.of(), cf.writes());
+        assertUsageErrorBeforeAnyWrite("'bob' is neither an email", "setup", "--access-allow", "alice@example.com,bob");
     }
 
     @Test
     void publishingTheControlApiWithoutAccessExits2() {
-        assertEquals(2, run(config, "setup", "--no-access", "--publish-control-api"));
+        assertUsageErrorBeforeAnyWrite("--publish-control-api needs --access-allow", "setup", "--no-access",
+                "--publish-control-api");
+    }
 
-        assertTrue(err().contains("--publish-control-api needs --access-allow"), err());
+    private void assertUsageErrorBeforeAnyWrite(String said, String... args) {
+        assertEquals(2, run(config, args));
+        assertTrue(err().contains(said), err());
         assertEquals(List.of(), cf.writes());
     }
 }
