@@ -14,6 +14,11 @@ public sealed interface SetupStep {
 
     void apply(SetupContext context) throws IOException;
 
+    /** A step that writes a file on this host; planning checks it can before anything changes at Cloudflare. */
+    interface LocalFile {
+        Path file();
+    }
+
     /** Creates the remotely managed tunnel; later steps use its id. */
     record CreateTunnel(String name) implements SetupStep {
         public String describe() {
@@ -105,7 +110,7 @@ public sealed interface SetupStep {
     }
 
     /** Writes the tunnel token for cloudflared, mode 0600; fetched at apply time so plans hold no secret. */
-    record WriteTokenFile(Path file) implements SetupStep {
+    record WriteTokenFile(Path file) implements SetupStep, LocalFile {
         public String describe() {
             return "write the tunnel token to " + file + " (mode 0600)";
         }
@@ -117,7 +122,7 @@ public sealed interface SetupStep {
     }
 
     /** Writes the cloudflared systemd unit. */
-    record WriteUnitFile(Path file, String content) implements SetupStep {
+    record WriteUnitFile(Path file, String content) implements SetupStep, LocalFile {
         public String describe() {
             return "write the systemd unit " + file;
         }
@@ -188,7 +193,7 @@ public sealed interface SetupStep {
      *
      * @param knownAud the app's AUD tag when the app existed at planning time, else null (the app step sets it)
      */
-    record WriteAccessSettings(Path file, String teamName, String knownAud) implements SetupStep {
+    record WriteAccessSettings(Path file, String teamName, String knownAud) implements SetupStep, LocalFile {
         public String describe() {
             return "set access.teamName: " + teamName + " and access.aud: "
                     + (knownAud != null ? knownAud : "<the application's AUD tag>") + " in " + file;

@@ -175,8 +175,8 @@ public final class TunnelCommand {
                 }
                 if (!yes) {
                     planned.forEach(l -> err().println("  would " + l));
-                    err().println("teardown deletes the tunnel and its DNS records; run `tunnel teardown --yes` to"
-                            + " confirm.");
+                    err().println("teardown deletes the Access application, the tunnel and its DNS records; run"
+                            + " `tunnel teardown --yes` to confirm.");
                     return USAGE;
                 }
                 teardown.remove(removal, true).forEach(out()::println);

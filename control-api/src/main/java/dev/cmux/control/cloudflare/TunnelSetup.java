@@ -48,9 +48,10 @@ public record TunnelSetup(CloudflareClient client, TunnelSpec spec, boolean repl
             steps.add(new SetupStep.WriteUnitFile(spec.unitFile(), unit));
         }
         for (SetupStep step : steps) {
-            Optional<String> unwritable = step instanceof SetupStep.WriteTokenFile t ? AtomicFiles.whyNotWritable(t.file())
-                    : step instanceof SetupStep.WriteUnitFile u ? AtomicFiles.whyNotWritable(u.file()) : Optional.empty();
-            unwritable.ifPresent(why -> blockers.add("Setup cannot write its local files: " + why + "."));
+            if (step instanceof SetupStep.LocalFile local) {
+                AtomicFiles.whyNotWritable(local.file())
+                        .ifPresent(why -> blockers.add("Setup cannot write its local files: " + why + "."));
+            }
         }
         return new TunnelPlan(site, List.copyOf(steps), site.warnings(), List.copyOf(blockers));
     }

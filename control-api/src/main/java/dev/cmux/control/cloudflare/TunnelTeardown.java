@@ -75,7 +75,8 @@ public final class TunnelTeardown {
      */
     public List<String> remove(Removal removal, boolean confirmed) {
         if (!confirmed) {
-            throw new IllegalStateException("teardown deletes the tunnel and its DNS records; confirm with --yes.");
+            throw new IllegalStateException("teardown deletes the Access application, the tunnel and its DNS records;"
+                    + " confirm with --yes.");
         }
         List<String> done = new ArrayList<>();
         String accountId = removal.site().accountId();
