@@ -93,10 +93,14 @@ public final class AccessGate {
         }
     }
 
-    /** Once per token, not per request: who passed (the access log has no identity; tokens are remembered). */
+    /**
+     * Once per token, not per request: who passed (the access log has no identity; tokens are remembered). Logged
+     * from the key thread, as writing a line may block and this may run on an event loop.
+     */
     private void remember(String token, JWTClaimsSet claims) {
         verified.put(token, claims.getExpirationTime());
-        LOG.info("Access admitted " + AccessIdentity.of(claims));
+        AccessIdentity who = AccessIdentity.of(claims);
+        keyThread.execute(() -> LOG.info("Access admitted " + who));
     }
 
     private static String token(HttpHeaders headers, boolean fromTrustedProxy) {

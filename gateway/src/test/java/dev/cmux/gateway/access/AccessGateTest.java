@@ -1,6 +1,7 @@
 package dev.cmux.gateway.access;
 
 import dev.cmux.control.sandbox.MutableClock;
+import dev.cmux.control.testing.Await;
 import io.netty.handler.codec.http.DefaultHttpHeaders;
 import io.netty.handler.codec.http.HttpHeaders;
 import org.junit.jupiter.api.AfterEach;
@@ -145,6 +146,7 @@ class AccessGateTest {
             admit(team.token("k1", LoopbackAccessTeam.serviceTokenClaims(AUD, ISSUER, START.getEpochSecond(), 300,
                     clientId))).join();
             admit(valid("k1", 300)).join();
+            Await.until(() -> logged.size() >= 2, "two log lines; so far " + logged);
             assertEquals(List.of("Access admitted service token " + clientId, "Access admitted user@example.com"),
                     logged);
         } finally {
