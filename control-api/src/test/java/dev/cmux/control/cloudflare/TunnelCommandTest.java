@@ -38,9 +38,12 @@ class TunnelCommandTest {
     }
 
     private int run(CloudflareConfig with, String... args) {
-        return console.run(TunnelCommand.commandLine(() -> new TunnelCommand.Settings(with, TestSites.GATEWAY, null,
-                        () -> "no gateway", TestSites.CONTROL),
-                TestSites.retry(new FakeTime())), args);
+        return run(new TunnelCommand.Settings(with, TestSites.GATEWAY, null, () -> "no gateway", TestSites.CONTROL),
+                args);
+    }
+
+    private int run(TunnelCommand.Settings settings, String... args) {
+        return console.run(TunnelCommand.commandLine(() -> settings, TestSites.retry(new FakeTime())), args);
     }
 
     private String out() {
@@ -194,5 +197,25 @@ class TunnelCommandTest {
         assertEquals(2, run(config, args));
         assertTrue(err().contains(said), err());
         assertEquals(List.of(), cf.writes());
+    }
+
+    @Test
+    void aDryRunWithAccessShowsTheAccessStepsAndChangesNothing() throws Exception {
+        cf.enableAccess(site.accountId(), "myteam");
+        Path file = dir.resolve("gateway.yaml");
+        Files.writeString(file, "listen: 127.0.0.1:8080\n");
+
+        int code = run(new TunnelCommand.Settings(config, TestSites.GATEWAY, file, () -> "reloaded",
+                TestSites.CONTROL), "setup", "--access-allow", "@example.com", "--dry-run");
+
+        assertEquals(0, code, err());
+        assertTrue(out().contains("create Access policy \"cmux-gateway allow *.example.com\": allow @example.com"),
+                out());
+        assertTrue(out().contains("create Access application *.example.com"), out());
+        assertTrue(out().contains("set access.teamName: myteam and access.aud: <the application's AUD tag> in " + file),
+                out());
+        assertTrue(out().contains("reload the gateway"), out());
+        assertEquals(List.of(), cf.writes());
+        assertEquals("listen: 127.0.0.1:8080\n", Files.readString(file));
     }
 }
