@@ -4,6 +4,9 @@ import com.github.benmanes.caffeine.cache.Ticker;
 import dev.cmux.control.api.ControlServer;
 import dev.cmux.control.api.ControlServices;
 import dev.cmux.control.api.TunnelHandler;
+import dev.cmux.control.cloudflare.GatewayReload;
+import dev.cmux.control.cloudflare.PublishedControlApi;
+import dev.cmux.control.cloudflare.TunnelCommand;
 import dev.cmux.control.config.HostPort;
 import dev.cmux.control.sandbox.SandboxSettings;
 import dev.cmux.gateway.config.GatewayConfig;
@@ -18,6 +21,7 @@ import dev.cmux.gateway.resolve.SuffixSource;
 import dev.cmux.gateway.transport.Transport;
 import dev.cmux.gateway.wake.SandboxPower;
 
+import java.nio.file.Path;
 import java.time.Clock;
 import java.util.List;
 import java.util.Optional;
@@ -62,20 +66,32 @@ final class GatewayProcess implements AutoCloseable {
      */
     static GatewayProcess start(GatewayConfig config, Transport transport,
                                 Function<GatewayServer, Supplier<List<String>>> reload) throws StartFailure {
-        return start(config, transport, reload, Clock.systemUTC());
+        return start(config, transport, null, reload, Clock.systemUTC(), Ticker.systemTicker());
+    }
+
+    /** @param configFile the file {@code config} came from, where {@code POST /v1/tunnel/setup} writes Access */
+    static GatewayProcess start(GatewayConfig config, Transport transport, Path configFile,
+                                Function<GatewayServer, Supplier<List<String>>> reload) throws StartFailure {
+        return start(config, transport, configFile, reload, Clock.systemUTC(), Ticker.systemTicker());
     }
 
     /** @param clock the time of sandbox traffic and idleness (tests move their own) */
     static GatewayProcess start(GatewayConfig config, Transport transport,
                                 Function<GatewayServer, Supplier<List<String>>> reload, Clock clock)
             throws StartFailure {
-        return start(config, transport, reload, clock, Ticker.systemTicker());
+        return start(config, transport, null, reload, clock, Ticker.systemTicker());
     }
 
     /** @param resolverTicker the time of the resolver's TTLs and refreshes (tests move their own) */
     static GatewayProcess start(GatewayConfig config, Transport transport,
                                 Function<GatewayServer, Supplier<List<String>>> reload, Clock clock,
                                 Ticker resolverTicker) throws StartFailure {
+        return start(config, transport, null, reload, clock, resolverTicker);
+    }
+
+    private static GatewayProcess start(GatewayConfig config, Transport transport, Path configFile,
+                                        Function<GatewayServer, Supplier<List<String>>> reload, Clock clock,
+                                        Ticker resolverTicker) throws StartFailure {
         AtomicReference<GatewayServer> dataPlane = new AtomicReference<>();
         ControlServices services = ControlServices.create(config.pve(),
                 SandboxSettings.from(config.pve(), config.domain()), vmid -> {
@@ -101,9 +117,16 @@ final class GatewayProcess implements AutoCloseable {
         dataPlane.set(gateway);
         power.startIdleReaper();
         String origin = new HostPort(config.listen().getHostString(), gateway.address().getPort()).toString();
-        ControlServices withTunnel = config.cloudflare().enabled()
-                ? services.withTunnel(TunnelHandler.create(config.cloudflare(), origin, services)) : services;
         Supplier<List<String>> reloader = reload.apply(gateway);
+        GatewayReload reloadForSetup = () -> {
+            List<String> problems = reloader.get();
+            return problems.isEmpty() ? "the gateway reloaded its config."
+                    : "the gateway did not take its config: " + String.join("; ", problems);
+        };
+        ControlServices withTunnel = config.cloudflare().enabled() ? services.withTunnel(TunnelHandler.create(
+                new TunnelCommand.Settings(config.cloudflare(), origin, configFile, reloadForSetup,
+                        new PublishedControlApi.Endpoint(hostPort(config.control().listen()),
+                                config.control().hasToken())), services)) : services;
         withTunnel = withTunnel.withMetrics(gateway.metrics()).withReload(reloader).withActivity(power.activity())
                 .withDoctor(GatewayDoctor.of(running, services, gateway, origin));
         try {

@@ -1,6 +1,7 @@
 package dev.cmux.gateway;
 
 import dev.cmux.control.api.ControlServer;
+import dev.cmux.gateway.access.TunnelWithoutAccess;
 import dev.cmux.gateway.cli.GatewayCommand;
 import dev.cmux.gateway.config.ConfigException;
 import dev.cmux.gateway.config.ConfigLoader;
@@ -57,7 +58,8 @@ public final class Main {
         GatewayProcess process;
         try {
             // SIGHUP and POST /v1/reload share one reloader: re-read the file, keep the running config when invalid
-            process = GatewayProcess.start(config, transport, server -> new ConfigReloader(configFile, env, server)::reload);
+            process = GatewayProcess.start(config, transport, configFile,
+                    server -> new ConfigReloader(configFile, env, server)::reload);
         } catch (GatewayProcess.StartFailure e) {
             err.println("cmux-gateway: " + e.getMessage());
             return 1;
@@ -72,6 +74,7 @@ public final class Main {
                 + hostPort(gateway.tlsAddress().toString())) + "); control API on " + hostPort(control.address().toString())
                 + "; domain " + (config.domain() == null ? "any" : config.domain())
                 + "; started in " + startMillis + " ms");
+        TunnelWithoutAccess.warning(config).ifPresent(log::warning);
 
         SystemdNotify systemd = SystemdNotify.from(env, transport == Transport.EPOLL ? gateway.eventLoops() : null);
         CountDownLatch stopped = new CountDownLatch(1);

@@ -33,6 +33,28 @@ public final class ControlApiClient {
         return baseUrl;
     }
 
+    /**
+     * {@code POST /v1/reload}: the running gateway reads its config file again. A {@link
+     * dev.cmux.control.cloudflare.GatewayReload} for {@code tunnel setup}: no gateway running is no failure, it
+     * reads the file when it starts.
+     */
+    public String reloadGateway() {
+        try {
+            Reply r = call("POST", "/v1/reload", null, Duration.ofSeconds(30));
+            if (r.ok()) {
+                return "the gateway at " + baseUrl + " reloaded its config.";
+            }
+            JsonNode e = r.json.path("error");
+            return "the gateway at " + baseUrl + " did not reload (" + r.status + " " + e.path("code").asText("")
+                    + ": " + e.path("message").asText("") + "); run systemctl reload cmux-gateway.";
+        } catch (IOException e) {
+            return "no gateway answers at " + baseUrl + "; it reads the Access settings when it starts.";
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return "the reload was interrupted; run systemctl reload cmux-gateway.";
+        }
+    }
+
     /** One request; a body that is not JSON reads as an empty object, so the status still tells what happened. */
     Reply call(String method, String path, String jsonBody, Duration timeout) throws IOException, InterruptedException {
         HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(baseUrl + path)).timeout(timeout)

@@ -10,6 +10,8 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFileAttributeView;
+import java.nio.file.attribute.PosixFileAttributes;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.MessageDigest;
@@ -30,6 +32,45 @@ final class AtomicFiles {
     }
 
     static void write(Path target, String content, Set<PosixFilePermission> mode) throws IOException {
+        write(target, content, mode, null);
+    }
+
+    /**
+     * Replaces an existing file keeping its mode, owner and group: the gateway's config may hold secrets and be
+     * readable only by the user the gateway runs as.
+     */
+    static void replace(Path existing, String content) throws IOException {
+        write(existing, content, Files.getPosixFilePermissions(existing),
+                Files.readAttributes(existing, PosixFileAttributes.class));
+    }
+
+    /**
+     * Why {@code target} could not be written by {@link #write} or {@link #replace}, or empty when it can: asked
+     * before anything is changed elsewhere, so that a setup which could not finish here changes nothing at all.
+     */
+    static Optional<String> whyNotWritable(Path target) {
+        Path file = target.toAbsolutePath();
+        if (Files.exists(file) && !Files.isRegularFile(file)) {
+            return Optional.of(file + " is not a regular file");
+        }
+        if (Files.exists(file) && !Files.isWritable(file)) {
+            return Optional.of(file + " is not writable");
+        }
+        Path dir = file.getParent();
+        while (dir != null && !Files.exists(dir)) {
+            dir = dir.getParent();
+        }
+        if (dir == null || !Files.isDirectory(dir)) {
+            return Optional.of(file + " cannot be created: " + dir + " is not a directory");
+        }
+        if (!Files.isWritable(dir)) {
+            return Optional.of(file + " cannot be written: the directory " + dir + " is not writable");
+        }
+        return Optional.empty();
+    }
+
+    private static void write(Path target, String content, Set<PosixFilePermission> mode,
+                              PosixFileAttributes ownerOf) throws IOException {
         Path dir = target.toAbsolutePath().getParent();
         Files.createDirectories(dir);
         Path temp = Files.createTempFile(dir, "." + target.getFileName() + ".", ".tmp",
@@ -44,6 +85,10 @@ final class AtomicFiles {
             }
             // createTempFile's mode is filtered by the umask; set it again so 0644 really is 0644
             Files.setPosixFilePermissions(temp, mode);
+            if (ownerOf != null) {
+                Files.setOwner(temp, ownerOf.owner());
+                Files.getFileAttributeView(temp, PosixFileAttributeView.class).setGroup(ownerOf.group());
+            }
             try {
                 Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE);
             } catch (AtomicMoveNotSupportedException e) {

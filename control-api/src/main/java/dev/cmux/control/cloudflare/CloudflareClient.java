@@ -31,6 +31,7 @@ public final class CloudflareClient implements AutoCloseable {
     private static final int TUNNEL_PAGE = 100;
     private static final int DNS_PAGE = 100;
     private static final int ZONE_PAGE = 50;
+    private static final int ACCESS_PAGE = 50;
 
     private final HttpUrl base;
     private final OkHttpClient http;
@@ -192,6 +193,93 @@ public final class CloudflareClient implements AutoCloseable {
                 "delete the " + record.type() + " record " + record.name(), Permission.DNS_EDIT);
     }
 
+    // ---- Access -------------------------------------------------------------------------------
+
+    /**
+     * The team name of the account's Zero Trust organization: its {@code auth_domain} without
+     * {@code .cloudflareaccess.com}. One public capture says {@code domain} instead, so that is read too (§10.11).
+     */
+    public String accessTeamName(String accountId) {
+        JsonNode org = get(url("accounts", accountId, "access", "organizations"), "read the Zero Trust organization",
+                Permission.ACCESS_ORGANIZATIONS_READ).result;
+        String authDomain = org.path("auth_domain").asText(org.path("domain").asText(""));
+        String suffix = ".cloudflareaccess.com";
+        if (!authDomain.endsWith(suffix)) {
+            throw new CloudflareApiException("The Zero Trust organization's team domain is '" + authDomain
+                    + "', not <team>" + suffix + "; set access.teamName and access.issuer in the config by hand.",
+                    200, List.of());
+        }
+        return authDomain.substring(0, authDomain.length() - suffix.length());
+    }
+
+    /**
+     * Apps whose {@code domain} or a destination is {@code host}: the server's filter is asked, and, as its exact
+     * semantics for wildcards are not documented, the answer is filtered here again (cloudflare.md §10.9).
+     */
+    public List<AccessApp> accessAppsFor(String accountId, String host) {
+        HttpUrl url = url("accounts", accountId, "access", "apps").newBuilder()
+                .addQueryParameter("domain", host).addQueryParameter("exact", "true").build();
+        return list(url, ACCESS_PAGE, "list the Access applications for " + host, Permission.ACCESS_APPS_EDIT,
+                JsonNode.class).stream().map(AccessApp::from).filter(a -> a.hosts().contains(host)).toList();
+    }
+
+    public AccessApp accessApp(String accountId, String appId) {
+        return AccessApp.from(get(url("accounts", accountId, "access", "apps", appId), "read the Access application",
+                Permission.ACCESS_APPS_EDIT).result);
+    }
+
+    public AccessApp createAccessApp(String accountId, ObjectNode app) {
+        return AccessApp.from(send("POST", url("accounts", accountId, "access", "apps"), app,
+                "create the Access application for " + app.path("domain").asText(), Permission.ACCESS_APPS_EDIT).result);
+    }
+
+    /** PUT replaces the whole app: {@code app} must carry every field to keep (see {@link AccessApp#asUpdate}). */
+    public AccessApp updateAccessApp(String accountId, String appId, ObjectNode app) {
+        return AccessApp.from(send("PUT", url("accounts", accountId, "access", "apps", appId), app,
+                "update the Access application for " + app.path("domain").asText(), Permission.ACCESS_APPS_EDIT).result);
+    }
+
+    public void deleteAccessApp(String accountId, AccessApp app) {
+        delete(url("accounts", accountId, "access", "apps", app.id()), "delete the Access application for "
+                + app.domain(), Permission.ACCESS_APPS_EDIT);
+    }
+
+    /** The reusable policy with this name; the setup names its own, so a name finds it again. */
+    public Optional<AccessPolicy> accessPolicyNamed(String accountId, String name) {
+        return list(url("accounts", accountId, "access", "policies"), ACCESS_PAGE, "list the Access policies",
+                Permission.ACCESS_APPS_EDIT, AccessPolicy.class).stream().filter(p -> p.name().equals(name)).findFirst();
+    }
+
+    public AccessPolicy createAccessPolicy(String accountId, AccessPolicyRequest policy) {
+        return send("POST", url("accounts", accountId, "access", "policies"), policy,
+                "create the Access policy " + policy.name(), Permission.ACCESS_APPS_EDIT).result(AccessPolicy.class);
+    }
+
+    public AccessPolicy updateAccessPolicy(String accountId, String policyId, AccessPolicyRequest policy) {
+        return send("PUT", url("accounts", accountId, "access", "policies", policyId), policy,
+                "update the Access policy " + policy.name(), Permission.ACCESS_APPS_EDIT).result(AccessPolicy.class);
+    }
+
+    public void deleteAccessPolicy(String accountId, AccessPolicy policy) {
+        delete(url("accounts", accountId, "access", "policies", policy.id()), "delete the Access policy "
+                + policy.name(), Permission.ACCESS_APPS_EDIT);
+    }
+
+    /** Service tokens with exactly this name (the server's {@code name} filter, checked here again). */
+    public List<ServiceToken> serviceTokensNamed(String accountId, String name) {
+        HttpUrl url = url("accounts", accountId, "access", "service_tokens").newBuilder()
+                .addQueryParameter("name", name).build();
+        return list(url, ACCESS_PAGE, "list the Access service tokens", Permission.ACCESS_SERVICE_TOKENS_EDIT,
+                ServiceToken.class).stream().filter(t -> name.equals(t.name())).toList();
+    }
+
+    /** A new service token; the answer is the only one that carries its secret. */
+    public ServiceToken createServiceToken(String accountId, String name) {
+        return send("POST", url("accounts", accountId, "access", "service_tokens"), Map.of("name", name),
+                "create the Access service token " + name, Permission.ACCESS_SERVICE_TOKENS_EDIT)
+                .result(ServiceToken.class);
+    }
+
     @Override
     public void close() {
         if (owned) {
@@ -214,7 +302,12 @@ public final class CloudflareClient implements AutoCloseable {
         return call(new Request.Builder().url(url).get().build(), action, needed);
     }
 
-    /** The spec marks DELETE bodies required too, so deletes send {@code {}}. */
+    /** Access deletes take no body in the spec (the tunnel and DNS ones do, see {@link #send}). */
+    private Reply delete(HttpUrl url, String action, Permission needed) {
+        return call(new Request.Builder().url(url).delete().build(), action, needed);
+    }
+
+    /** The spec marks tunnel and DNS DELETE bodies required too, so those deletes send {@code {}}. */
     private Reply send(String method, HttpUrl url, Object body, String action, Permission needed) {
         String text;
         try {

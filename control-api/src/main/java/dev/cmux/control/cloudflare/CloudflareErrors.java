@@ -30,6 +30,10 @@ final class CloudflareErrors {
             return "Cloudflare rejected the API token while trying to " + action
                     + ": it is invalid, expired or revoked; create a new one and set CF_API_TOKEN " + codes + ".";
         }
+        if (has(errors, 9999)) {
+            return "Cloudflare Access is not enabled for this account (Zero Trust has no team yet), so cmux-gateway cannot "
+                    + action + ": choose a team name once under Zero Trust in the Cloudflare dashboard " + codes + ".";
+        }
         if (status == 403) {
             return "Cloudflare refused to " + action + ": the API token lacks the permission " + needed.label()
                     + "; add it to the token in the Cloudflare dashboard " + codes + ".";

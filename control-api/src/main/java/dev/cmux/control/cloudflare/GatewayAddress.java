@@ -3,8 +3,8 @@ package dev.cmux.control.cloudflare;
 import dev.cmux.control.config.HostPort;
 
 /**
- * The gateway's data-plane listen address ({@code host:port}, {@code [v6]:port}) and the origin URL
- * cloudflared uses to reach it on the same host.
+ * A listen address of the gateway ({@code host:port}, {@code [v6]:port}): the data plane's, or the control
+ * API's when it is published, and the origin URL cloudflared uses to reach it on the same host.
  */
 public record GatewayAddress(HostPort listen) {
 

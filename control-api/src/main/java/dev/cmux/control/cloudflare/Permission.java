@@ -4,7 +4,11 @@ package dev.cmux.control.cloudflare;
 public enum Permission {
     TUNNEL_EDIT("Account · Cloudflare Tunnel · Edit"),
     DNS_EDIT("Zone · DNS · Edit"),
-    ZONE_READ("Zone · Zone · Read");
+    ZONE_READ("Zone · Zone · Read"),
+    // the Access groups as cloudflare.md §10.1 names them (the legacy combined groups the dashboard still offers)
+    ACCESS_APPS_EDIT("Account · Access: Apps and Policies · Edit"),
+    ACCESS_SERVICE_TOKENS_EDIT("Account · Access: Service Tokens · Edit"),
+    ACCESS_ORGANIZATIONS_READ("Account · Access: Organizations, Identity Providers, and Groups · Read");
 
     private final String label;
 

@@ -1,8 +1,10 @@
 package dev.cmux.control.cloudflare;
 
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Optional;
 import java.util.stream.Collectors;
 
 /** One change {@link TunnelSetup} will make. {@link #describe()} is what a dry run prints. */
@@ -11,6 +13,11 @@ public sealed interface SetupStep {
     String describe();
 
     void apply(SetupContext context) throws IOException;
+
+    /** A step that writes a file on this host; planning checks it can before anything changes at Cloudflare. */
+    interface LocalFile {
+        Path file();
+    }
 
     /** Creates the remotely managed tunnel; later steps use its id. */
     record CreateTunnel(String name) implements SetupStep {
@@ -103,7 +110,7 @@ public sealed interface SetupStep {
     }
 
     /** Writes the tunnel token for cloudflared, mode 0600; fetched at apply time so plans hold no secret. */
-    record WriteTokenFile(Path file) implements SetupStep {
+    record WriteTokenFile(Path file) implements SetupStep, LocalFile {
         public String describe() {
             return "write the tunnel token to " + file + " (mode 0600)";
         }
@@ -115,13 +122,98 @@ public sealed interface SetupStep {
     }
 
     /** Writes the cloudflared systemd unit. */
-    record WriteUnitFile(Path file, String content) implements SetupStep {
+    record WriteUnitFile(Path file, String content) implements SetupStep, LocalFile {
         public String describe() {
             return "write the systemd unit " + file;
         }
 
         public void apply(SetupContext context) throws IOException {
             AtomicFiles.write(file, content, AtomicFiles.WORLD_READABLE);
+        }
+    }
+
+    /** Creates or updates the reusable allow policy; the app step links it by id. */
+    record SaveAccessPolicy(Optional<AccessPolicy> existing, AccessPolicyRequest wanted, AccessAllow allow)
+            implements SetupStep {
+        public String describe() {
+            return (existing.isEmpty() ? "create" : "update") + " Access policy \"" + wanted.name() + "\": allow "
+                    + allow;
+        }
+
+        public void apply(SetupContext context) {
+            CloudflareClient client = context.client();
+            AccessPolicy saved = existing.isEmpty() ? client.createAccessPolicy(context.accountId(), wanted)
+                    : client.updateAccessPolicy(context.accountId(), existing.get().id(), wanted);
+            context.accessPolicyId(saved.id());
+        }
+    }
+
+    /**
+     * Creates the self-hosted app for the tunnel's hostnames, or adopts the one that already covers the wildcard:
+     * our fields and the policy link are set, everything else it has is sent back as it was (PUT replaces all).
+     *
+     * @param policyId the allow policy's id when it existed at planning time, else null (the policy step sets it)
+     */
+    record SaveAccessApp(AccessApplication application, Optional<AccessApp> existing, String policyId)
+            implements SetupStep {
+        public String describe() {
+            return (existing.isEmpty() ? "create" : "update") + " Access application " + application.domain()
+                    + " (self-hosted, hosts " + String.join(", ", application.hosts()) + ") with the allow policy";
+        }
+
+        public void apply(SetupContext context) {
+            String policy = policyId != null ? policyId : context.accessPolicyId();
+            CloudflareClient client = context.client();
+            if (existing.isPresent()) {
+                context.accessApp(update(client, context.accountId(), existing.get(), policy));
+                return;
+            }
+            try {
+                context.accessApp(client.createAccessApp(context.accountId(),
+                        application.body(null, AccessApplication.linksWith(null, policy))));
+            } catch (CloudflareApiException e) {
+                // 409/11010: an app for the domain appeared since the plan was made (§10.9): adopt it
+                if (!e.hasErrorCode(11010)) {
+                    throw e;
+                }
+                AccessApp other = client.accessAppsFor(context.accountId(), application.domain()).stream().findFirst()
+                        .orElseThrow(() -> e);
+                context.accessApp(update(client, context.accountId(), other, policy));
+            }
+        }
+
+        private AccessApp update(CloudflareClient client, String accountId, AccessApp app, String policy) {
+            return client.updateAccessApp(accountId, app.id(),
+                    application.body(app, AccessApplication.linksWith(app, policy)));
+        }
+    }
+
+    /**
+     * Writes {@code access.teamName} and {@code access.aud} into the gateway's config, keeping the rest of the file.
+     *
+     * @param knownAud the app's AUD tag when the app existed at planning time, else null (the app step sets it)
+     */
+    record WriteAccessSettings(Path file, String teamName, String knownAud) implements SetupStep, LocalFile {
+        public String describe() {
+            return "set access.teamName: " + teamName + " and access.aud: "
+                    + (knownAud != null ? knownAud : "<the application's AUD tag>") + " in " + file;
+        }
+
+        public void apply(SetupContext context) throws IOException {
+            String aud = knownAud != null ? knownAud : context.accessApp().aud();
+            String text = Files.readString(file);
+            AtomicFiles.replace(file, AccessSettingsFile.edit(text, new AccessSettingsFile.Settings(teamName, aud)));
+        }
+    }
+
+    /** Tells the running gateway to read its config again, so that it checks Access JWTs from now on. */
+    record ReloadGateway(GatewayReload reload) implements SetupStep {
+        public String describe() {
+            return "reload the gateway, which then refuses requests without a valid Access JWT";
+        }
+
+        public void apply(SetupContext context) {
+            context.note(reload.reload());
         }
     }
 }

@@ -4,7 +4,9 @@ import dev.cmux.control.config.CloudflareConfig;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
 import java.net.URI;
+import java.nio.file.Path;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -33,8 +35,12 @@ public final class TunnelCommand {
      *
      * @param cloudflare    Cloudflare settings (token, domain, names, directories)
      * @param gatewayListen the gateway's data-plane listen address, e.g. {@code 127.0.0.1:8080}
+     * @param configFile    the gateway's config file ({@code --config}), where Access settings go; null without one
+     * @param reload        tells the running gateway to read its config file again
+     * @param controlApi    the control API, which {@code --publish-control-api} routes {@code gateway.<domain>} to
      */
-    public record Settings(CloudflareConfig cloudflare, String gatewayListen) {
+    public record Settings(CloudflareConfig cloudflare, String gatewayListen, Path configFile, GatewayReload reload,
+                           PublishedControlApi.Endpoint controlApi) {
     }
 
     @Spec
@@ -63,10 +69,21 @@ public final class TunnelCommand {
                 .addSubcommand(tunnel.new CheckTunnel()).addSubcommand(tunnel.new TeardownTunnel());
     }
 
-    @Command(name = "setup", description = "Create or update the tunnel, its ingress (*.<domain> -> the gateway),"
-            + " the proxied wildcard CNAME and cloudflared's token and unit; a second run changes nothing.")
+    @Command(name = "setup", description = "Create or update the Access application and policy (with"
+            + " --access-allow), the tunnel, its ingress (*.<domain> -> the gateway), the proxied wildcard CNAME and"
+            + " cloudflared's token and unit; a second run changes nothing.")
     private final class SetupTunnel implements Callable<Integer> {
 
+        @Option(names = "--access-allow", paramLabel = "EMAILS|@DOMAIN",
+                description = "Put the hostnames behind Cloudflare Access, letting in these emails and @domains"
+                        + " (comma-separated); writes access.teamName and access.aud into the --config file and"
+                        + " reloads the gateway.")
+        private String accessAllow;
+        @Option(names = "--no-access", description = "Leave the hostnames public, without Cloudflare Access.")
+        private boolean noAccess;
+        @Option(names = "--publish-control-api", description = "Route gateway.<domain> to the control API too,"
+                + " behind Access (programs use a service token) and the control API's bearer token.")
+        private boolean publishControlApi;
         @Option(names = "--dry-run", description = "Print the plan; change nothing.")
         private boolean dryRun;
         @Option(names = "--replace-records", description = "Delete A/AAAA records that stand where the CNAME must go.")
@@ -76,9 +93,12 @@ public final class TunnelCommand {
 
         @Override
         public Integer call() throws Exception {
-            return against(pveRoute, (client, tunnel) -> {
+            return against(pveRoute, (client, tunnel, settings) -> {
                 PrintWriter out = out();
-                TunnelSetup setup = new TunnelSetup(client, tunnel, replaceRecords);
+                Optional<AccessSetup> access = AccessChoice.of(accessAllow, noAccess, settings.configFile(),
+                        settings.reload());
+                TunnelSetup setup = new TunnelSetup(client, PublishedControlApi.apply(tunnel, publishControlApi,
+                        access, settings.controlApi()), replaceRecords, access);
                 TunnelPlan plan = setup.plan();
                 Zone zone = plan.site().zone();
                 out.println("tunnel " + tunnel.tunnelName() + " for " + tunnel.wildcardName() + " -> "
@@ -86,8 +106,8 @@ public final class TunnelCommand {
                         + (zone.name() == null ? zone.id() : zone.name()) + ")");
                 plan.warnings().forEach(w -> out.println("warning: " + w));
                 if (plan.isEmpty() && !plan.blocked()) {
-                    out.println("nothing to change: the tunnel, ingress, DNS and local files are already in"
-                            + " place.");
+                    out.println("nothing to change: " + (accessAllow == null ? "" : "Access, ")
+                            + "the tunnel, ingress, DNS and local files are already in place.");
                     return OK;
                 }
                 out.println(dryRun ? "plan (dry run, nothing changed):" : "plan:");
@@ -99,7 +119,7 @@ public final class TunnelCommand {
                 if (dryRun) {
                     return OK;
                 }
-                List<SetupStep> done = setup.apply(plan);
+                List<SetupStep> done = setup.apply(plan, out::println);
                 out.println("applied " + done.size() + " change" + (done.size() == 1 ? "" : "s") + ".");
                 if (done.stream().anyMatch(s -> s instanceof SetupStep.WriteUnitFile
                         || s instanceof SetupStep.WriteTokenFile)) {
@@ -117,14 +137,19 @@ public final class TunnelCommand {
 
         @Option(names = "--pve-route", description = "Expect pve.<domain> to be routed too.")
         private boolean pveRoute;
+        @Option(names = "--publish-control-api", description = "Expect gateway.<domain> to be routed to the control"
+                + " API too.")
+        private boolean publishControlApi;
         @Option(names = "--ready-url", paramLabel = "URL", converter = HttpUrl.class,
                 description = "cloudflared's readiness endpoint (default: http://127.0.0.1:20241/ready).")
         private URI readyUrl;
 
         @Override
         public Integer call() throws Exception {
-            return against(pveRoute, (client, tunnel) -> {
-                List<StatusLine> lines = new TunnelStatus(client, tunnel,
+            return against(pveRoute, (client, tunnel, settings) -> {
+                TunnelSpec expected = publishControlApi
+                        ? tunnel.withControlApi(GatewayAddress.parse(settings.controlApi().listen())) : tunnel;
+                List<StatusLine> lines = new TunnelStatus(client, expected,
                         readyUrl == null ? TunnelStatus.DEFAULT_READY_URL : readyUrl).check();
                 lines.forEach(l -> out().println(l.render()));
                 return TunnelStatus.allOk(lines) ? OK : FAILED;
@@ -140,7 +165,7 @@ public final class TunnelCommand {
 
         @Override
         public Integer call() throws Exception {
-            return against(false, (client, tunnel) -> {
+            return against(false, (client, tunnel, settings) -> {
                 TunnelTeardown teardown = new TunnelTeardown(client, tunnel);
                 TunnelTeardown.Removal removal = teardown.plan();
                 List<String> planned = removal.describe(tunnel);
@@ -150,8 +175,8 @@ public final class TunnelCommand {
                 }
                 if (!yes) {
                     planned.forEach(l -> err().println("  would " + l));
-                    err().println("teardown deletes the tunnel and its DNS records; run `tunnel teardown --yes` to"
-                            + " confirm.");
+                    err().println("teardown deletes the Access application, the tunnel and its DNS records; run"
+                            + " `tunnel teardown --yes` to confirm.");
                     return USAGE;
                 }
                 teardown.remove(removal, true).forEach(out()::println);
@@ -162,8 +187,8 @@ public final class TunnelCommand {
     }
 
     @FunctionalInterface
-    private interface TunnelAction {
-        int run(CloudflareClient client, TunnelSpec tunnel);
+    interface TunnelAction {
+        int run(CloudflareClient client, TunnelSpec tunnel, Settings settings);
     }
 
     /**
@@ -171,17 +196,23 @@ public final class TunnelCommand {
      * variable to set; an answer from Cloudflare that stops the action is a failure (1) saying what it was.
      */
     private int against(boolean pveRoute, TunnelAction action) throws Exception {
+        return against(settings, retry, pveRoute, action, spec.commandLine().getErr());
+    }
+
+    /** The same for the {@code access} commands. */
+    static int against(Callable<Settings> settings, RetryPolicy retry, boolean pveRoute, TunnelAction action,
+                       PrintWriter err) throws Exception {
         Settings s = settings.call();
         try {
             TunnelSpec tunnel = TunnelSpec.from(s.cloudflare(), s.gatewayListen(), pveRoute);
             try (CloudflareClient client = CloudflareClient.from(s.cloudflare(), retry)) {
-                return action.run(client, tunnel);
+                return action.run(client, tunnel, s);
             }
         } catch (IllegalArgumentException e) {
-            err().println(e.getMessage());
+            err.println(e.getMessage());
             return USAGE;
         } catch (CloudflareApiException | IllegalStateException | UncheckedIOException e) {
-            err().println(e.getMessage());
+            err.println(e.getMessage());
             return FAILED;
         }
     }

@@ -5,20 +5,32 @@ import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Consumer;
 
 /**
- * Sets up the tunnel and wildcard DNS as a plan, then applies it. Planning only reads; a second
+ * Sets up Access, the tunnel and wildcard DNS as a plan, then applies it. Planning only reads; a second
  * run after a successful apply plans nothing.
  *
  * @param replaceRecords allow deleting A/AAAA records that stand where a CNAME must go
+ * @param access         the Access app, policy and gateway settings to set up too; empty with {@code --no-access}
  */
-public record TunnelSetup(CloudflareClient client, TunnelSpec spec, boolean replaceRecords) {
+public record TunnelSetup(CloudflareClient client, TunnelSpec spec, boolean replaceRecords,
+                          Optional<AccessSetup> access) {
 
-    /** Reads the current state in Cloudflare and on disk and lists the changes needed. */
+    /** Setup without Access. */
+    public TunnelSetup(CloudflareClient client, TunnelSpec spec, boolean replaceRecords) {
+        this(client, spec, replaceRecords, Optional.empty());
+    }
+
+    /**
+     * Reads the current state in Cloudflare and on disk and lists the changes needed. Access comes first: no
+     * hostname is routed to the gateway before Access guards it.
+     */
     public TunnelPlan plan() {
         TunnelSite site = new TunnelSiteLocator(client).locate(spec);
         List<SetupStep> steps = new ArrayList<>();
         List<String> blockers = new ArrayList<>();
+        access.ifPresent(a -> new AccessPlanner(client, new AccessApplication(spec), a).plan(site, steps, blockers));
         Optional<Tunnel> tunnel = site.tunnel();
         if (tunnel.isEmpty()) {
             steps.add(new SetupStep.CreateTunnel(spec.tunnelName()));
@@ -35,6 +47,12 @@ public record TunnelSetup(CloudflareClient client, TunnelSpec spec, boolean repl
         if (!AtomicFiles.holds(spec.unitFile(), unit, AtomicFiles.WORLD_READABLE)) {
             steps.add(new SetupStep.WriteUnitFile(spec.unitFile(), unit));
         }
+        for (SetupStep step : steps) {
+            if (step instanceof SetupStep.LocalFile local) {
+                AtomicFiles.whyNotWritable(local.file())
+                        .ifPresent(why -> blockers.add("Setup cannot write its local files: " + why + "."));
+            }
+        }
         return new TunnelPlan(site, List.copyOf(steps), site.warnings(), List.copyOf(blockers));
     }
 
@@ -45,6 +63,11 @@ public record TunnelSetup(CloudflareClient client, TunnelSpec spec, boolean repl
      * @throws IllegalStateException when the plan has blockers
      */
     public List<SetupStep> apply(TunnelPlan plan) {
+        return apply(plan, note -> { });
+    }
+
+    /** As {@link #apply(TunnelPlan)}, handing {@code notes} what steps had to say (e.g. whether the gateway reloaded). */
+    public List<SetupStep> apply(TunnelPlan plan, Consumer<String> notes) {
         if (plan.blocked()) {
             throw new IllegalStateException(String.join(" ", plan.blockers()));
         }
@@ -58,6 +81,7 @@ public record TunnelSetup(CloudflareClient client, TunnelSpec spec, boolean repl
             }
             done.add(step);
         }
+        context.notes().forEach(notes);
         return done;
     }
 

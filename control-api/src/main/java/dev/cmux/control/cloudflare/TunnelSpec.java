@@ -10,9 +10,12 @@ import java.util.regex.Pattern;
 /**
  * What the tunnel should look like, derived once from config and command options: names, the
  * gateway origin, ingress rules, DNS names and the local files.
+ *
+ * @param controlApi the control API's address when {@code --publish-control-api} publishes it, else null
  */
 public record TunnelSpec(String domain, String tunnelName, String accountId, String zoneId,
-                         GatewayAddress gateway, boolean pveRoute, Path tokenFile, Path unitFile) {
+                         GatewayAddress gateway, boolean pveRoute, Path tokenFile, Path unitFile,
+                         GatewayAddress controlApi) {
 
     private static final Pattern HOSTNAME =
             Pattern.compile("(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)(\\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)+");
@@ -40,13 +43,17 @@ public record TunnelSpec(String domain, String tunnelName, String accountId, Str
             throw new IllegalArgumentException("CF_TUNNEL_NAME is empty; unset it to use cmux-gateway.");
         }
         CloudflareConfig defaults = CloudflareConfig.defaults();
-        Path cloudflaredDir = config.cloudflaredDir() == null ? defaults.cloudflaredDir() : config.cloudflaredDir();
         Path unitDir = config.systemdUnitDir() == null ? defaults.systemdUnitDir() : config.systemdUnitDir();
-        Path tokenFile = cloudflaredDir.toAbsolutePath().resolve("token");
+        Path tokenFile = config.tokenFile();
         CloudflaredUnit.render(tokenFile);  // rejects paths the unit cannot carry, before anything is changed
         return new TunnelSpec(domain, tunnelName, blankToNull(config.accountId()), blankToNull(config.zoneId()),
                 GatewayAddress.parse(gatewayListen), pveRoute, tokenFile,
-                unitDir.toAbsolutePath().resolve(CloudflaredUnit.FILE_NAME));
+                unitDir.toAbsolutePath().resolve(CloudflaredUnit.FILE_NAME), null);
+    }
+
+    /** The same tunnel also routing {@link #controlApiName()} to the control API at {@code control}. */
+    public TunnelSpec withControlApi(GatewayAddress control) {
+        return new TunnelSpec(domain, tunnelName, accountId, zoneId, gateway, pveRoute, tokenFile, unitFile, control);
     }
 
     public String wildcardName() {
@@ -57,18 +64,34 @@ public record TunnelSpec(String domain, String tunnelName, String accountId, Str
         return "pve." + domain;
     }
 
-    /** Names that must be proxied CNAMEs to the tunnel. */
+    /** The exact host of the published control API ({@code --publish-control-api}). */
+    public String controlApiName() {
+        return "gateway." + domain;
+    }
+
+    /** Names that must be proxied CNAMEs to the tunnel (and hosts of the Access application). */
     public List<String> dnsNames() {
-        return pveRoute ? List.of(wildcardName(), pveName()) : List.of(wildcardName());
+        List<String> names = new ArrayList<>(List.of(wildcardName()));
+        if (pveRoute) {
+            names.add(pveName());
+        }
+        if (controlApi != null) {
+            names.add(controlApiName());
+        }
+        return List.copyOf(names);
     }
 
     /**
      * The pve route goes to the gateway too: its {@code routing.hosts} entry forwards to PVE with the
-     * pinned certificate, which cloudflared could not check. It comes first because cloudflared takes
-     * the first match and {@code *.domain} also matches it.
+     * pinned certificate, which cloudflared could not check. The published control API goes straight to its own
+     * listener. Exact hosts come first because cloudflared takes the first match and {@code *.domain} also
+     * matches them.
      */
     public List<IngressRule> ingress() {
         List<IngressRule> rules = new ArrayList<>();
+        if (controlApi != null) {
+            rules.add(IngressRule.route(controlApiName(), controlApi.originUrl()));
+        }
         if (pveRoute) {
             rules.add(IngressRule.route(pveName(), gateway.originUrl()));
         }

@@ -47,6 +47,11 @@ public record CloudflareConfig(URI apiUrl, String apiToken, String accountId, St
                 s.value("systemdUnitDir", "SYSTEMD_UNIT_DIR", Path::of, d.systemdUnitDir()));
     }
 
+    /** cloudflared's tunnel token, which {@code tunnel setup} writes: its presence means this host runs the tunnel. */
+    public Path tokenFile() {
+        return (cloudflaredDir == null ? defaults().cloudflaredDir() : cloudflaredDir).toAbsolutePath().resolve("token");
+    }
+
     public boolean enabled() {
         return apiToken != null && !apiToken.isEmpty();
     }

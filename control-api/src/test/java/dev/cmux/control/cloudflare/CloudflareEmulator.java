@@ -2,6 +2,7 @@ package dev.cmux.control.cloudflare;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
@@ -134,6 +135,24 @@ public final class CloudflareEmulator implements AutoCloseable {
         return routes.addTunnel(accountId, name, "cloudflare").id();
     }
 
+    /**
+     * Zero Trust is enabled for the account with the team domain {@code team.cloudflareaccess.com}; before this its
+     * Access calls answer 403/9999, as for an account whose owner never chose a team name.
+     */
+    public synchronized void enableAccess(String accountId, String team) {
+        new EmulatedAccess(state).enable(accountId, team);
+    }
+
+    /** An app someone made by hand; returns its AUD tag. */
+    public synchronized String addAccessApp(String accountId, ObjectNode app) {
+        String id = EmulatorState.uuid();
+        String aud = EmulatorState.hex64();
+        state.access.get(accountId).apps.put(id, app.deepCopy().put("id", id).put("uid", id).put("aud", aud)
+                .put("created_at", EmulatorState.now()).put("updated_at", EmulatorState.now())
+                .set("policies", EmulatorReply.JSON.createArrayNode()));
+        return aud;
+    }
+
     /** Test hook: {@code count} cloudflared processes are connected to the tunnel (0 disconnects all). */
     public synchronized void connect(String tunnelId, int count) {
         EmulatorState.TunnelEntry tunnel = state.tunnels.get(tunnelId);
@@ -164,6 +183,28 @@ public final class CloudflareEmulator implements AutoCloseable {
     public synchronized JsonNode configuration(String tunnelId) {
         EmulatorState.TunnelEntry t = state.tunnels.get(tunnelId);
         return t.config == null ? null : t.config.deepCopy();
+    }
+
+    /** The account's Access apps, policies as links {@code {id, precedence}}. */
+    public synchronized List<JsonNode> accessApps(String accountId) {
+        return accessOf(accountId).apps.values().stream().map(a -> (JsonNode) a.deepCopy()).toList();
+    }
+
+    public synchronized List<JsonNode> accessPolicies(String accountId) {
+        return accessOf(accountId).policies.values().stream().map(p -> (JsonNode) p.deepCopy()).toList();
+    }
+
+    /** Service tokens as stored: without their secrets. */
+    public synchronized List<JsonNode> serviceTokens(String accountId) {
+        return accessOf(accountId).serviceTokens.values().stream().map(t -> (JsonNode) t.deepCopy()).toList();
+    }
+
+    private EmulatorState.AccessAccount accessOf(String accountId) {
+        EmulatorState.AccessAccount access = state.access.get(accountId);
+        if (access == null) {
+            throw new IllegalStateException("Access is not enabled for " + accountId + "; call enableAccess first");
+        }
+        return access;
     }
 
     public synchronized List<RecordedRequest> requests() {

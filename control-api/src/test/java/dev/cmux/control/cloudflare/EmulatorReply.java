@@ -55,6 +55,11 @@ record EmulatorReply(int status, ObjectNode body, Map<String, String> headers) {
         return new EmulatorReply(404, body, Map.of());
     }
 
+    /** The same answer with another status, e.g. 201 for Access creates and 202 for Access deletes (cloudflare.md §10.7). */
+    EmulatorReply withStatus(int other) {
+        return new EmulatorReply(other, body, headers);
+    }
+
     EmulatorReply withHeader(String name, String value) {
         return new EmulatorReply(status, body, Map.of(name, value));
     }

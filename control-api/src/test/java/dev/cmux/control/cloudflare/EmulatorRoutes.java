@@ -59,6 +59,9 @@ final class EmulatorRoutes {
         if (s.size() >= 3 && s.get(0).equals("accounts") && s.get(2).equals("cfd_tunnel")) {
             return tunnels(call);
         }
+        if (s.size() >= 4 && s.get(0).equals("accounts") && s.get(2).equals("access")) {
+            return new EmulatedAccess(state).handle(call);
+        }
         return EmulatorReply.noRoute(call.path);
     }
 

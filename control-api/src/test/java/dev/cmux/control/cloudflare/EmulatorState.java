@@ -51,6 +51,20 @@ final class EmulatorState {
         }
     }
 
+    /** An account's Zero Trust organization, apps, reusable policies and service tokens (cloudflare.md §10). */
+    static final class AccessAccount {
+        final ObjectNode organization;
+        /** app id → app JSON; {@code policies} hold links {id, precedence}, expanded on output. */
+        final Map<String, ObjectNode> apps = new LinkedHashMap<>();
+        final Map<String, ObjectNode> policies = new LinkedHashMap<>();
+        /** token id → token JSON without the secret, which is shown only once. */
+        final Map<String, ObjectNode> serviceTokens = new LinkedHashMap<>();
+
+        AccessAccount(ObjectNode organization) {
+            this.organization = organization;
+        }
+    }
+
     private static final SecureRandom RANDOM = new SecureRandom();
     private static final DateTimeFormatter RFC3339_MICROS =
             DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSSSSS'Z'").withZone(ZoneOffset.UTC);
@@ -61,11 +75,17 @@ final class EmulatorState {
     /** record id → record JSON (with a hidden {@code zone} key stripped on output). */
     final Map<String, ObjectNode> records = new LinkedHashMap<>();
     final Map<String, TunnelEntry> tunnels = new LinkedHashMap<>();
+    /** account id → its Access organization; absent: Zero Trust was never enabled (403/9999). */
+    final Map<String, AccessAccount> access = new LinkedHashMap<>();
 
     static String hex32() {
         byte[] b = new byte[16];
         RANDOM.nextBytes(b);
         return HexFormat.of().formatHex(b);
+    }
+
+    static String hex64() {
+        return hex32() + hex32();
     }
 
     static String uuid() {

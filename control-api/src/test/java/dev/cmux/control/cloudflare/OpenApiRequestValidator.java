@@ -18,16 +18,19 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * Checks each request the emulator receives against the Cloudflare OpenAPI subset (the 2024-08-01
- * snapshot in {@code shared/reference}): the operation must exist, path and query parameters must
- * be declared and valid, no undeclared query parameter may appear, and the JSON body must match.
+ * Checks each request the emulator receives against the Cloudflare OpenAPI subsets (the 2024-08-01
+ * tunnel/DNS snapshot and the 2024-08-06 Access snapshot in {@code shared/reference}): the operation must exist,
+ * path and query parameters must be declared and valid, no undeclared query parameter may appear, and the JSON
+ * body must match.
  *
- * <p>Two documented additions of the live API that the snapshot lacks (cloudflare.md §1, §2):
- * {@code GET /accounts/{account_id}/tokens/verify}, and {@code cascade} on tunnel DELETE.
+ * <p>Documented additions of the live API that the snapshots lack: {@code GET /accounts/{account_id}/tokens/verify}
+ * and {@code cascade} on tunnel DELETE (cloudflare.md §1, §2); the list filters of Access apps, policies and
+ * service tokens and the {@code destinations} of a self-hosted app (cloudflare-go v6, cloudflare.md §10.3, §10.10).
  */
 final class OpenApiRequestValidator {
 
     static final String SPEC_FILE = "cloudflare-openapi-subset-2024-08-01.json";
+    static final String ACCESS_SPEC_FILE = "cloudflare-openapi-access-subset.json";
     static final String NO_OPERATION = "no such operation in the Cloudflare API spec";
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -50,17 +53,28 @@ final class OpenApiRequestValidator {
         addLiveApiAdditions();
     }
 
-    /** Loads the spec from {@code ../../shared/reference} (the module directory is the working directory). */
+    /**
+     * Loads both specs from {@code ../../shared/reference} (the module directory is the working directory) into one:
+     * their paths and schema names do not overlap ({@code access_…} against {@code tunnel_…}, {@code dns-records_…}).
+     */
     static OpenApiRequestValidator load() {
-        String override = System.getProperty("cmux.cloudflare.openapi");
-        Path file = override != null ? Path.of(override) : Path.of("..", "..", "shared", "reference", SPEC_FILE);
+        ObjectNode spec = read("cmux.cloudflare.openapi", SPEC_FILE);
+        ObjectNode access = read("cmux.cloudflare.openapi.access", ACCESS_SPEC_FILE);
+        ((ObjectNode) spec.get("paths")).setAll((ObjectNode) access.get("paths"));
+        ((ObjectNode) spec.get("components").get("schemas")).setAll((ObjectNode) access.get("components").get("schemas"));
+        return new OpenApiRequestValidator(spec);
+    }
+
+    private static ObjectNode read(String property, String name) {
+        String override = System.getProperty(property);
+        Path file = override != null ? Path.of(override) : Path.of("..", "..", "shared", "reference", name);
         if (!Files.isRegularFile(file)) {
             throw new IllegalStateException("The Cloudflare OpenAPI subset is missing at " + file.toAbsolutePath()
-                    + ": the emulator validates every request against it; restore shared/reference/" + SPEC_FILE
-                    + " or set -Dcmux.cloudflare.openapi=<file>.");
+                    + ": the emulator validates every request against it; restore shared/reference/" + name
+                    + " or set -D" + property + "=<file>.");
         }
         try {
-            return new OpenApiRequestValidator(JSON.readTree(file.toFile()));
+            return (ObjectNode) JSON.readTree(file.toFile());
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read " + file, e);
         }
@@ -196,11 +210,47 @@ final class OpenApiRequestValidator {
                 .put("in", "path").put("name", "account_id").put("required", true)
                 .putObject("schema").put("$ref", "#/components/schemas/tunnel_account_id");
         add("get", "/accounts/{account_id}/tokens/verify", verify, JSON.createArrayNode());
+        query("delete", "/accounts/{account_id}/cfd_tunnel/{tunnel_id}", "cascade", "boolean");
+        // cloudflare-go v6 AccessApplicationListParams, AccessPolicyListParams, AccessServiceTokenListParams
+        String apps = "/accounts/{account_id}/access/apps";
+        for (String name : List.of("name", "domain", "aud", "search")) {
+            query("get", apps, name, "string");
+        }
+        query("get", apps, "exact", "boolean");
+        query("get", "/accounts/{account_id}/access/service_tokens", "name", "string");
+        for (String list : List.of(apps, "/accounts/{account_id}/access/policies",
+                "/accounts/{account_id}/access/service_tokens")) {
+            query("get", list, "page", "integer");
+            query("get", list, "per_page", "integer");
+        }
+        // the Bookmark branch of access_app_request accepts almost anything (spec quirk, cloudflare.md §10.10), so a
+        // self-hosted body is held to its own props plus destinations, which replaced self_hosted_domains (§10.3)
+        ObjectNode selfHosted = JSON.createObjectNode();
+        ArrayNode parts = selfHosted.put("type", "object").putArray("allOf");
+        parts.addObject().put("$ref", "#/components/schemas/access_self_hosted_props");
+        parts.addObject().put("$ref", "#/components/schemas/access_app_req_embedded_policies");
+        ObjectNode destination = parts.addObject().put("type", "object").putObject("properties")
+                .putObject("destinations").put("type", "array").putObject("items").put("type", "object");
+        destination.putArray("required").add("uri");
+        ObjectNode props = destination.putObject("properties");
+        props.putObject("type").put("type", "string").putArray("enum").add("public").add("private");
+        props.putObject("uri").put("type", "string");
         for (Operation o : operations) {
-            if (o.method.equals("delete") && o.template.equals("/accounts/{account_id}/cfd_tunnel/{tunnel_id}")) {
-                ((ArrayNode) o.op.get("parameters")).addObject()
-                        .put("in", "query").put("name", "cascade")
-                        .putObject("schema").put("type", "boolean");
+            boolean write = o.method.equals("post") && o.template.equals(apps)
+                    || o.method.equals("put") && o.template.equals(apps + "/{app_id}");
+            if (write) {
+                ((ObjectNode) o.op.get("requestBody").get("content").get("application/json"))
+                        .set("schema", selfHosted);
+            }
+        }
+    }
+
+    private void query(String method, String template, String name, String type) {
+        for (Operation o : operations) {
+            if (o.method.equals(method) && o.template.equals(template)) {
+                ((ObjectNode) o.op).withArray("parameters").addObject()
+                        .put("in", "query").put("name", name)
+                        .putObject("schema").put("type", type);
             }
         }
     }

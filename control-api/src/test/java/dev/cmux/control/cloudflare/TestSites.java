@@ -8,6 +8,8 @@ import java.nio.file.Path;
 final class TestSites {
 
     static final String GATEWAY = "127.0.0.1:8080";
+    /** A control API with a bearer token, as publishing it needs. */
+    static final PublishedControlApi.Endpoint CONTROL = new PublishedControlApi.Endpoint("127.0.0.1:8081", true);
 
     private TestSites() {
     }

@@ -38,8 +38,12 @@ class TunnelCommandTest {
     }
 
     private int run(CloudflareConfig with, String... args) {
-        return console.run(TunnelCommand.commandLine(() -> new TunnelCommand.Settings(with, TestSites.GATEWAY),
-                TestSites.retry(new FakeTime())), args);
+        return run(new TunnelCommand.Settings(with, TestSites.GATEWAY, null, () -> "no gateway", TestSites.CONTROL),
+                args);
+    }
+
+    private int run(TunnelCommand.Settings settings, String... args) {
+        return console.run(TunnelCommand.commandLine(() -> settings, TestSites.retry(new FakeTime())), args);
     }
 
     private String out() {
@@ -92,7 +96,7 @@ class TunnelCommandTest {
 
     @Test
     void setupDryRunPrintsThePlanAndChangesNothing() {
-        int code = run(config, "setup", "--dry-run");
+        int code = run(config, "setup", "--no-access", "--dry-run");
 
         assertEquals(0, code, err());
         assertTrue(out().contains("plan (dry run, nothing changed):"), out());
@@ -104,11 +108,11 @@ class TunnelCommandTest {
 
     @Test
     void setupTwiceSaysNothingToChangeTheSecondTime() {
-        assertEquals(0, run(config, "setup"), err());
+        assertEquals(0, run(config, "setup", "--no-access"), err());
         assertTrue(out().contains("applied 5 changes."), out());
         assertTrue(out().contains("systemctl daemon-reload"), out());
 
-        assertEquals(0, run(config, "setup"), err());
+        assertEquals(0, run(config, "setup", "--no-access"), err());
         assertTrue(out().contains("nothing to change"), out());
     }
 
@@ -116,7 +120,7 @@ class TunnelCommandTest {
     void setupBlockedByAnARecordExits1AndPrintsTheReason() {
         cf.addDnsRecord(site.zoneId(), "A", "*.example.com", "203.0.113.7", true);
 
-        assertEquals(1, run(config, "setup"));
+        assertEquals(1, run(config, "setup", "--no-access"));
 
         assertTrue(out().contains("blocked: *.example.com already has A 203.0.113.7"), out());
         assertEquals(List.of(), cf.writes());
@@ -126,7 +130,7 @@ class TunnelCommandTest {
     void aMissingPermissionExits1WithTheSentenceNamingIt() {
         String token = cf.addUserToken(java.util.Set.of(Permission.ZONE_READ, Permission.DNS_EDIT), site.accountId());
 
-        int code = run(TestSites.config(cf, token, site.accountId(), null, "example.com", dir), "setup");
+        int code = run(TestSites.config(cf, token, site.accountId(), null, "example.com", dir), "setup", "--no-access");
 
         assertEquals(1, code);
         assertTrue(err().contains("Account · Cloudflare Tunnel · Edit"), err());
@@ -145,7 +149,7 @@ class TunnelCommandTest {
 
     @Test
     void teardownWithoutYesExits2AndRemovesNothing() {
-        run(config, "setup");
+        run(config, "setup", "--no-access");
         cf.clearRequests();
 
         assertEquals(2, run(config, "teardown"));
@@ -156,11 +160,62 @@ class TunnelCommandTest {
 
     @Test
     void teardownWithYesRemovesTheTunnel() {
-        run(config, "setup");
+        run(config, "setup", "--no-access");
 
         assertEquals(0, run(config, "teardown", "--yes"), err());
 
         assertFalse(cf.tunnels(site.accountId()).get(0).get("deleted_at").isNull());
         assertEquals(List.of(), cf.dnsRecords(site.zoneId()));
+    }
+
+    @Test
+    void setupWithoutAnAccessChoiceExits2NamingBothFlagsAndAsksNothing() {
+        assertEquals(2, run(config, "setup"));
+
+        assertTrue(err().contains("--access-allow") && err().contains("--no-access"), err());
+        assertEquals(1, err().strip().lines().count(), "one sentence: " + err());
+        assertEquals(List.of(), cf.requests());
+    }
+
+    @Test
+    void accessAllowWithoutAConfigFileExits2SayingWhereTheSettingsWouldGo() {
+        assertUsageErrorBeforeAnyWrite("--config FILE", "setup", "--access-allow", "@example.com");
+    }
+
+    @Test
+    void aMalformedAllowListExits2NamingTheEntry() {
+        assertUsageErrorBeforeAnyWrite("'bob' is neither an email", "setup", "--access-allow", "alice@example.com,bob");
+    }
+
+    @Test
+    void publishingTheControlApiWithoutAccessExits2() {
+        assertUsageErrorBeforeAnyWrite("--publish-control-api needs --access-allow", "setup", "--no-access",
+                "--publish-control-api");
+    }
+
+    private void assertUsageErrorBeforeAnyWrite(String said, String... args) {
+        assertEquals(2, run(config, args));
+        assertTrue(err().contains(said), err());
+        assertEquals(List.of(), cf.writes());
+    }
+
+    @Test
+    void aDryRunWithAccessShowsTheAccessStepsAndChangesNothing() throws Exception {
+        cf.enableAccess(site.accountId(), "myteam");
+        Path file = dir.resolve("gateway.yaml");
+        Files.writeString(file, "listen: 127.0.0.1:8080\n");
+
+        int code = run(new TunnelCommand.Settings(config, TestSites.GATEWAY, file, () -> "reloaded",
+                TestSites.CONTROL), "setup", "--access-allow", "@example.com", "--dry-run");
+
+        assertEquals(0, code, err());
+        assertTrue(out().contains("create Access policy \"cmux-gateway allow *.example.com\": allow @example.com"),
+                out());
+        assertTrue(out().contains("create Access application *.example.com"), out());
+        assertTrue(out().contains("set access.teamName: myteam and access.aud: <the application's AUD tag> in " + file),
+                out());
+        assertTrue(out().contains("reload the gateway"), out());
+        assertEquals(List.of(), cf.writes());
+        assertEquals("listen: 127.0.0.1:8080\n", Files.readString(file));
     }
 }

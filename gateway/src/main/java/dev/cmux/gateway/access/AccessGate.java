@@ -2,6 +2,7 @@ package dev.cmux.gateway.access;
 
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
+import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
 import dev.cmux.gateway.config.AccessConfig;
 import io.netty.handler.codec.http.HttpHeaderNames;
@@ -18,6 +19,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import java.util.logging.Logger;
 
 /**
  * Cloudflare Access at the origin (cloudflare.md §5): a request passes with a JWT whose RS256 signature verifies
@@ -30,6 +32,7 @@ public final class AccessGate {
 
     static final String HEADER = "cf-access-jwt-assertion";
     static final String COOKIE = "CF_Authorization";
+    private static final Logger LOG = Logger.getLogger("cmux-gateway");
     private static final CompletableFuture<Void> ALLOWED = CompletableFuture.completedFuture(null);
 
     private final AccessConfig config;
@@ -78,16 +81,26 @@ public final class AccessGate {
         }
         try {
             SignedJWT jws = tokens.parse(token);
-            Optional<Date> checked = tokens.verify(jws, KeyLookup.AT_HAND);
+            Optional<JWTClaimsSet> checked = tokens.verify(jws, KeyLookup.AT_HAND);
             if (checked.isPresent()) {
-                verified.put(token, checked.get());
+                remember(token, checked.get());
                 return ALLOWED;
             }
             return CompletableFuture.runAsync(
-                    () -> verified.put(token, tokens.verify(jws, KeyLookup.MAY_FETCH).orElseThrow()), keyThread);
+                    () -> remember(token, tokens.verify(jws, KeyLookup.MAY_FETCH).orElseThrow()), keyThread);
         } catch (AccessDenied e) {
             return CompletableFuture.failedFuture(e);
         }
+    }
+
+    /**
+     * Once per token, not per request: who passed (the access log has no identity; tokens are remembered). Logged
+     * from the key thread, as writing a line may block and this may run on an event loop.
+     */
+    private void remember(String token, JWTClaimsSet claims) {
+        verified.put(token, claims.getExpirationTime());
+        AccessIdentity who = AccessIdentity.of(claims);
+        keyThread.execute(() -> LOG.info("Access admitted " + who));
     }
 
     private static String token(HttpHeaders headers, boolean fromTrustedProxy) {

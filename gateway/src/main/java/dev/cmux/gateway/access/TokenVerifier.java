@@ -6,13 +6,13 @@ import com.nimbusds.jose.KeySourceException;
 import com.nimbusds.jose.proc.BadJOSEException;
 import com.nimbusds.jose.proc.BadJWSException;
 import com.nimbusds.jose.proc.JWSVerificationKeySelector;
+import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.JWTParser;
 import com.nimbusds.jwt.SignedJWT;
 import com.nimbusds.jwt.proc.BadJWTException;
 import com.nimbusds.jwt.proc.DefaultJWTProcessor;
 
 import java.text.ParseException;
-import java.util.Date;
 import java.util.Optional;
 
 /**
@@ -51,12 +51,13 @@ final class TokenVerifier {
     }
 
     /**
-     * The token's expiry once its signature (and again its claims) verified; empty when {@code lookup} is
-     * {@link KeyLookup#AT_HAND} and the key is not.
+     * The token's claims once its signature (and again its claims) verified; empty when {@code lookup} is
+     * {@link KeyLookup#AT_HAND} and the key is not. No {@code email} is required: service tokens carry
+     * {@code common_name} instead, and no {@code nbf} (cloudflare.md §10.5).
      */
-    Optional<Date> verify(SignedJWT token, KeyLookup lookup) {
+    Optional<JWTClaimsSet> verify(SignedJWT token, KeyLookup lookup) {
         try {
-            return Optional.of(processor.process(token, lookup).getExpirationTime());
+            return Optional.of(processor.process(token, lookup));
         } catch (TeamKeys.NotAtHand e) {
             return Optional.empty();
         } catch (KeySourceException e) {

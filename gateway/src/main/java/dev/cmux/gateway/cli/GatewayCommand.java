@@ -4,6 +4,9 @@ import dev.cmux.control.cli.CommandLines;
 import dev.cmux.control.cli.ControlApiClient;
 import dev.cmux.control.cli.DoctorCommand;
 import dev.cmux.control.cli.SandboxCommand;
+import dev.cmux.control.config.HostPort;
+import dev.cmux.control.cloudflare.AccessCommand;
+import dev.cmux.control.cloudflare.PublishedControlApi;
 import dev.cmux.control.cloudflare.TunnelCommand;
 import dev.cmux.gateway.config.ConfigException;
 import dev.cmux.gateway.config.ConfigLoader;
@@ -56,6 +59,7 @@ public final class GatewayCommand implements Callable<Integer> {
                 .addSubcommand(new RunCommand(root))
                 .addSubcommand(new ValidateCommand(() -> root.configFile, env))
                 .addSubcommand(TunnelCommand.commandLine(root::tunnelSettings))
+                .addSubcommand(AccessCommand.commandLine(root::tunnelSettings))
                 .addSubcommand(SandboxCommand.commandLine(root::controlApi))
                 .addSubcommand(new DoctorCommand(root::controlApi))
                 .addSubcommand(new VersionCommand(version));
@@ -74,12 +78,19 @@ public final class GatewayCommand implements Callable<Integer> {
 
     private TunnelCommand.Settings tunnelSettings() throws ConfigException {
         GatewayConfig c = config();
-        return new TunnelCommand.Settings(c.cloudflare(), c.listen().getHostString() + ":" + c.listen().getPort());
+        ControlApiClient control = controlApi(c);
+        return new TunnelCommand.Settings(c.cloudflare(), c.listen().getHostString() + ":" + c.listen().getPort(),
+                configFile, control::reloadGateway, new PublishedControlApi.Endpoint(
+                new HostPort(c.control().listen().getHostString(), c.control().listen().getPort()).toString(),
+                c.control().hasToken()));
     }
 
     /** The control API of the gateway that runs with this config (a wildcard listen address is asked on loopback). */
     private ControlApiClient controlApi() throws ConfigException {
-        GatewayConfig c = config();
+        return controlApi(config());
+    }
+
+    private static ControlApiClient controlApi(GatewayConfig c) {
         String host = c.control().listen().getHostString();
         if (host.equals("0.0.0.0") || host.equals("::") || host.isEmpty()) {
             host = "127.0.0.1";

@@ -1,6 +1,7 @@
 package dev.cmux.gateway.access;
 
 import dev.cmux.control.sandbox.MutableClock;
+import dev.cmux.control.testing.Await;
 import io.netty.handler.codec.http.DefaultHttpHeaders;
 import io.netty.handler.codec.http.HttpHeaders;
 import org.junit.jupiter.api.AfterEach;
@@ -15,6 +16,11 @@ import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.logging.Handler;
+import java.util.logging.Level;
+import java.util.logging.LogRecord;
+import java.util.logging.Logger;
 
 import static dev.cmux.gateway.access.LoopbackAccessTeam.AUD;
 import static dev.cmux.gateway.access.LoopbackAccessTeam.ISSUER;
@@ -112,6 +118,47 @@ class AccessGateTest {
         assertRefusedAtOnce(token("k1", AUD, ISSUER, 900, 61), "not valid yet");
         assertRefusedAtOnce(token("rotated-away", AUD, ISSUER, -3600, -7200), "expired");
         assertEquals(0, team.fetches());
+    }
+
+    @Test
+    void aServiceTokenWithoutEmailOrNbfPassesAndIsLoggedByItsClientId() throws Exception {
+        List<String> logged = new CopyOnWriteArrayList<>();
+        Handler capture = new Handler() {
+            @Override
+            public void publish(LogRecord record) {
+                logged.add(record.getMessage());
+            }
+
+            @Override
+            public void flush() {
+            }
+
+            @Override
+            public void close() {
+            }
+        };
+        Logger log = Logger.getLogger("cmux-gateway");
+        Level level = log.getLevel();
+        log.setLevel(Level.INFO);
+        log.addHandler(capture);
+        try {
+            String clientId = "88bf3b6d86161464f6509f7219099e57.access";
+            admit(team.token("k1", LoopbackAccessTeam.serviceTokenClaims(AUD, ISSUER, START.getEpochSecond(), 300,
+                    clientId))).join();
+            admit(valid("k1", 300)).join();
+            Await.until(() -> logged.size() >= 2, "two log lines; so far " + logged);
+            assertEquals(List.of("Access admitted service token " + clientId, "Access admitted user@example.com"),
+                    logged);
+        } finally {
+            log.removeHandler(capture);
+            log.setLevel(level);
+        }
+    }
+
+    @Test
+    void aServiceTokenForAnotherApplicationIsRefused() throws Exception {
+        assertRefusedAtOnce(team.token("k1", LoopbackAccessTeam.serviceTokenClaims("0".repeat(64), ISSUER,
+                START.getEpochSecond(), 300, "x.access")), "another application");
     }
 
     @Test

@@ -108,6 +108,15 @@ public final class LoopbackAccessTeam implements AutoCloseable {
                 + ",\"nbf\":" + (now + nbfIn) + ",\"iss\":\"" + iss + "\",\"type\":\"app\",\"sub\":\"7335d417\"}";
     }
 
+    /**
+     * A service token's claims as the docs show them (cloudflare.md §10.5): {@code common_name} is the client id,
+     * {@code sub} is empty, and there is no {@code email} and no {@code nbf}.
+     */
+    public static String serviceTokenClaims(String aud, String iss, long now, long expIn, String clientId) {
+        return "{\"aud\":[\"" + aud + "\"],\"common_name\":\"" + clientId + "\",\"exp\":" + (now + expIn)
+                + ",\"iat\":" + now + ",\"iss\":\"" + iss + "\",\"type\":\"app\",\"sub\":\"\"}";
+    }
+
     /** RS256 with the key {@code kid}; an unpublished (forged) kid is signed with the first key. */
     public String token(String kid, String claims) throws GeneralSecurityException {
         return sign("RS256", "SHA256withRSA", kid, keyPair(kid), claims);

@@ -59,7 +59,8 @@ class GatewayCommandTest {
     void everyCommandPrintsItsHelpOnStandardOutputAndExits0() {
         List<List<String>> commands = commands();
         assertTrue(commands.containsAll(List.of(List.of("run"), List.of("validate"), List.of("tunnel", "setup"),
-                List.of("tunnel", "status"), List.of("tunnel", "teardown"), List.of("sandbox", "create"),
+                List.of("tunnel", "status"), List.of("tunnel", "teardown"), List.of("access", "token", "create"),
+                List.of("sandbox", "create"),
                 List.of("sandbox", "exec"), List.of("sandbox", "destroy"), List.of("version"), List.of("help"))),
                 commands.toString());
         for (List<String> command : commands) {
@@ -89,9 +90,9 @@ class GatewayCommandTest {
     void anUnknownOptionOnAnyCommandIsAUsageErrorInOneLine() {
         // picocli's help command prints help whatever follows it: asking for help is never an error
         for (List<String> command : commands().stream().filter(c -> !c.contains("help")).toList()) {
-            assertEquals(2, run(words(command, "--no-such-option")), command.toString());
+            assertEquals(2, run(words(command, "--zzz-unknown")), command.toString());
             String name = String.join(" ", words(List.of("cmux-gateway"), words(command)));
-            assertEquals(name + ": unknown option '--no-such-option' (see '" + name + " --help')\n", console.err());
+            assertEquals(name + ": unknown option '--zzz-unknown' (see '" + name + " --help')\n", console.err());
             assertEquals("", console.out(), command.toString());
         }
         assertTrue(served.isEmpty());
@@ -149,7 +150,7 @@ class GatewayCommandTest {
         Path file = dir.resolve("completions").resolve("cmux-gateway");
         CompletionScript.main(new String[] {file.toString()});
         assertFalse(Files.readString(file).contains("\r"), "bash reads \\r as part of a word");
-        assertEquals("run validate tunnel sandbox version help", complete(file, "cmux-gateway", ""));
+        assertEquals("run validate tunnel access sandbox version help", complete(file, "cmux-gateway", ""));
         assertEquals("setup status", complete(file, "cmux-gateway", "tunnel", "s"));
         assertEquals("start stop shutdown suspend", complete(file, "cmux-gateway", "sandbox", "s"));
         assertTrue(complete(file, "cmux-gateway", "tunnel", "setup", "--").contains("--dry-run"));

@@ -43,7 +43,7 @@ class TunnelCommandIT {
 
     @Test
     void aDryRunPrintsThePlanAndChangesNothing() throws Exception {
-        GatewayJar.Finished p = GatewayJar.run(env(), "tunnel", "setup", "--dry-run");
+        GatewayJar.Finished p = GatewayJar.run(env(), "tunnel", "setup", "--no-access", "--dry-run");
         assertEquals(0, p.exitCode(), p.output());
         assertTrue(p.output().contains("cmux-gateway"), "names the tunnel: " + p.output());
         assertTrue(p.output().contains("*.example.com"), "plans the wildcard DNS record: " + p.output());
@@ -55,10 +55,10 @@ class TunnelCommandIT {
 
     @Test
     void setupThenStatusFromTheJar() throws Exception {
-        GatewayJar.Finished setup = GatewayJar.run(env(), "tunnel", "setup");
+        GatewayJar.Finished setup = GatewayJar.run(env(), "tunnel", "setup", "--no-access");
         assertEquals(0, setup.exitCode(), setup.output());
         assertTrue(Files.isRegularFile(dir.resolve("cloudflared").resolve("token")));
-        GatewayJar.Finished again = GatewayJar.run(env(), "tunnel", "setup", "--dry-run");
+        GatewayJar.Finished again = GatewayJar.run(env(), "tunnel", "setup", "--no-access", "--dry-run");
         assertEquals(0, again.exitCode(), again.output());
         assertTrue(cloudflare.writes().size() > 0);
         GatewayJar.Finished status = GatewayJar.run(env(), "tunnel", "status");
