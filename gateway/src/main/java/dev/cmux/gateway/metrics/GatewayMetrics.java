@@ -92,10 +92,7 @@ public final class GatewayMetrics implements PrometheusSource {
             new Sampled(Kind.COUNTER, "cmux_gateway_resolver_evictions_total",
                     "Cached sandbox addresses dropped.", Sources::resolverEvictions),
             new Sampled(Kind.GAUGE, "cmux_gateway_resolver_entries",
-                    "Sandbox addresses cached now.", Sources::resolverSize),
-            new Sampled(Kind.COUNTER, "cmux_gateway_address_mismatch_total",
-                    "Sandbox lookups where DNS named an address PVE does not report for that vmid (PVE's was used).",
-                    Sources::addressMismatches));
+                    "Sandbox addresses cached now.", Sources::resolverSize));
 
     public GatewayMetrics() {
         for (Sampled s : SAMPLED) {
@@ -106,6 +103,9 @@ public final class GatewayMetrics implements PrometheusSource {
                 metrics.gauge(s.name(), s.help(), read);
             }
         }
+        // a sign of a sandbox claiming another's name (README "Sandbox addresses"), not of load
+        metrics.counter("cmux_gateway_address_mismatch_total", "Sandbox lookups where DNS named an address PVE does"
+                + " not report for that vmid (PVE's was used).", () -> sources.addressMismatches().getAsLong());
         metrics.gauge("cmux_gateway_netty_direct_memory_bytes", "Direct memory held by Netty's pooled allocator.",
                 () -> PooledByteBufAllocator.DEFAULT.metric().usedDirectMemory());
     }
