@@ -141,7 +141,8 @@ public final class TunnelCommand {
                 + " API too.")
         private boolean publishControlApi;
         @Option(names = "--ready-url", paramLabel = "URL", converter = HttpUrl.class,
-                description = "cloudflared's readiness endpoint (default: http://127.0.0.1:20241/ready).")
+                description = "cloudflared's readiness endpoint (default: cloudflare.readyUrl,"
+                        + " http://127.0.0.1:20241/ready).")
         private URI readyUrl;
 
         @Override
@@ -150,7 +151,7 @@ public final class TunnelCommand {
                 TunnelSpec expected = publishControlApi
                         ? tunnel.withControlApi(GatewayAddress.parse(settings.controlApi().listen())) : tunnel;
                 List<StatusLine> lines = new TunnelStatus(client, expected,
-                        readyUrl == null ? TunnelStatus.DEFAULT_READY_URL : readyUrl).check();
+                        readyUrl == null ? settings.cloudflare().readyUrl() : readyUrl).check();
                 lines.forEach(l -> out().println(l.render()));
                 return TunnelStatus.allOk(lines) ? OK : FAILED;
             });
@@ -238,7 +239,7 @@ public final class TunnelCommand {
                 // reported below
             }
             throw new TypeConversionException("'" + value + "' is not an http URL like "
-                    + TunnelStatus.DEFAULT_READY_URL);
+                    + CloudflareConfig.DEFAULT_READY_URL);
         }
     }
 }

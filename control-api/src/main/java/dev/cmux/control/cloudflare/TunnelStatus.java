@@ -1,6 +1,9 @@
 package dev.cmux.control.cloudflare;
 
+import java.io.File;
 import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -10,8 +13,6 @@ import java.util.Optional;
  * what is wrong. Reads only.
  */
 public final class TunnelStatus {
-
-    public static final URI DEFAULT_READY_URL = URI.create("http://127.0.0.1:20241/ready");
 
     private final CloudflareClient client;
     private final TunnelSpec spec;
@@ -94,14 +95,29 @@ public final class TunnelStatus {
         String subject = "cloudflared " + readyUrl;
         LocalProbe.Result ready = probe.get(readyUrl);
         if (!ready.answered()) {
-            return StatusLine.problem(subject, ready.failure(), "start cloudflared (systemctl enable --now "
-                    + "cloudflared) or point --ready-url at its --metrics address.");
+            // not answering: installed and stopped, or never installed, which want different fixes
+            Optional<Path> binary = installedCloudflared(System.getenv("PATH"));
+            return binary.isPresent()
+                    ? StatusLine.problem(subject, ready.failure() + " (cloudflared is installed at " + binary.get()
+                    + ")", "start it (systemctl enable --now cloudflared), or set cloudflare.readyUrl to its "
+                    + "--metrics address.")
+                    : StatusLine.problem(subject, ready.failure() + "; cloudflared is not installed (not on PATH, "
+                    + "/usr/bin or /usr/local/bin)", "install cloudflared from Cloudflare's Debian repository "
+                    + "(pkg.cloudflare.com), then run tunnel setup.");
         }
         if (ready.status() == 200) {
             return StatusLine.ok(subject, "ready " + ready.body().trim());
         }
         return StatusLine.problem(subject, "HTTP " + ready.status() + " (no edge connection)",
                 "check `journalctl -u cloudflared` for why it cannot reach Cloudflare (outbound port 7844).");
+    }
+
+    /** The cloudflared executable on {@code path} or in the usual places. */
+    static Optional<Path> installedCloudflared(String path) {
+        List<String> dirs = new ArrayList<>(List.of((path == null ? "" : path).split(File.pathSeparator)));
+        dirs.addAll(List.of("/usr/bin", "/usr/local/bin"));
+        return dirs.stream().filter(d -> !d.isEmpty()).map(d -> Path.of(d, "cloudflared"))
+                .filter(Files::isExecutable).findFirst();
     }
 
     /** Any HTTP answer (even 404 no-route) means the gateway is up; cloudflared sends it everything. */

@@ -15,15 +15,19 @@ import java.util.function.Function;
  * @param tunnelName     tunnel name (env {@code CF_TUNNEL_NAME})
  * @param cloudflaredDir where the tunnel token file is written (env {@code CLOUDFLARED_DIR})
  * @param systemdUnitDir where the cloudflared unit is written (env {@code SYSTEMD_UNIT_DIR})
+ * @param readyUrl       cloudflared's readiness endpoint, its {@code --metrics} address plus {@code /ready}
+ *                       (env {@code CLOUDFLARED_READY_URL}), which {@code tunnel status} and {@code doctor} ask
  */
 public record CloudflareConfig(URI apiUrl, String apiToken, String accountId, String zoneId, String domain,
-                               String tunnelName, Path cloudflaredDir, Path systemdUnitDir) {
+                               String tunnelName, Path cloudflaredDir, Path systemdUnitDir, URI readyUrl) {
 
     public static final URI DEFAULT_API_URL = URI.create("https://api.cloudflare.com/client/v4");
+    /** Where the cloudflared unit that {@code tunnel setup} writes serves its metrics ({@code --metrics}). */
+    public static final URI DEFAULT_READY_URL = URI.create("http://127.0.0.1:20241/ready");
 
     public static CloudflareConfig defaults() {
         return new CloudflareConfig(DEFAULT_API_URL, null, null, null, null, "cmux-gateway",
-                Path.of("/etc/cloudflared"), Path.of("/etc/systemd/system"));
+                Path.of("/etc/cloudflared"), Path.of("/etc/systemd/system"), DEFAULT_READY_URL);
     }
 
     /**
@@ -33,7 +37,7 @@ public record CloudflareConfig(URI apiUrl, String apiToken, String accountId, St
      */
     public static CloudflareConfig read(ConfigSection s, String publicDomain) {
         s.allowOnly("apiUrl", "apiToken", "accountId", "zoneId", "domain", "tunnelName", "cloudflaredDir",
-                "systemdUnitDir");
+                "systemdUnitDir", "readyUrl");
         CloudflareConfig d = defaults();
         String domain = s.value("domain", "CF_DOMAIN", ConfigValues::domain, null);
         return new CloudflareConfig(
@@ -44,7 +48,8 @@ public record CloudflareConfig(URI apiUrl, String apiToken, String accountId, St
                 domain != null ? domain : publicDomain,
                 s.value("tunnelName", "CF_TUNNEL_NAME", Function.identity(), d.tunnelName()),
                 s.value("cloudflaredDir", "CLOUDFLARED_DIR", Path::of, d.cloudflaredDir()),
-                s.value("systemdUnitDir", "SYSTEMD_UNIT_DIR", Path::of, d.systemdUnitDir()));
+                s.value("systemdUnitDir", "SYSTEMD_UNIT_DIR", Path::of, d.systemdUnitDir()),
+                s.value("readyUrl", "CLOUDFLARED_READY_URL", ConfigValues::httpUrl, d.readyUrl()));
     }
 
     /** cloudflared's tunnel token, which {@code tunnel setup} writes: its presence means this host runs the tunnel. */
@@ -61,6 +66,6 @@ public record CloudflareConfig(URI apiUrl, String apiToken, String accountId, St
         return "CloudflareConfig[apiUrl=" + apiUrl + ", apiToken=" + Secrets.redact(apiToken)
                 + ", accountId=" + accountId + ", zoneId=" + zoneId + ", domain=" + domain
                 + ", tunnelName=" + tunnelName + ", cloudflaredDir=" + cloudflaredDir
-                + ", systemdUnitDir=" + systemdUnitDir + "]";
+                + ", systemdUnitDir=" + systemdUnitDir + ", readyUrl=" + readyUrl + "]";
     }
 }

@@ -51,7 +51,8 @@ class TunnelApiTest {
         configFile = dir.resolve("gateway.yaml");
         Files.writeString(configFile, "listen: 127.0.0.1:8080\n");
         CloudflareConfig cloudflare = new CloudflareConfig(cf.url(), site.token(), site.accountId(), null,
-                "example.com", "cmux-gateway", dir.resolve("cloudflared"), dir.resolve("systemd"));
+                "example.com", "cmux-gateway", dir.resolve("cloudflared"), dir.resolve("systemd"),
+                CloudflareConfig.DEFAULT_READY_URL);
         ControlServices disabled = ControlServices.disabled();
         services = disabled.withTunnel(TunnelHandler.create(new TunnelCommand.Settings(cloudflare, "127.0.0.1:8080",
                 configFile, () -> {

@@ -17,7 +17,7 @@ final class TestSites {
     static CloudflareConfig config(CloudflareEmulator cf, String token, String accountId, String zoneId,
                                    String domain, Path dir) {
         return new CloudflareConfig(cf.url(), token, accountId, zoneId, domain, "cmux-gateway",
-                dir.resolve("cloudflared"), dir.resolve("systemd"));
+                dir.resolve("cloudflared"), dir.resolve("systemd"), CloudflareConfig.DEFAULT_READY_URL);
     }
 
     static CloudflareConfig config(CloudflareEmulator cf, CloudflareEmulator.Site site, String domain, Path dir) {

@@ -15,7 +15,8 @@ class TunnelSpecTest {
 
     private static CloudflareConfig config(String domain) {
         return new CloudflareConfig(URI.create("http://127.0.0.1:1/client/v4"), "t".repeat(40), null, null, domain,
-                "cmux-gateway", Path.of("/etc/cloudflared"), Path.of("/etc/systemd/system"));
+                "cmux-gateway", Path.of("/etc/cloudflared"), Path.of("/etc/systemd/system"),
+                CloudflareConfig.DEFAULT_READY_URL);
     }
 
     @Test

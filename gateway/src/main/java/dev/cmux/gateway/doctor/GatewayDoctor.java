@@ -13,11 +13,7 @@ import dev.cmux.control.doctor.Doctor;
 import dev.cmux.gateway.config.GatewayConfig;
 import dev.cmux.gateway.server.GatewayServer;
 
-import java.io.File;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Clock;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -54,25 +50,8 @@ public final class GatewayDoctor {
             return List.of(StatusLine.ok("Cloudflare", "not configured (CF_API_TOKEN, CF_ACCOUNT_ID, CF_DOMAIN): the "
                     + "sandboxes are not published"));
         }
-        List<StatusLine> lines = new ArrayList<>();
-        lines.add(cloudflaredInstalled(System.getenv("PATH")));
         try (CloudflareClient client = CloudflareClient.from(config, RetryPolicy.defaults())) {
-            lines.addAll(new TunnelStatus(client, TunnelSpec.from(config, listen, false),
-                    TunnelStatus.DEFAULT_READY_URL).check());
+            return new TunnelStatus(client, TunnelSpec.from(config, listen, false), config.readyUrl()).check();
         }
-        return lines;
-    }
-
-    static StatusLine cloudflaredInstalled(String path) {
-        List<String> dirs = new ArrayList<>(List.of((path == null ? "" : path).split(File.pathSeparator)));
-        dirs.addAll(List.of("/usr/bin", "/usr/local/bin"));
-        for (String dir : dirs) {
-            Path candidate = Path.of(dir.isEmpty() ? "." : dir, "cloudflared");
-            if (Files.isExecutable(candidate)) {
-                return StatusLine.ok("cloudflared installed", candidate.toString());
-            }
-        }
-        return StatusLine.problem("cloudflared installed", "not found on PATH, /usr/bin or /usr/local/bin",
-                "install cloudflared from Cloudflare's Debian repository (pkg.cloudflare.com).");
     }
 }
