@@ -1,7 +1,5 @@
 package dev.cmux.gateway;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.cmux.control.cli.ControlApiClient;
 import dev.cmux.control.cli.DoctorCommand;
 import dev.cmux.control.cloudflare.StatusLine;
@@ -22,11 +20,6 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.util.ArrayList;
 import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -40,7 +33,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class DoctorTest {
 
     private static final String TOKEN = "doctor-test-token-0123456789";
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     private PveEmulator pve;
     private TinyDnsServer dns;
@@ -80,21 +72,20 @@ class DoctorTest {
 
     @Test
     void aHealthySetupPassesEveryCheck() throws Exception {
-        JsonNode answer = doctor();
-        List<String> failed = failedBesidesOpenFiles(answer);
-        assertEquals(List.of(), failed, answer.toPrettyString());
+        DoctorAnswer answer = DoctorAnswer.ask(gateway, TOKEN);
+        assertEquals(List.of(), answer.failedBesidesOpenFiles(), answer.toString());
         assertEquals(List.of("PVE API", "PVE token", "template", "PVE privileges: create and destroy sandboxes",
                 "PVE privileges: start, stop, wake and idle", "PVE privileges: snapshots",
                 "PVE privileges: list sandboxes and node settings", "sandbox names", "Cloudflare", "Access", "clock",
-                "open files"), subjects(answer));
-        assertEquals(answer.path("ok").asBoolean(), openFilesOk(), "open files decides the rest: " + answer);
+                "open files"), answer.subjects());
+        assertEquals(answer.ok(), openFilesOk(), "open files decides the rest: " + answer);
     }
 
     @Test
     void aSandboxNameDnsDoesNotKnowFailsOnlyThatCheckAndTheCommandSaysSo() throws Exception {
         dns.put("cmux-100.lan", null);
-        JsonNode answer = doctor();
-        assertEquals(List.of("sandbox names"), failedBesidesOpenFiles(answer), answer.toPrettyString());
+        DoctorAnswer answer = DoctorAnswer.ask(gateway, TOKEN);
+        assertEquals(List.of("sandbox names"), answer.failedBesidesOpenFiles(), answer.toString());
         assertTrue(answer.toString().contains("set routing.suffix"), answer.toString());
 
         StringWriter out = new StringWriter();
@@ -103,30 +94,6 @@ class DoctorTest {
         assertEquals(1, exit, out.toString());
         assertTrue(out.toString().contains("✗ sandbox names: cmux-100.lan does not resolve"), out.toString());
         assertTrue(out.toString().contains("✓ template: container 9000"), out.toString());
-    }
-
-    private JsonNode doctor() throws Exception {
-        HttpResponse<String> r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(
-                        "http://127.0.0.1:" + gateway.control.address().getPort() + "/v1/doctor"))
-                .header("Authorization", "Bearer " + TOKEN).build(), HttpResponse.BodyHandlers.ofString());
-        assertEquals(200, r.statusCode(), r.body());
-        return JSON.readTree(r.body());
-    }
-
-    private static List<String> subjects(JsonNode answer) {
-        List<String> subjects = new ArrayList<>();
-        answer.path("checks").forEach(c -> subjects.add(c.path("subject").asText()));
-        return subjects;
-    }
-
-    private static List<String> failedBesidesOpenFiles(JsonNode answer) {
-        List<String> failed = new ArrayList<>();
-        answer.path("checks").forEach(c -> {
-            if (!c.path("ok").asBoolean() && !c.path("subject").asText().equals("open files")) {
-                failed.add(c.path("subject").asText());
-            }
-        });
-        return failed;
     }
 
     private static boolean openFilesOk() throws Exception {

@@ -1,7 +1,5 @@
 package dev.cmux.gateway;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.cmux.control.cloudflare.CloudflareEmulator;
 import dev.cmux.control.config.CloudflareConfig;
 import dev.cmux.control.config.ControlConfig;
@@ -21,7 +19,6 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -35,7 +32,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class DoctorWithTunnelTest {
 
     private static final String TOKEN = "doctor-tunnel-token-0123456789";
-    private static final ObjectMapper JSON = new ObjectMapper();
     private static final byte[] READY = "{\"status\":200,\"readyConnections\":4}".getBytes();
 
     @TempDir
@@ -86,29 +82,23 @@ class DoctorWithTunnelTest {
     @Test
     void aPublishedSetupPassesAndCloudflaredDownFailsAlone() throws Exception {
         startGateway(team.config(List.of()));
-        JsonNode healthy = doctor();
-        assertEquals(List.of(), failedBesidesOpenFiles(healthy), healthy.toPrettyString());
-        assertTrue(healthy.toString().contains("\"subject\":\"ingress\""), healthy.toString());
+        DoctorAnswer healthy = DoctorAnswer.ask(gateway, TOKEN);
+        assertEquals(List.of(), healthy.failedBesidesOpenFiles(), healthy.toString());
+        assertTrue(healthy.subjects().contains("ingress"), healthy.toString());
 
         cloudflared.close();
-        JsonNode down = doctor();
+        DoctorAnswer down = DoctorAnswer.ask(gateway, TOKEN);
         assertEquals(List.of("cloudflared " + "http://127.0.0.1:" + cloudflared.port() + "/ready"),
-                failedBesidesOpenFiles(down), down.toPrettyString());
+                down.failedBesidesOpenFiles(), down.toString());
         assertTrue(down.toString().contains("connection refused"), down.toString());
     }
 
     @Test
     void aTunnelWithoutAccessFailsOnlyTheAccessLine() throws Exception {
         startGateway(AccessConfig.disabled());
-        JsonNode answer = doctor();
-        assertEquals(List.of("Access"), failedBesidesOpenFiles(answer), answer.toPrettyString());
+        DoctorAnswer answer = DoctorAnswer.ask(gateway, TOKEN);
+        assertEquals(List.of("Access"), answer.failedBesidesOpenFiles(), answer.toString());
         assertTrue(answer.toString().contains("tunnel setup --access-allow"), answer.toString());
-    }
-
-    private JsonNode doctor() throws Exception {
-        HttpResponse<String> r = call("GET", "/v1/doctor", null);
-        assertEquals(200, r.statusCode(), r.body());
-        return JSON.readTree(r.body());
     }
 
     private HttpResponse<String> call(String method, String path, String body) throws Exception {
@@ -118,15 +108,5 @@ class DoctorWithTunnelTest {
                         : HttpRequest.BodyPublishers.ofString(body))
                 .header("Content-Type", "application/json")
                 .header("Authorization", "Bearer " + TOKEN).build(), HttpResponse.BodyHandlers.ofString());
-    }
-
-    private static List<String> failedBesidesOpenFiles(JsonNode answer) {
-        List<String> failed = new ArrayList<>();
-        answer.path("checks").forEach(c -> {
-            if (!c.path("ok").asBoolean() && !c.path("subject").asText().equals("open files")) {
-                failed.add(c.path("subject").asText());
-            }
-        });
-        return failed;
     }
 }

@@ -5,6 +5,7 @@ import dev.cmux.control.pve.PveEmulator;
 import dev.cmux.control.sandbox.MutableClock;
 import dev.cmux.gateway.config.Cidr;
 import dev.cmux.gateway.config.GatewayConfig;
+import dev.cmux.gateway.testing.LogCapture;
 import dev.cmux.gateway.testing.MiniHttpServer;
 import dev.cmux.gateway.testing.RawHttp;
 import dev.cmux.gateway.testing.RoutablePorts;
@@ -20,11 +21,8 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.logging.Handler;
-import java.util.logging.LogRecord;
-import java.util.logging.Logger;
+import java.util.logging.Level;
 
 import static dev.cmux.control.api.MetricsText.value;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -44,22 +42,7 @@ class SandboxAddressAuthorityTest {
     private static final Duration TTL = Duration.ofSeconds(30);
 
     private final AtomicLong resolverNanos = new AtomicLong();
-    private final List<String> warnings = new CopyOnWriteArrayList<>();
-    private final Logger resolverLog = Logger.getLogger("dev.cmux.gateway.resolve.BackendResolver");
-    private final Handler capture = new Handler() {
-        @Override
-        public void publish(LogRecord r) {
-            warnings.add(r.getMessage());
-        }
-
-        @Override
-        public void flush() {
-        }
-
-        @Override
-        public void close() {
-        }
-    };
+    private LogCapture warnings;
     private final List<MiniHttpServer> sandboxes = new ArrayList<>();
     private PveEmulator pve;
     private TinyDnsServer dns;
@@ -68,7 +51,7 @@ class SandboxAddressAuthorityTest {
 
     @BeforeEach
     void start() throws Exception {
-        resolverLog.addHandler(capture);
+        warnings = LogCapture.of("dev.cmux.gateway.resolve.BackendResolver", Level.WARNING);
         port = RoutablePorts.pick();
         sandboxes.add(MiniHttpServer.on(VM_100, port, "hello from vm 100"));
         sandboxes.add(MiniHttpServer.on(VM_101, port, "hello from vm 101"));
@@ -95,7 +78,7 @@ class SandboxAddressAuthorityTest {
 
     @AfterEach
     void stop() throws Exception {
-        resolverLog.removeHandler(capture);
+        warnings.close();
         gateway.close();
         pve.close();
         dns.close();
@@ -112,8 +95,8 @@ class SandboxAddressAuthorityTest {
         assertEquals("hello from vm 101", get(101));
         assertEquals("hello from vm 100", get(100), "and again, from the cache");
 
-        assertEquals(1, mismatchesLogged(), warnings.toString());
-        String line = warnings.stream().filter(w -> w.contains("vm-100")).findFirst().orElseThrow();
+        assertEquals(1, mismatchesLogged(), warnings.messages().toString());
+        String line = warnings.messages().stream().filter(w -> w.contains("vm-100")).findFirst().orElseThrow();
         assertTrue(line.contains("cmux-100.lan points at 127.0.0.3") && line.contains("using PVE's 127.0.0.2"), line);
         assertEquals(1.0, value(metrics(), "cmux_gateway_address_mismatch_total"));
         assertEquals(List.of(), pve.violations());
@@ -127,7 +110,7 @@ class SandboxAddressAuthorityTest {
             assertEquals("hello from vm 101", get(101));
         }
         assertEquals(pveCalls, pve.requests().size(), pve.requests().toString());
-        assertEquals(0, mismatchesLogged(), warnings.toString());
+        assertEquals(0, mismatchesLogged(), warnings.messages().toString());
         assertEquals(0.0, value(metrics(), "cmux_gateway_address_mismatch_total"));
     }
 
@@ -141,11 +124,11 @@ class SandboxAddressAuthorityTest {
 
         resolverNanos.addAndGet(TTL.plusSeconds(1).toNanos());
         assertEquals("hello from vm 101 at its new address", get(101));
-        assertEquals(0, mismatchesLogged(), warnings.toString());
+        assertEquals(0, mismatchesLogged(), warnings.messages().toString());
     }
 
     private long mismatchesLogged() {
-        return warnings.stream().filter(w -> w.contains("which PVE does not report")).count();
+        return warnings.messages().stream().filter(w -> w.contains("which PVE does not report")).count();
     }
 
     private String get(int vmid) throws Exception {

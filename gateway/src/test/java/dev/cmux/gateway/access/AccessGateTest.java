@@ -2,6 +2,7 @@ package dev.cmux.gateway.access;
 
 import dev.cmux.control.sandbox.MutableClock;
 import dev.cmux.control.testing.Await;
+import dev.cmux.gateway.testing.LogCapture;
 import io.netty.handler.codec.http.DefaultHttpHeaders;
 import io.netty.handler.codec.http.HttpHeaders;
 import org.junit.jupiter.api.AfterEach;
@@ -16,11 +17,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
-import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.logging.Handler;
 import java.util.logging.Level;
-import java.util.logging.LogRecord;
-import java.util.logging.Logger;
 
 import static dev.cmux.gateway.access.LoopbackAccessTeam.AUD;
 import static dev.cmux.gateway.access.LoopbackAccessTeam.ISSUER;
@@ -122,36 +119,14 @@ class AccessGateTest {
 
     @Test
     void aServiceTokenWithoutEmailOrNbfPassesAndIsLoggedByItsClientId() throws Exception {
-        List<String> logged = new CopyOnWriteArrayList<>();
-        Handler capture = new Handler() {
-            @Override
-            public void publish(LogRecord record) {
-                logged.add(record.getMessage());
-            }
-
-            @Override
-            public void flush() {
-            }
-
-            @Override
-            public void close() {
-            }
-        };
-        Logger log = Logger.getLogger("cmux-gateway");
-        Level level = log.getLevel();
-        log.setLevel(Level.INFO);
-        log.addHandler(capture);
-        try {
+        try (LogCapture logged = LogCapture.of("cmux-gateway", Level.INFO)) {
             String clientId = "88bf3b6d86161464f6509f7219099e57.access";
             admit(team.token("k1", LoopbackAccessTeam.serviceTokenClaims(AUD, ISSUER, START.getEpochSecond(), 300,
                     clientId))).join();
             admit(valid("k1", 300)).join();
-            Await.until(() -> logged.size() >= 2, "two log lines; so far " + logged);
+            Await.until(() -> logged.messages().size() >= 2, "two log lines; so far " + logged.messages());
             assertEquals(List.of("Access admitted service token " + clientId, "Access admitted user@example.com"),
-                    logged);
-        } finally {
-            log.removeHandler(capture);
-            log.setLevel(level);
+                    logged.messages());
         }
     }
 
