@@ -1,8 +1,9 @@
 package dev.cmux.control.cloudflare;
 
+import dev.cmux.control.exec.Executables;
+
 import java.io.File;
 import java.net.URI;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -112,12 +113,10 @@ public final class TunnelStatus {
                 "check `journalctl -u cloudflared` for why it cannot reach Cloudflare (outbound port 7844).");
     }
 
-    /** The cloudflared executable on {@code path} or in the usual places. */
+    /** The cloudflared executable on {@code path} or in the usual places (a unit's PATH may lack them). */
     static Optional<Path> installedCloudflared(String path) {
-        List<String> dirs = new ArrayList<>(List.of((path == null ? "" : path).split(File.pathSeparator)));
-        dirs.addAll(List.of("/usr/bin", "/usr/local/bin"));
-        return dirs.stream().filter(d -> !d.isEmpty()).map(d -> Path.of(d, "cloudflared"))
-                .filter(Files::isExecutable).findFirst();
+        String usual = "/usr/bin" + File.pathSeparator + "/usr/local/bin";
+        return Executables.onPath("cloudflared", path == null ? usual : path + File.pathSeparator + usual);
     }
 
     /** Any HTTP answer (even 404 no-route) means the gateway is up; cloudflared sends it everything. */

@@ -1,7 +1,6 @@
 package dev.cmux.control.exec;
 
 import java.io.BufferedReader;
-import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
@@ -38,16 +37,7 @@ public final class PctExec {
             Path p = Path.of(configured);
             return Files.isExecutable(p) ? Optional.of(new PctExec(p)) : Optional.empty();
         }
-        if (path == null) {
-            return Optional.empty();
-        }
-        for (String dir : path.split(File.pathSeparator)) {
-            Path p = Path.of(dir.isEmpty() ? "." : dir, "pct");
-            if (Files.isExecutable(p)) {
-                return Optional.of(new PctExec(p));
-            }
-        }
-        return Optional.empty();
+        return Executables.onPath("pct", path).map(PctExec::new);
     }
 
     public Path path() {
