@@ -43,7 +43,7 @@ record AccessPlanner(CloudflareClient client, AccessApplication application, Acc
                     ? AtomicFiles.read(setup.configFile()) : Optional.empty();
             Optional<String> problem = text.isEmpty() ? Optional.of("it does not exist")
                     : AccessSettingsFile.problem(text.get())
-                    .or(() -> AtomicFiles.whyNotWritable(setup.configFile()));
+                    .or(() -> AtomicFiles.whyNotReplaceable(setup.configFile()));
             if (problem.isEmpty()) {
                 return text;
             }

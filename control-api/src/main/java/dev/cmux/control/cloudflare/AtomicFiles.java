@@ -27,6 +27,7 @@ final class AtomicFiles {
 
     static final Set<PosixFilePermission> OWNER_ONLY = PosixFilePermissions.fromString("rw-------");
     static final Set<PosixFilePermission> WORLD_READABLE = PosixFilePermissions.fromString("rw-r--r--");
+    private static final int STICKY = 01000;
 
     private AtomicFiles() {
     }
@@ -45,16 +46,24 @@ final class AtomicFiles {
     }
 
     /**
-     * Why {@code target} could not be written by {@link #write} or {@link #replace}, or empty when it can: asked
-     * before anything is changed elsewhere, so that a setup which could not finish here changes nothing at all.
+     * Why {@code target} could not be written by {@link #write}, or empty when it can: asked before anything is
+     * changed elsewhere, so that a setup which could not finish here changes nothing at all. The new file belongs to
+     * whoever writes it; only the directory must let us create and rename.
      */
     static Optional<String> whyNotWritable(Path target) {
+        return whyNot(target, false, currentUser());
+    }
+
+    /** As {@link #whyNotWritable}, for {@link #replace}: the replacement must also keep the file's owner. */
+    static Optional<String> whyNotReplaceable(Path existing) {
+        return whyNot(existing, true, currentUser());
+    }
+
+    /** @param me the user that will write: the JVM's user, except in tests */
+    static Optional<String> whyNot(Path target, boolean keepsOwner, String me) {
         Path file = target.toAbsolutePath();
         if (Files.exists(file) && !Files.isRegularFile(file)) {
             return Optional.of(file + " is not a regular file");
-        }
-        if (Files.exists(file) && !Files.isWritable(file)) {
-            return Optional.of(file + " is not writable");
         }
         Path dir = file.getParent();
         while (dir != null && !Files.exists(dir)) {
@@ -64,9 +73,34 @@ final class AtomicFiles {
             return Optional.of(file + " cannot be created: " + dir + " is not a directory");
         }
         if (!Files.isWritable(dir)) {
-            return Optional.of(file + " cannot be written: the directory " + dir + " is not writable");
+            return Optional.of(file + " cannot be written: the directory " + dir + " is not writable by "
+                    + me);
         }
-        return Optional.empty();
+        if (!Files.exists(file)) {
+            return Optional.empty();
+        }
+        try {
+            String owner = Files.getOwner(file).getName();
+            if (owner.equals(me) || "root".equals(me)) {
+                return Optional.empty();
+            }
+            if (keepsOwner) {
+                // only root may give the replacement another user's ownership
+                return Optional.of(file + " belongs to " + owner + ", and " + me + " cannot replace it keeping that"
+                        + " owner (chown it to " + me + ")");
+            }
+            if ((((Integer) Files.getAttribute(dir, "unix:mode")) & STICKY) != 0) {
+                return Optional.of(file + " belongs to " + owner + ", and the sticky directory " + dir
+                        + " lets only its owner replace it");
+            }
+            return Optional.empty();
+        } catch (IOException | UnsupportedOperationException e) {
+            return Optional.of(file + " cannot be inspected: " + e.getMessage());
+        }
+    }
+
+    private static String currentUser() {
+        return System.getProperty("user.name");
     }
 
     private static void write(Path target, String content, Set<PosixFilePermission> mode,

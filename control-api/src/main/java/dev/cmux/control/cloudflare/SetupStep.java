@@ -17,6 +17,11 @@ public sealed interface SetupStep {
     /** A step that writes a file on this host; planning checks it can before anything changes at Cloudflare. */
     interface LocalFile {
         Path file();
+
+        /** Why this step could not write its file here, or empty when it can. */
+        default Optional<String> whyNotWritable() {
+            return AtomicFiles.whyNotWritable(file());
+        }
     }
 
     /** Creates the remotely managed tunnel; later steps use its id. */
@@ -194,6 +199,11 @@ public sealed interface SetupStep {
      * @param knownAud the app's AUD tag when the app existed at planning time, else null (the app step sets it)
      */
     record WriteAccessSettings(Path file, String teamName, String knownAud) implements SetupStep, LocalFile {
+        @Override
+        public Optional<String> whyNotWritable() {
+            return AtomicFiles.whyNotReplaceable(file);
+        }
+
         public String describe() {
             return "set access.teamName: " + teamName + " and access.aud: "
                     + (knownAud != null ? knownAud : "<the application's AUD tag>") + " in " + file;

@@ -121,11 +121,6 @@ public final class TunnelCommand {
                 }
                 List<SetupStep> done = setup.apply(plan, out::println);
                 out.println("applied " + done.size() + " change" + (done.size() == 1 ? "" : "s") + ".");
-                if (done.stream().anyMatch(s -> s instanceof SetupStep.WriteUnitFile
-                        || s instanceof SetupStep.WriteTokenFile)) {
-                    out.println("next: systemctl daemon-reload && systemctl enable --now cloudflared"
-                            + " (or systemctl restart cloudflared if it already runs).");
-                }
                 return OK;
             });
         }
@@ -181,7 +176,7 @@ public final class TunnelCommand {
                     return USAGE;
                 }
                 teardown.remove(removal, true).forEach(out()::println);
-                out().println("next: systemctl disable --now cloudflared (it has no tunnel to run any more).");
+                out().println("next: systemctl disable --now " + CloudflaredUnit.NAME + " (it has no tunnel to run any more).");
                 return OK;
             });
         }

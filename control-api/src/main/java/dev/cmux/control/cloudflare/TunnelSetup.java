@@ -43,13 +43,12 @@ public record TunnelSetup(CloudflareClient client, TunnelSpec spec, boolean repl
                 client.tunnelToken(site.accountId(), tunnel.get().id()))) {
             steps.add(new SetupStep.WriteTokenFile(spec.tokenFile()));
         }
-        String unit = spec.unitContent();
-        if (!AtomicFiles.holds(spec.unitFile(), unit, AtomicFiles.WORLD_READABLE)) {
-            steps.add(new SetupStep.WriteUnitFile(spec.unitFile(), unit));
+        if (!spec.unitInPlace()) {
+            steps.add(new SetupStep.WriteUnitFile(spec.unitFile(), spec.unitContent()));
         }
         for (SetupStep step : steps) {
             if (step instanceof SetupStep.LocalFile local) {
-                AtomicFiles.whyNotWritable(local.file())
+                local.whyNotWritable()
                         .ifPresent(why -> blockers.add("Setup cannot write its local files: " + why + "."));
             }
         }
@@ -82,6 +81,10 @@ public record TunnelSetup(CloudflareClient client, TunnelSpec spec, boolean repl
             done.add(step);
         }
         context.notes().forEach(notes);
+        if (done.stream().anyMatch(step -> step instanceof SetupStep.WriteTokenFile
+                || step instanceof SetupStep.WriteUnitFile)) {
+            notes.accept(CloudflaredUnit.howItStarts(spec));
+        }
         return done;
     }
 

@@ -1,6 +1,7 @@
 package dev.cmux.control.cloudflare;
 
 import dev.cmux.control.config.CloudflareConfig;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -11,11 +12,13 @@ import java.util.regex.Pattern;
  * What the tunnel should look like, derived once from config and command options: names, the
  * gateway origin, ingress rules, DNS names and the local files.
  *
- * @param controlApi the control API's address when {@code --publish-control-api} publishes it, else null
+ * @param unitFile         where setup writes the cloudflared unit when systemd does not have it yet
+ * @param packagedUnitFile the unit the .deb installs; when it is what setup would write, setup writes none
+ * @param controlApi       the control API's address when {@code --publish-control-api} publishes it, else null
  */
 public record TunnelSpec(String domain, String tunnelName, String accountId, String zoneId,
                          GatewayAddress gateway, boolean pveRoute, Path tokenFile, Path unitFile,
-                         GatewayAddress controlApi) {
+                         Path packagedUnitFile, GatewayAddress controlApi) {
 
     private static final Pattern HOSTNAME =
             Pattern.compile("(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)(\\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)+");
@@ -48,12 +51,14 @@ public record TunnelSpec(String domain, String tunnelName, String accountId, Str
         CloudflaredUnit.render(tokenFile);  // rejects paths the unit cannot carry, before anything is changed
         return new TunnelSpec(domain, tunnelName, blankToNull(config.accountId()), blankToNull(config.zoneId()),
                 GatewayAddress.parse(gatewayListen), pveRoute, tokenFile,
-                unitDir.toAbsolutePath().resolve(CloudflaredUnit.FILE_NAME), null);
+                unitDir.toAbsolutePath().resolve(CloudflaredUnit.FILE_NAME),
+                CloudflaredUnit.PACKAGED_DIR.resolve(CloudflaredUnit.FILE_NAME), null);
     }
 
     /** The same tunnel also routing {@link #controlApiName()} to the control API at {@code control}. */
     public TunnelSpec withControlApi(GatewayAddress control) {
-        return new TunnelSpec(domain, tunnelName, accountId, zoneId, gateway, pveRoute, tokenFile, unitFile, control);
+        return new TunnelSpec(domain, tunnelName, accountId, zoneId, gateway, pveRoute, tokenFile, unitFile,
+                packagedUnitFile, control);
     }
 
     public String wildcardName() {
@@ -102,6 +107,16 @@ public record TunnelSpec(String domain, String tunnelName, String accountId, Str
 
     public String unitContent() {
         return CloudflaredUnit.render(tokenFile);
+    }
+
+    /** True when systemd has the unit that runs this tunnel: written by an earlier setup, or packaged. */
+    public boolean unitInPlace() {
+        return CloudflaredUnit.inPlace(unitFile, packagedUnitFile, unitContent());
+    }
+
+    /** True when the package's unit runs this tunnel: setup writes none, and systemd starts it (README). */
+    public boolean usesPackagedUnit() {
+        return !Files.exists(unitFile) && unitInPlace();
     }
 
     private static String blankToNull(String s) {

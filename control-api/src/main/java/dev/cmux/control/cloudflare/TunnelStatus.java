@@ -65,7 +65,7 @@ public final class TunnelStatus {
         lines.add(connectors > 0 && !"down".equals(tunnel.status())
                 ? StatusLine.ok("tunnel", state)
                 : StatusLine.problem("tunnel", state, "start cloudflared on this host: "
-                + "systemctl daemon-reload && systemctl enable --now cloudflared."));
+                + "systemctl daemon-reload && systemctl enable --now " + CloudflaredUnit.NAME + "."));
         List<IngressRule> ingress = client.ingressOf(client.configuration(site.accountId(), tunnel.id()));
         lines.add(TunnelSetup.sameRules(spec.ingress(), ingress)
                 ? StatusLine.ok("ingress", spec.wildcardName() + " -> " + spec.gateway().originUrl())
@@ -100,7 +100,7 @@ public final class TunnelStatus {
             Optional<Path> binary = installedCloudflared(System.getenv("PATH"));
             return binary.isPresent()
                     ? StatusLine.problem(subject, ready.failure() + " (cloudflared is installed at " + binary.get()
-                    + ")", "start it (systemctl enable --now cloudflared), or set cloudflare.readyUrl to its "
+                    + ")", "start it (systemctl enable --now " + CloudflaredUnit.NAME + "), or set cloudflare.readyUrl to its "
                     + "--metrics address.")
                     : StatusLine.problem(subject, ready.failure() + "; cloudflared is not installed (not on PATH, "
                     + "/usr/bin or /usr/local/bin)", "install cloudflared from Cloudflare's Debian repository "
@@ -110,7 +110,7 @@ public final class TunnelStatus {
             return StatusLine.ok(subject, "ready " + ready.body().trim());
         }
         return StatusLine.problem(subject, "HTTP " + ready.status() + " (no edge connection)",
-                "check `journalctl -u cloudflared` for why it cannot reach Cloudflare (outbound port 7844).");
+                "check `journalctl -u " + CloudflaredUnit.NAME + "` for why it cannot reach Cloudflare (outbound port 7844).");
     }
 
     /** The cloudflared executable on {@code path} or in the usual places (a unit's PATH may lack them). */

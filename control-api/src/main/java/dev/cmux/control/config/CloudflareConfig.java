@@ -27,7 +27,7 @@ public record CloudflareConfig(URI apiUrl, String apiToken, String accountId, St
 
     public static CloudflareConfig defaults() {
         return new CloudflareConfig(DEFAULT_API_URL, null, null, null, null, "cmux-gateway",
-                Path.of("/etc/cloudflared"), Path.of("/etc/systemd/system"), DEFAULT_READY_URL);
+                Path.of("/etc/cmux-gateway/cloudflared"), Path.of("/etc/systemd/system"), DEFAULT_READY_URL);
     }
 
     /**

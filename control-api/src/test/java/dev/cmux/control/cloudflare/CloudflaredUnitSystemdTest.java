@@ -34,12 +34,12 @@ class CloudflaredUnitSystemdTest {
         Files.createDirectories(cloudflared.getParent());
         Files.writeString(cloudflared, "#!/bin/sh\n");
         Files.setPosixFilePermissions(cloudflared, PosixFilePermissions.fromString("rwxr-xr-x"));
-        Path unit = root.resolve("etc/systemd/system/cloudflared.service");
+        Path unit = root.resolve("etc/systemd/system/cmux-cloudflared.service");
         Files.createDirectories(unit.getParent());
         Files.writeString(unit, CloudflaredUnit.render(CloudflaredUnit.DEFAULT_TOKEN_FILE));
 
         Process p = new ProcessBuilder("systemd-analyze", "verify", "--man=no", "--root=" + root,
-                "/etc/systemd/system/cloudflared.service")
+                "/etc/systemd/system/cmux-cloudflared.service")
                 .redirectErrorStream(true).start();
         assertTrue(p.waitFor(30, TimeUnit.SECONDS), "systemd-analyze did not finish in 30 s");
         String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);

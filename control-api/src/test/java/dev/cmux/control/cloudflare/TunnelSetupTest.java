@@ -65,7 +65,7 @@ class TunnelSetupTest {
         assertTrue(record.get("proxied").asBoolean());
         assertTrue(Files.readString(dir.resolve("cloudflared/token")).startsWith("ey"), "a base64 JSON token");
         assertEquals(CloudflaredUnit.render(dir.resolve("cloudflared/token").toAbsolutePath()),
-                Files.readString(dir.resolve("systemd/cloudflared.service")));
+                Files.readString(dir.resolve("systemd/cmux-cloudflared.service")));
     }
 
     @Test

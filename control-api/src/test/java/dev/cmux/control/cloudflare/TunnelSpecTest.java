@@ -15,7 +15,7 @@ class TunnelSpecTest {
 
     private static CloudflareConfig config(String domain) {
         return new CloudflareConfig(URI.create("http://127.0.0.1:1/client/v4"), "t".repeat(40), null, null, domain,
-                "cmux-gateway", Path.of("/etc/cloudflared"), Path.of("/etc/systemd/system"),
+                "cmux-gateway", Path.of("/etc/cmux-gateway/cloudflared"), Path.of("/etc/systemd/system"),
                 CloudflareConfig.DEFAULT_READY_URL);
     }
 
@@ -48,8 +48,8 @@ class TunnelSpecTest {
         assertEquals(List.of("*.example.com"), spec.dnsNames());
         assertEquals(List.of(IngressRule.route("*.example.com", "http://localhost:8080"),
                 IngressRule.catchAll("http_status:404")), spec.ingress());
-        assertEquals(Path.of("/etc/cloudflared/token"), spec.tokenFile());
-        assertEquals(Path.of("/etc/systemd/system/cloudflared.service"), spec.unitFile());
+        assertEquals(Path.of("/etc/cmux-gateway/cloudflared/token"), spec.tokenFile());
+        assertEquals(Path.of("/etc/systemd/system/cmux-cloudflared.service"), spec.unitFile());
     }
 
     @Test
