@@ -394,8 +394,10 @@ final class Exchange implements BackendListener, BackendConnector.Outcome {
             permit = null;
         }
         log.upstream = target == null ? null : target.name();
-        log.durationMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startNanos);
+        long nanos = System.nanoTime() - startNanos;
+        log.durationMillis = TimeUnit.NANOSECONDS.toMillis(nanos);
         routing.accessLog().log(log);
+        plane.recordTraffic(target, requestSentNanos != 0, log.error, nanos);
     }
 
     /** What the client asked for, in words: shown on error pages. */

@@ -40,7 +40,8 @@ public final class SandboxPower implements AutoCloseable {
             return new SandboxPower(metrics, null, null, null);
         }
         SandboxActivity activity = new SandboxActivity(clock);
-        SandboxWaker waker = new SandboxWaker(services.sandboxes(), activity, metrics, config);
+        SandboxWaker waker = new SandboxWaker(services.sandboxes(), activity, metrics, config,
+                services.events().orElseThrow());
         return new SandboxPower(metrics, activity, waker,
                 new IdleReaper(services.sandboxes(), activity, waker, metrics, config, clock));
     }

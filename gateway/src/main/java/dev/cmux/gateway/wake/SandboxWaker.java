@@ -3,6 +3,7 @@ package dev.cmux.gateway.wake;
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import com.github.benmanes.caffeine.cache.Expiry;
+import dev.cmux.control.events.EventLog;
 import dev.cmux.control.sandbox.Sandbox;
 import dev.cmux.control.sandbox.SandboxException;
 import dev.cmux.control.sandbox.SandboxService;
@@ -10,6 +11,7 @@ import dev.cmux.gateway.config.GatewayConfig;
 import dev.cmux.gateway.exchange.SandboxWake;
 import dev.cmux.gateway.metrics.GatewayMetrics;
 
+import java.time.Clock;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
@@ -48,10 +50,18 @@ public final class SandboxWaker implements SandboxWake, AutoCloseable {
     private final ConcurrentHashMap<Integer, CompletableFuture<State>> checks = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<Integer, CompletableFuture<Void>> wakes = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<Integer, WakeBudget> budgets = new ConcurrentHashMap<>();
+    private final EventLog events;
 
     /** @param config the running configuration (it changes on reload) */
     public SandboxWaker(SandboxService sandboxes, SandboxActivity activity, GatewayMetrics metrics,
                         Supplier<GatewayConfig> config) {
+        this(sandboxes, activity, metrics, config, new EventLog(Clock.systemUTC()));
+    }
+
+    /** @param events where wakes (how long they took, why they failed) and sleeps are recorded */
+    public SandboxWaker(SandboxService sandboxes, SandboxActivity activity, GatewayMetrics metrics,
+                        Supplier<GatewayConfig> config, EventLog events) {
+        this.events = events;
         this.sandboxes = sandboxes;
         this.activity = activity;
         this.metrics = metrics;
@@ -150,10 +160,12 @@ public final class SandboxWaker implements SandboxWake, AutoCloseable {
             } catch (RuntimeException e) {
                 known.invalidate(vmid);
                 metrics.wake("failed", System.nanoTime() - start);
+                events.record("wake", vmid, false, Duration.ofNanos(System.nanoTime() - start), e.getMessage());
                 LOG.warning("waking sandbox " + vmid + " failed: " + e.getMessage());
                 throw e;
             }
             metrics.wake("woken", System.nanoTime() - start);
+            events.record("wake", vmid, true, Duration.ofNanos(System.nanoTime() - start), null);
             activity.touch(vmid); // a fresh wake is not idle
             remember(vmid, State.WAKING, c.wake().timeout());
             return null;
@@ -163,6 +175,7 @@ public final class SandboxWaker implements SandboxWake, AutoCloseable {
     /** The idle policy suspended or stopped it: the next request wakes it without trying to connect first. */
     public void markAsleep(int vmid) {
         remember(vmid, State.ASLEEP, ASLEEP_MARK_TTL);
+        events.record("sleep", vmid, true, null, "idle");
     }
 
     private void remember(int vmid, State state, Duration ttl) {
