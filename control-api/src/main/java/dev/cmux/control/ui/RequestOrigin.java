@@ -35,21 +35,25 @@ public final class RequestOrigin {
     }
 
     /**
-     * True when a browser on another site sent this state-changing request: its {@code Origin} is not the page's
-     * own (or is {@code null}), or {@code Sec-Fetch-Site} says {@code cross-site}. Requests without either header
-     * (the CLI, curl) are not a browser's and pass; reads are never refused here (without CORS another site cannot
-     * read the answers).
+     * True when a browser sent this state-changing request from a page that is not the operator page's origin:
+     * {@code Sec-Fetch-Site} is other than {@code same-origin} (or {@code none}: typed by the user), or
+     * {@code Origin} names another origin. {@code same-site} is refused too: a sandbox's page under the same domain
+     * is another site's code. {@code Origin: null} alone passes, because the page's own {@code Referrer-Policy:
+     * no-referrer} makes browsers send that on its own POSTs; a browser that sends it from elsewhere also says
+     * {@code Sec-Fetch-Site}. Requests without either header (the CLI, curl) are not a browser's and pass; reads
+     * are never refused here (without CORS another origin cannot read the answers).
      */
     public static boolean crossSite(ApiExchange exchange) {
         HttpMethod m = exchange.method();
         if (m.equals(HttpMethod.GET) || m.equals(HttpMethod.HEAD)) {
             return false;
         }
-        if ("cross-site".equalsIgnoreCase(exchange.header("Sec-Fetch-Site"))) {
+        String site = exchange.header("Sec-Fetch-Site");
+        if (site != null && !site.equalsIgnoreCase("same-origin") && !site.equalsIgnoreCase("none")) {
             return true;
         }
         String origin = exchange.header(HttpHeaderNames.ORIGIN);
-        return origin != null && !origin.equalsIgnoreCase(own(exchange));
+        return origin != null && !origin.equals("null") && !origin.equalsIgnoreCase(own(exchange));
     }
 
     /** What Cloudflare Access said of the visitor (cloudflared on loopback forwards it); null when nothing. */

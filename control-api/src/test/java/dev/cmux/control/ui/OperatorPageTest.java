@@ -205,8 +205,14 @@ class OperatorPageTest {
                 .header(OperatorPage.CSRF_HEADER, s[1]).header("Sec-Fetch-Site", "cross-site")
                 .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString("{}")));
         assertEquals(403, crossSite.statusCode(), crossSite.body());
-        HttpResponse<String> nullOrigin = signIn(TOKEN, "Origin", "null");
+        HttpResponse<String> sandboxPage = send(request("/v1/sandboxes").header("Cookie", s[0])
+                .header(OperatorPage.CSRF_HEADER, s[1]).header("Sec-Fetch-Site", "same-site")
+                .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString("{}")));
+        assertEquals(403, sandboxPage.statusCode(), "a sandbox's page on the same domain is another site's code");
+        HttpResponse<String> nullOrigin = signIn(TOKEN, "Origin", "null", "Sec-Fetch-Site", "cross-site");
         assertEquals(403, nullOrigin.statusCode(), "a sandboxed frame's sign-in is refused too");
+        HttpResponse<String> ownPage = signIn(TOKEN, "Origin", "null", "Sec-Fetch-Site", "same-origin");
+        assertEquals(303, ownPage.statusCode(), "the page's own form (no-referrer makes its Origin null)");
         assertTrue(fixture.pve().requests().stream().noneMatch(r -> r.contains("/clone")), "nothing was created");
 
         HttpResponse<String> preflight = send(request("/v1/sandboxes").header("Origin", "http://attacker.example")

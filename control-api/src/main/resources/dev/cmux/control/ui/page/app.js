@@ -65,8 +65,9 @@ function chart(kind, title, series, unit) {
   svg.setAttribute('role', 'img');
   svg.dataset.series = series[0].name;
   svg.dataset.sum = String(sum(series[0].values));
-  const last = series.map(s => `${s.name} ${fmt(s.values[s.values.length - 1])}${unit}`).join(', ');
-  svg.setAttribute('aria-label', `${title}, last hour; this minute: ${last}; peak ${fmt(max)}${unit}`);
+  const last = series.map(s => (series.length > 1 ? `${s.name} ` : '') + fmt(s.values[s.values.length - 1]) + unit)
+    .join(', ');
+  svg.setAttribute('aria-label', `${title}, last hour; this minute: ${last}`);
   for (const s of series) {
     const line = document.createElementNS(SVG, 'polyline');
     line.setAttribute('class', 'line-' + s.cls);
@@ -75,7 +76,7 @@ function chart(kind, title, series, unit) {
     svg.append(line);
   }
   if (kind === 'spark') return svg;
-  return el('figure', {}, svg, el('figcaption', {}, `${title}: ${last}`));
+  return el('figure', {}, svg, el('figcaption', {}, `${title}, this minute: ${last}`));
 }
 
 function fmt(v) {
@@ -225,11 +226,18 @@ function confirmed(text) {
   const dialog = document.getElementById('confirm');
   document.getElementById('confirm-text').textContent = text;
   return new Promise(resolve => {
+    // Escape closes it too, with no answer: that is a no
     dialog.addEventListener('close', () => resolve(dialog.returnValue === 'ok'), { once: true });
     dialog.returnValue = '';
     dialog.showModal();
     document.getElementById('confirm-cancel').focus();
   });
+}
+
+function answerDialog() {
+  const dialog = document.getElementById('confirm');
+  document.getElementById('confirm-ok').addEventListener('click', () => dialog.close('ok'));
+  document.getElementById('confirm-cancel').addEventListener('click', () => dialog.close('cancel'));
 }
 
 async function act(vmid, action) {
@@ -324,6 +332,7 @@ async function start() {
     location.assign('/ui/sign-in');
   });
   document.getElementById('create').addEventListener('submit', create);
+  answerDialog();
   document.getElementById('check-tunnel').addEventListener('click', () => report('tunnel', '/v1/tunnel/status'));
   document.getElementById('run-doctor').addEventListener('click', () => report('doctor', '/v1/doctor'));
   loadPresets();
