@@ -11,7 +11,6 @@ import dev.cmux.gateway.config.GatewayConfig;
 import dev.cmux.gateway.exchange.SandboxWake;
 import dev.cmux.gateway.metrics.GatewayMetrics;
 
-import java.time.Clock;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
@@ -52,13 +51,10 @@ public final class SandboxWaker implements SandboxWake, AutoCloseable {
     private final ConcurrentHashMap<Integer, WakeBudget> budgets = new ConcurrentHashMap<>();
     private final EventLog events;
 
-    /** @param config the running configuration (it changes on reload) */
-    public SandboxWaker(SandboxService sandboxes, SandboxActivity activity, GatewayMetrics metrics,
-                        Supplier<GatewayConfig> config) {
-        this(sandboxes, activity, metrics, config, new EventLog(Clock.systemUTC()));
-    }
-
-    /** @param events where wakes (how long they took, why they failed) and sleeps are recorded */
+    /**
+     * @param config the running configuration (it changes on reload)
+     * @param events where wakes (how long they took, why they failed) and sleeps are recorded
+     */
     public SandboxWaker(SandboxService sandboxes, SandboxActivity activity, GatewayMetrics metrics,
                         Supplier<GatewayConfig> config, EventLog events) {
         this.events = events;

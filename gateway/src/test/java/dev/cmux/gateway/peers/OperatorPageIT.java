@@ -53,8 +53,6 @@ class OperatorPageIT {
     private static HeadlessChromium chromium;
     /** What vm-200 serves: listening only once the emulated container runs, so a request must wake it. */
     private static final AtomicReference<MiniHttpServer> inside = new AtomicReference<>();
-    private static int dataPort;
-    private static int controlPort;
     private static int sandboxPort;
     private final HttpClient http = HttpClient.newHttpClient();
 
@@ -78,43 +76,25 @@ class OperatorPageIT {
                 }
             }
         });
-        dataPort = RoutablePorts.pick();
-        controlPort = RoutablePorts.pick();
-        Path config = ARTIFACTS.resolve("gateway.yaml");
-        Files.writeString(config, """
-                listen: 127.0.0.1:%d
-                domain: %s
-                routing: { suffix: "" }
-                resolver:
-                  static: { "%d": 127.0.0.1 }
-                  allowedNetworks: [127.0.0.1/32]
-                control:
-                  listen: 127.0.0.1:%d
+        gateway = GatewayJar.start(ARTIFACTS, """
                 pve:
                   apiUrl: %s
                   apiToken: "%s"
                   node: pve
                   tlsFingerprint: "%s"
                   templateVmid: 9000
-                """.formatted(dataPort, GatewayJar.DOMAIN, SLEEPER, controlPort, pve.url(), PveEmulator.TOKEN,
-                pve.fingerprint()));
-        gateway = GatewayJar.start(config, Map.of("GATEWAY_CONTROL_TOKEN", TOKEN));
+                """.formatted(pve.url(), PveEmulator.TOKEN, pve.fingerprint()),
+                Map.of("GATEWAY_CONTROL_TOKEN", TOKEN));
         chromium = HeadlessChromium.start(ARTIFACTS);
     }
 
     @AfterAll
-    static void stop() throws IOException {
-        PeerProcess.closeAll(chromium, gateway);
-        if (inside.get() != null) {
-            inside.get().close();
-        }
-        if (pve != null) {
-            pve.close();
-        }
+    static void stop() {
+        PeerProcess.closeAll(chromium, gateway, inside.get(), pve);
     }
 
     private static String page() {
-        return "http://127.0.0.1:" + controlPort;
+        return "http://127.0.0.1:" + gateway.controlPort();
     }
 
     private static JsonNode js(String expression) throws Exception {
@@ -181,7 +161,7 @@ class OperatorPageIT {
         until("document.querySelector('" + row + "')?.dataset.state === 'stopped'", "the new sandbox, stopped");
 
         // a request to the stopped sandbox wakes it; the page lists the wake
-        RawHttp.Reply woken = RawHttp.send(dataPort, sandboxRequest(), 30_000);
+        RawHttp.Reply woken = RawHttp.send(gateway.port(), sandboxRequest(), 30_000);
         assertEquals(200, woken.status(), woken.text());
         until("document.querySelector('#events li[data-kind=\"wake\"][data-vmid=\"" + SLEEPER + "\"]') !== null",
                 "a wake event of vm-" + SLEEPER);
@@ -193,7 +173,7 @@ class OperatorPageIT {
         long before = chartSum("#overall svg[data-series=\"requests\"]");
         long beforeSandbox = chartSum("#spark-" + SLEEPER);
         for (int i = 0; i < 12; i++) {
-            assertEquals(200, RawHttp.send(dataPort, sandboxRequest(), 30_000).status());
+            assertEquals(200, RawHttp.send(gateway.port(), sandboxRequest(), 30_000).status());
         }
         until("Number(document.querySelector('#overall svg[data-series=\"requests\"]').dataset.sum) >= "
                 + (before + 12), "the requests chart counting 12 more");
