@@ -10,12 +10,12 @@ import dev.cmux.gateway.testing.MiniHttpServer;
 import dev.cmux.gateway.testing.PeerProcess;
 import dev.cmux.gateway.testing.RawHttp;
 import dev.cmux.gateway.testing.RoutablePorts;
+import dev.cmux.gateway.testing.ServedOnceRunning;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
-import java.io.IOException;
 import java.net.InetAddress;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -52,7 +52,7 @@ class OperatorPageIT {
     private static GatewayJar gateway;
     private static HeadlessChromium chromium;
     /** What vm-200 serves: listening only once the emulated container runs, so a request must wake it. */
-    private static final AtomicReference<MiniHttpServer> inside = new AtomicReference<>();
+    private static ServedOnceRunning inside;
     private static int sandboxPort;
     private final HttpClient http = HttpClient.newHttpClient();
 
@@ -67,30 +67,16 @@ class OperatorPageIT {
         pve.seedContainer(SLEEPER, "cmux-" + SLEEPER, false, "cmux",
                 new SandboxMetadata("it", Instant.now(), null, SandboxMetadata.KEEP, null).toDescription());
         sandboxPort = RoutablePorts.pick();
-        pve.onPowerChange((vmid, running) -> {
-            if (vmid == SLEEPER && running && inside.get() == null) {
-                try {
-                    inside.set(MiniHttpServer.on(InetAddress.getLoopbackAddress(), sandboxPort, "inside vm-200"));
-                } catch (IOException e) {
-                    throw new IllegalStateException(e);
-                }
-            }
-        });
-        gateway = GatewayJar.start(ARTIFACTS, """
-                pve:
-                  apiUrl: %s
-                  apiToken: "%s"
-                  node: pve
-                  tlsFingerprint: "%s"
-                  templateVmid: 9000
-                """.formatted(pve.url(), PveEmulator.TOKEN, pve.fingerprint()),
+        inside = ServedOnceRunning.on(pve, SLEEPER, () -> MiniHttpServer.on(InetAddress.getLoopbackAddress(),
+                sandboxPort, "inside vm-200"));
+        gateway = GatewayJar.start(ARTIFACTS, GatewayJar.pveSection(pve) + "  templateVmid: 9000\n",
                 Map.of("GATEWAY_CONTROL_TOKEN", TOKEN));
         chromium = HeadlessChromium.start(ARTIFACTS);
     }
 
     @AfterAll
     static void stop() {
-        PeerProcess.closeAll(chromium, gateway, inside.get(), pve);
+        PeerProcess.closeAll(chromium, gateway, inside, pve);
     }
 
     private static String page() {

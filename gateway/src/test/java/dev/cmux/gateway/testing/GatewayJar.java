@@ -2,6 +2,7 @@ package dev.cmux.gateway.testing;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.cmux.control.pve.PveEmulator;
 import dev.cmux.control.testing.Await;
 
 import java.io.IOException;
@@ -132,6 +133,12 @@ public final class GatewayJar implements AutoCloseable {
     /** The data plane's port of {@link #start(Path, String)}. */
     public int port() {
         return port;
+    }
+
+    /** The {@code pve:} section that points a gateway at {@code pve}; more keys of it may follow, indented. */
+    public static String pveSection(PveEmulator pve) {
+        return "pve:\n  apiUrl: " + pve.url() + "\n  apiToken: \"" + PveEmulator.TOKEN + "\"\n  node: pve\n"
+                + "  tlsFingerprint: \"" + pve.fingerprint() + "\"\n";
     }
 
     /** The control API's port of {@link #start(Path, String)}. */
