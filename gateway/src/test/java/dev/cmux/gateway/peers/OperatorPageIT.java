@@ -184,7 +184,18 @@ class OperatorPageIT {
         until("document.querySelector('#events li[data-kind=\"destroy\"][data-vmid=\"" + vmid + "\"]') !== null",
                 "the destroy event");
 
+        // the page's own form creates one (a POST with the session's CSRF token)
+        js("document.getElementById('create-owner').value = 'from-the-page'; "
+                + "document.getElementById('create').requestSubmit(); true");
+        until("[...document.querySelectorAll('#sandboxes tbody tr')].some(r => r.textContent.includes('from-the-page'))",
+                "the sandbox created by the page's form");
+
         assertTrue(js("window.stillTheSamePage === true").asBoolean(), "the page never reloaded");
+        js("document.getElementById('sign-out').click(); true");
+        until("location.pathname === '/ui/sign-in' && document.readyState === 'complete'", "signed out");
+        HttpResponse<String> after = http.send(HttpRequest.newBuilder(URI.create(page() + "/ui/")).timeout(WAIT)
+                .build(), HttpResponse.BodyHandlers.ofString());
+        assertEquals(302, after.statusCode(), "no session, no page");
         assertTrue(gateway.output().stream().noneMatch(l -> l.contains(TOKEN)), "the token is in no log line");
         assertTrue(gateway.accessLog().stream().noneMatch(e -> e.toString().contains(TOKEN)));
         assertEquals(List.of(), pve.violations(), "every request the gateway sent matches PVE's schema");
