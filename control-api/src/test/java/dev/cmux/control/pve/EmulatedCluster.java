@@ -33,6 +33,12 @@ final class EmulatedCluster {
         Integer linkedFrom;
         /** Stopped by suspend: a CRIU checkpoint waits for resume (pve-api.md §5: the status is {@code stopped}). */
         boolean suspended;
+        /** The storage of the rootfs volume, and its size in bytes. */
+        String storage = "local-zfs";
+        long diskBytes = 8 * EmulatedStorage.GIB;
+        /** Snapshots by name, oldest first; {@code parent} is the newest (the one "current" descends from). */
+        final Map<String, EmulatedImages.Snapshot> snapshots = new LinkedHashMap<>();
+        String parent;
 
         Ct(int vmid, String hostname) {
             this.vmid = vmid;
@@ -43,6 +49,10 @@ final class EmulatedCluster {
     final String node;
     private final Map<Integer, Ct> containers = new TreeMap<>();
     private final EmulatedTasks tasks;
+    final EmulatedStorage storage = new EmulatedStorage();
+    final EmulatedImages images = new EmulatedImages(this);
+    /** Route ({@code PUT /nodes/{node}/lxc/{vmid}/config}) → the 500 its next call answers with. */
+    private final Map<String, String> rejectNext = new LinkedHashMap<>();
     private String failNextStartTask;
     private boolean staleResources;
     private String rejectNextStart;
@@ -76,6 +86,10 @@ final class EmulatedCluster {
     }
 
     /** Sets the state (under the monitor, from a task) and tells the listener after the task has finished. */
+    void setRunning(Ct ct, boolean running) {
+        power(ct, running);
+    }
+
     private void power(Ct ct, boolean running) {
         ct.status = running ? "running" : "stopped";
         int vmid = ct.vmid;
@@ -99,6 +113,24 @@ final class EmulatedCluster {
 
     synchronized void failNextStartTask(String message) {
         failNextStartTask = message;
+    }
+
+    /** The next call of {@code route} (e.g. {@code PUT /nodes/{node}/lxc/{vmid}/config}) is refused with a 500. */
+    synchronized void rejectNext(String route, String message) {
+        rejectNext.put(route, message);
+    }
+
+    /** Throws the refusal armed for {@code route}, once. */
+    synchronized void refuseIfArmed(String route) {
+        String message = rejectNext.remove(route);
+        if (message != null) {
+            throw PveHttpError.die(message);
+        }
+    }
+
+    /** Every container, for the image rules in {@link EmulatedImages}. */
+    synchronized java.util.Collection<Ct> all() {
+        return List.copyOf(containers.values());
     }
 
     synchronized void rejectNextStart(String message) {
@@ -186,6 +218,11 @@ final class EmulatedCluster {
         return String.valueOf(vmid); // a string, as real PVE answers
     }
 
+    /**
+     * {@code POST …/clone}, in the order of pve-container's {@code API2/LXC.pm clone_vm}: source lock, new id, then
+     * (each undoing the new config) {@code storage} only for full clones, the snapshot must exist, a running
+     * container is full-cloned only from a snapshot, a linked clone needs the storage's clone feature.
+     */
     synchronized String cloneCt(int source, Map<String, String> p) {
         Ct src = existing(source);
         if (src.lock != null) {
@@ -196,9 +233,22 @@ final class EmulatedCluster {
             throw PveHttpError.die("CT " + newId + " already exists on node '" + node + "'");
         }
         boolean full = p.containsKey("full") ? p.get("full").equals("1") : !src.template;
-        if (!full && !src.template) {
-            throw PveHttpError.die("Linked clone feature for 'local-zfs:subvol-" + source + "-disk-0' is not available");
+        String snapname = p.get("snapname");
+        EmulatedStorage.Storage from = storage.find(src.storage);
+        String volid = EmulatedStorage.volid(from, source, src.template, src.linkedFrom);
+        if (p.containsKey("storage") && !full) {
+            throw PveHttpError.die("parameter 'storage' not allowed for linked clones");
         }
+        if (snapname != null && !src.snapshots.containsKey(snapname)) {
+            throw PveHttpError.die("snapshot '" + snapname + "' does not exist");
+        }
+        if (full && src.status.equals("running") && snapname == null) {
+            throw PveHttpError.die("Full clone of a running container is only possible from a snapshot");
+        }
+        if (!full && !EmulatedStorage.has(from, "clone", src.template, snapname != null)) {
+            throw PveHttpError.die("Linked clone feature for '" + volid + "' is not available");
+        }
+        EmulatedStorage.Storage to = full && p.containsKey("storage") ? storage.find(p.get("storage")) : from;
         src.lock = "disk";
         Ct ct = new Ct(newId, p.getOrDefault("hostname", src.hostname));
         ct.lock = "create";
@@ -207,12 +257,22 @@ final class EmulatedCluster {
         ct.tags = src.tags; // a clone starts as a copy of the source's config
         ct.description = src.description;
         ct.linkedFrom = full ? null : source;
+        ct.storage = to.id();
+        ct.diskBytes = src.diskBytes;
         if (p.containsKey("description")) {
             ct.description = p.get("description") + "\n";
         }
         containers.put(newId, ct);
         return task("vzclone", source, t -> {
-            t.log.add("create linked clone of mount point rootfs (local-zfs:basevol-" + source + "-disk-0)");
+            if (t.failure != null) {
+                // the worker removes what it made and both locks, then dies (pve-api.md §3 clone "Worker")
+                containers.remove(newId);
+                src.lock = null;
+                t.failure = "clone failed: " + t.failure;
+                return null;
+            }
+            t.log.add("create " + (full ? "full clone of mountpoint" : "linked clone of mount point")
+                    + " rootfs (" + volid + ")");
             src.lock = null;
             ct.lock = null;
             return null;
@@ -253,8 +313,7 @@ final class EmulatedCluster {
         c.put("ostype", "debian");
         c.put("net0", "name=eth0,bridge=vmbr0,hwaddr=BC:24:11:00:00:" + String.format("%02X", ct.vmid % 256)
                 + ",ip=dhcp,type=veth");
-        c.put("rootfs", ct.linkedFrom == null ? "local-zfs:subvol-" + vmid + "-disk-0,size=8G"
-                : "local-zfs:basevol-" + ct.linkedFrom + "-disk-0/subvol-" + vmid + "-disk-0,size=8G");
+        c.put("rootfs", rootfs(ct));
         c.put("swap", 512);
         c.put("unprivileged", 1);
         c.put("digest", Integer.toHexString(System.identityHashCode(ct)) + "0".repeat(32));
@@ -263,6 +322,12 @@ final class EmulatedCluster {
         }
         putPresentOnly(c, ct);
         return c;
+    }
+
+    /** {@code local-zfs:subvol-101-disk-0,size=8G}: the volume and its size as {@code print_ct_mountpoint} writes it. */
+    String rootfs(Ct ct) {
+        return EmulatedStorage.volid(storage.find(ct.storage), ct.vmid, ct.template, ct.linkedFrom)
+                + ",size=" + EmulatedImages.sizeText(ct.diskBytes);
     }
 
     /** {@code tags}, {@code lock} and {@code template} appear only when set, in config and status alike. */
@@ -293,6 +358,7 @@ final class EmulatedCluster {
         s.put("name", ct.hostname);
         s.put("cpus", ct.cores);
         s.put("maxmem", ct.memory * 1048576L);
+        s.put("maxdisk", ct.diskBytes);
         s.put("uptime", ct.status.equals("running") ? 42 : 0);
         putPresentOnly(s, ct);
         return s;

@@ -26,6 +26,8 @@ final class EmulatedTasks {
         final String type;
         String status = "running";
         String exitStatus;
+        /** An error armed by a test: bodies that undo their work check it first; for others the task just fails. */
+        String failure;
         final List<String> log = new ArrayList<>();
 
         Task(String upid, String type) {
@@ -40,6 +42,8 @@ final class EmulatedTasks {
     private final Map<String, Task> tasks = new LinkedHashMap<>();
     private final AtomicInteger pid = new AtomicInteger(0x1000);
     private volatile Duration duration = Duration.ofMillis(120);
+    /** Task type → the error its next task ends with, after the checks that precede the work have passed. */
+    private final Map<String, String> failNext = new LinkedHashMap<>();
 
     EmulatedTasks(String node, ScheduledExecutorService scheduler, Object monitor) {
         this.node = node;
@@ -51,12 +55,21 @@ final class EmulatedTasks {
         duration = d;
     }
 
+    /** The next task of {@code type} (e.g. {@code vzclone}, {@code resize}) fails with {@code error}. */
+    void failNext(String type, String error) {
+        synchronized (monitor) {
+            failNext.put(type, error);
+        }
+    }
+
     String start(String type, int id, Body body) {
         synchronized (monitor) {
+
             long start = System.currentTimeMillis() / 1000;
             String upid = String.format("UPID:%s:%08X:%08X:%08X:%s:%d:root@pam!cmux:", node, pid.incrementAndGet(),
                     0x0A1B2C3D, start, type, id);
             Task task = new Task(upid, type);
+            task.failure = failNext.remove(type);
             task.log.add("starting " + type + " for " + id);
             tasks.put(upid, task);
             scheduler.schedule(() -> finish(task, body), duration.toMillis(), TimeUnit.MILLISECONDS);
@@ -69,12 +82,28 @@ final class EmulatedTasks {
             String error;
             try {
                 error = body.run(task);
+                if (error == null) {
+                    error = task.failure;
+                }
             } catch (PveHttpError e) {
                 error = e.getMessage();
             }
             task.log.add(error == null ? "TASK OK" : "TASK ERROR: " + error);
             task.exitStatus = error == null ? "OK" : error.replace('\n', ' ');
             task.status = "stopped";
+        }
+    }
+
+    /** The exit status of the newest task of {@code type}: null while it runs or when there is none. */
+    String lastExitStatus(String type) {
+        synchronized (monitor) {
+            Task last = null;
+            for (Task t : tasks.values()) {
+                if (t.type.equals(type)) {
+                    last = t;
+                }
+            }
+            return last == null ? null : last.exitStatus;
         }
     }
 
