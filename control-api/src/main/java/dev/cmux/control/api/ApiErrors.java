@@ -1,6 +1,7 @@
 package dev.cmux.control.api;
 
 import dev.cmux.control.exec.ExecFailedException;
+import dev.cmux.control.image.ImageException;
 import dev.cmux.control.pve.PveException;
 import dev.cmux.control.pve.PveTaskFailedException;
 import dev.cmux.control.sandbox.SandboxException;
@@ -37,6 +38,15 @@ public final class ApiErrors {
                 case UNAVAILABLE -> HttpResponseStatus.SERVICE_UNAVAILABLE;
             };
             return new ApiError(status, s.code(), s.getMessage(), suppressed(s));
+        }
+        if (e instanceof ImageException i) {
+            HttpResponseStatus status = switch (i.kind()) {
+                case BAD_REQUEST -> HttpResponseStatus.BAD_REQUEST;
+                case NOT_FOUND -> HttpResponseStatus.NOT_FOUND;
+                case CONFLICT -> HttpResponseStatus.CONFLICT;
+                case UNAVAILABLE -> HttpResponseStatus.SERVICE_UNAVAILABLE;
+            };
+            return new ApiError(status, i.code(), i.getMessage(), i.details());
         }
         if (e instanceof PveException p) {
             return fromPve(p);

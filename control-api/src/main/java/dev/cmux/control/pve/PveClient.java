@@ -111,15 +111,15 @@ public final class PveClient implements AutoCloseable {
 
     /** {@code POST /nodes/{node}/lxc/{source}/clone}; returns the task's UPID. */
     public String cloneContainer(String node, int source, int newId, String hostname, boolean full) {
-        return cloneContainer(node, source, newId, hostname, full, null, null);
+        return cloneContainer(node, source, newId, hostname, full, null, null, null);
     }
 
     /**
      * {@code POST /nodes/{node}/lxc/{source}/clone} onto {@code storage} (full clones only; null: the source's), with
-     * {@code description} when not null; returns the task's UPID.
+     * {@code description} and from the snapshot {@code snapname} when not null; returns the task's UPID.
      */
     public String cloneContainer(String node, int source, int newId, String hostname, boolean full, String storage,
-                                 String description) {
+                                 String description, String snapname) {
         Map<String, Object> form = new LinkedHashMap<>();
         form.put("newid", newId);
         form.put("hostname", hostname);
@@ -130,13 +130,23 @@ public final class PveClient implements AutoCloseable {
         if (description != null) {
             form.put("description", description);
         }
+        if (snapname != null) {
+            form.put("snapname", snapname);
+        }
         return upid(post(lxc(node, source) + "/clone", form));
     }
 
-    /** {@code GET …/feature?feature=clone|snapshot|copy}: whether every volume's storage can do it. */
-    public boolean hasFeature(String node, int vmid, String feature) {
-        return PveJson.intValue(get(lxc(node, vmid) + "/feature", Map.of("feature", feature)).get("hasFeature"), 0)
-                == 1;
+    /**
+     * {@code GET …/feature?feature=clone|snapshot|copy[&snapname=]}: whether every volume's storage can do it (of
+     * that snapshot, when not null).
+     */
+    public boolean hasFeature(String node, int vmid, String feature, String snapname) {
+        Map<String, Object> query = new LinkedHashMap<>();
+        query.put("feature", feature);
+        if (snapname != null) {
+            query.put("snapname", snapname);
+        }
+        return PveJson.intValue(get(lxc(node, vmid) + "/feature", query).get("hasFeature"), 0) == 1;
     }
 
     /** {@code GET /nodes/{node}/storage?content=…&enabled=1}: the enabled storages that hold {@code content}. */
@@ -152,6 +162,14 @@ public final class PveClient implements AutoCloseable {
     /** {@code POST …/template}: answers null; PVE's {@code vztemplate} worker then converts in the background. */
     public void convertToTemplate(String node, int vmid) {
         post(lxc(node, vmid) + "/template", Map.of());
+    }
+
+    /**
+     * {@code GET /nodes/{node}/tasks?vmid=…&typefilter=…&source=all}: the tasks of one guest and type, newest first,
+     * {@code status} {@code RUNNING} or the exit text. The way to learn how a {@code vztemplate} worker ended.
+     */
+    public JsonNode tasks(String node, int vmid, String type) {
+        return get("/nodes/" + segment(node) + "/tasks", Map.of("vmid", vmid, "typefilter", type, "source", "all"));
     }
 
     /** {@code GET …/snapshot}: the snapshots and a last entry {@code current}. */

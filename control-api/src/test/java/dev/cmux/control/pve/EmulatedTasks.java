@@ -94,6 +94,37 @@ final class EmulatedTasks {
         }
     }
 
+    /**
+     * {@code GET /nodes/{node}/tasks} with {@code vmid}, {@code typefilter} and {@code source} (pve-api.md §4 "Tasks:
+     * list"): {@code archive} (the default) lists finished tasks only, {@code active} running ones, {@code all} both;
+     * {@code status} is the exit text, or {@code RUNNING}. Newest first, with the top-level {@code total}.
+     */
+    Endpoints.WithTotal list(Map<String, String> p) {
+        synchronized (monitor) {
+            String source = p.getOrDefault("source", "archive");
+            List<Map<String, Object>> out = new ArrayList<>();
+            for (Task t : tasks.values()) {
+                Upid upid = Upid.parse(t.upid);
+                boolean running = t.exitStatus == null;
+                if ((source.equals("archive") && running) || (source.equals("active") && !running)
+                        || (p.containsKey("vmid") && !p.get("vmid").equals(upid.id()))
+                        || (p.containsKey("typefilter") && !p.get("typefilter").equals(t.type))) {
+                    continue;
+                }
+                Map<String, Object> item = new LinkedHashMap<>();
+                item.put("upid", t.upid);
+                item.put("node", node);
+                item.put("type", t.type);
+                item.put("id", upid.id());
+                item.put("user", "root@pam");
+                item.put("tokenid", "cmux");
+                item.put("status", running ? "RUNNING" : t.exitStatus);
+                out.add(0, item);
+            }
+            return new Endpoints.WithTotal(out, out.size());
+        }
+    }
+
     /** The exit status of the newest task of {@code type}: null while it runs or when there is none. */
     String lastExitStatus(String type) {
         synchronized (monitor) {

@@ -56,6 +56,7 @@ final class Endpoints {
                     vars.get("snapname"), "1".equals(params.get("start")));
             case "POST /nodes/{node}/lxc/{vmid}/template" -> images.template(vmid);
             case "PUT /nodes/{node}/lxc/{vmid}/resize" -> images.resize(vmid, params.get("disk"), params.get("size"));
+            case "GET /nodes/{node}/tasks" -> cluster.tasks().list(params);
             case "GET /nodes/{node}/tasks/{upid}/status" -> cluster.tasks().status(upid);
             case "GET /nodes/{node}/tasks/{upid}/log" -> cluster.tasks().log(upid,
                     Integer.parseInt(params.getOrDefault("start", "0")),

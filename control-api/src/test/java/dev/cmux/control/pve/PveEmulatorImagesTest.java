@@ -55,9 +55,9 @@ class PveEmulatorImagesTest {
         pve.addStorage("big-dir", "dir", "images,rootdir", 900);
         pve.seedTemplate(9100, "big-dir", 8, "cmux", null);
 
-        assertFalse(client.hasFeature("pve", 9100, "clone"));
-        assertTrue(client.hasFeature("pve", 9000, "clone"), "a ZFS template clones linked");
-        assertFalse(client.hasFeature("pve", 150, "clone"), "a ZFS volume that is not a base volume does not");
+        assertFalse(client.hasFeature("pve", 9100, "clone", null));
+        assertTrue(client.hasFeature("pve", 9000, "clone", null), "a ZFS template clones linked");
+        assertFalse(client.hasFeature("pve", 150, "clone", null), "a ZFS volume that is not a base volume does not");
         PveException e = assertThrows(PveException.class,
                 () -> client.cloneContainer("pve", 9100, 151, "cmux-151", false));
         assertEquals("Linked clone feature for 'big-dir:9100/base-9100-disk-0.raw' is not available", e.getMessage());
@@ -67,10 +67,10 @@ class PveEmulatorImagesTest {
     void storageIsRefusedForLinkedClonesAndAFullCloneLandsOnTheChosenStorage() {
         pve.addStorage("local-lvm", "lvmthin", "images,rootdir", 500);
         PveException e = assertThrows(PveException.class,
-                () -> client.cloneContainer("pve", 9000, 151, "cmux-151", false, "local-lvm", null));
+                () -> client.cloneContainer("pve", 9000, 151, "cmux-151", false, "local-lvm", null, null));
         assertEquals("parameter 'storage' not allowed for linked clones", e.getMessage());
 
-        tasks.await(client.cloneContainer("pve", 9000, 151, "cmux-151", true, "local-lvm", "made by a test"));
+        tasks.await(client.cloneContainer("pve", 9000, 151, "cmux-151", true, "local-lvm", "made by a test", null));
 
         assertEquals("local-lvm:vm-151-disk-0,size=8G", pve.configOf(151).get("rootfs"));
         assertEquals("made by a test\n", pve.configOf(151).get("description"));
@@ -129,7 +129,7 @@ class PveEmulatorImagesTest {
     @Test
     void thickLvmHasNoTemplateFeatureSoTheBackgroundConversionFails() {
         pve.addStorage("thick", "lvm", "images,rootdir", 100);
-        tasks.await(client.cloneContainer("pve", 9000, 180, "cmux-180", true, "thick", null));
+        tasks.await(client.cloneContainer("pve", 9000, 180, "cmux-180", true, "thick", null, null));
         client.convertToTemplate("pve", 180);
         assertEquals("Template feature is not available for 'thick:vm-180-disk-0'", templateWorkerEnd());
         assertFalse(pve.isTemplate(180));
@@ -175,7 +175,7 @@ class PveEmulatorImagesTest {
     @Test
     void snapshotsOnStorageWithoutSnapshotsFailAndZfsRollsBackOnlyToTheNewest() {
         pve.addStorage("big-dir", "dir", "images,rootdir", 900);
-        tasks.await(client.cloneContainer("pve", 9000, 190, "cmux-190", true, "big-dir", null));
+        tasks.await(client.cloneContainer("pve", 9000, 190, "cmux-190", true, "big-dir", null, null));
         PveTaskFailedException dir = assertThrows(PveTaskFailedException.class,
                 () -> tasks.await(client.snapshot("pve", 190, "s1", null)));
         assertEquals("snapshot feature is not available", dir.exitStatus());
