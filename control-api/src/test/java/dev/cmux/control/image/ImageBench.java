@@ -55,8 +55,30 @@ final class ImageBench implements AutoCloseable {
         return new PresetVersion(number, vmid, null, null, false);
     }
 
+    /** A second gateway on the same PVE: its own client and services, nothing shared but PVE. */
+    static final class Restart {
+        private final ImageBench bench;
+
+        Restart(ImageBench bench) {
+            this.bench = bench;
+        }
+
+        Images images(String storage, List<Preset> presets) {
+            PveClient fresh = PveClient.create(bench.pve.config(TEMPLATE));
+            SandboxService sandboxes = new SandboxService(fresh, bench.sandboxes.settings(),
+                    new ExecdClient(SandboxSettings.EXECD_PORT), vmid -> { }, bench.clock);
+            PveConfig config = new PveConfig(URI.create(bench.pve.url()), PveEmulator.TOKEN, "pve", TEMPLATE, true,
+                    bench.pve.fingerprint(), null, storage, presets);
+            bench.restarted.add(fresh);
+            return Images.create(fresh, config, sandboxes, vmid -> { }, Poller.SYSTEM, bench.clock);
+        }
+    }
+
+    private final List<PveClient> restarted = new CopyOnWriteArrayList<>();
+
     @Override
     public void close() {
+        restarted.forEach(PveClient::close);
         client.close();
         pve.close();
     }

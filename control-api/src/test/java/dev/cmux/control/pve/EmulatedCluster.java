@@ -260,7 +260,7 @@ final class EmulatedCluster {
         ct.storage = to.id();
         ct.diskBytes = src.diskBytes;
         if (p.containsKey("description")) {
-            ct.description = p.get("description") + "\n";
+            ct.description = storedDescription(p.get("description"));
         }
         containers.put(newId, ct);
         return task("vzclone", source, t -> {
@@ -294,13 +294,22 @@ final class EmulatedCluster {
             switch (k) {
                 case "tags" -> ct.tags = String.join(";",
                         new TreeSet<>(List.of(v.toLowerCase().trim().split("[;, ]+"))));
-                case "description" -> ct.description = v.endsWith("\n") ? v : v + "\n";
+                case "description" -> ct.description = storedDescription(v);
                 case "cores" -> ct.cores = Integer.parseInt(v);
                 case "memory" -> ct.memory = Integer.parseInt(v);
                 case "hostname" -> ct.hostname = v;
                 default -> { }
             }
         });
+    }
+
+    /**
+     * The description as read back: PVE stores it as {@code #} comment lines ({@code split /\n/}, so trailing empty
+     * lines vanish) and each line comes back with its newline.
+     */
+    static String storedDescription(String text) {
+        String trimmed = text.replaceAll("\n+$", "");
+        return trimmed + "\n";
     }
 
     synchronized Map<String, Object> config(int vmid) {

@@ -156,7 +156,7 @@ public final class PveEmulator implements AutoCloseable {
         EmulatedCluster.Ct ct = new EmulatedCluster.Ct(vmid, hostname);
         ct.status = running ? "running" : "stopped";
         ct.tags = tags;
-        ct.description = description == null ? null : description + "\n";
+        ct.description = description == null ? null : EmulatedCluster.storedDescription(description);
         cluster.seed(ct);
     }
 
@@ -178,7 +178,7 @@ public final class PveEmulator implements AutoCloseable {
         ct.tags = tags;
         ct.storage = storage;
         ct.diskBytes = diskGiB * EmulatedStorage.GIB;
-        ct.description = description == null ? null : description + "\n";
+        ct.description = description == null ? null : EmulatedCluster.storedDescription(description);
         cluster.seed(ct);
     }
 
@@ -208,6 +208,11 @@ public final class PveEmulator implements AutoCloseable {
      */
     public String lastTaskExitStatus(String type) {
         return cluster.tasks().lastExitStatus(type);
+    }
+
+    /** Sets (or with null clears) the container's config lock, as a backup ({@code backup}) or a crash leaves it. */
+    public void lockContainer(int vmid, String lock) {
+        cluster.read(() -> cluster.existing(vmid).lock = lock);
     }
 
     public boolean isTemplate(int vmid) {
