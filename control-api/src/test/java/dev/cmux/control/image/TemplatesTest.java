@@ -79,6 +79,18 @@ class TemplatesTest {
     }
 
     @Test
+    void aSandboxThatIgnoresTheShutdownIsStoppedHard() {
+        int source = sandbox();
+        bench.pve.failNextTask("vzshutdown", "container did not stop");
+
+        TemplateView t = images.templates().create(source, "small", null);
+
+        assertTrue(bench.pve.isTemplate(t.vmid()));
+        assertTrue(bench.pve.requests().contains("POST /api2/json/nodes/pve/lxc/" + source + "/status/stop"));
+        assertEquals("running", bench.pve.status(source));
+    }
+
+    @Test
     void aStoppedSandboxStaysStoppedAndANewPresetStartsAtVersionOne() {
         int source = sandbox();
         bench.sandboxes.power(source, PowerAction.STOP);

@@ -455,6 +455,9 @@ final class EmulatedCluster {
                     if (early != null) {
                         return early;
                     }
+                    if (t.failure != null) {
+                        return t.failure; // e.g. a shutdown whose guest ignores it: "container did not stop"
+                    }
                     ct.suspended = action.equals("suspend");
                     power(ct, false);
                     return null;
