@@ -1,7 +1,6 @@
 package dev.cmux.control.api;
 
 import dev.cmux.control.exec.ExecFailedException;
-import dev.cmux.control.image.ImageException;
 import dev.cmux.control.pve.PveException;
 import dev.cmux.control.pve.PveTaskFailedException;
 import dev.cmux.control.sandbox.SandboxException;
@@ -33,20 +32,12 @@ public final class ApiErrors {
         }
         if (e instanceof SandboxException s) {
             HttpResponseStatus status = switch (s.kind()) {
-                case NOT_FOUND -> HttpResponseStatus.NOT_FOUND;
-                case CONFLICT -> HttpResponseStatus.CONFLICT;
-                case UNAVAILABLE -> HttpResponseStatus.SERVICE_UNAVAILABLE;
-            };
-            return new ApiError(status, s.code(), s.getMessage(), suppressed(s));
-        }
-        if (e instanceof ImageException i) {
-            HttpResponseStatus status = switch (i.kind()) {
                 case BAD_REQUEST -> HttpResponseStatus.BAD_REQUEST;
                 case NOT_FOUND -> HttpResponseStatus.NOT_FOUND;
                 case CONFLICT -> HttpResponseStatus.CONFLICT;
                 case UNAVAILABLE -> HttpResponseStatus.SERVICE_UNAVAILABLE;
             };
-            return new ApiError(status, i.code(), i.getMessage(), i.details());
+            return new ApiError(status, s.code(), s.getMessage(), s.details() != null ? s.details() : suppressed(s));
         }
         if (e instanceof PveException p) {
             return fromPve(p);

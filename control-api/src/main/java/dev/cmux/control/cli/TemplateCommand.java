@@ -14,6 +14,7 @@ import picocli.CommandLine.Spec;
 import java.io.PrintWriter;
 import java.time.Duration;
 import java.util.concurrent.Callable;
+import java.util.function.Function;
 
 /** {@code cmux-gateway template create|list|delete} and {@code preset list}: clients of the control API. */
 public final class TemplateCommand {
@@ -66,6 +67,22 @@ public final class TemplateCommand {
         PrintWriter err() {
             return spec.commandLine().getErr();
         }
+
+        /** {@code GET path}, then a header and one line per element of {@code field}, in {@code format}. */
+        int table(String path, String field, String format, Object[] header, Function<JsonNode, Object[]> row)
+                throws Exception {
+            return against(client -> {
+                Reply r = client.call("GET", path, null, READ);
+                if (!r.ok()) {
+                    return r.exit(err());
+                }
+                out().printf(format, header);
+                for (JsonNode n : r.json().path(field)) {
+                    out().printf(format, row.apply(n));
+                }
+                return 0;
+            });
+        }
     }
 
     @Command(name = "create", description = "Make the next version of a preset from a sandbox: it is shut down, "
@@ -111,18 +128,10 @@ public final class TemplateCommand {
 
         @Override
         public Integer call() throws Exception {
-            return against(client -> {
-                Reply r = client.call("GET", "/v1/templates", null, READ);
-                if (!r.ok()) {
-                    return r.exit(err());
-                }
-                out().printf("%-8s %-10s %-36s %-7s %s%n", "VMID", "NODE", "SNAPSHOT ID", "ORIGIN", "CAPTURED");
-                for (JsonNode t : r.json().path("templates")) {
-                    out().printf("%-8s %-10s %-36s %-7s %s%n", t.path("vmid").asText(), text(t, "node"),
-                            t.path("snapshotId").asText(), t.path("origin").asText(), text(t, "capturedAt"));
-                }
-                return 0;
-            });
+            return table("/v1/templates", "templates", "%-8s %-10s %-36s %-7s %s%n",
+                    new Object[] {"VMID", "NODE", "SNAPSHOT ID", "ORIGIN", "CAPTURED"},
+                    t -> new Object[] {t.path("vmid").asText(), text(t, "node"), t.path("snapshotId").asText(),
+                            t.path("origin").asText(), text(t, "capturedAt")});
         }
     }
 
@@ -155,20 +164,12 @@ public final class TemplateCommand {
 
         @Override
         public Integer call() throws Exception {
-            return against(client -> {
-                Reply r = client.call("GET", "/v1/presets", null, READ);
-                if (!r.ok()) {
-                    return r.exit(err());
-                }
-                out().printf("%-20s %-5s %-9s %-8s %-36s %s%n", "ID", "CORES", "MEMORY", "DISK", "NEWEST", "LABEL");
-                for (JsonNode p : r.json().path("presets")) {
-                    out().printf("%-20s %-5s %-9s %-8s %-36s %s%n", p.path("id").asText(), text(p, "cores"),
+            return table("/v1/presets", "presets", "%-20s %-5s %-9s %-8s %-36s %s%n",
+                    new Object[] {"ID", "CORES", "MEMORY", "DISK", "NEWEST", "LABEL"},
+                    p -> new Object[] {p.path("id").asText(), text(p, "cores"),
                             p.hasNonNull("memoryMiB") ? p.path("memoryMiB").asText() + "M" : "-",
                             p.hasNonNull("diskGiB") ? p.path("diskGiB").asText() + "G" : "-", text(p, "newest"),
-                            p.path("label").asText());
-                }
-                return 0;
-            });
+                            p.path("label").asText()});
         }
     }
 

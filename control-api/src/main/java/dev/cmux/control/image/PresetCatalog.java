@@ -1,5 +1,7 @@
 package dev.cmux.control.image;
 
+import dev.cmux.control.sandbox.SandboxException;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.cmux.control.pve.PveClient;
 import dev.cmux.control.pve.PveJson;
@@ -99,36 +101,33 @@ public final class PresetCatalog {
      */
     public Choice resolve(String presetId, String snapshotId) {
         if (presetId != null && snapshotId != null) {
-            throw new ImageException(ImageException.Kind.BAD_REQUEST, "preset-or-snapshot",
+            throw SandboxException.of(SandboxException.Kind.BAD_REQUEST, "preset-or-snapshot",
                     "Give preset or snapshotId, not both.", null);
         }
         Map<String, Preset> presets = all();
         if (snapshotId != null) {
-            SnapshotId id = SnapshotId.parse(snapshotId).orElseThrow(() -> new ImageException(
-                    ImageException.Kind.BAD_REQUEST, "bad-snapshot-id", "snapshotId '" + snapshotId
+            SnapshotId id = SnapshotId.parse(snapshotId).orElseThrow(() -> SandboxException.of(SandboxException.Kind.BAD_REQUEST, "bad-snapshot-id", "snapshotId '" + snapshotId
                     + "' is not of the form pvelxc_<preset>_v<version>.", null));
             Preset p = known(presets, id.presetId());
-            PresetVersion v = p.version(id.version()).orElseThrow(() -> new ImageException(
-                    ImageException.Kind.BAD_REQUEST, "unknown-snapshot", "Preset '" + p.id() + "' has no version "
+            PresetVersion v = p.version(id.version()).orElseThrow(() -> SandboxException.of(SandboxException.Kind.BAD_REQUEST, "unknown-snapshot", "Preset '" + p.id() + "' has no version "
                     + id.version() + "; it has " + p.versions().stream().map(x -> p.snapshotId(x).toString())
                     .toList() + ".", null));
             return new Choice(p, v);
         }
         String wanted = presetId != null ? presetId : Preset.DEFAULT_ID;
         if (presetId == null && !presets.containsKey(wanted)) {
-            throw new ImageException(ImageException.Kind.UNAVAILABLE, "no-template", "Creating sandboxes needs a "
+            throw SandboxException.of(SandboxException.Kind.UNAVAILABLE, "no-template", "Creating sandboxes needs a "
                     + "template: set PVE_TEMPLATE_VMID (pve.templateVmid), or name a preset.", null);
         }
         Preset p = known(presets, wanted);
-        PresetVersion newest = p.newest().orElseThrow(() -> new ImageException(ImageException.Kind.CONFLICT,
+        PresetVersion newest = p.newest().orElseThrow(() -> SandboxException.of(SandboxException.Kind.CONFLICT,
                 "preset-without-version", "Preset '" + p.id() + "' has no version yet: make one with "
                 + "POST /v1/templates or list one under its versions in the config.", null));
         return new Choice(p, newest);
     }
 
     private static Preset known(Map<String, Preset> presets, String id) {
-        return Optional.ofNullable(presets.get(id)).orElseThrow(() -> new ImageException(
-                ImageException.Kind.BAD_REQUEST, "unknown-preset", "There is no preset '" + id + "'; known: "
+        return Optional.ofNullable(presets.get(id)).orElseThrow(() -> SandboxException.of(SandboxException.Kind.BAD_REQUEST, "unknown-preset", "There is no preset '" + id + "'; known: "
                 + presets.keySet() + ".", null));
     }
 }

@@ -1,5 +1,7 @@
 package dev.cmux.control.image;
 
+import dev.cmux.control.sandbox.SandboxException;
+
 import dev.cmux.control.pve.PveException;
 import dev.cmux.control.pve.PveTaskFailedException;
 
@@ -19,13 +21,13 @@ final class PveRefusals {
         String words = "PVE: " + (e instanceof PveTaskFailedException t ? t.exitStatus() : e.getMessage());
         Map<String, Object> details = e.fieldErrors().isEmpty() ? null : Map.of("fieldErrors", e.fieldErrors());
         if (e.badSnapshotName()) {
-            return new ImageException(ImageException.Kind.BAD_REQUEST, "invalid-snapshot-name", words, details, e);
+            return SandboxException.of(SandboxException.Kind.BAD_REQUEST, "invalid-snapshot-name", words, details, e);
         }
         if (e.noSuchSnapshot()) {
-            return new ImageException(ImageException.Kind.NOT_FOUND, "unknown-snapshot", words, null, e);
+            return SandboxException.of(SandboxException.Kind.NOT_FOUND, "unknown-snapshot", words, null, e);
         }
         if (e.snapshotConflict()) {
-            return new ImageException(ImageException.Kind.CONFLICT, "snapshot-refused", words, null, e);
+            return SandboxException.of(SandboxException.Kind.CONFLICT, "snapshot-refused", words, null, e);
         }
         return e;
     }

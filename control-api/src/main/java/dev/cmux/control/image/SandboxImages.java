@@ -1,5 +1,7 @@
 package dev.cmux.control.image;
 
+import dev.cmux.control.sandbox.SandboxException;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.cmux.control.pve.PveClient;
 import dev.cmux.control.pve.PveJson;
@@ -45,7 +47,7 @@ public final class SandboxImages {
         int source = c.version().templateVmid();
         JsonNode r = nodes.resource(source);
         if (r == null) {
-            throw new ImageException(ImageException.Kind.UNAVAILABLE, "no-template", "The template " + source
+            throw SandboxException.of(SandboxException.Kind.UNAVAILABLE, "no-template", "The template " + source
                     + " of " + c.snapshotId() + " is not a container of this cluster.", null);
         }
         String node = PveJson.text(r, "node");

@@ -1,5 +1,7 @@
 package dev.cmux.control.image;
 
+import dev.cmux.control.sandbox.SandboxException;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.cmux.control.pve.PveClient;
 import dev.cmux.control.pve.PveJson;
@@ -35,7 +37,7 @@ public final class StorageChoice {
             }
         }
         if (best == null) {
-            throw new ImageException(ImageException.Kind.UNAVAILABLE, "no-storage", "Node " + node + " has no "
+            throw SandboxException.of(SandboxException.Kind.UNAVAILABLE, "no-storage", "Node " + node + " has no "
                     + "enabled storage for container volumes (content rootdir); set pve.storage or add one.", null);
         }
         return best;

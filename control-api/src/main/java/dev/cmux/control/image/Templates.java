@@ -1,5 +1,7 @@
 package dev.cmux.control.image;
 
+import dev.cmux.control.sandbox.SandboxException;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.cmux.control.poll.Poller;
 import dev.cmux.control.pve.PveClient;
@@ -68,14 +70,14 @@ public final class Templates {
     public TemplateView create(int fromVmid, String presetId, Integer version) {
         Sandbox source = sandboxes.get(fromVmid);
         if (source.lock() != null) {
-            throw new ImageException(ImageException.Kind.CONFLICT, "locked", "Sandbox " + fromVmid
+            throw SandboxException.of(SandboxException.Kind.CONFLICT, "locked", "Sandbox " + fromVmid
                     + " is locked (" + source.lock() + ") by a running PVE task.", null);
         }
         Preset preset = catalog.all().get(presetId);
         int number = version != null ? version
                 : preset == null ? 1 : preset.newest().map(v -> v.version() + 1).orElse(1);
         if (preset != null && preset.version(number).isPresent()) {
-            throw new ImageException(ImageException.Kind.CONFLICT, "version-exists", "Preset '" + presetId
+            throw SandboxException.of(SandboxException.Kind.CONFLICT, "version-exists", "Preset '" + presetId
                     + "' has version " + number + " already (template " + preset.version(number).get().templateVmid()
                     + ").", null);
         }
@@ -157,7 +159,7 @@ public final class Templates {
                 throw cause;
             }
         }
-        throw new ImageException(ImageException.Kind.UNAVAILABLE, "no-template-id", "Every id of "
+        throw SandboxException.of(SandboxException.Kind.UNAVAILABLE, "no-template-id", "Every id of "
                 + FIRST_ID + "-" + LAST_ID + " is taken; delete templates that are no longer used.", null);
     }
 
@@ -211,12 +213,12 @@ public final class Templates {
         boolean known = list().stream().anyMatch(t -> t.vmid() == vmid && t.node() != null);
         JsonNode r = nodes.resource(vmid);
         if (!known || r == null || PveJson.intValue(r.get("template"), 0) != 1) {
-            throw new ImageException(ImageException.Kind.NOT_FOUND, "unknown-template", "There is no preset "
+            throw SandboxException.of(SandboxException.Kind.NOT_FOUND, "unknown-template", "There is no preset "
                     + "template " + vmid + " (GET /v1/templates lists them).", null);
         }
         List<Integer> clones = linkedClonesOf(vmid);
         if (!clones.isEmpty()) {
-            throw new ImageException(ImageException.Kind.CONFLICT, "template-in-use", "Template " + vmid
+            throw SandboxException.of(SandboxException.Kind.CONFLICT, "template-in-use", "Template " + vmid
                     + " still has linked clones " + clones + "; destroy them first.", Map.of("linkedClones", clones));
         }
         String node = PveJson.text(r, "node");
@@ -224,7 +226,7 @@ public final class Templates {
             tasks.await(pve.destroy(node, vmid, true));
         } catch (PveException e) {
             if (e.templateInUse()) {
-                throw new ImageException(ImageException.Kind.CONFLICT, "template-in-use", "PVE: "
+                throw SandboxException.of(SandboxException.Kind.CONFLICT, "template-in-use", "PVE: "
                         + e.getMessage(), null, e);
             }
             throw e;

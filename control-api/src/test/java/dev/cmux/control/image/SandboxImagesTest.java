@@ -1,5 +1,7 @@
 package dev.cmux.control.image;
 
+import dev.cmux.control.sandbox.SandboxException;
+
 import dev.cmux.control.pve.PveException;
 import dev.cmux.control.pve.PveTaskFailedException;
 import dev.cmux.control.sandbox.CreateRequest;
@@ -113,15 +115,15 @@ class SandboxImagesTest {
     @Test
     void badChoicesAreRefusedBeforeAnythingIsCloned() {
         Images images = bench.images("auto", List.of(preset("empty", 1, 512, null)));
-        assertEquals("unknown-preset", assertThrows(ImageException.class,
+        assertEquals("unknown-preset", assertThrows(SandboxException.class,
                 () -> create(images, "nope", null)).code());
-        assertEquals("preset-or-snapshot", assertThrows(ImageException.class,
+        assertEquals("preset-or-snapshot", assertThrows(SandboxException.class,
                 () -> create(images, "empty", "pvelxc_default_v1")).code());
-        assertEquals("bad-snapshot-id", assertThrows(ImageException.class,
+        assertEquals("bad-snapshot-id", assertThrows(SandboxException.class,
                 () -> create(images, null, "snapshot_48515850")).code());
-        assertEquals("unknown-snapshot", assertThrows(ImageException.class,
+        assertEquals("unknown-snapshot", assertThrows(SandboxException.class,
                 () -> create(images, null, "pvelxc_default_v7")).code());
-        assertEquals("preset-without-version", assertThrows(ImageException.class,
+        assertEquals("preset-without-version", assertThrows(SandboxException.class,
                 () -> create(images, "empty", null)).code());
         assertTrue(bench.pve.requests().stream().noneMatch(r -> r.endsWith("/clone")));
     }

@@ -62,21 +62,21 @@ class SnapshotsTest {
 
     @Test
     void aNameAgainstPvesRulesIsABadRequestInPvesWords() {
-        ImageException schema = assertThrows(ImageException.class, () -> snapshots.create(vmid, "1st", null));
-        assertEquals(ImageException.Kind.BAD_REQUEST, schema.kind());
+        SandboxException schema = assertThrows(SandboxException.class, () -> snapshots.create(vmid, "1st", null));
+        assertEquals(SandboxException.Kind.BAD_REQUEST, schema.kind());
         assertEquals("invalid-snapshot-name", schema.code());
         assertTrue(schema.getMessage().startsWith("PVE: Parameter verification failed."), schema.getMessage());
         bench.pve.clearViolations();
 
-        ImageException reserved = assertThrows(ImageException.class, () -> snapshots.create(vmid, "vzdump", null));
+        SandboxException reserved = assertThrows(SandboxException.class, () -> snapshots.create(vmid, "vzdump", null));
         assertEquals("PVE: unable to use snapshot name 'vzdump' (reserved name)", reserved.getMessage());
     }
 
     @Test
     void aTakenNameAndStorageWithoutSnapshotsAreConflicts() {
         snapshots.create(vmid, "s1", null);
-        ImageException taken = assertThrows(ImageException.class, () -> snapshots.create(vmid, "s1", null));
-        assertEquals(ImageException.Kind.CONFLICT, taken.kind());
+        SandboxException taken = assertThrows(SandboxException.class, () -> snapshots.create(vmid, "s1", null));
+        assertEquals(SandboxException.Kind.CONFLICT, taken.kind());
         assertEquals("PVE: snapshot name 's1' already used", taken.getMessage());
 
         bench.pve.addStorage("big-dir", "dir", "images,rootdir", 900);
@@ -84,8 +84,8 @@ class SnapshotsTest {
         int onDir = bench.images("auto", List.of(ImageBench.preset("dir", null, null, null,
                 ImageBench.version(1, 9100)))).sandboxes().create(new ImageChoice("dir", null),
                 CreateRequest.defaults()).vmid();
-        ImageException unsupported = assertThrows(ImageException.class, () -> snapshots.create(onDir, "s1", null));
-        assertEquals(ImageException.Kind.CONFLICT, unsupported.kind());
+        SandboxException unsupported = assertThrows(SandboxException.class, () -> snapshots.create(onDir, "s1", null));
+        assertEquals(SandboxException.Kind.CONFLICT, unsupported.kind());
         assertEquals("PVE: snapshot feature is not available", unsupported.getMessage());
     }
 
@@ -94,14 +94,14 @@ class SnapshotsTest {
         snapshots.create(vmid, "s1", null);
         snapshots.create(vmid, "s2", null);
 
-        ImageException older = assertThrows(ImageException.class, () -> snapshots.rollback(vmid, "s1"));
-        assertEquals(ImageException.Kind.CONFLICT, older.kind());
+        SandboxException older = assertThrows(SandboxException.class, () -> snapshots.rollback(vmid, "s1"));
+        assertEquals(SandboxException.Kind.CONFLICT, older.kind());
         assertTrue(older.getMessage().contains("'s1' is not most recent snapshot"), older.getMessage());
-        ImageException missing = assertThrows(ImageException.class, () -> snapshots.rollback(vmid, "s9"));
-        assertEquals(ImageException.Kind.NOT_FOUND, missing.kind());
+        SandboxException missing = assertThrows(SandboxException.class, () -> snapshots.rollback(vmid, "s9"));
+        assertEquals(SandboxException.Kind.NOT_FOUND, missing.kind());
         assertEquals("PVE: snapshot 's9' does not exist", missing.getMessage());
-        assertEquals(ImageException.Kind.NOT_FOUND,
-                assertThrows(ImageException.class, () -> snapshots.delete(vmid, "s9")).kind());
+        assertEquals(SandboxException.Kind.NOT_FOUND,
+                assertThrows(SandboxException.class, () -> snapshots.delete(vmid, "s9")).kind());
     }
 
     @Test

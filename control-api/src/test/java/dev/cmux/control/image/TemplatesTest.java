@@ -1,5 +1,7 @@
 package dev.cmux.control.image;
 
+import dev.cmux.control.sandbox.SandboxException;
+
 import dev.cmux.control.pve.PveException;
 import dev.cmux.control.sandbox.CreateRequest;
 import dev.cmux.control.sandbox.PowerAction;
@@ -104,7 +106,7 @@ class TemplatesTest {
 
     @Test
     void aVersionThatExistsIsAConflict() {
-        ImageException e = assertThrows(ImageException.class, () -> images.templates().create(sandbox(), "small", 1));
+        SandboxException e = assertThrows(SandboxException.class, () -> images.templates().create(sandbox(), "small", 1));
         assertEquals("version-exists", e.code());
         assertEquals(List.of(100, TEMPLATE), bench.pve.vmids());
     }
@@ -163,7 +165,7 @@ class TemplatesTest {
         int a = images.sandboxes().create(new ImageChoice("small", null), CreateRequest.defaults()).vmid();
         int b = images.sandboxes().create(new ImageChoice(null, "pvelxc_small_v2"), CreateRequest.defaults()).vmid();
 
-        ImageException e = assertThrows(ImageException.class, () -> images.templates().delete(9001));
+        SandboxException e = assertThrows(SandboxException.class, () -> images.templates().delete(9001));
 
         assertEquals("template-in-use", e.code());
         assertEquals(Map.of("linkedClones", List.of(a, b)), e.details());
@@ -179,9 +181,9 @@ class TemplatesTest {
     void onlyPresetTemplatesAreDeleted() {
         bench.pve.seedTemplate(9500, "local-zfs", 8, "debian", null);
         int sandbox = sandbox();
-        assertEquals("unknown-template", assertThrows(ImageException.class,
+        assertEquals("unknown-template", assertThrows(SandboxException.class,
                 () -> images.templates().delete(9500)).code());
-        assertEquals("unknown-template", assertThrows(ImageException.class,
+        assertEquals("unknown-template", assertThrows(SandboxException.class,
                 () -> images.templates().delete(sandbox)).code());
         assertTrue(bench.pve.exists(9500));
     }
