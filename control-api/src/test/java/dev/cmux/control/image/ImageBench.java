@@ -31,11 +31,16 @@ final class ImageBench implements AutoCloseable {
     final SandboxService sandboxes;
 
     ImageBench() {
+        this(Duration.ofSeconds(10));
+    }
+
+    /** @param timeouts how long tasks, addresses and execd may take (a test of a timeout makes it short) */
+    ImageBench(Duration timeouts) {
         pve.seedTemplate(TEMPLATE);
         pve.taskDuration(Duration.ofMillis(20));
         client = PveClient.create(pve.config(TEMPLATE));
         SandboxSettings settings = SandboxSettings.defaults("sandbox.example.com", TEMPLATE)
-                .withPolling(Duration.ofMillis(10), Duration.ofSeconds(10));
+                .withPolling(Duration.ofMillis(10), timeouts);
         sandboxes = new SandboxService(client, settings, new ExecdClient(settings.execdPort()), invalidated::add,
                 clock);
     }

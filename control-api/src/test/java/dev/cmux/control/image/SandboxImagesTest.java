@@ -9,6 +9,7 @@ import dev.cmux.control.sandbox.Sandbox;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 
@@ -186,6 +187,22 @@ class SandboxImagesTest {
         assertThrows(PveTaskFailedException.class, () -> create(images, "dir", null));
 
         assertEquals(List.of(TEMPLATE, 9100), bench.pve.vmids());
+    }
+
+    @Test
+    void noAddressInTimeDestroysTheStartedClone() {
+        try (ImageBench quick = new ImageBench(Duration.ofMillis(400))) {
+            Images images = quick.images("auto", List.of(preset("small", 2, null, 16, version(1, TEMPLATE))));
+            quick.pve.dhcp(false);
+
+            SandboxException e = assertThrows(SandboxException.class, () -> images.sandboxes()
+                    .create(new ImageChoice("small", null), CreateRequest.defaults()));
+
+            assertEquals("no-address", e.code());
+            assertEquals(List.of(TEMPLATE), quick.pve.vmids(), "stopped and destroyed again");
+            assertTrue(quick.pve.requests().contains("POST /api2/json/nodes/pve/lxc/100/status/stop"));
+            assertEquals(List.of(), quick.pve.violations());
+        }
     }
 
     @Test

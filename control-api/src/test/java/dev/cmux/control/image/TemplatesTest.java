@@ -105,6 +105,32 @@ class TemplatesTest {
     }
 
     @Test
+    void aSourceThatDoesNotStartAgainIsAWarningBesideTheTemplate() {
+        int source = sandbox();
+        bench.pve.failNextStartTask("startup for container '" + source + "' failed");
+
+        TemplateView t = images.templates().create(source, "small", null);
+
+        assertTrue(bench.pve.isTemplate(t.vmid()), "the template is made all the same");
+        assertEquals(1, t.warnings().size(), t.warnings().toString());
+        assertTrue(t.warnings().get(0).contains("startup for container"), t.warnings().get(0));
+        assertEquals("stopped", bench.pve.status(source));
+    }
+
+    @Test
+    void aLockedSandboxIsNotTouched() {
+        int source = sandbox();
+        bench.pve.lockContainer(source, "backup");
+
+        SandboxException e = assertThrows(SandboxException.class,
+                () -> images.templates().create(source, "small", null));
+
+        assertEquals("locked", e.code());
+        assertEquals("running", bench.pve.status(source));
+        assertEquals(List.of(source, TEMPLATE), bench.pve.vmids());
+    }
+
+    @Test
     void aVersionThatExistsIsAConflict() {
         SandboxException e = assertThrows(SandboxException.class, () -> images.templates().create(sandbox(), "small", 1));
         assertEquals("version-exists", e.code());

@@ -59,6 +59,7 @@ final class EmulatedCluster {
     private int staleNextIds;
     private Integer staleNextId;
     private String defaultAddress = "10.10.0.";
+    private boolean dhcp = true;
     private final ScheduledExecutorService scheduler;
     private volatile PowerListener powerListener = (vmid, running) -> { };
     /** The token's ACLs: path → privileges; {@code /} holds everything, as for {@code root@pam}. */
@@ -143,6 +144,11 @@ final class EmulatedCluster {
 
     synchronized void defaultAddress(String address) {
         defaultAddress = address;
+    }
+
+    /** Without DHCP a running container has only its link-local IPv6 address. */
+    synchronized void dhcp(boolean answering) {
+        dhcp = answering;
     }
 
     /** An ACL on {@code path} with exactly {@code privileges}: it replaces what the path inherits. */
@@ -492,6 +498,11 @@ final class EmulatedCluster {
         Ct ct = existing(vmid);
         if (!ct.status.equals("running")) {
             return null;
+        }
+        if (!dhcp && ct.address == null) {
+            return List.of(Map.of("name", "eth0", "hwaddr", "bc:24:11:00:00:01", "inet6", "fe80::be24:11ff:fe00:1/64",
+                    "ip-addresses", List.of(Map.of("ip-address-type", "inet6", "ip-address", "fe80::be24:11ff:fe00:1",
+                            "prefix", "64"))));
         }
         String ip = ct.address != null ? ct.address
                 : defaultAddress.endsWith(".") ? defaultAddress + (ct.vmid % 250 + 2) : defaultAddress;

@@ -234,6 +234,11 @@ public final class PveEmulator implements AutoCloseable {
         cluster.repeatNextId(times);
     }
 
+    /** Whether DHCP answers on the bridge; without it containers get no IPv4 address (only link-local IPv6). */
+    public void dhcp(boolean answering) {
+        cluster.dhcp(answering);
+    }
+
     /** The IPv4 every running container reports, e.g. {@code 127.0.0.1} where a test execd listens. */
     public void containerAddress(String address) {
         cluster.defaultAddress(address);
