@@ -2,8 +2,10 @@ package dev.cmux.control.image;
 
 import dev.cmux.control.sandbox.SandboxException;
 
+import dev.cmux.control.poll.Poller;
 import dev.cmux.control.pve.PveException;
 import dev.cmux.control.pve.PveTaskFailedException;
+import dev.cmux.control.pve.TaskWaiter;
 import dev.cmux.control.sandbox.CreateRequest;
 import dev.cmux.control.sandbox.Sandbox;
 import org.junit.jupiter.api.AfterEach;
@@ -203,6 +205,27 @@ class SandboxImagesTest {
             assertTrue(quick.pve.requests().contains("POST /api2/json/nodes/pve/lxc/100/status/stop"));
             assertEquals(List.of(), quick.pve.violations());
         }
+    }
+
+    @Test
+    void aVersionThatIsASnapshotOfAContainerIsClonedFromThatSnapshotLinkedWhereTheStorageCan() {
+        bench.pve.addStorage("local-lvm", "lvmthin", "images,rootdir", 10);
+        bench.pve.seedContainer(9200, "golden-zfs", false, "golden", null);
+        TaskWaiter tasks = new TaskWaiter(bench.client, Poller.SYSTEM, Duration.ofMillis(10), Duration.ofSeconds(5));
+        tasks.await(bench.client.cloneContainer("pve", TEMPLATE, 9201, "golden-lvm", true, "local-lvm", null, null));
+        tasks.await(bench.client.snapshot("pve", 9200, "ready", null));
+        tasks.await(bench.client.snapshot("pve", 9201, "ready", null));
+        Images images = bench.images("auto", List.of(
+                preset("zfs", null, null, null, new PresetVersion(1, 9200, "ready", null, false)),
+                preset("lvm", null, null, null, new PresetVersion(1, 9201, "ready", null, false))));
+
+        Sandbox fromZfs = create(images, "zfs", null);
+        Sandbox fromLvm = create(images, "lvm", null);
+
+        assertEquals("local-zfs:subvol-" + fromZfs.vmid() + "-disk-0,size=8G",
+                bench.pve.configOf(fromZfs.vmid()).get("rootfs"), "ZFS clones a snapshot only as a full copy");
+        assertEquals("local-lvm:vm-" + fromLvm.vmid() + "-disk-0,size=8G", bench.pve.configOf(fromLvm.vmid())
+                .get("rootfs"), "LVM-thin clones a snapshot linked, so on its storage (a copy would go to local-zfs)");
     }
 
     @Test
