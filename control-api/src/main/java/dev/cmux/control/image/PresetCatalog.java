@@ -6,6 +6,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.cmux.control.pve.PveClient;
 import dev.cmux.control.pve.PveJson;
 
+import static dev.cmux.control.sandbox.SandboxException.Kind.BAD_REQUEST;
+
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -101,17 +103,18 @@ public final class PresetCatalog {
      */
     public Choice resolve(String presetId, String snapshotId) {
         if (presetId != null && snapshotId != null) {
-            throw SandboxException.of(SandboxException.Kind.BAD_REQUEST, "preset-or-snapshot",
+            throw SandboxException.of(BAD_REQUEST, "preset-or-snapshot",
                     "Give preset or snapshotId, not both.", null);
         }
         Map<String, Preset> presets = all();
         if (snapshotId != null) {
-            SnapshotId id = SnapshotId.parse(snapshotId).orElseThrow(() -> SandboxException.of(SandboxException.Kind.BAD_REQUEST, "bad-snapshot-id", "snapshotId '" + snapshotId
-                    + "' is not of the form pvelxc_<preset>_v<version>.", null));
+            SnapshotId id = SnapshotId.parse(snapshotId).orElseThrow(() -> SandboxException.of(BAD_REQUEST,
+                    "bad-snapshot-id", "snapshotId '" + snapshotId + "' is not of the form pvelxc_<preset>_v<version>.",
+                    null));
             Preset p = known(presets, id.presetId());
-            PresetVersion v = p.version(id.version()).orElseThrow(() -> SandboxException.of(SandboxException.Kind.BAD_REQUEST, "unknown-snapshot", "Preset '" + p.id() + "' has no version "
-                    + id.version() + "; it has " + p.versions().stream().map(x -> p.snapshotId(x).toString())
-                    .toList() + ".", null));
+            PresetVersion v = p.version(id.version()).orElseThrow(() -> SandboxException.of(BAD_REQUEST,
+                    "unknown-snapshot", "Preset '" + p.id() + "' has no version " + id.version() + "; it has "
+                    + p.versions().stream().map(x -> p.snapshotId(x).toString()).toList() + ".", null));
             return new Choice(p, v);
         }
         String wanted = presetId != null ? presetId : Preset.DEFAULT_ID;
@@ -127,7 +130,7 @@ public final class PresetCatalog {
     }
 
     private static Preset known(Map<String, Preset> presets, String id) {
-        return Optional.ofNullable(presets.get(id)).orElseThrow(() -> SandboxException.of(SandboxException.Kind.BAD_REQUEST, "unknown-preset", "There is no preset '" + id + "'; known: "
-                + presets.keySet() + ".", null));
+        return Optional.ofNullable(presets.get(id)).orElseThrow(() -> SandboxException.of(BAD_REQUEST,
+                "unknown-preset", "There is no preset '" + id + "'; known: " + presets.keySet() + ".", null));
     }
 }

@@ -165,8 +165,8 @@ public final class PveClient implements AutoCloseable {
     }
 
     /**
-     * {@code GET /nodes/{node}/tasks?vmid=…&typefilter=…&source=all}: the tasks of one guest and type, newest first,
-     * {@code status} {@code RUNNING} or the exit text. The way to learn how a {@code vztemplate} worker ended.
+     * {@code GET /nodes/{node}/tasks?vmid=…&typefilter=…&source=all}: the tasks of one guest and type, newest
+     * first, {@code status} {@code RUNNING} or the exit text. The way to learn how a {@code vztemplate} worker ended.
      */
     public JsonNode tasks(String node, int vmid, String type) {
         return get("/nodes/" + segment(node) + "/tasks", Map.of("vmid", vmid, "typefilter", type, "source", "all"));

@@ -103,7 +103,8 @@ class ImageApiTest {
         assertEquals(2, pve.configOf(vmid).get("cores"));
         create("{\"snapshotId\":\"pvelxc_default_v1\"}");
 
-        Reply both = call("POST", "/v1/sandboxes?wait=true", "{\"preset\":\"small\",\"snapshotId\":\"pvelxc_small_v1\"}");
+        Reply both = call("POST", "/v1/sandboxes?wait=true",
+                "{\"preset\":\"small\",\"snapshotId\":\"pvelxc_small_v1\"}");
         assertEquals(400, both.status());
         assertEquals("preset-or-snapshot", both.code());
         Reply unknown = call("POST", "/v1/sandboxes?wait=true", "{\"preset\":\"huge\"}");

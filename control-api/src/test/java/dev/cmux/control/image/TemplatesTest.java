@@ -132,7 +132,8 @@ class TemplatesTest {
 
     @Test
     void aVersionThatExistsIsAConflict() {
-        SandboxException e = assertThrows(SandboxException.class, () -> images.templates().create(sandbox(), "small", 1));
+        SandboxException e = assertThrows(SandboxException.class,
+                () -> images.templates().create(sandbox(), "small", 1));
         assertEquals("version-exists", e.code());
         assertEquals(List.of(100, TEMPLATE), bench.pve.vmids());
     }

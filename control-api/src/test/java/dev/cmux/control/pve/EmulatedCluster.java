@@ -129,6 +129,11 @@ final class EmulatedCluster {
         }
     }
 
+    /** Removes a container's config (a failed clone's worker does). */
+    synchronized void forget(int vmid) {
+        containers.remove(vmid);
+    }
+
     /** Every container, for the image rules in {@link EmulatedImages}. */
     synchronized java.util.Collection<Ct> all() {
         return List.copyOf(containers.values());
@@ -224,69 +229,6 @@ final class EmulatedCluster {
         return String.valueOf(vmid); // a string, as real PVE answers
     }
 
-    /**
-     * {@code POST …/clone}, in the order of pve-container's {@code API2/LXC.pm clone_vm}: source lock, new id, then
-     * (each undoing the new config) {@code storage} only for full clones, the snapshot must exist, a running
-     * container is full-cloned only from a snapshot, a linked clone needs the storage's clone feature.
-     */
-    synchronized String cloneCt(int source, Map<String, String> p) {
-        Ct src = existing(source);
-        if (src.lock != null) {
-            throw PveHttpError.die("CT is locked (" + src.lock + ")");
-        }
-        int newId = Integer.parseInt(p.get("newid"));
-        if (containers.containsKey(newId)) {
-            throw PveHttpError.die("CT " + newId + " already exists on node '" + node + "'");
-        }
-        boolean full = p.containsKey("full") ? p.get("full").equals("1") : !src.template;
-        String snapname = p.get("snapname");
-        EmulatedStorage.Storage from = storage.find(src.storage);
-        String volid = EmulatedStorage.volid(from, source, src.template, src.linkedFrom);
-        if (p.containsKey("storage") && !full) {
-            throw PveHttpError.die("parameter 'storage' not allowed for linked clones");
-        }
-        if (snapname != null && !src.snapshots.containsKey(snapname)) {
-            throw PveHttpError.die("snapshot '" + snapname + "' does not exist");
-        }
-        if (full && src.status.equals("running") && snapname == null) {
-            throw PveHttpError.die("Full clone of a running container is only possible from a snapshot");
-        }
-        if (!full && !EmulatedStorage.has(from, "clone", src.template, snapname != null)) {
-            throw PveHttpError.die("Linked clone feature for '" + volid + "' is not available");
-        }
-        EmulatedStorage.Storage to = full && p.containsKey("storage") ? storage.find(p.get("storage")) : from;
-        src.lock = "disk";
-        Ct ct = new Ct(newId, p.getOrDefault("hostname", src.hostname));
-        ct.lock = "create";
-        ct.cores = src.cores;
-        ct.memory = src.memory;
-        ct.tags = src.tags; // a clone starts as a copy of the source's config
-        ct.description = src.description;
-        // a linked clone of a template hangs off its base volume; one of a snapshot (LVM-thin) is a thin snapshot
-        // volume of its own name (LvmThinPlugin clone_image), with no base in its name
-        ct.linkedFrom = full || !src.template ? null : source;
-        ct.storage = to.id();
-        ct.diskBytes = src.diskBytes;
-        if (p.containsKey("description")) {
-            ct.description = storedDescription(p.get("description"));
-        }
-        containers.put(newId, ct);
-        return task("vzclone", source, t -> {
-            if (t.failure != null) {
-                // the worker removes what it made and both locks, then dies (pve-api.md §3 clone "Worker")
-                containers.remove(newId);
-                src.lock = null;
-                t.failure = "clone failed: " + t.failure;
-                return null;
-            }
-            t.log.add("create " + (full ? "full clone of mountpoint" : "linked clone of mount point")
-                    + " rootfs (" + volid + ")");
-            src.lock = null;
-            ct.lock = null;
-            return null;
-        });
-    }
-
     synchronized void updateConfig(int vmid, Map<String, String> p) {
         Ct ct = existing(vmid);
         Map<String, String> options = new LinkedHashMap<>(p);
@@ -341,7 +283,7 @@ final class EmulatedCluster {
         return c;
     }
 
-    /** {@code local-zfs:subvol-101-disk-0,size=8G}: the volume and its size as {@code print_ct_mountpoint} writes it. */
+    /** {@code local-zfs:subvol-101-disk-0,size=8G}: the volume and its size as {@code print_ct_mountpoint} writes. */
     String rootfs(Ct ct) {
         return EmulatedStorage.volid(storage.find(ct.storage), ct.vmid, ct.template, ct.linkedFrom)
                 + ",size=" + EmulatedImages.sizeText(ct.diskBytes);

@@ -9,9 +9,10 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * What makes and keeps container images: snapshots, template conversion, disk resize and the feature check, with
- * the refusals of pve-container 6.1 ({@code src/PVE/API2/LXC.pm}, {@code API2/LXC/Snapshot.pm}) and pve-guest-common
- * ({@code AbstractConfig.pm}: {@code __snapshot_prepare}, {@code snapshot_rollback}, {@code snapshot_delete}).
+ * What makes and keeps container images: clones, snapshots, template conversion, disk resize and the feature
+ * check, with the refusals of pve-container 6.1 ({@code src/PVE/API2/LXC.pm}, {@code API2/LXC/Snapshot.pm}) and
+ * pve-guest-common ({@code AbstractConfig.pm}: {@code __snapshot_prepare}, {@code snapshot_rollback},
+ * {@code snapshot_delete}).
  * Everything runs under the cluster's monitor; a check that PVE makes inside its worker fails the task here too.
  */
 final class EmulatedImages {
@@ -39,6 +40,72 @@ final class EmulatedImages {
             return bytes / (1 << 20) + "M";
         }
         return String.valueOf(bytes);
+    }
+
+    /**
+     * {@code POST …/clone}, in the order of pve-container's {@code API2/LXC.pm clone_vm}: source lock, new id, then
+     * (each undoing the new config) {@code storage} only for full clones, the snapshot must exist, a running
+     * container is full-cloned only from a snapshot, a linked clone needs the storage's clone feature.
+     */
+    String clone(int source, Map<String, String> p) {
+        synchronized (cluster) {
+            EmulatedCluster.Ct src = cluster.existing(source);
+            if (src.lock != null) {
+                throw PveHttpError.die("CT is locked (" + src.lock + ")");
+            }
+            int newId = Integer.parseInt(p.get("newid"));
+            if (cluster.find(newId) != null) {
+                throw PveHttpError.die("CT " + newId + " already exists on node '" + cluster.node + "'");
+            }
+            boolean full = p.containsKey("full") ? p.get("full").equals("1") : !src.template;
+            String snapname = p.get("snapname");
+            EmulatedStorage.Storage from = cluster.storage.find(src.storage);
+            String volid = EmulatedStorage.volid(from, source, src.template, src.linkedFrom);
+            if (p.containsKey("storage") && !full) {
+                throw PveHttpError.die("parameter 'storage' not allowed for linked clones");
+            }
+            if (snapname != null && !src.snapshots.containsKey(snapname)) {
+                throw PveHttpError.die("snapshot '" + snapname + "' does not exist");
+            }
+            if (full && src.status.equals("running") && snapname == null) {
+                throw PveHttpError.die("Full clone of a running container is only possible from a snapshot");
+            }
+            if (!full && !EmulatedStorage.has(from, "clone", src.template, snapname != null)) {
+                throw PveHttpError.die("Linked clone feature for '" + volid + "' is not available");
+            }
+            EmulatedStorage.Storage to = full && p.containsKey("storage")
+                    ? cluster.storage.find(p.get("storage")) : from;
+            src.lock = "disk";
+            EmulatedCluster.Ct ct = new EmulatedCluster.Ct(newId, p.getOrDefault("hostname", src.hostname));
+            ct.lock = "create";
+            ct.cores = src.cores;
+            ct.memory = src.memory;
+            ct.tags = src.tags; // a clone starts as a copy of the source's config
+            ct.description = src.description;
+            // a linked clone of a template hangs off its base volume; one of a snapshot (LVM-thin) is a thin snapshot
+            // volume of its own name (LvmThinPlugin clone_image), with no base in its name
+            ct.linkedFrom = full || !src.template ? null : source;
+            ct.storage = to.id();
+            ct.diskBytes = src.diskBytes;
+            if (p.containsKey("description")) {
+                ct.description = EmulatedCluster.storedDescription(p.get("description"));
+            }
+            cluster.seed(ct);
+            return cluster.tasks().start("vzclone", source, t -> {
+                if (t.failure != null) {
+                    // the worker removes what it made and both locks, then dies (pve-api.md §3 clone "Worker")
+                    cluster.forget(newId);
+                    src.lock = null;
+                    t.failure = "clone failed: " + t.failure;
+                    return null;
+                }
+                t.log.add("create " + (full ? "full clone of mountpoint" : "linked clone of mount point")
+                        + " rootfs (" + volid + ")");
+                src.lock = null;
+                ct.lock = null;
+                return null;
+            });
+        }
     }
 
     /** {@code GET …/feature}: {@code LXC::Config::has_feature} over the rootfs volume. */
@@ -185,8 +252,8 @@ final class EmulatedImages {
     }
 
     /**
-     * {@code POST …/template}: checks under the config flock (500), then a {@code vztemplate} worker whose UPID is not
-     * returned; it needs the storage's template feature and renames the volume to a base volume.
+     * {@code POST …/template}: checks under the config flock (500), then a {@code vztemplate} worker whose UPID is
+     * not returned; it needs the storage's template feature and renames the volume to a base volume.
      */
     Object template(int vmid) {
         synchronized (cluster) {

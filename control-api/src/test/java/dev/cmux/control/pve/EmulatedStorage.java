@@ -59,7 +59,7 @@ final class EmulatedStorage {
         return s;
     }
 
-    /** {@code GET /nodes/{node}/storage}: {@code content} filters by content type, an unknown {@code storage} is 400. */
+    /** {@code GET /nodes/{node}/storage}: {@code content} filters by content type; an unknown storage is 400. */
     List<Map<String, Object>> list(String content, String storage) {
         if (storage != null && !storages.containsKey(storage)) {
             throw new PveHttpError(400, "Parameter verification failed.", Map.of("storage", "No such storage."));

@@ -29,7 +29,7 @@ final class Endpoints {
             case "GET /cluster/resources" -> "vm".equals(params.get("type")) || params.get("type") == null
                     ? cluster.resources() : List.of();
             case "GET /nodes/{node}/lxc" -> cluster.list();
-            case "POST /nodes/{node}/lxc/{vmid}/clone" -> cluster.cloneCt(vmid, params);
+            case "POST /nodes/{node}/lxc/{vmid}/clone" -> images.clone(vmid, params);
             case "GET /nodes/{node}/lxc/{vmid}/config" -> cluster.config(vmid);
             case "PUT /nodes/{node}/lxc/{vmid}/config" -> {
                 cluster.updateConfig(vmid, params);

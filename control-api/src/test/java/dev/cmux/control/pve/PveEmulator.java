@@ -182,7 +182,7 @@ public final class PveEmulator implements AutoCloseable {
         cluster.seed(ct);
     }
 
-    /** The next task of {@code type} ({@code vzclone}, {@code resize}, {@code vztemplate}, …) fails with {@code error}. */
+    /** The next task of {@code type} ({@code vzclone}, {@code resize}, {@code vztemplate}, …) fails so. */
     public void failNextTask(String type, String error) {
         cluster.tasks().failNext(type, error);
     }
