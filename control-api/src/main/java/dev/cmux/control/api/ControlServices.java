@@ -7,6 +7,8 @@ import dev.cmux.control.doctor.PveChecks;
 import dev.cmux.control.exec.ExecService;
 import dev.cmux.control.exec.ExecdClient;
 import dev.cmux.control.exec.PctExec;
+import dev.cmux.control.image.Images;
+import dev.cmux.control.poll.Poller;
 import dev.cmux.control.pve.PveClient;
 import dev.cmux.control.sandbox.Operations;
 import dev.cmux.control.sandbox.PveAddresses;
@@ -50,7 +52,8 @@ public final class ControlServices implements AutoCloseable {
 
     /** Built once, shared by every {@code with…} copy, closed once. Without PVE only executor and metrics exist. */
     record Parts(PveClient pve, SandboxService sandboxes, ExecService exec, Operations operations,
-                         TtlReaper reaper, PveAddresses addresses, ExecutorService executor, ControlMetrics metrics) {
+                         TtlReaper reaper, PveAddresses addresses, ExecutorService executor, ControlMetrics metrics,
+                         Images images) {
     }
 
     /** What the gateway adds once its data plane runs: each {@code with…} copy changes one of these. */
@@ -69,7 +72,7 @@ public final class ControlServices implements AutoCloseable {
     /** No PVE: sandbox endpoints say 503 {@code pve-not-configured}. */
     public static ControlServices disabled() {
         return new ControlServices(new Parts(null, null, null, null, null, null, blockingExecutor(),
-                new ControlMetrics()), new Wiring(null, null, null, List.of(), ActivityView.NONE, null));
+                new ControlMetrics(), null), new Wiring(null, null, null, List.of(), ActivityView.NONE, null));
     }
 
     /**
@@ -92,7 +95,8 @@ public final class ControlServices implements AutoCloseable {
         return new ControlServices(new Parts(client, sandboxes, new ExecService(execd, pct,
                 ExecService.DEFAULT_OUTPUT_CAP), new Operations(executor, clock),
                 new TtlReaper(sandboxes, client, clock).startIfEnabled(),
-                new PveAddresses(client, settings.node(), executor), executor, new ControlMetrics()),
+                new PveAddresses(client, settings.node(), executor), executor, new ControlMetrics(),
+                Images.create(client, pve, sandboxes, invalidation, Poller.SYSTEM, clock)),
                 new Wiring(new TokenBucket(CREATE_BURST, CREATE_REFILL), null, null, List.of(), ActivityView.NONE,
                         null));
     }
@@ -167,6 +171,11 @@ public final class ControlServices implements AutoCloseable {
 
     public SandboxService sandboxes() {
         return parts.sandboxes();
+    }
+
+    /** Presets, templates and snapshots; null without PVE. */
+    public Images images() {
+        return parts.images();
     }
 
     /**

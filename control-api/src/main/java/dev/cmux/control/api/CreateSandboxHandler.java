@@ -1,5 +1,6 @@
 package dev.cmux.control.api;
 
+import dev.cmux.control.image.ImageChoice;
 import dev.cmux.control.sandbox.CreateRequest;
 import dev.cmux.control.sandbox.IdlePolicy;
 import dev.cmux.control.sandbox.SandboxMetadata;
@@ -9,25 +10,27 @@ import java.time.Duration;
 import java.util.Set;
 
 /**
- * {@code POST /v1/sandboxes} {@code {"cores":2,"memory":2048,"ttl":"2h","owner":"…","idlePolicy":"destroy",
- * "idle":{"after":"30m","action":"suspend"}}}:
+ * {@code POST /v1/sandboxes} {@code {"preset":"4vcpu_6gb_32gb"|"snapshotId":"pvelxc_4vcpu_6gb_32gb_v1","cores":2,
+ * "memory":2048,"ttl":"2h","owner":"…","idlePolicy":"destroy","idle":{"after":"30m","action":"suspend"}}}:
  * 202 with an operation, or with {@code ?wait=true} 201 with the running sandbox and its URLs.
  */
 record CreateSandboxHandler(ControlServices services) implements ApiHandler {
 
-    static final Set<String> FIELDS = Set.of("cores", "memory", "ttl", "owner", "idlePolicy", "idle");
+    static final Set<String> FIELDS = Set.of("cores", "memory", "ttl", "owner", "idlePolicy", "idle", "preset",
+            "snapshotId");
     static final Set<String> IDLE_FIELDS = Set.of("after", "action");
 
     @Override
     public void handle(ApiExchange exchange) {
-        CreateRequest request = parse(exchange.body());
+        StrictJson json = StrictJson.parse(exchange.body(), FIELDS);
+        ImageChoice image = new ImageChoice(json.string("preset", 40, false), json.string("snapshotId", 60, false));
+        CreateRequest request = parse(json);
         OperationReply.send(exchange, services.parts().operations().submit("create", null,
-                () -> services.sandboxes().create(request)), false, HttpResponseStatus.CREATED,
+                () -> services.images().sandboxes().create(image, request)), false, HttpResponseStatus.CREATED,
                 services.parts().metrics());
     }
 
-    static CreateRequest parse(byte[] body) {
-        StrictJson json = StrictJson.parse(body, FIELDS);
+    static CreateRequest parse(StrictJson json) {
         Integer cores = json.integer("cores", 1, 8192);
         Integer memory = json.integer("memory", 16, 4 * 1024 * 1024);
         Duration ttl = positiveDuration(json, "ttl");

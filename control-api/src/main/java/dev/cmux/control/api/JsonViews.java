@@ -2,6 +2,7 @@ package dev.cmux.control.api;
 
 import com.fasterxml.jackson.core.type.TypeReference;
 import dev.cmux.control.exec.ExecResult;
+import dev.cmux.control.image.TemplateView;
 import dev.cmux.control.sandbox.Operation;
 import dev.cmux.control.sandbox.Sandbox;
 import dev.cmux.control.sandbox.SandboxMetadata;
@@ -59,6 +60,9 @@ final class JsonViews {
         json.put("href", "/v1/operations/" + op.id());
         if (op.result() instanceof Sandbox s) {
             json.put("sandbox", sandbox(s));
+        }
+        if (op.result() instanceof TemplateView t) {
+            json.put("template", ImageViews.template(t));
         }
         if (op.failure() != null) {
             ApiError e = ApiErrors.from(op.failure());

@@ -77,6 +77,15 @@ final class StrictJson {
         return v == null ? null : v.asInt();
     }
 
+    /** {@link #integer} that must be there. */
+    Integer requiredInteger(String field, int min, int max) {
+        Integer v = integer(field, min, max);
+        if (v == null && !errors.containsKey(prefix + field)) {
+            errors.put(prefix + field, "is required");
+        }
+        return v;
+    }
+
     String string(String field, int maxLength, boolean required) {
         JsonNode v = body.get(field);
         if (v == null || v.isNull()) {

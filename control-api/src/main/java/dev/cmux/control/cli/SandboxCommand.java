@@ -12,7 +12,6 @@ import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
-import java.io.IOException;
 import java.io.PrintWriter;
 import java.time.Duration;
 import java.util.List;
@@ -59,11 +58,12 @@ public final class SandboxCommand {
             action.getCommandSpec().name(power.path()).usageMessage().description(power.description);
             commandLine.addSubcommand(action);
         }
-        return commandLine.addSubcommand(sandbox.new DestroySandbox());
+        return commandLine.addSubcommand(sandbox.new DestroySandbox()).addSubcommand(sandbox.new SnapshotSandbox())
+                .addSubcommand(sandbox.new RollbackSandbox());
     }
 
-    @Command(name = "create", description = "Make a sandbox from the template and start it; prints the operation,"
-            + " or with --wait the sandbox and its URLs.")
+    @Command(name = "create", description = "Make a sandbox from a preset (default: PVE_TEMPLATE_VMID) and start it;"
+            + " prints the operation, or with --wait the sandbox and its URLs.")
     private final class CreateSandbox implements Callable<Integer> {
 
         @Option(names = "--wait", description = "Wait until it runs.")
@@ -76,10 +76,22 @@ public final class SandboxCommand {
         private String ttl;
         @Option(names = "--owner", paramLabel = "NAME", description = "Recorded in its metadata.")
         private String owner;
+        @Option(names = "--preset", paramLabel = "ID", description = "The newest version of this preset "
+                + "(preset list shows them).")
+        private String preset;
+        @Option(names = "--snapshot-id", paramLabel = "ID", description = "Exactly this preset version, e.g. "
+                + "pvelxc_4vcpu_6gb_32gb_v1.")
+        private String snapshotId;
 
         @Override
         public Integer call() throws Exception {
             ObjectNode body = JsonNodeFactory.instance.objectNode();
+            if (preset != null) {
+                body.put("preset", preset);
+            }
+            if (snapshotId != null) {
+                body.put("snapshotId", snapshotId);
+            }
             if (cores != null) {
                 body.put("cores", cores);
             }
@@ -196,6 +208,45 @@ public final class SandboxCommand {
         }
     }
 
+    @Command(name = "snapshot", description = "Take a disk snapshot of a sandbox (it keeps running).")
+    private final class SnapshotSandbox extends OneSandbox {
+
+        @Parameters(index = "1", paramLabel = "NAME", description = "PVE's rules: a letter, then letters, digits,"
+                + " '-' or '_'; 2 to 40 characters.")
+        private String name;
+        @Option(names = "--description", paramLabel = "TEXT", description = "Kept with the snapshot.")
+        private String description;
+
+        @Override
+        public Integer call() throws Exception {
+            ObjectNode body = JsonNodeFactory.instance.objectNode().put("name", name);
+            if (description != null) {
+                body.put("description", description);
+            }
+            return against(client -> {
+                Reply r = client.call("POST", "/v1/sandboxes/" + vmid + "/snapshots", body.toString(), LIFECYCLE);
+                if (r.ok()) {
+                    out().println("snapshot " + r.json().path("snapshot").path("name").asText() + " of " + vmid
+                            + " taken at " + r.json().path("snapshot").path("taken").asText());
+                }
+                return r.exit(err());
+            });
+        }
+    }
+
+    @Command(name = "rollback", description = "Roll a sandbox back to a snapshot; running again afterwards if it ran.")
+    private final class RollbackSandbox extends OneSandbox {
+
+        @Parameters(index = "1", paramLabel = "NAME", description = "The snapshot.")
+        private String name;
+
+        @Override
+        public Integer call() throws Exception {
+            return against(client -> show(client.call("POST", "/v1/sandboxes/" + vmid + "/snapshots/" + name
+                    + "/rollback", null, LIFECYCLE), "sandbox"));
+        }
+    }
+
     /** The API's power actions ({@code POST /v1/sandboxes/{vmid}/{action}}), in the order help lists them. */
     private enum Power {
         START("Start a stopped sandbox."),
@@ -231,24 +282,9 @@ public final class SandboxCommand {
         }
     }
 
-    @FunctionalInterface
-    private interface ApiCall {
-        int run(ControlApiClient client) throws IOException, InterruptedException;
-    }
-
     /** Runs one call; an API that cannot be reached is a failure (1) that says where it was looked for. */
-    private int against(ApiCall call) throws Exception {
-        ControlApiClient client = api.call();
-        try {
-            return call.run(client);
-        } catch (IOException e) {
-            err().println(spec.qualifiedName() + ": cannot reach the control API at " + client.baseUrl() + ": "
-                    + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage()));
-            return 1;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return 1;
-        }
+    private int against(ApiCalls.ApiCall call) throws Exception {
+        return ApiCalls.run(spec, api, call);
     }
 
     /** Prints a sandbox (the reply itself, or its {@code field}): id, state, address, then one URL per line. */

@@ -68,16 +68,25 @@ public final class SandboxService {
     }
 
     /**
-     * Clones the template, writes the metadata, starts the container and waits for its address (and for execd
-     * when configured). Any failure after the clone removes the container again and reports the original cause.
+     * A linked clone of {@code PVE_TEMPLATE_VMID} ({@link SandboxSettings#templateVmid()}), as
+     * {@link #create(CreateRequest, CloneSpec)} makes it.
      */
     public Sandbox create(CreateRequest request) {
         if (settings.templateVmid() == null) {
             throw SandboxException.unavailable("no-template",
                     "Creating sandboxes needs a template: set PVE_TEMPLATE_VMID (pve.templateVmid).");
         }
-        String node = templateNode();
-        Clone clone = cloneTemplate(node);
+        return create(request, CloneSpec.linked(settings.templateVmid(), templateNode()));
+    }
+
+    /**
+     * Clones as {@code spec} says, writes the metadata and resources, grows the root disk to the spec's size, starts
+     * the container and waits for its address (and for execd when configured). Any failure after the clone removes
+     * the container again and reports the original cause.
+     */
+    public Sandbox create(CreateRequest request, CloneSpec spec) {
+        String node = spec.node();
+        Clone clone = cloneTemplate(spec);
         try {
             tasks.await(clone.upid());
             SandboxMetadata metadata = new SandboxMetadata(request.owner(), clock.instant(),
@@ -86,25 +95,47 @@ public final class SandboxService {
             Map<String, Object> config = new LinkedHashMap<>();
             config.put("tags", TAG);
             config.put("description", metadata.toDescription());
-            if (request.cores() != null) {
-                config.put("cores", request.cores());
+            Integer cores = request.cores() != null ? request.cores() : spec.cores();
+            Integer memory = request.memoryMiB() != null ? request.memoryMiB() : spec.memoryMiB();
+            if (cores != null) {
+                config.put("cores", cores);
             }
-            if (request.memoryMiB() != null) {
-                config.put("memory", request.memoryMiB());
+            if (memory != null) {
+                config.put("memory", memory);
             }
             pve.updateConfig(node, clone.vmid(), config);
+            if (spec.diskGiB() != null) {
+                growRootDisk(node, clone.vmid(), spec.diskGiB());
+            }
             tasks.await(pve.statusAction(node, clone.vmid(), PowerAction.START, Map.of()));
             String address = addresses.await(node, clone.vmid(), settings.addressTimeout());
             if (settings.waitForExecd()) {
                 awaitExecd(clone.vmid(), address);
             }
             invalidation.invalidate(clone.vmid());
-            LOG.info("created sandbox " + clone.vmid() + " on " + node + " at " + address);
+            LOG.info("created sandbox " + clone.vmid() + " on " + node + " at " + address + " from "
+                    + spec.source() + (spec.full() ? " (full clone)" : " (linked clone)"));
             return new Sandbox(clone.vmid(), new SandboxId(clone.vmid()).hostname(), node, "running", null, address,
                     metadata, SandboxUrls.of(clone.vmid(), settings.domain()));
         } catch (RuntimeException cause) {
             rollBack(node, clone.vmid(), cause);
             throw cause;
+        }
+    }
+
+    /**
+     * PVE grows a disk but never shrinks it ({@code unable to shrink disk size}) and refuses a resize to the size it
+     * has ({@code disk is already at specified size}): only a larger size is asked for; a smaller one keeps the
+     * template's size, which is logged.
+     */
+    private void growRootDisk(String node, int vmid, int diskGiB) {
+        long current = PveJson.longValue(pve.currentStatus(node, vmid).get("maxdisk"), 0);
+        long wanted = diskGiB * (1L << 30);
+        if (wanted > current) {
+            tasks.await(pve.resize(node, vmid, "rootfs", diskGiB + "G"));
+        } else if (wanted < current) {
+            LOG.info("sandbox " + vmid + " keeps its template's root disk of " + (current >> 30) + " GiB: PVE "
+                    + "cannot shrink it to " + diskGiB + " GiB");
         }
     }
 
@@ -125,7 +156,7 @@ public final class SandboxService {
      * {@code /cluster/nextid} reserves nothing, so a clone can lose the id to a concurrent one ("already exists"):
      * take the next id. While another clone holds the template's {@code disk} lock, wait and try again.
      */
-    private Clone cloneTemplate(String node) {
+    private Clone cloneTemplate(CloneSpec spec) {
         // PVE's own lock serializes clones of one template across every gateway of the cluster: waiting on it is
         // the lock. Jitter, so that gateways which collided do not collide again in step.
         Poller.Backoff backoff = poller.backoff(Duration.ofMillis(Math.max(50, settings.pollInterval().toMillis() / 4)),
@@ -134,8 +165,8 @@ public final class SandboxService {
         while (true) {
             int vmid = pve.nextId();
             try {
-                return new Clone(vmid, pve.cloneContainer(node, settings.templateVmid(), vmid,
-                        new SandboxId(vmid).hostname(), false));
+                return new Clone(vmid, pve.cloneContainer(spec.node(), spec.source(), vmid,
+                        new SandboxId(vmid).hostname(), spec.full(), spec.storage(), null, spec.snapname()));
             } catch (PveException e) {
                 if (e.alreadyExists() && ++idConflicts < ID_ATTEMPTS) {
                     continue;
@@ -156,8 +187,11 @@ public final class SandboxService {
                         + "/healthz within " + settings.execdTimeout().toSeconds() + " s."));
     }
 
-    /** Stop (when running) and destroy with purge; a failure here is attached to the cause, never replaces it. */
-    private void rollBack(String node, int vmid, RuntimeException cause) {
+    /**
+     * Stop (when running) and destroy with purge what a failed multi-step operation made (a clone, a half-made
+     * template); a failure here is attached to the cause, never replaces it.
+     */
+    public void rollBack(String node, int vmid, RuntimeException cause) {
         try {
             stopIfRunning(node, vmid);
             tasks.await(pve.destroy(node, vmid, true));

@@ -79,7 +79,8 @@ public record GatewayConfig(
      */
     static GatewayConfig read(ConfigSection root) {
         root.allowOnly("listen", "domain", "trustedProxies", "routing", "resolver", "timeouts", "limits", "pool",
-                "accessLog", "logging", "access", "tls", "control", "pve", "cloudflare", "wake", "idle");
+                "accessLog", "logging", "access", "tls", "control", "pve", "cloudflare", "wake", "idle",
+                "presets");
         GatewayConfig d = defaults();
         String domain = root.env("PVE_PUBLIC_DOMAIN", ConfigValues::domain,
                 root.value("domain", "CF_DOMAIN", ConfigValues::domain, d.domain()));
@@ -97,7 +98,7 @@ public record GatewayConfig(
                 AccessConfig.read(root.section("access")),
                 TlsConfig.read(root.section("tls")),
                 ControlConfig.read(root.section("control")),
-                PveConfig.read(root.section("pve")),
+                PveConfig.read(root.section("pve"), root.sectionList("presets")),
                 CloudflareConfig.read(root.section("cloudflare"), domain),
                 WakeConfig.read(root.section("wake")),
                 IdleConfig.read(root.section("idle")));

@@ -101,6 +101,50 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void presetsAndTheStorageForFullClonesAreRead() throws Exception {
+        GatewayConfig c = load("""
+                pve: { storage: local-lvm }
+                presets:
+                  - id: 4vcpu_6gb_32gb
+                    label: "4 vCPU"
+                    cores: 4
+                    memoryMiB: 6144
+                    diskGiB: 32
+                    versions:
+                      - { version: 2, templateVmid: 9002, snapname: ready, capturedAt: 2026-12-05T06:00:00Z }
+                      - { version: 1, templateVmid: 9001 }
+                """, Map.of());
+        assertEquals("local-lvm", c.pve().storage());
+        dev.cmux.control.image.Preset p = c.pve().presets().get(0);
+        assertEquals("4vcpu_6gb_32gb", p.id());
+        assertEquals(32, p.diskGiB());
+        assertEquals(List.of(1, 2), p.versions().stream().map(v -> v.version()).toList());
+        assertEquals("ready", p.newest().orElseThrow().snapname());
+        assertEquals("auto", load("", Map.of()).pve().storage());
+        assertEquals("big-dir", load("", Map.of("PVE_STORAGE", "big-dir")).pve().storage());
+    }
+
+    @Test
+    void badPresetsAreReportedWithTheirKeys() {
+        ConfigException e = assertThrows(ConfigException.class, () -> load("""
+                pve: { storage: "x" }
+                presets:
+                  - { id: "Big One", cores: 0 }
+                  - { id: small, memoryMiB: 8, versions: [ { version: 1 }, { version: 1, templateVmid: 9001 },
+                      { version: 1, templateVmid: 9002 } ], extra: 1 }
+                  - { id: small }
+                """, Map.of()));
+        List<String> p = e.problems();
+        assertHas(p, "pve.storage: must be auto or a storage name");
+        assertHas(p, "presets[0].id: must match");
+        assertHas(p, "presets[1].memoryMiB: must be between 16");
+        assertHas(p, "presets[1].versions[0]: needs version and templateVmid");
+        assertHas(p, "presets[1].versions[2].version: version 1 is listed twice");
+        assertHas(p, "presets[1].extra: unknown key");
+        assertHas(p, "presets[2].id: preset 'small' is defined twice");
+    }
+
+    @Test
     void anUnsetReferenceLeavesTheValueUnset() throws Exception {
         GatewayConfig c = load("control: { token: \"${NOT_SET}\" }\n", Map.of());
         assertNull(c.control().token());
