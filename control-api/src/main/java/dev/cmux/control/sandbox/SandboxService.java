@@ -15,6 +15,7 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.UnaryOperator;
 import java.util.logging.Logger;
 
 /**
@@ -82,7 +83,8 @@ public final class SandboxService {
             tasks.await(clone.upid());
             SandboxMetadata metadata = new SandboxMetadata(request.owner(), clock.instant(),
                     request.ttl() != null ? request.ttl() : settings.defaultTtl(),
-                    request.idlePolicy() != null ? request.idlePolicy() : SandboxMetadata.DESTROY, request.idle());
+                    request.idlePolicy() != null ? request.idlePolicy() : SandboxMetadata.DESTROY, request.idle(),
+                    request.autoDelete(), request.protect(), null);
             Map<String, Object> config = new LinkedHashMap<>();
             config.put("tags", TAG);
             config.put("description", metadata.toDescription());
@@ -301,6 +303,36 @@ public final class SandboxService {
         tasks.await(pve.destroy(sandbox.node(), vmid, true));
         invalidation.invalidate(vmid);
         LOG.info("destroyed sandbox " + vmid);
+    }
+
+    /**
+     * Rewrites the metadata line of a sandbox's description with {@code change} applied (other lines stay); 409
+     * {@code no-metadata} for a sandbox without one. Returns the sandbox as PVE has it afterwards.
+     */
+    public Sandbox updateMetadata(int vmid, UnaryOperator<SandboxMetadata> change) {
+        String node = nodeOf(vmid);
+        JsonNode config = pve.config(node, vmid);
+        if (!isSandbox(PveJson.text(config, "tags"), config.path("template").asInt(0))) {
+            throw SandboxException.notFound(vmid);
+        }
+        String description = PveJson.text(config, "description");
+        SandboxMetadata metadata = SandboxMetadata.fromDescription(description).orElseThrow(() ->
+                SandboxException.conflict("no-metadata", "Sandbox " + vmid + " has no cmux-metadata line in its "
+                        + "description (an orphan): it can only be destroyed."));
+        pve.updateConfig(node, vmid, Map.of("description", change.apply(metadata).replaceIn(description)));
+        return get(vmid);
+    }
+
+    /**
+     * Destroys a container named like a sandbox that has no metadata ({@link Orphans}); never anything else: a
+     * container that is a sandbox, or not named {@code cmux-<vmid>}, is 404 here.
+     */
+    public void destroyOrphan(int vmid) {
+        Orphans.Orphan orphan = new Orphans(pve).find(vmid).orElseThrow(() -> SandboxException.notFound(vmid));
+        stopIfRunning(orphan.node(), vmid);
+        tasks.await(pve.destroy(orphan.node(), vmid, true));
+        invalidation.invalidate(vmid);
+        LOG.info("destroyed orphan container " + vmid);
     }
 
     private String nodeOf(int vmid) {
