@@ -34,7 +34,7 @@ public record GatewayConfig(
         PveConfig pve,
         CloudflareConfig cloudflare,
         WakeConfig wake,
-        IdleConfig idle) {
+        LifecycleConfig lifecycle) {
 
     public static final int DEFAULT_PORT = 8080;
 
@@ -61,7 +61,7 @@ public record GatewayConfig(
                 PveConfig.defaults(),
                 CloudflareConfig.defaults(),
                 WakeConfig.defaults(),
-                IdleConfig.defaults());
+                LifecycleConfig.defaults());
     }
 
     /** Starts from the built-in defaults. */
@@ -79,7 +79,8 @@ public record GatewayConfig(
      */
     static GatewayConfig read(ConfigSection root) {
         root.allowOnly("listen", "domain", "trustedProxies", "routing", "resolver", "timeouts", "limits", "pool",
-                "accessLog", "logging", "access", "tls", "control", "pve", "cloudflare", "wake", "idle");
+                "accessLog", "logging", "access", "tls", "control", "pve", "cloudflare", "wake", "idle",
+                "lifecycle");
         GatewayConfig d = defaults();
         String domain = root.env("PVE_PUBLIC_DOMAIN", ConfigValues::domain,
                 root.value("domain", "CF_DOMAIN", ConfigValues::domain, d.domain()));
@@ -100,7 +101,10 @@ public record GatewayConfig(
                 PveConfig.read(root.section("pve")),
                 CloudflareConfig.read(root.section("cloudflare"), domain),
                 WakeConfig.read(root.section("wake")),
-                IdleConfig.read(root.section("idle")));
+                LifecycleConfig.read(root.section("lifecycle")));
+        if (root.has("idle")) {
+            root.problem("idle", LifecycleConfig.IDLE_MOVED);
+        }
         InetSocketAddress control = c.control().listen();
         if (control.getPort() != 0 && control.getPort() == c.listen().getPort()
                 && control.getHostString().equals(c.listen().getHostString())) {
