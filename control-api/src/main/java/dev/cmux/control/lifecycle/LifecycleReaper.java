@@ -115,6 +115,7 @@ public final class LifecycleReaper implements NextActions, AutoCloseable {
             }
         }
         runningSince.keySet().retainAll(running);
+        LOG.fine(() -> "lifecycle: pass done, " + done.size() + " actions, " + errors.size() + " errors");
         return new Pass(done, errors);
     }
 
