@@ -59,6 +59,13 @@ public final class SandboxCommand {
             action.getCommandSpec().name(power.path()).usageMessage().description(power.description);
             commandLine.addSubcommand(action);
         }
+        for (boolean on : new boolean[] {true, false}) { // one class serves both, named here
+            CommandLine protect = new CommandLine(sandbox.new Protect(on));
+            protect.getCommandSpec().name(on ? "protect" : "unprotect").usageMessage().description(on
+                    ? "Protect a sandbox: nothing automatic (auto-stop, TTL, auto-delete) touches it."
+                    : "Remove the protection: its auto-stop, TTL and auto-delete apply again.");
+            commandLine.addSubcommand(protect);
+        }
         return commandLine.addSubcommand(sandbox.new DestroySandbox());
     }
 
@@ -76,6 +83,18 @@ public final class SandboxCommand {
         private String ttl;
         @Option(names = "--owner", paramLabel = "NAME", description = "Recorded in its metadata.")
         private String owner;
+        @Option(names = "--auto-stop", paramLabel = "DURATION",
+                description = "Suspend or stop it after this long without traffic, e.g. 30m; 0s: never"
+                        + " (default: the gateway's lifecycle.autoStop).")
+        private String autoStop;
+        @Option(names = "--auto-stop-action", paramLabel = "ACTION", defaultValue = "stop",
+                description = "What --auto-stop does: suspend or stop (default: ${DEFAULT-VALUE}).")
+        private String autoStopAction;
+        @Option(names = "--auto-delete", paramLabel = "DURATION",
+                description = "Destroy it after this long stopped, e.g. 7d; off: never (default: the gateway's).")
+        private String autoDelete;
+        @Option(names = "--protected", description = "Nothing automatic (auto-stop, TTL, auto-delete) touches it.")
+        private boolean protect;
 
         @Override
         public Integer call() throws Exception {
@@ -91,6 +110,15 @@ public final class SandboxCommand {
             }
             if (owner != null) {
                 body.put("owner", owner);
+            }
+            if (autoStop != null) {
+                body.putObject("autoStop").put("after", autoStop).put("action", autoStopAction);
+            }
+            if (autoDelete != null) {
+                body.put("autoDelete", autoDelete);
+            }
+            if (protect) {
+                body.put("protected", true);
             }
             return against(client -> {
                 Reply r = client.call("POST", "/v1/sandboxes" + (wait ? "?wait=true" : ""), body.toString(),
@@ -231,6 +259,22 @@ public final class SandboxCommand {
         }
     }
 
+    /** {@code protect|unprotect VMID}: {@code PATCH /v1/sandboxes/{vmid}} with {@code protected}. */
+    private final class Protect extends OneSandbox {
+
+        private final boolean on;
+
+        Protect(boolean on) {
+            this.on = on;
+        }
+
+        @Override
+        public Integer call() throws Exception {
+            String body = JsonNodeFactory.instance.objectNode().put("protected", on).toString();
+            return against(client -> show(client.call("PATCH", "/v1/sandboxes/" + vmid, body, READ), null));
+        }
+    }
+
     @FunctionalInterface
     private interface ApiCall {
         int run(ControlApiClient client) throws IOException, InterruptedException;
@@ -264,6 +308,14 @@ public final class SandboxCommand {
         out.println("address   " + text(s, "address"));
         if (s.hasNonNull("expires")) {
             out.println("expires   " + s.path("expires").asText());
+        }
+        if (s.path("protected").asBoolean(false)) {
+            out.println("protected yes");
+        }
+        JsonNode next = s.path("nextAction");
+        if (next.isObject()) {
+            out.println("next      " + next.path("action").asText() + " (" + next.path("reason").asText() + ") at "
+                    + next.path("at").asText());
         }
         for (Map.Entry<String, JsonNode> url : s.path("urls").properties()) {
             out.printf("%-9s %s%n", url.getKey(), url.getValue().asText());
