@@ -54,19 +54,21 @@ public final class SandboxCommand {
         CommandLine commandLine = new CommandLine(sandbox).addSubcommand(sandbox.new CreateSandbox())
                 .addSubcommand(sandbox.new ListSandboxes()).addSubcommand(sandbox.new ShowSandbox())
                 .addSubcommand(sandbox.new ExecInSandbox());
-        for (Power power : Power.values()) { // one class serves the five, named here
-            CommandLine action = new CommandLine(sandbox.new PowerAction(power));
-            action.getCommandSpec().name(power.path()).usageMessage().description(power.description);
-            commandLine.addSubcommand(action);
+        for (Power power : Power.values()) { // one class serves the five and the two below, named here
+            named(commandLine, sandbox.new OneCall("POST", "/" + power.path(), null, LIFECYCLE, "sandbox"),
+                    power.path(), power.description);
         }
-        for (boolean on : new boolean[] {true, false}) { // one class serves both, named here
-            CommandLine protect = new CommandLine(sandbox.new Protect(on));
-            protect.getCommandSpec().name(on ? "protect" : "unprotect").usageMessage().description(on
-                    ? "Protect a sandbox: nothing automatic (auto-stop, TTL, auto-delete) touches it."
-                    : "Remove the protection: its auto-stop, TTL and auto-delete apply again.");
-            commandLine.addSubcommand(protect);
-        }
+        named(commandLine, sandbox.new OneCall("PATCH", "", "{\"protected\":true}", READ, null), "protect",
+                "Protect a sandbox: nothing automatic (auto-stop, TTL, auto-delete) touches it.");
+        named(commandLine, sandbox.new OneCall("PATCH", "", "{\"protected\":false}", READ, null), "unprotect",
+                "Remove the protection: its auto-stop, TTL and auto-delete apply again.");
         return commandLine.addSubcommand(sandbox.new DestroySandbox());
+    }
+
+    private static void named(CommandLine parent, Callable<Integer> command, String name, String description) {
+        CommandLine sub = new CommandLine(command);
+        sub.getCommandSpec().name(name).usageMessage().description(description);
+        parent.addSubcommand(sub);
     }
 
     @Command(name = "create", description = "Make a sandbox from the template and start it; prints the operation,"
@@ -243,35 +245,30 @@ public final class SandboxCommand {
         }
     }
 
-    /** {@code start|stop|shutdown|suspend|resume VMID}: the same call with another action in its path. */
-    private final class PowerAction extends OneSandbox {
+    /**
+     * A command on one sandbox that is one fixed call: {@code start|stop|shutdown|suspend|resume VMID} (POST to the
+     * action's path) and {@code protect|unprotect VMID} ({@code PATCH} with {@code protected}).
+     */
+    private final class OneCall extends OneSandbox {
 
-        private final Power power;
+        private final String method;
+        private final String pathSuffix;
+        private final String body;
+        private final Duration timeout;
+        private final String field;
 
-        PowerAction(Power power) {
-            this.power = power;
+        OneCall(String method, String pathSuffix, String body, Duration timeout, String field) {
+            this.method = method;
+            this.pathSuffix = pathSuffix;
+            this.body = body;
+            this.timeout = timeout;
+            this.field = field;
         }
 
         @Override
         public Integer call() throws Exception {
-            return against(client -> show(client.call("POST", "/v1/sandboxes/" + vmid + "/" + power.path(), null,
-                    LIFECYCLE), "sandbox"));
-        }
-    }
-
-    /** {@code protect|unprotect VMID}: {@code PATCH /v1/sandboxes/{vmid}} with {@code protected}. */
-    private final class Protect extends OneSandbox {
-
-        private final boolean on;
-
-        Protect(boolean on) {
-            this.on = on;
-        }
-
-        @Override
-        public Integer call() throws Exception {
-            String body = JsonNodeFactory.instance.objectNode().put("protected", on).toString();
-            return against(client -> show(client.call("PATCH", "/v1/sandboxes/" + vmid, body, READ), null));
+            return against(client -> show(client.call(method, "/v1/sandboxes/" + vmid + pathSuffix, body, timeout),
+                    field));
         }
     }
 

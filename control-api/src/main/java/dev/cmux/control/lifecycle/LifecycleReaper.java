@@ -4,7 +4,6 @@ import dev.cmux.control.poll.Periodic;
 import dev.cmux.control.sandbox.PowerAction;
 import dev.cmux.control.sandbox.Sandbox;
 import dev.cmux.control.sandbox.SandboxException;
-import dev.cmux.control.sandbox.SandboxMetadata;
 import dev.cmux.control.sandbox.SandboxService;
 
 import java.time.Clock;
@@ -97,8 +96,7 @@ public final class LifecycleReaper implements NextActions, AutoCloseable {
                 running.add(s.vmid());
             }
             Instant since = runs ? runningSince.computeIfAbsent(s.vmid(), v -> now) : null;
-            SandboxMetadata m = s.metadata();
-            if (m == null || m.protect() || s.lock() != null) {
+            if (Schedule.leftAlone(s)) {
                 continue;
             }
             try {

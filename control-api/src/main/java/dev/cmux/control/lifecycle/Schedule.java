@@ -31,12 +31,17 @@ final class Schedule {
     private Schedule() {
     }
 
+    /** Nothing automatic touches it, not even its metadata: {@code protected}, an orphan, or locked by a PVE task. */
+    static boolean leftAlone(Sandbox s) {
+        return s.metadata() == null || s.metadata().protect() || s.lock() != null;
+    }
+
     /** @param idleSince for a running sandbox, when its idle time started counting; ignored otherwise */
     static Optional<NextAction> next(Sandbox s, LifecyclePolicy defaults, Instant idleSince) {
-        SandboxMetadata m = s.metadata();
-        if (m == null || m.protect() || s.lock() != null) {
+        if (leftAlone(s)) {
             return Optional.empty();
         }
+        SandboxMetadata m = s.metadata();
         boolean running = "running".equals(s.status());
         List<NextAction> candidates = new ArrayList<>();
         if (m.ttl() != null && m.created() != null) {
