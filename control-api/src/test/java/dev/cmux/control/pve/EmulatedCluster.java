@@ -1,7 +1,11 @@
 package dev.cmux.control.pve;
 
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -224,11 +228,17 @@ final class EmulatedCluster {
         Map<String, String> options = new LinkedHashMap<>(p);
         options.remove("node");
         options.remove("vmid");
+        String digest = options.remove("digest");
         if (options.isEmpty()) {
             throw PveHttpError.die("no options specified");
         }
         if (ct.lock != null) {
             throw PveHttpError.die("CT is locked (" + ct.lock + ")");
+        }
+        // PVE::AbstractConfig::assert_config_digest (pve-api.md "PUT config"): the update is refused when the config
+        // changed since the caller read it
+        if (digest != null && !digest.equals(digest(ct))) {
+            throw PveHttpError.die("detected modified configuration - file changed by other user? Try again.");
         }
         options.forEach((k, v) -> {
             switch (k) {
@@ -257,12 +267,24 @@ final class EmulatedCluster {
                 : "local-zfs:basevol-" + ct.linkedFrom + "-disk-0/subvol-" + vmid + "-disk-0,size=8G");
         c.put("swap", 512);
         c.put("unprivileged", 1);
-        c.put("digest", Integer.toHexString(System.identityHashCode(ct)) + "0".repeat(32));
+        c.put("digest", digest(ct));
         if (ct.description != null) {
             c.put("description", ct.description);
         }
         putPresentOnly(c, ct);
         return c;
+    }
+
+    /** SHA1 of the config as PVE computes it of the config file: any change of the config changes it. */
+    private static String digest(Ct ct) {
+        String file = ct.hostname + "|" + ct.cores + "|" + ct.memory + "|" + ct.tags + "|" + ct.lock + "|"
+                + ct.template + "|" + ct.description;
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-1")
+                    .digest(file.getBytes(StandardCharsets.UTF_8)));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     /** {@code tags}, {@code lock} and {@code template} appear only when set, in config and status alike. */

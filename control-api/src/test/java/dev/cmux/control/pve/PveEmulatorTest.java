@@ -88,6 +88,22 @@ class PveEmulatorTest {
         tasks(client).await(clone);
     }
 
+    @Test
+    void aConfigUpdateWithAStaleDigestIsRefusedAndAFreshOneTaken() {
+        String digest = PveJson.text(client.config("pve", 150), "digest");
+        assertEquals(40, digest.length(), "SHA1 hex");
+        client.updateConfig("pve", 150, Map.of("description", "first", "digest", digest));
+        String fresh = PveJson.text(client.config("pve", 150), "digest");
+        assertTrue(!fresh.equals(digest), "a changed config has another digest");
+
+        PveException stale = assertThrows(PveException.class,
+                () -> client.updateConfig("pve", 150, Map.of("description", "second", "digest", digest)));
+        assertEquals(500, stale.status());
+        assertEquals("detected modified configuration - file changed by other user? Try again.", stale.getMessage());
+        assertEquals("first\n", PveJson.text(client.config("pve", 150), "description"));
+        assertEquals(List.of(), pve.violations());
+    }
+
     private static TaskWaiter tasks(PveClient client) {
         return new TaskWaiter(client, Poller.SYSTEM, java.time.Duration.ofMillis(10), java.time.Duration.ofSeconds(5));
     }
