@@ -29,6 +29,8 @@ public final class SandboxService {
     public static final String TAG = "cmux";
     private static final Logger LOG = Logger.getLogger(SandboxService.class.getName());
     private static final int ID_ATTEMPTS = 10;
+    /** Metadata writes that lost to a concurrent change of the config, tried again on what is there now. */
+    private static final int METADATA_ATTEMPTS = 5;
 
     private final PveClient pve;
     private final SandboxSettings settings;
@@ -307,20 +309,31 @@ public final class SandboxService {
 
     /**
      * Rewrites the metadata line of a sandbox's description with {@code change} applied (other lines stay); 409
-     * {@code no-metadata} for a sandbox without one. Returns the sandbox as PVE has it afterwards.
+     * {@code no-metadata} for a sandbox without one. The update carries the config's {@code digest}, so a write by
+     * someone else in between (another gateway, a PATCH, a person) is never overwritten: PVE refuses it, and the
+     * change is applied again to what is there now. Returns the sandbox as PVE has it afterwards.
      */
     public Sandbox updateMetadata(int vmid, UnaryOperator<SandboxMetadata> change) {
         String node = nodeOf(vmid);
-        JsonNode config = pve.config(node, vmid);
-        if (!isSandbox(PveJson.text(config, "tags"), config.path("template").asInt(0))) {
-            throw SandboxException.notFound(vmid);
+        for (int attempt = 1; ; attempt++) {
+            JsonNode config = pve.config(node, vmid);
+            if (!isSandbox(PveJson.text(config, "tags"), config.path("template").asInt(0))) {
+                throw SandboxException.notFound(vmid);
+            }
+            String description = PveJson.text(config, "description");
+            SandboxMetadata metadata = SandboxMetadata.fromDescription(description).orElseThrow(() ->
+                    SandboxException.conflict("no-metadata", "Sandbox " + vmid + " has no cmux-metadata line in its "
+                            + "description (an orphan): it can only be destroyed."));
+            try {
+                pve.updateConfig(node, vmid, Map.of("description", change.apply(metadata).replaceIn(description),
+                        "digest", PveJson.text(config, "digest")));
+                return get(vmid);
+            } catch (PveException e) {
+                if (!e.configChanged() || attempt == METADATA_ATTEMPTS) {
+                    throw e;
+                }
+            }
         }
-        String description = PveJson.text(config, "description");
-        SandboxMetadata metadata = SandboxMetadata.fromDescription(description).orElseThrow(() ->
-                SandboxException.conflict("no-metadata", "Sandbox " + vmid + " has no cmux-metadata line in its "
-                        + "description (an orphan): it can only be destroyed."));
-        pve.updateConfig(node, vmid, Map.of("description", change.apply(metadata).replaceIn(description)));
-        return get(vmid);
     }
 
     /**

@@ -8,6 +8,7 @@ import dev.cmux.control.sandbox.IdlePolicy;
 import dev.cmux.control.sandbox.MutableClock;
 import dev.cmux.control.sandbox.Orphans;
 import dev.cmux.control.sandbox.PowerAction;
+import dev.cmux.control.sandbox.Sandbox;
 import dev.cmux.control.sandbox.SandboxException;
 import dev.cmux.control.sandbox.SandboxMetadata;
 import dev.cmux.control.sandbox.SandboxService;
@@ -23,6 +24,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -244,6 +246,23 @@ class LifecycleReaperTest {
                 m.idle(), m.autoDelete(), false, m.stoppedAt()));
 
         assertEquals(List.of(vmid), reaper.pass().vmids("destroy"));
+    }
+
+    @Test
+    void aMetadataWriteNeverOverwritesAChangeMadeWhileItWasBeingWritten() {
+        int vmid = create(null, null, null, null, false);
+        AtomicBoolean first = new AtomicBoolean(true);
+
+        Sandbox after = sandboxes.updateMetadata(vmid, m -> {
+            if (first.getAndSet(false)) { // another gateway protects it between this read and this write
+                sandboxes.updateMetadata(vmid, other -> new SandboxMetadata(other.owner(), other.created(),
+                        other.ttl(), other.idlePolicy(), other.idle(), other.autoDelete(), true, other.stoppedAt()));
+            }
+            return m.withStoppedAt(clock.instant());
+        });
+
+        assertTrue(after.metadata().protect(), "the concurrent change survives");
+        assertEquals(clock.instant(), after.metadata().stoppedAt(), "and this one is applied on top of it");
     }
 
     @Test
