@@ -37,6 +37,12 @@ final class EmulatedCluster {
         Integer linkedFrom;
         /** Stopped by suspend: a CRIU checkpoint waits for resume (pve-api.md §5: the status is {@code stopped}). */
         boolean suspended;
+        /**
+         * Bytes received and sent by the guest on its veth since it started (pve-qemu-cluster.md §4.1: LXC counts
+         * {@code veth<vmid>i<N>} as QEMU counts its taps; 0 while stopped, from 0 again after a start).
+         */
+        long netin;
+        long netout;
 
         Ct(int vmid, String hostname) {
             this.vmid = vmid;
@@ -82,12 +88,23 @@ final class EmulatedCluster {
     /** Sets the state (under the monitor, from a task) and tells the listener after the task has finished. */
     private void power(Ct ct, boolean running) {
         ct.status = running ? "running" : "stopped";
+        ct.netin = 0; // a new veth on start, none while stopped
+        ct.netout = 0;
         int vmid = ct.vmid;
         PowerListener listener = powerListener;
         scheduler.execute(() -> listener.changed(vmid, running));
     }
 
     // ---- knobs for tests ----
+
+    /** The guest sent and received bytes (through any gateway, or none): its counters grow while it runs. */
+    synchronized void guestTraffic(int vmid, long in, long out) {
+        Ct ct = existing(vmid);
+        if (ct.status.equals("running")) {
+            ct.netin += in;
+            ct.netout += out;
+        }
+    }
 
     synchronized void seed(Ct ct) {
         containers.put(ct.vmid, ct);
@@ -316,6 +333,8 @@ final class EmulatedCluster {
         s.put("cpus", ct.cores);
         s.put("maxmem", ct.memory * 1048576L);
         s.put("uptime", ct.status.equals("running") ? 42 : 0);
+        s.put("netin", ct.netin);
+        s.put("netout", ct.netout);
         putPresentOnly(s, ct);
         return s;
     }
