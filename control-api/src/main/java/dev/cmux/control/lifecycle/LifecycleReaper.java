@@ -26,12 +26,19 @@ import java.util.logging.Logger;
  * auto-stop (suspend, or stop where PVE cannot suspend), TTL, auto-delete. One log line per action. State is PVE's,
  * so it may run on every gateway of a cluster: a stop or destroy another gateway already did is no error.
  * <p>
- * Idle time counts from the last traffic this gateway saw, and never from before it first saw the sandbox
- * running: after a restart every running sandbox gets a full auto-stop period.
+ * Idle time counts from the last traffic: a request or upgraded byte this gateway saw, or the guest's own network
+ * counters in PVE growing by at least {@value #BUSY_BYTES_PER_MINUTE} bytes a minute between two passes (traffic
+ * through another gateway, or none). It never counts from before this gateway first saw the sandbox running: after
+ * a restart every running sandbox gets a full auto-stop period.
  */
 public final class LifecycleReaper implements NextActions, AutoCloseable {
 
     private static final Logger LOG = Logger.getLogger(LifecycleReaper.class.getName());
+    /**
+     * Growth of a guest's {@code netin + netout} that is use, not chatter: ARP, DHCP, NTP and the bridge's broadcasts
+     * stay far below it, one page load or a few keystrokes in a terminal go above it.
+     */
+    static final long BUSY_BYTES_PER_MINUTE = 16 * 1024;
 
     /** Told of every action done (the gateway counts it and marks a sandbox it put to sleep). */
     @FunctionalInterface
@@ -57,6 +64,12 @@ public final class LifecycleReaper implements NextActions, AutoCloseable {
     private final Clock clock;
     private final Listener listener;
     private final Map<Integer, Instant> runningSince = new ConcurrentHashMap<>();
+    /** The last sample of each running sandbox's network counters, and when they last grew like use. */
+    private final Map<Integer, Sample> samples = new ConcurrentHashMap<>();
+    private final Map<Integer, Instant> guestBusy = new ConcurrentHashMap<>();
+
+    private record Sample(long bytes, Instant at) {
+    }
     private Periodic passes;
 
     /**
@@ -90,10 +103,12 @@ public final class LifecycleReaper implements NextActions, AutoCloseable {
         List<Done> done = new ArrayList<>();
         List<String> errors = new ArrayList<>();
         Set<Integer> running = new HashSet<>();
+        Map<Integer, Long> networkBytes = sandboxes.networkBytes();
         for (Sandbox s : sandboxes.list()) {
             boolean runs = "running".equals(s.status());
             if (runs) {
                 running.add(s.vmid());
+                sample(s.vmid(), networkBytes.get(s.vmid()), now);
             }
             Instant since = runs ? runningSince.computeIfAbsent(s.vmid(), v -> now) : null;
             if (Schedule.leftAlone(s)) {
@@ -113,13 +128,36 @@ public final class LifecycleReaper implements NextActions, AutoCloseable {
             }
         }
         runningSince.keySet().retainAll(running);
+        samples.keySet().retainAll(running);
+        guestBusy.keySet().retainAll(running);
         LOG.fine(() -> "lifecycle: pass done, " + done.size() + " actions, " + errors.size() + " errors");
         return new Pass(done, errors);
     }
 
+    /** The guest's counters grew like use since the last pass (or restarted from 0): busy now. */
+    private void sample(int vmid, Long bytes, Instant now) {
+        if (bytes == null) {
+            return;
+        }
+        Sample previous = samples.put(vmid, new Sample(bytes, now));
+        if (previous == null) {
+            return;
+        }
+        long grown = bytes - previous.bytes();
+        long millis = Math.max(1, Duration.between(previous.at(), now).toMillis());
+        if (grown < 0 || grown * 60_000 / millis >= BUSY_BYTES_PER_MINUTE) {
+            guestBusy.put(vmid, now);
+        }
+    }
+
     private Instant idleSince(int vmid, Instant runningSince) {
-        Instant last = lastActivity.apply(vmid).orElse(null);
-        return last != null && last.isAfter(runningSince) ? last : runningSince;
+        Instant since = runningSince;
+        for (Instant busy : new Instant[] {lastActivity.apply(vmid).orElse(null), guestBusy.get(vmid)}) {
+            if (busy != null && busy.isAfter(since)) {
+                since = busy;
+            }
+        }
+        return since;
     }
 
     /** The sandbox with its {@code stoppedAt} written when first seen stopped, removed when seen running. */

@@ -220,6 +220,22 @@ public final class SandboxService {
         return out;
     }
 
+    /**
+     * The bytes each running sandbox has received and sent since it started ({@code netin + netout} of
+     * {@code /cluster/resources}, pvestatd's counters of its veth, up to ~10 s old): traffic that went through any
+     * gateway, or none.
+     */
+    public Map<Integer, Long> networkBytes() {
+        Map<Integer, Long> out = new LinkedHashMap<>();
+        for (JsonNode r : pve.vmResources()) {
+            if ("lxc".equals(PveJson.text(r, "type")) && "running".equals(PveJson.text(r, "status"))
+                    && isSandbox(PveJson.text(r, "tags"), PveJson.intValue(r.get("template"), 0))) {
+                out.put(PveJson.intValue(r.get("vmid"), -1), r.path("netin").asLong() + r.path("netout").asLong());
+            }
+        }
+        return out;
+    }
+
     /** Runs a PVE power action and waits for its task. PVE's "already running" / "not running" become 409. */
     public Sandbox power(int vmid, PowerAction action) {
         Sandbox before = get(vmid);

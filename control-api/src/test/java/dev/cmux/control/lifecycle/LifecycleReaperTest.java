@@ -144,6 +144,28 @@ class LifecycleReaperTest {
     }
 
     @Test
+    void trafficThroughAnotherGatewayKeepsASandboxAwakeButNetworkChatterDoesNot() {
+        defaults = new LifecyclePolicy(new IdlePolicy(Duration.ofMinutes(30), IdlePolicy.STOP), Duration.ZERO);
+        int vmid = create(null, null, null, null, false);
+        reaper.pass();
+        for (int i = 0; i < 5; i++) { // 50 minutes of use that this gateway never sees: PVE's counters grow
+            clock.advance(Duration.ofMinutes(10));
+            pve.guestTraffic(vmid, 1 << 20, 64 << 10);
+            assertEquals(List.of(), reaper.pass().done(), "busy through another gateway, minute " + (i + 1) * 10);
+        }
+        Instant lastBusy = clock.instant();
+        assertEquals(lastBusy.plus(Duration.ofMinutes(30)), next(vmid).orElseThrow().at());
+
+        for (int i = 1; i <= 3; i++) { // then only ARP, DHCP and NTP: 2 KiB per 10 minutes
+            clock.advance(Duration.ofMinutes(10));
+            pve.guestTraffic(vmid, 2048, 0);
+            LifecycleReaper.Pass pass = reaper.pass();
+            assertEquals(i < 3 ? List.of() : List.of(vmid), pass.vmids("stop"), "chatter is no use, minute " + i * 10);
+        }
+        assertEquals("stopped", pve.status(vmid));
+    }
+
+    @Test
     void aSandboxsOwnAutoStopWinsOverTheDefault() {
         defaults = new LifecyclePolicy(new IdlePolicy(Duration.ofHours(5), IdlePolicy.SUSPEND), Duration.ZERO);
         int vmid = create(null, null, STOP_AFTER_30M, null, false);
