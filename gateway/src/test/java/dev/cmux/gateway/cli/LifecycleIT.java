@@ -116,6 +116,10 @@ class LifecycleIT {
         int pass = awaitLog(destroyedAt + 1, "lifecycle: pass done");
         awaitLog(pass + 1, "lifecycle: pass done");
 
+        JsonNode line = JSON.readTree(gateway.output().get(destroyedAt));
+        assertEquals("INFO", line.path("level").asText(), "one JSON log line per action: " + line);
+        assertTrue(line.path("formattedMessage").asText().startsWith("lifecycle: destroy sandbox " + expiring),
+                line.toString());
         assertTrue(!pve.exists(expiring), "destroyed at its TTL: " + pve.vmids());
         assertEquals("stopped", pve.status(idle));
         assertEquals("running", pve.status(guarded), "protected: not stopped");
