@@ -139,14 +139,26 @@ public final class SandboxCommand {
     @Command(name = "list", description = "One line per sandbox: vmid, status, address, owner, expiry.")
     private final class ListSandboxes implements Callable<Integer> {
 
+        @Option(names = "--orphans", description = "Instead: containers named like sandboxes without metadata,"
+                + " which nothing automatic touches (remove one with destroy --orphan VMID).")
+        private boolean orphans;
+
         @Override
         public Integer call() throws Exception {
             return against(client -> {
-                Reply r = client.call("GET", "/v1/sandboxes", null, READ);
+                Reply r = client.call("GET", "/v1/sandboxes" + (orphans ? "?orphans=true" : ""), null, READ);
                 if (!r.ok()) {
                     return r.exit(err());
                 }
                 PrintWriter out = out();
+                if (orphans) {
+                    out.printf("%-10s %-12s %-9s %s%n", "VMID", "NODE", "STATUS", "TAGGED");
+                    for (JsonNode o : r.json().path("orphans")) {
+                        out.printf("%-10s %-12s %-9s %s%n", o.path("vmid").asText(), text(o, "node"),
+                                text(o, "status"), o.path("tagged").asBoolean() ? "cmux" : "-");
+                    }
+                    return 0;
+                }
                 out.printf("%-10s %-9s %-16s %-16s %s%n", "VMID", "STATUS", "ADDRESS", "OWNER", "EXPIRES");
                 for (JsonNode s : r.json().path("sandboxes")) {
                     out.printf("%-10s %-9s %-16s %-16s %s%n", s.path("vmid").asText(), s.path("status").asText(),
@@ -214,10 +226,14 @@ public final class SandboxCommand {
     @Command(name = "destroy", description = "Stop and delete a sandbox.")
     private final class DestroySandbox extends OneSandbox {
 
+        @Option(names = "--orphan", description = "VMID is an orphan (list --orphans): delete it, and nothing else.")
+        private boolean orphan;
+
         @Override
         public Integer call() throws Exception {
             return against(client -> {
-                Reply r = client.call("DELETE", "/v1/sandboxes/" + vmid, null, LIFECYCLE);
+                Reply r = client.call("DELETE", "/v1/sandboxes/" + vmid + (orphan ? "?orphan=true" : ""), null,
+                        LIFECYCLE);
                 if (r.ok()) {
                     out().println("destroyed " + vmid);
                 }

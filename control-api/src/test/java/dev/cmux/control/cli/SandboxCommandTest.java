@@ -94,6 +94,20 @@ class SandboxCommandTest {
     }
 
     @Test
+    void orphansAreListedAndDestroyedOnlyWithOrphan() {
+        pve.seedContainer(400, "cmux-400", true, null, null);
+        assertEquals(0, run("list", "--orphans"), err());
+        assertTrue(out().lines().anyMatch(l -> l.startsWith("400 ") && l.contains("running") && l.endsWith("-")),
+                out());
+
+        assertEquals(1, run("destroy", "400"));
+        assertTrue(pve.exists(400), "a plain destroy does not touch it");
+        assertEquals(0, run("destroy", "--orphan", "400"), err());
+        assertEquals("destroyed 400\n", out());
+        assertFalse(pve.exists(400));
+    }
+
+    @Test
     void apiErrorsExitWith1AndBadUsageWith2() {
         assertEquals(1, run("get", "555"));
         assertTrue(err().contains("error 404 unknown-sandbox"), err());
