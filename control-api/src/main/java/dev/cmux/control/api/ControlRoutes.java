@@ -12,6 +12,7 @@ import java.util.concurrent.Executor;
 
 import static io.netty.handler.codec.http.HttpMethod.DELETE;
 import static io.netty.handler.codec.http.HttpMethod.GET;
+import static io.netty.handler.codec.http.HttpMethod.PATCH;
 import static io.netty.handler.codec.http.HttpMethod.POST;
 import static io.netty.handler.codec.http.HttpMethod.PUT;
 
@@ -47,6 +48,8 @@ final class ControlRoutes extends SimpleChannelInboundHandler<FullHttpRequest> {
                 .add(GET, "/v1/sandboxes", v1(pve ? new OffLoop(blocking, new ListSandboxesHandler(services))
                         : Unavailable.pve()))
                 .add(GET, "/v1/sandboxes/{vmid}", v1(pve ? new OffLoop(blocking, new GetSandboxHandler(services))
+                        : Unavailable.pve()))
+                .add(PATCH, "/v1/sandboxes/{vmid}", v1(pve ? new OffLoop(blocking, new UpdateSandboxHandler(services))
                         : Unavailable.pve()))
                 .add(DELETE, "/v1/sandboxes/{vmid}", v1(pve ? new DestroySandboxHandler(services) : Unavailable.pve()))
                 .add(POST, "/v1/sandboxes/{vmid}/exec", v1(pve ? new OffLoop(blocking, new ExecHandler(services))

@@ -130,6 +130,11 @@ final class StrictJson {
         return nested;
     }
 
+    /** Whether the body names {@code field} at all, {@code null} included (PATCH: null resets, absent keeps). */
+    boolean has(String field) {
+        return body.has(field);
+    }
+
     void error(String field, String problem) {
         errors.put(prefix + field, problem);
     }

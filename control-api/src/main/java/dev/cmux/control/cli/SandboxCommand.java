@@ -53,13 +53,22 @@ public final class SandboxCommand {
         CommandLine commandLine = new CommandLine(sandbox).addSubcommand(sandbox.new CreateSandbox())
                 .addSubcommand(sandbox.new ListSandboxes()).addSubcommand(sandbox.new ShowSandbox())
                 .addSubcommand(sandbox.new ExecInSandbox());
-        for (Power power : Power.values()) { // one class serves the five, named here
-            CommandLine action = new CommandLine(sandbox.new PowerAction(power));
-            action.getCommandSpec().name(power.path()).usageMessage().description(power.description);
-            commandLine.addSubcommand(action);
+        for (Power power : Power.values()) { // one class serves the five and the two below, named here
+            named(commandLine, sandbox.new OneCall("POST", "/" + power.path(), null, LIFECYCLE, "sandbox"),
+                    power.path(), power.description);
         }
+        named(commandLine, sandbox.new OneCall("PATCH", "", "{\"protected\":true}", READ, null), "protect",
+                "Protect a sandbox: nothing automatic (auto-stop, TTL, auto-delete) touches it.");
+        named(commandLine, sandbox.new OneCall("PATCH", "", "{\"protected\":false}", READ, null), "unprotect",
+                "Remove the protection: its auto-stop, TTL and auto-delete apply again.");
         return commandLine.addSubcommand(sandbox.new DestroySandbox()).addSubcommand(sandbox.new SnapshotSandbox())
                 .addSubcommand(sandbox.new RollbackSandbox());
+    }
+
+    private static void named(CommandLine parent, Callable<Integer> command, String name, String description) {
+        CommandLine sub = new CommandLine(command);
+        sub.getCommandSpec().name(name).usageMessage().description(description);
+        parent.addSubcommand(sub);
     }
 
     @Command(name = "create", description = "Make a sandbox from a preset (default: PVE_TEMPLATE_VMID) and start it;"
@@ -82,6 +91,18 @@ public final class SandboxCommand {
         @Option(names = "--snapshot-id", paramLabel = "ID", description = "Exactly this preset version, e.g. "
                 + "pvelxc_4vcpu_6gb_32gb_v1.")
         private String snapshotId;
+        @Option(names = "--auto-stop", paramLabel = "DURATION",
+                description = "Suspend or stop it after this long without traffic, e.g. 30m; 0s: never"
+                        + " (default: the gateway's lifecycle.autoStop).")
+        private String autoStop;
+        @Option(names = "--auto-stop-action", paramLabel = "ACTION", defaultValue = "stop",
+                description = "What --auto-stop does: suspend or stop (default: ${DEFAULT-VALUE}).")
+        private String autoStopAction;
+        @Option(names = "--auto-delete", paramLabel = "DURATION",
+                description = "Destroy it after this long stopped, e.g. 7d; off: never (default: the gateway's).")
+        private String autoDelete;
+        @Option(names = "--protected", description = "Nothing automatic (auto-stop, TTL, auto-delete) touches it.")
+        private boolean protect;
 
         @Override
         public Integer call() throws Exception {
@@ -104,6 +125,15 @@ public final class SandboxCommand {
             if (owner != null) {
                 body.put("owner", owner);
             }
+            if (autoStop != null) {
+                body.putObject("autoStop").put("after", autoStop).put("action", autoStopAction);
+            }
+            if (autoDelete != null) {
+                body.put("autoDelete", autoDelete);
+            }
+            if (protect) {
+                body.put("protected", true);
+            }
             return against(client -> {
                 Reply r = client.call("POST", "/v1/sandboxes" + (wait ? "?wait=true" : ""), body.toString(),
                         LIFECYCLE);
@@ -121,14 +151,26 @@ public final class SandboxCommand {
     @Command(name = "list", description = "One line per sandbox: vmid, status, address, owner, expiry.")
     private final class ListSandboxes implements Callable<Integer> {
 
+        @Option(names = "--orphans", description = "Instead: containers named like sandboxes without metadata,"
+                + " which nothing automatic touches (remove one with destroy --orphan VMID).")
+        private boolean orphans;
+
         @Override
         public Integer call() throws Exception {
             return against(client -> {
-                Reply r = client.call("GET", "/v1/sandboxes", null, READ);
+                Reply r = client.call("GET", "/v1/sandboxes" + (orphans ? "?orphans=true" : ""), null, READ);
                 if (!r.ok()) {
                     return r.exit(err());
                 }
                 PrintWriter out = out();
+                if (orphans) {
+                    out.printf("%-10s %-12s %-9s %s%n", "VMID", "NODE", "STATUS", "TAGGED");
+                    for (JsonNode o : r.json().path("orphans")) {
+                        out.printf("%-10s %-12s %-9s %s%n", o.path("vmid").asText(), text(o, "node"),
+                                text(o, "status"), o.path("tagged").asBoolean() ? "cmux" : "-");
+                    }
+                    return 0;
+                }
                 out.printf("%-10s %-9s %-16s %-16s %s%n", "VMID", "STATUS", "ADDRESS", "OWNER", "EXPIRES");
                 for (JsonNode s : r.json().path("sandboxes")) {
                     out.printf("%-10s %-9s %-16s %-16s %s%n", s.path("vmid").asText(), s.path("status").asText(),
@@ -196,10 +238,14 @@ public final class SandboxCommand {
     @Command(name = "destroy", description = "Stop and delete a sandbox.")
     private final class DestroySandbox extends OneSandbox {
 
+        @Option(names = "--orphan", description = "VMID is an orphan (list --orphans): delete it, and nothing else.")
+        private boolean orphan;
+
         @Override
         public Integer call() throws Exception {
             return against(client -> {
-                Reply r = client.call("DELETE", "/v1/sandboxes/" + vmid, null, LIFECYCLE);
+                Reply r = client.call("DELETE", "/v1/sandboxes/" + vmid + (orphan ? "?orphan=true" : ""), null,
+                        LIFECYCLE);
                 if (r.ok()) {
                     out().println("destroyed " + vmid);
                 }
@@ -266,19 +312,30 @@ public final class SandboxCommand {
         }
     }
 
-    /** {@code start|stop|shutdown|suspend|resume VMID}: the same call with another action in its path. */
-    private final class PowerAction extends OneSandbox {
+    /**
+     * A command on one sandbox that is one fixed call: {@code start|stop|shutdown|suspend|resume VMID} (POST to the
+     * action's path) and {@code protect|unprotect VMID} ({@code PATCH} with {@code protected}).
+     */
+    private final class OneCall extends OneSandbox {
 
-        private final Power power;
+        private final String method;
+        private final String pathSuffix;
+        private final String body;
+        private final Duration timeout;
+        private final String field;
 
-        PowerAction(Power power) {
-            this.power = power;
+        OneCall(String method, String pathSuffix, String body, Duration timeout, String field) {
+            this.method = method;
+            this.pathSuffix = pathSuffix;
+            this.body = body;
+            this.timeout = timeout;
+            this.field = field;
         }
 
         @Override
         public Integer call() throws Exception {
-            return against(client -> show(client.call("POST", "/v1/sandboxes/" + vmid + "/" + power.path(), null,
-                    LIFECYCLE), "sandbox"));
+            return against(client -> show(client.call(method, "/v1/sandboxes/" + vmid + pathSuffix, body, timeout),
+                    field));
         }
     }
 
@@ -300,6 +357,14 @@ public final class SandboxCommand {
         out.println("address   " + text(s, "address"));
         if (s.hasNonNull("expires")) {
             out.println("expires   " + s.path("expires").asText());
+        }
+        if (s.path("protected").asBoolean(false)) {
+            out.println("protected yes");
+        }
+        JsonNode next = s.path("nextAction");
+        if (next.isObject()) {
+            out.println("next      " + next.path("action").asText() + " (" + next.path("reason").asText() + ") at "
+                    + next.path("at").asText());
         }
         for (Map.Entry<String, JsonNode> url : s.path("urls").properties()) {
             out.printf("%-9s %s%n", url.getKey(), url.getValue().asText());

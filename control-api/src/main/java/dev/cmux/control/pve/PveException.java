@@ -35,6 +35,11 @@ public class PveException extends RemoteCallException {
         return m.contains("is locked") || m.contains("can't lock file");
     }
 
+    /** The config changed since it was read ({@code digest} given with the update): read it again. */
+    public boolean configChanged() {
+        return String.valueOf(getMessage()).contains("detected modified configuration");
+    }
+
     /** The new vmid is taken ({@code CT 101 already exists on node 'pve'}); {@code /cluster/nextid} does not reserve. */
     public boolean alreadyExists() {
         return String.valueOf(getMessage()).contains("already exists");

@@ -15,6 +15,7 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.UnaryOperator;
 import java.util.logging.Logger;
 
 /**
@@ -28,6 +29,8 @@ public final class SandboxService {
     public static final String TAG = "cmux";
     private static final Logger LOG = Logger.getLogger(SandboxService.class.getName());
     private static final int ID_ATTEMPTS = 10;
+    /** Metadata writes that lost to a concurrent change of the config, tried again on what is there now. */
+    private static final int METADATA_ATTEMPTS = 5;
 
     private final PveClient pve;
     private final SandboxSettings settings;
@@ -91,7 +94,8 @@ public final class SandboxService {
             tasks.await(clone.upid());
             SandboxMetadata metadata = new SandboxMetadata(request.owner(), clock.instant(),
                     request.ttl() != null ? request.ttl() : settings.defaultTtl(),
-                    request.idlePolicy() != null ? request.idlePolicy() : SandboxMetadata.DESTROY, request.idle());
+                    request.idlePolicy() != null ? request.idlePolicy() : SandboxMetadata.DESTROY, request.idle(),
+                    request.autoDelete(), request.protect(), null);
             Map<String, Object> config = new LinkedHashMap<>();
             config.put("tags", TAG);
             config.put("description", metadata.toDescription());
@@ -250,6 +254,22 @@ public final class SandboxService {
         return out;
     }
 
+    /**
+     * The bytes each running sandbox has received and sent since it started ({@code netin + netout} of
+     * {@code /cluster/resources}, pvestatd's counters of its veth, up to ~10 s old): traffic that went through any
+     * gateway, or none.
+     */
+    public Map<Integer, Long> networkBytes() {
+        Map<Integer, Long> out = new LinkedHashMap<>();
+        for (JsonNode r : pve.vmResources()) {
+            if ("lxc".equals(PveJson.text(r, "type")) && "running".equals(PveJson.text(r, "status"))
+                    && isSandbox(PveJson.text(r, "tags"), PveJson.intValue(r.get("template"), 0))) {
+                out.put(PveJson.intValue(r.get("vmid"), -1), r.path("netin").asLong() + r.path("netout").asLong());
+            }
+        }
+        return out;
+    }
+
     /** Runs a PVE power action and waits for its task. PVE's "already running" / "not running" become 409. */
     public Sandbox power(int vmid, PowerAction action) {
         Sandbox before = get(vmid);
@@ -335,6 +355,47 @@ public final class SandboxService {
         tasks.await(pve.destroy(sandbox.node(), vmid, true));
         invalidation.invalidate(vmid);
         LOG.info("destroyed sandbox " + vmid);
+    }
+
+    /**
+     * Rewrites the metadata line of a sandbox's description with {@code change} applied (other lines stay); 409
+     * {@code no-metadata} for a sandbox without one. The update carries the config's {@code digest}, so a write by
+     * someone else in between (another gateway, a PATCH, a person) is never overwritten: PVE refuses it, and the
+     * change is applied again to what is there now. Returns the sandbox as PVE has it afterwards.
+     */
+    public Sandbox updateMetadata(int vmid, UnaryOperator<SandboxMetadata> change) {
+        String node = nodeOf(vmid);
+        for (int attempt = 1; ; attempt++) {
+            JsonNode config = pve.config(node, vmid);
+            if (!isSandbox(PveJson.text(config, "tags"), config.path("template").asInt(0))) {
+                throw SandboxException.notFound(vmid);
+            }
+            String description = PveJson.text(config, "description");
+            SandboxMetadata metadata = SandboxMetadata.fromDescription(description).orElseThrow(() ->
+                    SandboxException.conflict("no-metadata", "Sandbox " + vmid + " has no cmux-metadata line in its "
+                            + "description (an orphan): it can only be destroyed."));
+            try {
+                pve.updateConfig(node, vmid, Map.of("description", change.apply(metadata).replaceIn(description),
+                        "digest", PveJson.text(config, "digest")));
+                return get(vmid);
+            } catch (PveException e) {
+                if (!e.configChanged() || attempt == METADATA_ATTEMPTS) {
+                    throw e;
+                }
+            }
+        }
+    }
+
+    /**
+     * Destroys a container named like a sandbox that has no metadata ({@link Orphans}); never anything else: a
+     * container that is a sandbox, or not named {@code cmux-<vmid>}, is 404 here.
+     */
+    public void destroyOrphan(int vmid) {
+        Orphans.Orphan orphan = new Orphans(pve).find(vmid).orElseThrow(() -> SandboxException.notFound(vmid));
+        stopIfRunning(orphan.node(), vmid);
+        tasks.await(pve.destroy(orphan.node(), vmid, true));
+        invalidation.invalidate(vmid);
+        LOG.info("destroyed orphan container " + vmid);
     }
 
     private String nodeOf(int vmid) {

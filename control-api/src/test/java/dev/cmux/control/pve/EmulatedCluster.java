@@ -1,7 +1,11 @@
 package dev.cmux.control.pve;
 
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -39,6 +43,12 @@ final class EmulatedCluster {
         /** Snapshots by name, oldest first; {@code parent} is the newest (the one "current" descends from). */
         final Map<String, EmulatedImages.Snapshot> snapshots = new LinkedHashMap<>();
         String parent;
+        /**
+         * Bytes received and sent by the guest on its veth since it started (pve-qemu-cluster.md §4.1: LXC counts
+         * {@code veth<vmid>i<N>} as QEMU counts its taps; 0 while stopped, from 0 again after a start).
+         */
+        long netin;
+        long netout;
 
         Ct(int vmid, String hostname) {
             this.vmid = vmid;
@@ -93,12 +103,23 @@ final class EmulatedCluster {
 
     private void power(Ct ct, boolean running) {
         ct.status = running ? "running" : "stopped";
+        ct.netin = 0; // a new veth on start, none while stopped
+        ct.netout = 0;
         int vmid = ct.vmid;
         PowerListener listener = powerListener;
         scheduler.execute(() -> listener.changed(vmid, running));
     }
 
     // ---- knobs for tests ----
+
+    /** The guest sent and received bytes (through any gateway, or none): its counters grow while it runs. */
+    synchronized void guestTraffic(int vmid, long in, long out) {
+        Ct ct = existing(vmid);
+        if (ct.status.equals("running")) {
+            ct.netin += in;
+            ct.netout += out;
+        }
+    }
 
     synchronized void seed(Ct ct) {
         containers.put(ct.vmid, ct);
@@ -234,11 +255,17 @@ final class EmulatedCluster {
         Map<String, String> options = new LinkedHashMap<>(p);
         options.remove("node");
         options.remove("vmid");
+        String digest = options.remove("digest");
         if (options.isEmpty()) {
             throw PveHttpError.die("no options specified");
         }
         if (ct.lock != null) {
             throw PveHttpError.die("CT is locked (" + ct.lock + ")");
+        }
+        // PVE::AbstractConfig::assert_config_digest (pve-api.md "PUT config"): the update is refused when the config
+        // changed since the caller read it
+        if (digest != null && !digest.equals(digest(ct))) {
+            throw PveHttpError.die("detected modified configuration - file changed by other user? Try again.");
         }
         options.forEach((k, v) -> {
             switch (k) {
@@ -275,7 +302,7 @@ final class EmulatedCluster {
         c.put("rootfs", rootfs(ct));
         c.put("swap", 512);
         c.put("unprivileged", 1);
-        c.put("digest", Integer.toHexString(System.identityHashCode(ct)) + "0".repeat(32));
+        c.put("digest", digest(ct));
         if (ct.description != null) {
             c.put("description", ct.description);
         }
@@ -287,6 +314,18 @@ final class EmulatedCluster {
     String rootfs(Ct ct) {
         return EmulatedStorage.volid(storage.find(ct.storage), ct.vmid, ct.template, ct.linkedFrom)
                 + ",size=" + EmulatedImages.sizeText(ct.diskBytes);
+    }
+
+    /** SHA1 of the config as PVE computes it of the config file: any change of the config changes it. */
+    private static String digest(Ct ct) {
+        String file = ct.hostname + "|" + ct.cores + "|" + ct.memory + "|" + ct.tags + "|" + ct.lock + "|"
+                + ct.template + "|" + ct.description + "|" + ct.storage + "|" + ct.diskBytes + "|" + ct.parent;
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-1")
+                    .digest(file.getBytes(StandardCharsets.UTF_8)));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     /** {@code tags}, {@code lock} and {@code template} appear only when set, in config and status alike. */
@@ -319,6 +358,8 @@ final class EmulatedCluster {
         s.put("maxmem", ct.memory * 1048576L);
         s.put("maxdisk", ct.diskBytes);
         s.put("uptime", ct.status.equals("running") ? 42 : 0);
+        s.put("netin", ct.netin);
+        s.put("netout", ct.netout);
         putPresentOnly(s, ct);
         return s;
     }

@@ -239,6 +239,14 @@ public final class PveEmulator implements AutoCloseable {
         cluster.dhcp(answering);
     }
 
+    /**
+     * A running container received {@code in} and sent {@code out} bytes: its {@code netin}/{@code netout} counters
+     * (status, {@code /cluster/resources}) grow, as pvestatd reports them; nothing while it is stopped.
+     */
+    public void guestTraffic(int vmid, long in, long out) {
+        cluster.guestTraffic(vmid, in, out);
+    }
+
     /** The IPv4 every running container reports, e.g. {@code 127.0.0.1} where a test execd listens. */
     public void containerAddress(String address) {
         cluster.defaultAddress(address);

@@ -146,7 +146,7 @@ public final class SandboxWaker implements SandboxWake, AutoCloseable {
             }
             long start = System.nanoTime();
             try {
-                sandboxes.wake(vmid, c.idle().policy());
+                sandboxes.wake(vmid, c.lifecycle().policy().autoStop());
             } catch (RuntimeException e) {
                 known.invalidate(vmid);
                 metrics.wake("failed", System.nanoTime() - start);

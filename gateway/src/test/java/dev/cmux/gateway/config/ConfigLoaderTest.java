@@ -1,5 +1,6 @@
 package dev.cmux.gateway.config;
 
+import dev.cmux.control.sandbox.IdlePolicy;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -213,6 +214,49 @@ class ConfigLoaderTest {
         ConfigException missing = assertThrows(ConfigException.class,
                 () -> ConfigLoader.load(dir.resolve("nope.yaml"), Map.of()));
         assertEquals(List.of("no such file"), missing.problems());
+    }
+
+    @Test
+    void theLifecycleSectionIsReadAndOffMeansOff() throws Exception {
+        GatewayConfig c = load("""
+                lifecycle:
+                  checkInterval: 15s
+                  autoStop: { after: 30m, action: stop }
+                  autoDelete: 7d
+                  ttl: 20h
+                """, Map.of());
+        assertEquals(Duration.ofSeconds(15), c.lifecycle().checkInterval());
+        assertEquals(Duration.ofMinutes(30), c.lifecycle().policy().autoStop().after());
+        assertEquals("stop", c.lifecycle().policy().autoStop().action());
+        assertEquals(Duration.ofDays(7), c.lifecycle().policy().autoDelete());
+        assertEquals(Duration.ofHours(20), c.lifecycle().ttl());
+
+        GatewayConfig off = load("lifecycle: { autoDelete: off, ttl: \"off\", autoStop: { after: 0s } }\n", Map.of());
+        assertEquals(Duration.ZERO, off.lifecycle().policy().autoDelete());
+        assertNull(off.lifecycle().ttl());
+        assertTrue(!off.lifecycle().policy().autoStop().enabled());
+    }
+
+    @Test
+    void theFormerIdleSectionStillMeansAutoStopSoThatAnUpgradeKeepsTheGatewayRunning() throws Exception {
+        GatewayConfig c = load("""
+                idle: { after: 30m, action: stop, checkInterval: 20s }
+                """, Map.of());
+        assertEquals(new IdlePolicy(Duration.ofMinutes(30), IdlePolicy.STOP), c.lifecycle().policy().autoStop());
+        assertEquals(Duration.ofSeconds(20), c.lifecycle().checkInterval());
+        assertEquals(Duration.ZERO, c.lifecycle().policy().autoDelete(), "what idle: never said stays off");
+    }
+
+    @Test
+    void idleBesideLifecycleIsAnErrorThatNamesTheNewKeys() {
+        ConfigException e = assertThrows(ConfigException.class, () -> load("""
+                idle: { after: 30m, action: suspend }
+                lifecycle: { autoStop: { action: hibernate }, checkInterval: 0s, autoDelete: soon }
+                """, Map.of()));
+        assertHas(e.problems(), "idle: moved to lifecycle: (idle.after -> lifecycle.autoStop.after");
+        assertHas(e.problems(), "lifecycle.autoStop.action: must be suspend or stop");
+        assertHas(e.problems(), "lifecycle.checkInterval: must be more than 0");
+        assertHas(e.problems(), "lifecycle.autoDelete: 'soon' is not a duration");
     }
 
     private GatewayConfig load(String yaml, Map<String, String> env) throws Exception {
