@@ -48,7 +48,7 @@ final class GatewayProcess implements AutoCloseable {
     /** Re-reads the config file (SIGHUP, POST /v1/reload); returns the problems that kept the running one. */
     final Supplier<List<String>> reload;
     private final ControlServices services;
-    /** Wake-on-HTTP and the idle policy; a test runs an idle pass through it. */
+    /** Wake-on-HTTP and the lifecycle; a test runs a lifecycle pass through it. */
     final SandboxPower power;
     private final AccessLogWriter accessLog;
 
@@ -78,7 +78,7 @@ final class GatewayProcess implements AutoCloseable {
         return start(config, transport, configFile, reload, Clock.systemUTC(), Ticker.systemTicker());
     }
 
-    /** @param clock the time of sandbox traffic and idleness (tests move their own) */
+    /** @param clock the time of sandbox traffic, idleness and the lifecycle (tests move their own) */
     static GatewayProcess start(GatewayConfig config, Transport transport,
                                 Function<GatewayServer, Supplier<List<String>>> reload, Clock clock)
             throws StartFailure {
@@ -96,13 +96,14 @@ final class GatewayProcess implements AutoCloseable {
                                         Function<GatewayServer, Supplier<List<String>>> reload, Clock clock,
                                         Ticker resolverTicker) throws StartFailure {
         AtomicReference<GatewayServer> dataPlane = new AtomicReference<>();
-        ControlServices services = ControlServices.create(config.pve(),
-                SandboxSettings.from(config.pve(), config.domain()), vmid -> {
-                    GatewayServer g = dataPlane.get();
-                    if (g != null) {
-                        g.invalidate(vmid);
-                    }
-                });
+        SandboxSettings settings = SandboxSettings.from(config.pve(), config.domain())
+                .withDefaultTtl(config.lifecycle().ttl());
+        ControlServices services = ControlServices.create(config.pve(), settings, vmid -> {
+            GatewayServer g = dataPlane.get();
+            if (g != null) {
+                g.invalidate(vmid);
+            }
+        });
         AddressAuthority fromPve = services.pveAddresses().<AddressAuthority>map(a -> a::addressesOf).orElse(null);
         Supplier<GatewayConfig> running = () -> dataPlane.get() == null ? config : dataPlane.get().config();
         SandboxPower power = SandboxPower.create(services, new GatewayMetrics(), running, clock);
@@ -120,7 +121,7 @@ final class GatewayProcess implements AutoCloseable {
             throw new StartFailure("cannot listen on " + hostPort(config.listen()) + ": " + e.getMessage());
         }
         dataPlane.set(gateway);
-        power.startIdleReaper();
+        power.startLifecycle();
         String origin = new HostPort(config.listen().getHostString(), gateway.address().getPort()).toString();
         Supplier<List<String>> reloader = reload.apply(gateway);
         GatewayReload reloadForSetup = () -> {
@@ -133,6 +134,7 @@ final class GatewayProcess implements AutoCloseable {
                         new PublishedControlApi.Endpoint(hostPort(config.control().listen()),
                                 config.control().hasToken())), services)) : services;
         withTunnel = withTunnel.withMetrics(gateway.metrics()).withReload(reloader).withActivity(power.activity())
+                .withNextActions(power.nextActions())
                 .withDoctor(GatewayDoctor.of(running, services, gateway, origin)).withTraffic(traffic);
         try {
             ControlServer control = ControlServer.start(config.control(), config.cloudflare(), gateway.eventLoops(),

@@ -5,14 +5,15 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.cmux.control.config.ControlConfig;
 import dev.cmux.control.testing.Await;
 import dev.cmux.control.pve.PveEmulator;
+import dev.cmux.control.lifecycle.LifecycleReaper;
+import dev.cmux.control.lifecycle.LifecyclePolicy;
 import dev.cmux.control.sandbox.IdlePolicy;
 import dev.cmux.control.sandbox.MutableClock;
 import dev.cmux.control.sandbox.SandboxMetadata;
 import dev.cmux.gateway.config.Cidr;
 import dev.cmux.gateway.config.GatewayConfig;
-import dev.cmux.gateway.config.IdleConfig;
+import dev.cmux.gateway.config.LifecycleConfig;
 import dev.cmux.gateway.config.WakeConfig;
-import dev.cmux.gateway.wake.IdleReaper;
 import dev.cmux.gateway.transport.Transport;
 import dev.cmux.gateway.testing.MiniHttpServer;
 import dev.cmux.gateway.testing.RawWebSocket;
@@ -84,8 +85,9 @@ class WakeOnHttpTest {
                 .control(new ControlConfig(new InetSocketAddress("127.0.0.1", 0), TOKEN))
                 .pve(pve.config(null))
                 .wake(new WakeConfig(true, Duration.ofSeconds(15), Duration.ofSeconds(1), 6, Duration.ofMinutes(10)))
-                // the idle passes of these tests are run by the tests, after they moved the clock
-                .idle(new IdleConfig(IdlePolicy.NEVER, Duration.ofHours(1)))
+                // the lifecycle passes of these tests are run by the tests, after they moved the clock
+                .lifecycle(new LifecycleConfig(new LifecyclePolicy(IdlePolicy.NEVER, Duration.ZERO), null,
+                        Duration.ofHours(1)))
                 .suffix("")
                 .allowedNetworks(List.of(Cidr.parse("127.0.0.1/32")))
                 .nameservers(List.of(dns.address()))
@@ -175,14 +177,19 @@ class WakeOnHttpTest {
         Instant seen = lastActivity(vmid);
         assertNotNull(seen, "GET /v1/sandboxes shows the request as the last activity");
 
-        assertEquals(List.of(), idlePass().suspended(), "just used: not idle");
+        assertEquals(List.of(), idlePass().vmids("suspend"), "just used: not idle");
         clock.advance(Duration.ofMillis(999));
-        assertEquals(List.of(), idlePass().suspended(), "not yet 1 s without traffic");
+        assertEquals(List.of(), idlePass().vmids("suspend"), "not yet 1 s without traffic");
         clock.advance(Duration.ofMillis(1));
-        assertEquals(List.of(vmid), idlePass().suspended(), "1 s without traffic");
+        assertEquals(List.of(vmid), idlePass().vmids("suspend"), "1 s without traffic");
         assertTrue(pve.suspended(vmid));
         assertEquals("stopped", pve.status(vmid));
-        assertEquals(1, value(metrics(), "cmux_gateway_idle_actions_total{action=\"suspend\"}"));
+        assertEquals(1, value(metrics(),
+                "cmux_gateway_lifecycle_actions_total{action=\"suspend\",reason=\"autoStop\"}"));
+        JsonNode slept = JSON.readTree(control("/v1/events")).path("events").get(0);
+        assertEquals("suspend", slept.path("kind").asText(), "the operator page's events: " + slept);
+        assertEquals(vmid, slept.path("vmid").asInt());
+        assertEquals("lifecycle: autoStop", slept.path("message").asText());
 
         HttpResponse<String> after = http.send(get(vmid, "/again").build(), HttpResponse.BodyHandlers.ofString());
         assertEquals(200, after.statusCode(), after.body());
@@ -233,18 +240,18 @@ class WakeOnHttpTest {
             pve.seedContainer(vmid, "cmux-" + vmid, true, "cmux",
                     metadata(new IdlePolicy(Duration.ofSeconds(1), IdlePolicy.STOP)));
             try (RawWebSocket ws = new RawWebSocket(gateway.gateway.address().getPort(), host(vmid))) {
-                assertEquals(List.of(), idlePass().stopped(), "first seen running: not idle");
+                assertEquals(List.of(), idlePass().vmids("stop"), "first seen running: not idle");
                 // three idle periods with a message every 200 ms: the sandbox stays up
                 for (int i = 0; i < 15; i++) {
                     assertEquals("tick " + i, ws.echo("tick " + i));
                     clock.advance(Duration.ofMillis(200));
-                    assertEquals(List.of(), idlePass().stopped(), "a message 200 ms ago");
+                    assertEquals(List.of(), idlePass().vmids("stop"), "a message 200 ms ago");
                 }
                 assertEquals("running", pve.status(vmid));
                 assertEquals(0, count("POST /nodes/pve/lxc/306/status/stop"));
                 // silence, the socket still open: now it is idle
                 clock.advance(Duration.ofMillis(800));
-                assertEquals(List.of(vmid), idlePass().stopped(), "1 s since the last message");
+                assertEquals(List.of(vmid), idlePass().vmids("stop"), "1 s since the last message");
                 assertEquals("stopped", pve.status(vmid));
                 assertEquals(1, count("POST /nodes/pve/lxc/306/status/stop"));
             }
@@ -253,9 +260,9 @@ class WakeOnHttpTest {
 
     // ---- helpers ----
 
-    /** One idle pass of the gateway's reaper, at the test's clock. */
-    private IdleReaper.Pass idlePass() {
-        return gateway.power.reapIdleOnce().orElseThrow();
+    /** One pass of the gateway's lifecycle, at the test's clock. */
+    private LifecycleReaper.Pass idlePass() {
+        return gateway.power.lifecyclePass().orElseThrow();
     }
 
     /** A sandbox container (tagged {@code tags}); its server listens on a port of its own while it runs. */
@@ -321,7 +328,7 @@ class WakeOnHttpTest {
     private Instant lastActivity(int vmid) throws Exception {
         for (JsonNode s : JSON.readTree(control("/v1/sandboxes")).path("sandboxes")) {
             if (s.path("vmid").asInt() == vmid) {
-                assertEquals("PT1S", s.path("idle").path("after").asText(), s.toString());
+                assertEquals("PT1S", s.path("autoStop").path("after").asText(), s.toString());
                 return s.path("lastActivity").isNull() ? null : Instant.parse(s.path("lastActivity").asText());
             }
         }

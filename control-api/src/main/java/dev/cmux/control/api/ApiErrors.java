@@ -32,11 +32,12 @@ public final class ApiErrors {
         }
         if (e instanceof SandboxException s) {
             HttpResponseStatus status = switch (s.kind()) {
+                case BAD_REQUEST -> HttpResponseStatus.BAD_REQUEST;
                 case NOT_FOUND -> HttpResponseStatus.NOT_FOUND;
                 case CONFLICT -> HttpResponseStatus.CONFLICT;
                 case UNAVAILABLE -> HttpResponseStatus.SERVICE_UNAVAILABLE;
             };
-            return new ApiError(status, s.code(), s.getMessage(), suppressed(s));
+            return new ApiError(status, s.code(), s.getMessage(), s.details() != null ? s.details() : suppressed(s));
         }
         if (e instanceof PveException p) {
             return fromPve(p);

@@ -17,6 +17,7 @@ import java.util.concurrent.Executor;
 
 import static io.netty.handler.codec.http.HttpMethod.DELETE;
 import static io.netty.handler.codec.http.HttpMethod.GET;
+import static io.netty.handler.codec.http.HttpMethod.PATCH;
 import static io.netty.handler.codec.http.HttpMethod.POST;
 import static io.netty.handler.codec.http.HttpMethod.PUT;
 
@@ -58,11 +59,28 @@ final class ControlRoutes extends SimpleChannelInboundHandler<FullHttpRequest> {
                         : Unavailable.pve()))
                 .add(GET, "/v1/sandboxes/{vmid}", v1(pve ? new OffLoop(blocking, new GetSandboxHandler(services))
                         : Unavailable.pve()))
+                .add(PATCH, "/v1/sandboxes/{vmid}", v1(pve ? new OffLoop(blocking, new UpdateSandboxHandler(services))
+                        : Unavailable.pve()))
                 .add(DELETE, "/v1/sandboxes/{vmid}", v1(pve ? new DestroySandboxHandler(services) : Unavailable.pve()))
                 .add(POST, "/v1/sandboxes/{vmid}/exec", v1(pve ? new OffLoop(blocking, new ExecHandler(services))
                         : Unavailable.pve()))
+                .add(GET, "/v1/sandboxes/{vmid}/snapshots", v1(pve ? new OffLoop(blocking,
+                        new SnapshotsHandler.List(services)) : Unavailable.pve()))
+                .add(POST, "/v1/sandboxes/{vmid}/snapshots", v1(pve ? new OffLoop(blocking,
+                        new SnapshotsHandler.Create(services)) : Unavailable.pve()))
+                .add(POST, "/v1/sandboxes/{vmid}/snapshots/{name}/rollback",
+                        v1(pve ? new SnapshotsHandler.Rollback(services) : Unavailable.pve()))
+                .add(DELETE, "/v1/sandboxes/{vmid}/snapshots/{name}", v1(pve ? new OffLoop(blocking,
+                        new SnapshotsHandler.Delete(services)) : Unavailable.pve()))
                 .add(POST, "/v1/sandboxes/{vmid}/{action}", v1(pve ? new PowerActionHandler(services)
                         : Unavailable.pve()))
+                .add(GET, "/v1/presets", v1(pve ? new OffLoop(blocking, new ListPresetsHandler(services))
+                        : Unavailable.pve()))
+                .add(POST, "/v1/templates", v1(pve ? new TemplatesHandler.Create(services) : Unavailable.pve()))
+                .add(GET, "/v1/templates", v1(pve ? new OffLoop(blocking, new TemplatesHandler.List(services))
+                        : Unavailable.pve()))
+                .add(DELETE, "/v1/templates/{vmid}", v1(pve ? new OffLoop(blocking,
+                        new TemplatesHandler.Delete(services)) : Unavailable.pve()))
                 .add(GET, "/v1/operations/{id}", v1(pve ? new GetOperationHandler(services) : Unavailable.pve()))
                 .add(POST, "/v1/reload", v1(reload != null ? reload : new NotFound()))
                 .add(GET, "/v1/doctor", v1(doctor != null ? doctor : new NotFound()))

@@ -8,13 +8,15 @@ import dev.cmux.control.events.EventLog;
 import dev.cmux.control.exec.ExecService;
 import dev.cmux.control.exec.ExecdClient;
 import dev.cmux.control.exec.PctExec;
+import dev.cmux.control.image.Images;
+import dev.cmux.control.lifecycle.NextActions;
+import dev.cmux.control.poll.Poller;
 import dev.cmux.control.pve.PveClient;
 import dev.cmux.control.sandbox.Operations;
 import dev.cmux.control.sandbox.PveAddresses;
 import dev.cmux.control.sandbox.ResolverInvalidation;
 import dev.cmux.control.sandbox.SandboxService;
 import dev.cmux.control.sandbox.SandboxSettings;
-import dev.cmux.control.sandbox.TtlReaper;
 import dev.cmux.control.traffic.TrafficRings;
 import io.netty.handler.codec.http.HttpResponseStatus;
 
@@ -32,7 +34,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
 
 /**
- * What the control API drives: the sandbox service, exec, operations, the TTL reaper, the create rate limit, and
+ * What the control API drives: the sandbox service, exec, operations, the create rate limit, and
  * the executor all blocking work runs on. Built once by the gateway's {@code Main}:
  * <pre>{@code
  * ControlServices services = ControlServices.create(config.pve(),
@@ -40,7 +42,7 @@ import java.util.function.Supplier;
  * ControlServer.start(config.control(), config.cloudflare(), loops, channelType, services);
  * }</pre>
  * Without PVE ({@link #disabled()}) the sandbox endpoints answer 503 saying which variables to set. The
- * {@code with…} copies share the executor, the PVE client and the reaper: close one of them, once, after the server.
+ * {@code with…} copies share the executor and the PVE client: close one of them, once, after the server.
  */
 public final class ControlServices implements AutoCloseable {
 
@@ -52,13 +54,13 @@ public final class ControlServices implements AutoCloseable {
 
     /** Built once, shared by every {@code with…} copy, closed once. Without PVE only executor and metrics exist. */
     record Parts(PveClient pve, SandboxService sandboxes, ExecService exec, Operations operations,
-                         TtlReaper reaper, PveAddresses addresses, ExecutorService executor, ControlMetrics metrics) {
+                 PveAddresses addresses, ExecutorService executor, ControlMetrics metrics, Images images) {
     }
 
     /** What the gateway adds once its data plane runs: each {@code with…} copy changes one of these. */
     record Wiring(TokenBucket createLimit, ApiHandler tunnel, ApiHandler reload,
                           List<PrometheusSource> metricSources, ActivityView activity, ApiHandler doctor,
-                          TrafficRings traffic) {
+                          NextActions nextActions, TrafficRings traffic) {
     }
 
     private final Parts parts;
@@ -71,13 +73,14 @@ public final class ControlServices implements AutoCloseable {
 
     /** No PVE: sandbox endpoints say 503 {@code pve-not-configured}. */
     public static ControlServices disabled() {
-        return new ControlServices(new Parts(null, null, null, null, null, null, blockingExecutor(),
-                new ControlMetrics()), new Wiring(null, null, null, List.of(), ActivityView.NONE, null, null));
+        return new ControlServices(new Parts(null, null, null, null, null, blockingExecutor(),
+                new ControlMetrics(), null), new Wiring(null, null, null, List.of(), ActivityView.NONE, null,
+                NextActions.NONE, null));
     }
 
     /**
      * Services for {@code pve} (must be {@link PveConfig#enabled()}), with {@code pct} looked up on {@code PATH}
-     * for the exec fallback, and the TTL reaper started when {@code settings} enable it.
+     * for the exec fallback.
      */
     public static ControlServices create(PveConfig pve, SandboxSettings settings, ResolverInvalidation invalidation) {
         return create(pve, settings, invalidation, PctExec.find(null, System.getenv("PATH")), Clock.systemUTC());
@@ -94,22 +97,24 @@ public final class ControlServices implements AutoCloseable {
         ExecutorService executor = blockingExecutor();
         return new ControlServices(new Parts(client, sandboxes, new ExecService(execd, pct,
                 ExecService.DEFAULT_OUTPUT_CAP), new Operations(executor, clock),
-                new TtlReaper(sandboxes, client, clock).startIfEnabled(),
-                new PveAddresses(client, settings.node(), executor), executor, new ControlMetrics()),
+                new PveAddresses(client, settings.node(), executor), executor, new ControlMetrics(),
+                Images.create(client, pve, sandboxes, invalidation, Poller.SYSTEM, clock)),
                 new Wiring(new TokenBucket(CREATE_BURST, CREATE_REFILL), null, null, List.of(), ActivityView.NONE,
-                        null, null));
+                        null, NextActions.NONE, null));
     }
 
     /** The same services with another create limit: {@code burst} at once, then one per {@code refillEvery}. */
     public ControlServices withCreateRateLimit(int burst, Duration refillEvery) {
         return new ControlServices(parts, new Wiring(new TokenBucket(burst, refillEvery), wiring.tunnel(),
-                wiring.reload(), wiring.metricSources(), wiring.activity(), wiring.doctor(), wiring.traffic()));
+                wiring.reload(), wiring.metricSources(), wiring.activity(), wiring.doctor(), wiring.nextActions(),
+                wiring.traffic()));
     }
 
     /** The same services with {@code /v1/tunnel/*} answered by {@code handler} (behind the bearer token). */
     public ControlServices withTunnel(ApiHandler handler) {
         return new ControlServices(parts, new Wiring(wiring.createLimit(), handler, wiring.reload(),
-                wiring.metricSources(), wiring.activity(), wiring.doctor(), wiring.traffic()));
+                wiring.metricSources(), wiring.activity(), wiring.doctor(), wiring.nextActions(),
+                wiring.traffic()));
     }
 
     /**
@@ -126,13 +131,21 @@ public final class ControlServices implements AutoCloseable {
             exchange.respond(HttpResponseStatus.OK, Map.of("reloaded", true));
         });
         return new ControlServices(parts, new Wiring(wiring.createLimit(), wiring.tunnel(), handler,
-                wiring.metricSources(), wiring.activity(), wiring.doctor(), wiring.traffic()));
+                wiring.metricSources(), wiring.activity(), wiring.doctor(), wiring.nextActions(),
+                wiring.traffic()));
     }
 
     /** The same services with {@code lastActivity} in sandbox views read from {@code view} (the data plane). */
     public ControlServices withActivity(ActivityView view) {
         return new ControlServices(parts, new Wiring(wiring.createLimit(), wiring.tunnel(), wiring.reload(),
-                wiring.metricSources(), view, wiring.doctor(), wiring.traffic()));
+                wiring.metricSources(), view, wiring.doctor(), wiring.nextActions(),
+                wiring.traffic()));
+    }
+
+    /** The same services with {@code nextAction} in sandbox views read from {@code plan} (the lifecycle). */
+    public ControlServices withNextActions(NextActions plan) {
+        return new ControlServices(parts, new Wiring(wiring.createLimit(), wiring.tunnel(), wiring.reload(),
+                wiring.metricSources(), wiring.activity(), wiring.doctor(), plan, wiring.traffic()));
     }
 
     /** The same services with {@code source} (e.g. the data plane's counters) appended to {@code GET /metrics}. */
@@ -140,20 +153,21 @@ public final class ControlServices implements AutoCloseable {
         List<PrometheusSource> sources = new ArrayList<>(wiring.metricSources());
         sources.add(source);
         return new ControlServices(parts, new Wiring(wiring.createLimit(), wiring.tunnel(), wiring.reload(),
-                List.copyOf(sources), wiring.activity(), wiring.doctor(), wiring.traffic()));
+                List.copyOf(sources), wiring.activity(), wiring.doctor(), wiring.nextActions(),
+                wiring.traffic()));
     }
 
     /** The same services with {@code GET /v1/doctor} (behind the bearer token) running {@code doctor} off the loop. */
     public ControlServices withDoctor(Doctor doctor) {
         return new ControlServices(parts, new Wiring(wiring.createLimit(), wiring.tunnel(), wiring.reload(),
                 wiring.metricSources(), wiring.activity(), new OffLoop(parts.executor(), new DoctorHandler(doctor)),
-                wiring.traffic()));
+                wiring.nextActions(), wiring.traffic()));
     }
 
     /** The same services with {@code GET /v1/traffic} (behind the bearer token) reading {@code traffic}. */
     public ControlServices withTraffic(TrafficRings traffic) {
         return new ControlServices(parts, new Wiring(wiring.createLimit(), wiring.tunnel(), wiring.reload(),
-                wiring.metricSources(), wiring.activity(), wiring.doctor(), traffic));
+                wiring.metricSources(), wiring.activity(), wiring.doctor(), wiring.nextActions(), traffic));
     }
 
     /** Wakes, sleeps and finished operations, for {@code GET /v1/events}; empty without PVE. */
@@ -184,6 +198,11 @@ public final class ControlServices implements AutoCloseable {
         return parts.sandboxes();
     }
 
+    /** Presets, templates and snapshots; null without PVE. */
+    public Images images() {
+        return parts.images();
+    }
+
     /**
      * PVE as the authority on sandbox addresses for the gateway's resolver ({@code services.pveAddresses()::addressesOf}
      * fits its {@code AddressAuthority}); empty without PVE.
@@ -211,9 +230,6 @@ public final class ControlServices implements AutoCloseable {
 
     @Override
     public void close() {
-        if (parts.reaper() != null) {
-            parts.reaper().close();
-        }
         parts.executor().shutdownNow();
         if (parts.pve() != null) {
             parts.pve().close();

@@ -8,6 +8,6 @@ record GetSandboxHandler(ControlServices services) implements ApiHandler {
     @Override
     public void handle(ApiExchange exchange) {
         exchange.respond(HttpResponseStatus.OK, JsonViews.sandbox(services.sandboxes().get(exchange.vmid()),
-                services.wiring().activity()));
+                services));
     }
 }

@@ -2,7 +2,11 @@ package dev.cmux.control.api;
 
 import com.fasterxml.jackson.core.type.TypeReference;
 import dev.cmux.control.exec.ExecResult;
+import dev.cmux.control.image.TemplateView;
+import dev.cmux.control.lifecycle.NextAction;
+import dev.cmux.control.lifecycle.NextActions;
 import dev.cmux.control.sandbox.Operation;
+import dev.cmux.control.sandbox.Orphans;
 import dev.cmux.control.sandbox.Sandbox;
 import dev.cmux.control.sandbox.SandboxMetadata;
 
@@ -19,10 +23,14 @@ final class JsonViews {
     }
 
     static Map<String, Object> sandbox(Sandbox s) {
-        return sandbox(s, ActivityView.NONE);
+        return sandbox(s, ActivityView.NONE, NextActions.NONE);
     }
 
-    static Map<String, Object> sandbox(Sandbox s, ActivityView activity) {
+    static Map<String, Object> sandbox(Sandbox s, ControlServices services) {
+        return sandbox(s, services.wiring().activity(), services.wiring().nextActions());
+    }
+
+    static Map<String, Object> sandbox(Sandbox s, ActivityView activity, NextActions plan) {
         Map<String, Object> json = new LinkedHashMap<>();
         json.put("vmid", s.vmid());
         json.put("hostname", s.hostname());
@@ -40,11 +48,37 @@ final class JsonViews {
             json.put("expires", m.ttl() == null ? null : m.created().plus(m.ttl()).toString());
             json.put("idlePolicy", m.idlePolicy());
             if (m.idle() != null) {
-                json.put("idle", Map.of("after", m.idle().after().toString(), "action", m.idle().action()));
+                json.put("autoStop", Map.of("after", m.idle().after().toString(), "action", m.idle().action()));
+            }
+            if (m.autoDelete() != null) {
+                json.put("autoDelete", m.autoDelete().isZero() ? "off" : m.autoDelete().toString());
+            }
+            json.put("protected", m.protect());
+            if (m.stoppedAt() != null) {
+                json.put("stoppedAt", m.stoppedAt().toString());
             }
         }
         json.put("lastActivity", activity.lastActivity(s.vmid()).map(Object::toString).orElse(null));
+        json.put("nextAction", plan.of(s).map(JsonViews::nextAction).orElse(null));
         json.put("urls", s.urls());
+        return json;
+    }
+
+    private static Map<String, Object> nextAction(NextAction next) {
+        Map<String, Object> json = new LinkedHashMap<>();
+        json.put("action", next.action());
+        json.put("reason", next.reason());
+        json.put("at", next.at().toString());
+        return json;
+    }
+
+    static Map<String, Object> orphan(Orphans.Orphan o) {
+        Map<String, Object> json = new LinkedHashMap<>();
+        json.put("vmid", o.vmid());
+        json.put("node", o.node());
+        json.put("name", o.name());
+        json.put("status", o.status());
+        json.put("tagged", o.tagged());
         return json;
     }
 
@@ -59,6 +93,9 @@ final class JsonViews {
         json.put("href", "/v1/operations/" + op.id());
         if (op.result() instanceof Sandbox s) {
             json.put("sandbox", sandbox(s));
+        }
+        if (op.result() instanceof TemplateView t) {
+            json.put("template", ImageViews.template(t));
         }
         if (op.failure() != null) {
             ApiError e = ApiErrors.from(op.failure());

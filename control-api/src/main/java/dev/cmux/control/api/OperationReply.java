@@ -5,6 +5,8 @@ import dev.cmux.control.sandbox.Operations;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpResponseStatus;
 
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -12,6 +14,9 @@ import java.util.Map;
  * with {@code ?wait=true} when it ends, with {@code doneStatus} and the operation, or the error-table answer.
  */
 final class OperationReply {
+
+    /** What an operation made, answered beside it rather than inside it. */
+    private static final List<String> RESULTS = List.of("sandbox", "template");
 
     private OperationReply() {
     }
@@ -34,9 +39,15 @@ final class OperationReply {
                 exchange.fail(op.failure());
             } else {
                 Map<String, Object> operation = JsonViews.operation(op);
-                Object sandbox = operation.remove("sandbox");
-                exchange.respond(doneStatus, sandbox == null ? Map.of("operation", operation)
-                        : Map.of("sandbox", sandbox, "operation", operation));
+                Map<String, Object> body = new LinkedHashMap<>();
+                for (String result : RESULTS) {
+                    Object value = operation.remove(result);
+                    if (value != null) {
+                        body.put(result, value);
+                    }
+                }
+                body.put("operation", operation);
+                exchange.respond(doneStatus, body);
             }
         });
     }

@@ -77,6 +77,15 @@ final class StrictJson {
         return v == null ? null : v.asInt();
     }
 
+    /** {@link #integer} that must be there. */
+    Integer requiredInteger(String field, int min, int max) {
+        Integer v = integer(field, min, max);
+        if (v == null && !errors.containsKey(prefix + field)) {
+            errors.put(prefix + field, "is required");
+        }
+        return v;
+    }
+
     String string(String field, int maxLength, boolean required) {
         JsonNode v = body.get(field);
         if (v == null || v.isNull()) {
@@ -119,6 +128,11 @@ final class StrictJson {
         StrictJson nested = new StrictJson((ObjectNode) v, field + ".", errors);
         nested.refuseUnknown(allowed);
         return nested;
+    }
+
+    /** Whether the body names {@code field} at all, {@code null} included (PATCH: null resets, absent keeps). */
+    boolean has(String field) {
+        return body.has(field);
     }
 
     void error(String field, String problem) {

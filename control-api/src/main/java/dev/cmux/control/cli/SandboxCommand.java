@@ -12,7 +12,6 @@ import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
-import java.io.IOException;
 import java.io.PrintWriter;
 import java.time.Duration;
 import java.util.List;
@@ -54,16 +53,26 @@ public final class SandboxCommand {
         CommandLine commandLine = new CommandLine(sandbox).addSubcommand(sandbox.new CreateSandbox())
                 .addSubcommand(sandbox.new ListSandboxes()).addSubcommand(sandbox.new ShowSandbox())
                 .addSubcommand(sandbox.new ExecInSandbox());
-        for (Power power : Power.values()) { // one class serves the five, named here
-            CommandLine action = new CommandLine(sandbox.new PowerAction(power));
-            action.getCommandSpec().name(power.path()).usageMessage().description(power.description);
-            commandLine.addSubcommand(action);
+        for (Power power : Power.values()) { // one class serves the five and the two below, named here
+            named(commandLine, sandbox.new OneCall("POST", "/" + power.path(), null, LIFECYCLE, "sandbox"),
+                    power.path(), power.description);
         }
-        return commandLine.addSubcommand(sandbox.new DestroySandbox());
+        named(commandLine, sandbox.new OneCall("PATCH", "", "{\"protected\":true}", READ, null), "protect",
+                "Protect a sandbox: nothing automatic (auto-stop, TTL, auto-delete) touches it.");
+        named(commandLine, sandbox.new OneCall("PATCH", "", "{\"protected\":false}", READ, null), "unprotect",
+                "Remove the protection: its auto-stop, TTL and auto-delete apply again.");
+        return commandLine.addSubcommand(sandbox.new DestroySandbox()).addSubcommand(sandbox.new SnapshotSandbox())
+                .addSubcommand(sandbox.new RollbackSandbox());
     }
 
-    @Command(name = "create", description = "Make a sandbox from the template and start it; prints the operation,"
-            + " or with --wait the sandbox and its URLs.")
+    private static void named(CommandLine parent, Callable<Integer> command, String name, String description) {
+        CommandLine sub = new CommandLine(command);
+        sub.getCommandSpec().name(name).usageMessage().description(description);
+        parent.addSubcommand(sub);
+    }
+
+    @Command(name = "create", description = "Make a sandbox from a preset (default: PVE_TEMPLATE_VMID) and start it;"
+            + " prints the operation, or with --wait the sandbox and its URLs.")
     private final class CreateSandbox implements Callable<Integer> {
 
         @Option(names = "--wait", description = "Wait until it runs.")
@@ -76,10 +85,34 @@ public final class SandboxCommand {
         private String ttl;
         @Option(names = "--owner", paramLabel = "NAME", description = "Recorded in its metadata.")
         private String owner;
+        @Option(names = "--preset", paramLabel = "ID", description = "The newest version of this preset "
+                + "(preset list shows them).")
+        private String preset;
+        @Option(names = "--snapshot-id", paramLabel = "ID", description = "Exactly this preset version, e.g. "
+                + "pvelxc_4vcpu_6gb_32gb_v1.")
+        private String snapshotId;
+        @Option(names = "--auto-stop", paramLabel = "DURATION",
+                description = "Suspend or stop it after this long without traffic, e.g. 30m; 0s: never"
+                        + " (default: the gateway's lifecycle.autoStop).")
+        private String autoStop;
+        @Option(names = "--auto-stop-action", paramLabel = "ACTION", defaultValue = "stop",
+                description = "What --auto-stop does: suspend or stop (default: ${DEFAULT-VALUE}).")
+        private String autoStopAction;
+        @Option(names = "--auto-delete", paramLabel = "DURATION",
+                description = "Destroy it after this long stopped, e.g. 7d; off: never (default: the gateway's).")
+        private String autoDelete;
+        @Option(names = "--protected", description = "Nothing automatic (auto-stop, TTL, auto-delete) touches it.")
+        private boolean protect;
 
         @Override
         public Integer call() throws Exception {
             ObjectNode body = JsonNodeFactory.instance.objectNode();
+            if (preset != null) {
+                body.put("preset", preset);
+            }
+            if (snapshotId != null) {
+                body.put("snapshotId", snapshotId);
+            }
             if (cores != null) {
                 body.put("cores", cores);
             }
@@ -91,6 +124,15 @@ public final class SandboxCommand {
             }
             if (owner != null) {
                 body.put("owner", owner);
+            }
+            if (autoStop != null) {
+                body.putObject("autoStop").put("after", autoStop).put("action", autoStopAction);
+            }
+            if (autoDelete != null) {
+                body.put("autoDelete", autoDelete);
+            }
+            if (protect) {
+                body.put("protected", true);
             }
             return against(client -> {
                 Reply r = client.call("POST", "/v1/sandboxes" + (wait ? "?wait=true" : ""), body.toString(),
@@ -109,14 +151,26 @@ public final class SandboxCommand {
     @Command(name = "list", description = "One line per sandbox: vmid, status, address, owner, expiry.")
     private final class ListSandboxes implements Callable<Integer> {
 
+        @Option(names = "--orphans", description = "Instead: containers named like sandboxes without metadata,"
+                + " which nothing automatic touches (remove one with destroy --orphan VMID).")
+        private boolean orphans;
+
         @Override
         public Integer call() throws Exception {
             return against(client -> {
-                Reply r = client.call("GET", "/v1/sandboxes", null, READ);
+                Reply r = client.call("GET", "/v1/sandboxes" + (orphans ? "?orphans=true" : ""), null, READ);
                 if (!r.ok()) {
                     return r.exit(err());
                 }
                 PrintWriter out = out();
+                if (orphans) {
+                    out.printf("%-10s %-12s %-9s %s%n", "VMID", "NODE", "STATUS", "TAGGED");
+                    for (JsonNode o : r.json().path("orphans")) {
+                        out.printf("%-10s %-12s %-9s %s%n", o.path("vmid").asText(), text(o, "node"),
+                                text(o, "status"), o.path("tagged").asBoolean() ? "cmux" : "-");
+                    }
+                    return 0;
+                }
                 out.printf("%-10s %-9s %-16s %-16s %s%n", "VMID", "STATUS", "ADDRESS", "OWNER", "EXPIRES");
                 for (JsonNode s : r.json().path("sandboxes")) {
                     out.printf("%-10s %-9s %-16s %-16s %s%n", s.path("vmid").asText(), s.path("status").asText(),
@@ -184,15 +238,58 @@ public final class SandboxCommand {
     @Command(name = "destroy", description = "Stop and delete a sandbox.")
     private final class DestroySandbox extends OneSandbox {
 
+        @Option(names = "--orphan", description = "VMID is an orphan (list --orphans): delete it, and nothing else.")
+        private boolean orphan;
+
         @Override
         public Integer call() throws Exception {
             return against(client -> {
-                Reply r = client.call("DELETE", "/v1/sandboxes/" + vmid, null, LIFECYCLE);
+                Reply r = client.call("DELETE", "/v1/sandboxes/" + vmid + (orphan ? "?orphan=true" : ""), null,
+                        LIFECYCLE);
                 if (r.ok()) {
                     out().println("destroyed " + vmid);
                 }
                 return r.exit(err());
             });
+        }
+    }
+
+    @Command(name = "snapshot", description = "Take a disk snapshot of a sandbox (it keeps running).")
+    private final class SnapshotSandbox extends OneSandbox {
+
+        @Parameters(index = "1", paramLabel = "NAME", description = "PVE's rules: a letter, then letters, digits,"
+                + " '-' or '_'; 2 to 40 characters.")
+        private String name;
+        @Option(names = "--description", paramLabel = "TEXT", description = "Kept with the snapshot.")
+        private String description;
+
+        @Override
+        public Integer call() throws Exception {
+            ObjectNode body = JsonNodeFactory.instance.objectNode().put("name", name);
+            if (description != null) {
+                body.put("description", description);
+            }
+            return against(client -> {
+                Reply r = client.call("POST", "/v1/sandboxes/" + vmid + "/snapshots", body.toString(), LIFECYCLE);
+                if (r.ok()) {
+                    out().println("snapshot " + r.json().path("snapshot").path("name").asText() + " of " + vmid
+                            + " taken at " + r.json().path("snapshot").path("taken").asText());
+                }
+                return r.exit(err());
+            });
+        }
+    }
+
+    @Command(name = "rollback", description = "Roll a sandbox back to a snapshot; running again afterwards if it ran.")
+    private final class RollbackSandbox extends OneSandbox {
+
+        @Parameters(index = "1", paramLabel = "NAME", description = "The snapshot.")
+        private String name;
+
+        @Override
+        public Integer call() throws Exception {
+            return against(client -> show(client.call("POST", "/v1/sandboxes/" + vmid + "/snapshots/" + name
+                    + "/rollback", null, LIFECYCLE), "sandbox"));
         }
     }
 
@@ -215,40 +312,36 @@ public final class SandboxCommand {
         }
     }
 
-    /** {@code start|stop|shutdown|suspend|resume VMID}: the same call with another action in its path. */
-    private final class PowerAction extends OneSandbox {
+    /**
+     * A command on one sandbox that is one fixed call: {@code start|stop|shutdown|suspend|resume VMID} (POST to the
+     * action's path) and {@code protect|unprotect VMID} ({@code PATCH} with {@code protected}).
+     */
+    private final class OneCall extends OneSandbox {
 
-        private final Power power;
+        private final String method;
+        private final String pathSuffix;
+        private final String body;
+        private final Duration timeout;
+        private final String field;
 
-        PowerAction(Power power) {
-            this.power = power;
+        OneCall(String method, String pathSuffix, String body, Duration timeout, String field) {
+            this.method = method;
+            this.pathSuffix = pathSuffix;
+            this.body = body;
+            this.timeout = timeout;
+            this.field = field;
         }
 
         @Override
         public Integer call() throws Exception {
-            return against(client -> show(client.call("POST", "/v1/sandboxes/" + vmid + "/" + power.path(), null,
-                    LIFECYCLE), "sandbox"));
+            return against(client -> show(client.call(method, "/v1/sandboxes/" + vmid + pathSuffix, body, timeout),
+                    field));
         }
-    }
-
-    @FunctionalInterface
-    private interface ApiCall {
-        int run(ControlApiClient client) throws IOException, InterruptedException;
     }
 
     /** Runs one call; an API that cannot be reached is a failure (1) that says where it was looked for. */
-    private int against(ApiCall call) throws Exception {
-        ControlApiClient client = api.call();
-        try {
-            return call.run(client);
-        } catch (IOException e) {
-            err().println(spec.qualifiedName() + ": cannot reach the control API at " + client.baseUrl() + ": "
-                    + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage()));
-            return 1;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return 1;
-        }
+    private int against(ApiCalls.ApiCall call) throws Exception {
+        return ApiCalls.run(spec, api, call);
     }
 
     /** Prints a sandbox (the reply itself, or its {@code field}): id, state, address, then one URL per line. */
@@ -264,6 +357,14 @@ public final class SandboxCommand {
         out.println("address   " + text(s, "address"));
         if (s.hasNonNull("expires")) {
             out.println("expires   " + s.path("expires").asText());
+        }
+        if (s.path("protected").asBoolean(false)) {
+            out.println("protected yes");
+        }
+        JsonNode next = s.path("nextAction");
+        if (next.isObject()) {
+            out.println("next      " + next.path("action").asText() + " (" + next.path("reason").asText() + ") at "
+                    + next.path("at").asText());
         }
         for (Map.Entry<String, JsonNode> url : s.path("urls").properties()) {
             out.printf("%-9s %s%n", url.getKey(), url.getValue().asText());

@@ -9,7 +9,7 @@ import java.util.function.Supplier;
 import java.util.logging.Logger;
 
 /**
- * Runs a pass (the TTL reaper's, the idle reaper's) on a daemon thread of its own, {@code interval} after the
+ * Runs a pass (the lifecycle's) on a daemon thread of its own, {@code interval} after the
  * previous pass ended. The interval is read again before each wait, so a config reload applies; a pass that fails
  * is logged and the next one runs as planned.
  */

@@ -111,11 +111,90 @@ public final class PveClient implements AutoCloseable {
 
     /** {@code POST /nodes/{node}/lxc/{source}/clone}; returns the task's UPID. */
     public String cloneContainer(String node, int source, int newId, String hostname, boolean full) {
+        return cloneContainer(node, source, newId, hostname, full, null, null, null);
+    }
+
+    /**
+     * {@code POST /nodes/{node}/lxc/{source}/clone} onto {@code storage} (full clones only; null: the source's), with
+     * {@code description} and from the snapshot {@code snapname} when not null; returns the task's UPID.
+     */
+    public String cloneContainer(String node, int source, int newId, String hostname, boolean full, String storage,
+                                 String description, String snapname) {
         Map<String, Object> form = new LinkedHashMap<>();
         form.put("newid", newId);
         form.put("hostname", hostname);
         form.put("full", full);
+        if (storage != null) {
+            form.put("storage", storage);
+        }
+        if (description != null) {
+            form.put("description", description);
+        }
+        if (snapname != null) {
+            form.put("snapname", snapname);
+        }
         return upid(post(lxc(node, source) + "/clone", form));
+    }
+
+    /**
+     * {@code GET …/feature?feature=clone|snapshot|copy[&snapname=]}: whether every volume's storage can do it (of
+     * that snapshot, when not null).
+     */
+    public boolean hasFeature(String node, int vmid, String feature, String snapname) {
+        Map<String, Object> query = new LinkedHashMap<>();
+        query.put("feature", feature);
+        if (snapname != null) {
+            query.put("snapname", snapname);
+        }
+        return PveJson.intValue(get(lxc(node, vmid) + "/feature", query).get("hasFeature"), 0) == 1;
+    }
+
+    /** {@code GET /nodes/{node}/storage?content=…&enabled=1}: the enabled storages that hold {@code content}. */
+    public JsonNode storages(String node, String content) {
+        return get("/nodes/" + segment(node) + "/storage", Map.of("content", content, "enabled", true));
+    }
+
+    /** {@code PUT …/resize} {@code disk, size} (e.g. {@code 32G}: absolute; PVE refuses to shrink); a UPID. */
+    public String resize(String node, int vmid, String disk, String size) {
+        return upid(put(lxc(node, vmid) + "/resize", Map.of("disk", disk, "size", size)));
+    }
+
+    /** {@code POST …/template}: answers null; PVE's {@code vztemplate} worker then converts in the background. */
+    public void convertToTemplate(String node, int vmid) {
+        post(lxc(node, vmid) + "/template", Map.of());
+    }
+
+    /**
+     * {@code GET /nodes/{node}/tasks?vmid=…&typefilter=…&source=all}: the tasks of one guest and type, newest
+     * first, {@code status} {@code RUNNING} or the exit text. The way to learn how a {@code vztemplate} worker ended.
+     */
+    public JsonNode tasks(String node, int vmid, String type) {
+        return get("/nodes/" + segment(node) + "/tasks", Map.of("vmid", vmid, "typefilter", type, "source", "all"));
+    }
+
+    /** {@code GET …/snapshot}: the snapshots and a last entry {@code current}. */
+    public JsonNode snapshots(String node, int vmid) {
+        return get(lxc(node, vmid) + "/snapshot", Map.of());
+    }
+
+    /** {@code POST …/snapshot} {@code snapname, description}; a UPID. */
+    public String snapshot(String node, int vmid, String name, String description) {
+        Map<String, Object> form = new LinkedHashMap<>();
+        form.put("snapname", name);
+        if (description != null) {
+            form.put("description", description);
+        }
+        return upid(post(lxc(node, vmid) + "/snapshot", form));
+    }
+
+    /** {@code POST …/snapshot/{name}/rollback}, {@code start=1} to start it again afterwards; a UPID. */
+    public String rollback(String node, int vmid, String name, boolean start) {
+        return upid(post(lxc(node, vmid) + "/snapshot/" + segment(name) + "/rollback", Map.of("start", start)));
+    }
+
+    /** {@code DELETE …/snapshot/{name}}; a UPID. */
+    public String deleteSnapshot(String node, int vmid, String name) {
+        return upid(delete(lxc(node, vmid) + "/snapshot/" + segment(name), Map.of()));
     }
 
     /** {@code GET /nodes/{node}/lxc/{vmid}/config}. */

@@ -35,6 +35,11 @@ public class PveException extends RemoteCallException {
         return m.contains("is locked") || m.contains("can't lock file");
     }
 
+    /** The config changed since it was read ({@code digest} given with the update): read it again. */
+    public boolean configChanged() {
+        return String.valueOf(getMessage()).contains("detected modified configuration");
+    }
+
     /** The new vmid is taken ({@code CT 101 already exists on node 'pve'}); {@code /cluster/nextid} does not reserve. */
     public boolean alreadyExists() {
         return String.valueOf(getMessage()).contains("already exists");
@@ -52,6 +57,34 @@ public class PveException extends RemoteCallException {
 
     /** {@code Configuration file 'nodes/pve/lxc/101.conf' does not exist}. */
     public boolean noSuchContainer() {
-        return String.valueOf(getMessage()).contains("does not exist");
+        String m = String.valueOf(getMessage());
+        return m.contains("Configuration file") && m.contains("does not exist");
+    }
+
+    /** {@code snapshot 'x' does not exist} (AbstractConfig.pm, clone_vm). */
+    public boolean noSuchSnapshot() {
+        return String.valueOf(getMessage()).matches("(?s).*snapshot '[^']*' does not exist.*");
+    }
+
+    /** The snapshot name breaks PVE's rules: its schema (400, {@code snapname}) or a reserved name (Snapshot.pm). */
+    public boolean badSnapshotName() {
+        return fieldErrors.containsKey("snapname") || String.valueOf(getMessage()).contains("(reserved name)");
+    }
+
+    /**
+     * The snapshot cannot be made or used in this state: {@code snapshot name 'x' already used}, {@code snapshot
+     * feature is not available} (the storage), {@code can't rollback, 'x' is not most recent snapshot} (ZFS), or a
+     * template ({@code you can't take a snapshot if it's a template}).
+     */
+    public boolean snapshotConflict() {
+        String m = String.valueOf(getMessage());
+        return m.contains("already used") || m.contains("snapshot feature is not available")
+                || m.contains("is not most recent snapshot") || m.contains("if it's a template")
+                || m.contains("if vm is a template");
+    }
+
+    /** {@code base volume '…' is still in use by linked clones}: a template that clones depend on. */
+    public boolean templateInUse() {
+        return String.valueOf(getMessage()).contains("still in use by linked clones");
     }
 }

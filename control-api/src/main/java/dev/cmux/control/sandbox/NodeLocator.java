@@ -15,13 +15,13 @@ import java.util.List;
  * like this host (the gateway runs on a PVE node) else the first online one. An existing container's node comes
  * from {@code /cluster/resources}, so any gateway of a cluster finds any sandbox.
  */
-final class NodeLocator {
+public final class NodeLocator {
 
     private final PveClient pve;
     private final String configured;
     private volatile String createNode;
 
-    NodeLocator(PveClient pve, String configured) {
+    public NodeLocator(PveClient pve, String configured) {
         this.pve = pve;
         this.configured = configured == null || configured.isBlank() ? "auto" : configured;
     }
@@ -60,7 +60,7 @@ final class NodeLocator {
     }
 
     /** The cluster's view of one guest ({@code /cluster/resources} entry), or null when there is none. */
-    JsonNode resource(int vmid) {
+    public JsonNode resource(int vmid) {
         for (JsonNode r : pve.vmResources()) {
             if (PveJson.intValue(r.get("vmid"), -1) == vmid && "lxc".equals(PveJson.text(r, "type"))) {
                 return r;

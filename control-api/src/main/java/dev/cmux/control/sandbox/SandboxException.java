@@ -1,17 +1,35 @@
 package dev.cmux.control.sandbox;
 
-/** A sandbox request that cannot be done, for a reason the caller can act on; {@link Kind} picks the HTTP status. */
+/**
+ * A request about sandboxes, their presets, templates or snapshots that cannot be done, for a reason the caller can
+ * act on; {@link Kind} picks the HTTP status, {@link #details()} adds facts (e.g. the clones that keep a template).
+ */
 public final class SandboxException extends RuntimeException {
 
-    public enum Kind { NOT_FOUND, CONFLICT, UNAVAILABLE }
+    public enum Kind { BAD_REQUEST, NOT_FOUND, CONFLICT, UNAVAILABLE }
 
     private final Kind kind;
     private final String code;
+    private final Object details;
 
-    private SandboxException(Kind kind, String code, String message) {
-        super(message);
+    private SandboxException(Kind kind, String code, String message, Object details, Throwable cause) {
+        super(message, cause);
         this.kind = kind;
         this.code = code;
+        this.details = details;
+    }
+
+    private SandboxException(Kind kind, String code, String message) {
+        this(kind, code, message, null, null);
+    }
+
+    /** For the packages beside this one ({@code image}): any kind, with details, and PVE's refusal as the cause. */
+    public static SandboxException of(Kind kind, String code, String message, Object details, Throwable cause) {
+        return new SandboxException(kind, code, message, details, cause);
+    }
+
+    public static SandboxException of(Kind kind, String code, String message, Object details) {
+        return new SandboxException(kind, code, message, details, null);
     }
 
     static SandboxException notFound(int vmid) {
@@ -36,5 +54,10 @@ public final class SandboxException extends RuntimeException {
     /** Machine-readable, kebab-case, e.g. {@code no-template}. */
     public String code() {
         return code;
+    }
+
+    /** Extra facts for the caller, or null. */
+    public Object details() {
+        return details;
     }
 }

@@ -15,6 +15,7 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.UnaryOperator;
 import java.util.logging.Logger;
 
 /**
@@ -28,6 +29,8 @@ public final class SandboxService {
     public static final String TAG = "cmux";
     private static final Logger LOG = Logger.getLogger(SandboxService.class.getName());
     private static final int ID_ATTEMPTS = 10;
+    /** Metadata writes that lost to a concurrent change of the config, tried again on what is there now. */
+    private static final int METADATA_ATTEMPTS = 5;
 
     private final PveClient pve;
     private final SandboxSettings settings;
@@ -68,43 +71,75 @@ public final class SandboxService {
     }
 
     /**
-     * Clones the template, writes the metadata, starts the container and waits for its address (and for execd
-     * when configured). Any failure after the clone removes the container again and reports the original cause.
+     * A linked clone of {@code PVE_TEMPLATE_VMID} ({@link SandboxSettings#templateVmid()}), as
+     * {@link #create(CreateRequest, CloneSpec)} makes it.
      */
     public Sandbox create(CreateRequest request) {
         if (settings.templateVmid() == null) {
             throw SandboxException.unavailable("no-template",
                     "Creating sandboxes needs a template: set PVE_TEMPLATE_VMID (pve.templateVmid).");
         }
-        String node = templateNode();
-        Clone clone = cloneTemplate(node);
+        return create(request, CloneSpec.linked(settings.templateVmid(), templateNode()));
+    }
+
+    /**
+     * Clones as {@code spec} says, writes the metadata and resources, grows the root disk to the spec's size, starts
+     * the container and waits for its address (and for execd when configured). Any failure after the clone removes
+     * the container again and reports the original cause.
+     */
+    public Sandbox create(CreateRequest request, CloneSpec spec) {
+        String node = spec.node();
+        Clone clone = cloneTemplate(spec);
         try {
             tasks.await(clone.upid());
             SandboxMetadata metadata = new SandboxMetadata(request.owner(), clock.instant(),
                     request.ttl() != null ? request.ttl() : settings.defaultTtl(),
-                    request.idlePolicy() != null ? request.idlePolicy() : SandboxMetadata.DESTROY, request.idle());
+                    request.idlePolicy() != null ? request.idlePolicy() : SandboxMetadata.DESTROY, request.idle(),
+                    request.autoDelete(), request.protect(), null);
             Map<String, Object> config = new LinkedHashMap<>();
             config.put("tags", TAG);
             config.put("description", metadata.toDescription());
-            if (request.cores() != null) {
-                config.put("cores", request.cores());
+            Integer cores = request.cores() != null ? request.cores() : spec.cores();
+            Integer memory = request.memoryMiB() != null ? request.memoryMiB() : spec.memoryMiB();
+            if (cores != null) {
+                config.put("cores", cores);
             }
-            if (request.memoryMiB() != null) {
-                config.put("memory", request.memoryMiB());
+            if (memory != null) {
+                config.put("memory", memory);
             }
             pve.updateConfig(node, clone.vmid(), config);
+            if (spec.diskGiB() != null) {
+                growRootDisk(node, clone.vmid(), spec.diskGiB());
+            }
             tasks.await(pve.statusAction(node, clone.vmid(), PowerAction.START, Map.of()));
             String address = addresses.await(node, clone.vmid(), settings.addressTimeout());
             if (settings.waitForExecd()) {
                 awaitExecd(clone.vmid(), address);
             }
             invalidation.invalidate(clone.vmid());
-            LOG.info("created sandbox " + clone.vmid() + " on " + node + " at " + address);
+            LOG.info("created sandbox " + clone.vmid() + " on " + node + " at " + address + " from "
+                    + spec.source() + (spec.full() ? " (full clone)" : " (linked clone)"));
             return new Sandbox(clone.vmid(), new SandboxId(clone.vmid()).hostname(), node, "running", null, address,
                     metadata, SandboxUrls.of(clone.vmid(), settings.domain()));
         } catch (RuntimeException cause) {
             rollBack(node, clone.vmid(), cause);
             throw cause;
+        }
+    }
+
+    /**
+     * PVE grows a disk but never shrinks it ({@code unable to shrink disk size}) and refuses a resize to the size it
+     * has ({@code disk is already at specified size}): only a larger size is asked for; a smaller one keeps the
+     * template's size, which is logged.
+     */
+    private void growRootDisk(String node, int vmid, int diskGiB) {
+        long current = PveJson.longValue(pve.currentStatus(node, vmid).get("maxdisk"), 0);
+        long wanted = diskGiB * (1L << 30);
+        if (wanted > current) {
+            tasks.await(pve.resize(node, vmid, "rootfs", diskGiB + "G"));
+        } else if (wanted < current) {
+            LOG.info("sandbox " + vmid + " keeps its template's root disk of " + (current >> 30) + " GiB: PVE "
+                    + "cannot shrink it to " + diskGiB + " GiB");
         }
     }
 
@@ -125,7 +160,7 @@ public final class SandboxService {
      * {@code /cluster/nextid} reserves nothing, so a clone can lose the id to a concurrent one ("already exists"):
      * take the next id. While another clone holds the template's {@code disk} lock, wait and try again.
      */
-    private Clone cloneTemplate(String node) {
+    private Clone cloneTemplate(CloneSpec spec) {
         // PVE's own lock serializes clones of one template across every gateway of the cluster: waiting on it is
         // the lock. Jitter, so that gateways which collided do not collide again in step.
         Poller.Backoff backoff = poller.backoff(Duration.ofMillis(Math.max(50, settings.pollInterval().toMillis() / 4)),
@@ -134,8 +169,8 @@ public final class SandboxService {
         while (true) {
             int vmid = pve.nextId();
             try {
-                return new Clone(vmid, pve.cloneContainer(node, settings.templateVmid(), vmid,
-                        new SandboxId(vmid).hostname(), false));
+                return new Clone(vmid, pve.cloneContainer(spec.node(), spec.source(), vmid,
+                        new SandboxId(vmid).hostname(), spec.full(), spec.storage(), null, spec.snapname()));
             } catch (PveException e) {
                 if (e.alreadyExists() && ++idConflicts < ID_ATTEMPTS) {
                     continue;
@@ -156,8 +191,11 @@ public final class SandboxService {
                         + "/healthz within " + settings.execdTimeout().toSeconds() + " s."));
     }
 
-    /** Stop (when running) and destroy with purge; a failure here is attached to the cause, never replaces it. */
-    private void rollBack(String node, int vmid, RuntimeException cause) {
+    /**
+     * Stop (when running) and destroy with purge what a failed multi-step operation made (a clone, a half-made
+     * template); a failure here is attached to the cause, never replaces it.
+     */
+    public void rollBack(String node, int vmid, RuntimeException cause) {
         try {
             stopIfRunning(node, vmid);
             tasks.await(pve.destroy(node, vmid, true));
@@ -212,6 +250,22 @@ public final class SandboxService {
             out.add(new Sandbox(vmid, PveJson.text(config, "hostname"), node, status, PveJson.text(r, "lock"), null,
                     SandboxMetadata.fromDescription(PveJson.text(config, "description")).orElse(null),
                     SandboxUrls.of(vmid, settings.domain())));
+        }
+        return out;
+    }
+
+    /**
+     * The bytes each running sandbox has received and sent since it started ({@code netin + netout} of
+     * {@code /cluster/resources}, pvestatd's counters of its veth, up to ~10 s old): traffic that went through any
+     * gateway, or none.
+     */
+    public Map<Integer, Long> networkBytes() {
+        Map<Integer, Long> out = new LinkedHashMap<>();
+        for (JsonNode r : pve.vmResources()) {
+            if ("lxc".equals(PveJson.text(r, "type")) && "running".equals(PveJson.text(r, "status"))
+                    && isSandbox(PveJson.text(r, "tags"), PveJson.intValue(r.get("template"), 0))) {
+                out.put(PveJson.intValue(r.get("vmid"), -1), r.path("netin").asLong() + r.path("netout").asLong());
+            }
         }
         return out;
     }
@@ -301,6 +355,47 @@ public final class SandboxService {
         tasks.await(pve.destroy(sandbox.node(), vmid, true));
         invalidation.invalidate(vmid);
         LOG.info("destroyed sandbox " + vmid);
+    }
+
+    /**
+     * Rewrites the metadata line of a sandbox's description with {@code change} applied (other lines stay); 409
+     * {@code no-metadata} for a sandbox without one. The update carries the config's {@code digest}, so a write by
+     * someone else in between (another gateway, a PATCH, a person) is never overwritten: PVE refuses it, and the
+     * change is applied again to what is there now. Returns the sandbox as PVE has it afterwards.
+     */
+    public Sandbox updateMetadata(int vmid, UnaryOperator<SandboxMetadata> change) {
+        String node = nodeOf(vmid);
+        for (int attempt = 1; ; attempt++) {
+            JsonNode config = pve.config(node, vmid);
+            if (!isSandbox(PveJson.text(config, "tags"), config.path("template").asInt(0))) {
+                throw SandboxException.notFound(vmid);
+            }
+            String description = PveJson.text(config, "description");
+            SandboxMetadata metadata = SandboxMetadata.fromDescription(description).orElseThrow(() ->
+                    SandboxException.conflict("no-metadata", "Sandbox " + vmid + " has no cmux-metadata line in its "
+                            + "description (an orphan): it can only be destroyed."));
+            try {
+                pve.updateConfig(node, vmid, Map.of("description", change.apply(metadata).replaceIn(description),
+                        "digest", PveJson.text(config, "digest")));
+                return get(vmid);
+            } catch (PveException e) {
+                if (!e.configChanged() || attempt == METADATA_ATTEMPTS) {
+                    throw e;
+                }
+            }
+        }
+    }
+
+    /**
+     * Destroys a container named like a sandbox that has no metadata ({@link Orphans}); never anything else: a
+     * container that is a sandbox, or not named {@code cmux-<vmid>}, is 404 here.
+     */
+    public void destroyOrphan(int vmid) {
+        Orphans.Orphan orphan = new Orphans(pve).find(vmid).orElseThrow(() -> SandboxException.notFound(vmid));
+        stopIfRunning(orphan.node(), vmid);
+        tasks.await(pve.destroy(orphan.node(), vmid, true));
+        invalidation.invalidate(vmid);
+        LOG.info("destroyed orphan container " + vmid);
     }
 
     private String nodeOf(int vmid) {

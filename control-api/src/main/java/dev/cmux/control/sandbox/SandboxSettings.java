@@ -11,7 +11,7 @@ import java.time.Duration;
  * @param templateVmid   the template that sandboxes are linked-cloned from; null: create answers 503
  * @param node           this gateway's PVE node, or {@code auto} (the node named like this host, else the first
  *                       online); its DNS search domain is the sandbox suffix. Clones go to the template's node.
- * @param defaultTtl     TTL of a sandbox created without one; null: no TTL
+ * @param defaultTtl     TTL of a sandbox created without one (config {@code lifecycle.ttl}); null: no TTL
  * @param execdPort      port of cmux-execd inside the container (39375)
  * @param waitForExecd   create waits until {@code GET /healthz} of execd answers 200
  * @param pollInterval   how often PVE tasks, addresses and execd are polled (1 s, as PVE's own clients do)
@@ -19,18 +19,16 @@ import java.time.Duration;
  * @param addressTimeout the longest a started container may take to get an IPv4 address (DHCP)
  * @param execdTimeout   the longest execd may take to answer after the address appeared
  * @param lockRetry      how long a clone retries while the template is locked by another clone
- * @param reaperInterval how often the TTL reaper runs; null or zero: off
  */
 public record SandboxSettings(String domain, Integer templateVmid, String node, Duration defaultTtl, int execdPort,
                               boolean waitForExecd, Duration pollInterval, Duration taskTimeout,
-                              Duration addressTimeout, Duration execdTimeout, Duration lockRetry,
-                              Duration reaperInterval) {
+                              Duration addressTimeout, Duration execdTimeout, Duration lockRetry) {
 
     public static final int EXECD_PORT = 39375;
 
     public static SandboxSettings defaults(String domain, Integer templateVmid) {
         return new SandboxSettings(domain, templateVmid, "auto", null, EXECD_PORT, false, Duration.ofSeconds(1),
-                Duration.ofMinutes(10), Duration.ofSeconds(90), Duration.ofSeconds(60), Duration.ofMinutes(3), null);
+                Duration.ofMinutes(10), Duration.ofSeconds(90), Duration.ofSeconds(60), Duration.ofMinutes(3));
     }
 
     /** The defaults for {@code pve}'s template and node, with URLs under {@code domain} (may be null). */
@@ -40,25 +38,22 @@ public record SandboxSettings(String domain, Integer templateVmid, String node, 
 
     public SandboxSettings withNode(String node) {
         return new SandboxSettings(domain, templateVmid, node, defaultTtl, execdPort, waitForExecd, pollInterval,
-                taskTimeout, addressTimeout, execdTimeout, lockRetry, reaperInterval);
+                taskTimeout, addressTimeout, execdTimeout, lockRetry);
     }
 
     public SandboxSettings withExecd(int port, boolean wait) {
         return new SandboxSettings(domain, templateVmid, node, defaultTtl, port, wait, pollInterval,
-                taskTimeout, addressTimeout, execdTimeout, lockRetry, reaperInterval);
+                taskTimeout, addressTimeout, execdTimeout, lockRetry);
     }
 
     public SandboxSettings withPolling(Duration poll, Duration timeouts) {
         return new SandboxSettings(domain, templateVmid, node, defaultTtl, execdPort, waitForExecd, poll,
-                timeouts, timeouts, timeouts, timeouts, reaperInterval);
+                timeouts, timeouts, timeouts, timeouts);
     }
 
-    public SandboxSettings withTtl(Duration ttl, Duration reaperEvery) {
+    /** New sandboxes without a TTL of their own get {@code ttl} (null: none), stamped into their metadata. */
+    public SandboxSettings withDefaultTtl(Duration ttl) {
         return new SandboxSettings(domain, templateVmid, node, ttl, execdPort, waitForExecd, pollInterval,
-                taskTimeout, addressTimeout, execdTimeout, lockRetry, reaperEvery);
-    }
-
-    public boolean reaperEnabled() {
-        return reaperInterval != null && !reaperInterval.isZero() && !reaperInterval.isNegative();
+                taskTimeout, addressTimeout, execdTimeout, lockRetry);
     }
 }

@@ -240,15 +240,15 @@ class ControlApiTest {
     }
 
     @Test
-    void createTakesAnIdlePolicyAndShowsIt() throws Exception {
+    void createTakesAnIdlePolicyByItsOlderNameAndShowsItAsAutoStop() throws Exception {
         Reply r = call("POST", "/v1/sandboxes?wait=true", "{\"idle\":{\"after\":\"30m\",\"action\":\"suspend\"}}");
         assertEquals(201, r.status(), r.raw().body());
-        assertEquals("PT30M", r.json().path("sandbox").path("idle").path("after").asText());
-        assertEquals("suspend", r.json().path("sandbox").path("idle").path("action").asText());
+        assertEquals("PT30M", r.json().path("sandbox").path("autoStop").path("after").asText());
+        assertEquals("suspend", r.json().path("sandbox").path("autoStop").path("action").asText());
 
         Reply listed = call("GET", "/v1/sandboxes", null);
         JsonNode s = listed.json().path("sandboxes").get(0);
-        assertEquals("suspend", s.path("idle").path("action").asText());
+        assertEquals("suspend", s.path("autoStop").path("action").asText());
         assertTrue(s.has("lastActivity"), s.toString());
     }
 

@@ -75,6 +75,39 @@ class SandboxCommandTest {
     }
 
     @Test
+    void createTakesTheLifecycleAndProtectUnprotectChangeIt() {
+        assertEquals(0, run("create", "--wait", "--ttl", "2h", "--auto-stop", "30m", "--auto-stop-action",
+                "suspend", "--auto-delete", "7d", "--protected"), err());
+        assertTrue(out().contains("protected yes"), out());
+        String description = String.valueOf(pve.configOf(100).get("description"));
+        assertTrue(description.contains("\"idle\":{\"after\":\"PT30M\",\"action\":\"suspend\"}"), description);
+        assertTrue(description.contains("\"autoDelete\":\"PT168H\""), description);
+        assertTrue(description.contains("\"protected\":true"), description);
+
+        assertEquals(0, run("unprotect", "100"), err());
+        assertFalse(out().contains("protected yes"), out());
+        assertFalse(String.valueOf(pve.configOf(100).get("description")).contains("\"protected\""));
+        assertEquals(0, run("protect", "100"), err());
+        assertTrue(out().contains("protected yes"), out());
+        assertEquals(1, run("protect", "555"));
+        assertTrue(err().contains("error 404 unknown-sandbox"), err());
+    }
+
+    @Test
+    void orphansAreListedAndDestroyedOnlyWithOrphan() {
+        pve.seedContainer(400, "cmux-400", true, null, null);
+        assertEquals(0, run("list", "--orphans"), err());
+        assertTrue(out().lines().anyMatch(l -> l.startsWith("400 ") && l.contains("running") && l.endsWith("-")),
+                out());
+
+        assertEquals(1, run("destroy", "400"));
+        assertTrue(pve.exists(400), "a plain destroy does not touch it");
+        assertEquals(0, run("destroy", "--orphan", "400"), err());
+        assertEquals("destroyed 400\n", out());
+        assertFalse(pve.exists(400));
+    }
+
+    @Test
     void apiErrorsExitWith1AndBadUsageWith2() {
         assertEquals(1, run("get", "555"));
         assertTrue(err().contains("error 404 unknown-sandbox"), err());
@@ -92,7 +125,8 @@ class SandboxCommandTest {
         assertEquals(0, run("--help"));
         assertTrue(out().startsWith("Usage: sandbox"), out());
         assertTrue(out().contains("destroy"), out());
-        assertTrue(out().contains("suspend   Suspend a sandbox"), out());
+        assertTrue(out().lines().anyMatch(l -> l.matches("\\s*suspend\\s+Suspend a sandbox.*")), out());
+        assertTrue(out().lines().anyMatch(l -> l.matches("\\s*protect\\s+Protect a sandbox.*")), out());
         assertEquals(0, run("help", "exec"));
         assertTrue(out().contains("Usage: sandbox exec"), out());
         assertEquals(0, run("create", "--help"));

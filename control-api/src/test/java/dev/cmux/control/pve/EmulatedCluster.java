@@ -1,7 +1,11 @@
 package dev.cmux.control.pve;
 
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -33,6 +37,18 @@ final class EmulatedCluster {
         Integer linkedFrom;
         /** Stopped by suspend: a CRIU checkpoint waits for resume (pve-api.md §5: the status is {@code stopped}). */
         boolean suspended;
+        /** The storage of the rootfs volume, and its size in bytes. */
+        String storage = "local-zfs";
+        long diskBytes = 8 * EmulatedStorage.GIB;
+        /** Snapshots by name, oldest first; {@code parent} is the newest (the one "current" descends from). */
+        final Map<String, EmulatedImages.Snapshot> snapshots = new LinkedHashMap<>();
+        String parent;
+        /**
+         * Bytes received and sent by the guest on its veth since it started (pve-qemu-cluster.md §4.1: LXC counts
+         * {@code veth<vmid>i<N>} as QEMU counts its taps; 0 while stopped, from 0 again after a start).
+         */
+        long netin;
+        long netout;
 
         Ct(int vmid, String hostname) {
             this.vmid = vmid;
@@ -43,12 +59,17 @@ final class EmulatedCluster {
     final String node;
     private final Map<Integer, Ct> containers = new TreeMap<>();
     private final EmulatedTasks tasks;
+    final EmulatedStorage storage = new EmulatedStorage();
+    final EmulatedImages images = new EmulatedImages(this);
+    /** Route ({@code PUT /nodes/{node}/lxc/{vmid}/config}) → the 500 its next call answers with. */
+    private final Map<String, String> rejectNext = new LinkedHashMap<>();
     private String failNextStartTask;
     private boolean staleResources;
     private String rejectNextStart;
     private int staleNextIds;
     private Integer staleNextId;
     private String defaultAddress = "10.10.0.";
+    private boolean dhcp = true;
     private final ScheduledExecutorService scheduler;
     private volatile PowerListener powerListener = (vmid, running) -> { };
     /** The token's ACLs: path → privileges; {@code /} holds everything, as for {@code root@pam}. */
@@ -76,14 +97,29 @@ final class EmulatedCluster {
     }
 
     /** Sets the state (under the monitor, from a task) and tells the listener after the task has finished. */
+    void setRunning(Ct ct, boolean running) {
+        power(ct, running);
+    }
+
     private void power(Ct ct, boolean running) {
         ct.status = running ? "running" : "stopped";
+        ct.netin = 0; // a new veth on start, none while stopped
+        ct.netout = 0;
         int vmid = ct.vmid;
         PowerListener listener = powerListener;
         scheduler.execute(() -> listener.changed(vmid, running));
     }
 
     // ---- knobs for tests ----
+
+    /** The guest sent and received bytes (through any gateway, or none): its counters grow while it runs. */
+    synchronized void guestTraffic(int vmid, long in, long out) {
+        Ct ct = existing(vmid);
+        if (ct.status.equals("running")) {
+            ct.netin += in;
+            ct.netout += out;
+        }
+    }
 
     synchronized void seed(Ct ct) {
         containers.put(ct.vmid, ct);
@@ -101,6 +137,29 @@ final class EmulatedCluster {
         failNextStartTask = message;
     }
 
+    /** The next call of {@code route} (e.g. {@code PUT /nodes/{node}/lxc/{vmid}/config}) is refused with a 500. */
+    synchronized void rejectNext(String route, String message) {
+        rejectNext.put(route, message);
+    }
+
+    /** Throws the refusal armed for {@code route}, once. */
+    synchronized void refuseIfArmed(String route) {
+        String message = rejectNext.remove(route);
+        if (message != null) {
+            throw PveHttpError.die(message);
+        }
+    }
+
+    /** Removes a container's config (a failed clone's worker does). */
+    synchronized void forget(int vmid) {
+        containers.remove(vmid);
+    }
+
+    /** Every container, for the image rules in {@link EmulatedImages}. */
+    synchronized java.util.Collection<Ct> all() {
+        return List.copyOf(containers.values());
+    }
+
     synchronized void rejectNextStart(String message) {
         rejectNextStart = message;
     }
@@ -111,6 +170,11 @@ final class EmulatedCluster {
 
     synchronized void defaultAddress(String address) {
         defaultAddress = address;
+    }
+
+    /** Without DHCP a running container has only its link-local IPv6 address. */
+    synchronized void dhcp(boolean answering) {
+        dhcp = answering;
     }
 
     /** An ACL on {@code path} with exactly {@code privileges}: it replaces what the path inherits. */
@@ -186,61 +250,43 @@ final class EmulatedCluster {
         return String.valueOf(vmid); // a string, as real PVE answers
     }
 
-    synchronized String cloneCt(int source, Map<String, String> p) {
-        Ct src = existing(source);
-        if (src.lock != null) {
-            throw PveHttpError.die("CT is locked (" + src.lock + ")");
-        }
-        int newId = Integer.parseInt(p.get("newid"));
-        if (containers.containsKey(newId)) {
-            throw PveHttpError.die("CT " + newId + " already exists on node '" + node + "'");
-        }
-        boolean full = p.containsKey("full") ? p.get("full").equals("1") : !src.template;
-        if (!full && !src.template) {
-            throw PveHttpError.die("Linked clone feature for 'local-zfs:subvol-" + source + "-disk-0' is not available");
-        }
-        src.lock = "disk";
-        Ct ct = new Ct(newId, p.getOrDefault("hostname", src.hostname));
-        ct.lock = "create";
-        ct.cores = src.cores;
-        ct.memory = src.memory;
-        ct.tags = src.tags; // a clone starts as a copy of the source's config
-        ct.description = src.description;
-        ct.linkedFrom = full ? null : source;
-        if (p.containsKey("description")) {
-            ct.description = p.get("description") + "\n";
-        }
-        containers.put(newId, ct);
-        return task("vzclone", source, t -> {
-            t.log.add("create linked clone of mount point rootfs (local-zfs:basevol-" + source + "-disk-0)");
-            src.lock = null;
-            ct.lock = null;
-            return null;
-        });
-    }
-
     synchronized void updateConfig(int vmid, Map<String, String> p) {
         Ct ct = existing(vmid);
         Map<String, String> options = new LinkedHashMap<>(p);
         options.remove("node");
         options.remove("vmid");
+        String digest = options.remove("digest");
         if (options.isEmpty()) {
             throw PveHttpError.die("no options specified");
         }
         if (ct.lock != null) {
             throw PveHttpError.die("CT is locked (" + ct.lock + ")");
         }
+        // PVE::AbstractConfig::assert_config_digest (pve-api.md "PUT config"): the update is refused when the config
+        // changed since the caller read it
+        if (digest != null && !digest.equals(digest(ct))) {
+            throw PveHttpError.die("detected modified configuration - file changed by other user? Try again.");
+        }
         options.forEach((k, v) -> {
             switch (k) {
                 case "tags" -> ct.tags = String.join(";",
                         new TreeSet<>(List.of(v.toLowerCase().trim().split("[;, ]+"))));
-                case "description" -> ct.description = v.endsWith("\n") ? v : v + "\n";
+                case "description" -> ct.description = storedDescription(v);
                 case "cores" -> ct.cores = Integer.parseInt(v);
                 case "memory" -> ct.memory = Integer.parseInt(v);
                 case "hostname" -> ct.hostname = v;
                 default -> { }
             }
         });
+    }
+
+    /**
+     * The description as read back: PVE stores it as {@code #} comment lines ({@code split /\n/}, so trailing empty
+     * lines vanish) and each line comes back with its newline.
+     */
+    static String storedDescription(String text) {
+        String trimmed = text.replaceAll("\n+$", "");
+        return trimmed + "\n";
     }
 
     synchronized Map<String, Object> config(int vmid) {
@@ -253,16 +299,33 @@ final class EmulatedCluster {
         c.put("ostype", "debian");
         c.put("net0", "name=eth0,bridge=vmbr0,hwaddr=BC:24:11:00:00:" + String.format("%02X", ct.vmid % 256)
                 + ",ip=dhcp,type=veth");
-        c.put("rootfs", ct.linkedFrom == null ? "local-zfs:subvol-" + vmid + "-disk-0,size=8G"
-                : "local-zfs:basevol-" + ct.linkedFrom + "-disk-0/subvol-" + vmid + "-disk-0,size=8G");
+        c.put("rootfs", rootfs(ct));
         c.put("swap", 512);
         c.put("unprivileged", 1);
-        c.put("digest", Integer.toHexString(System.identityHashCode(ct)) + "0".repeat(32));
+        c.put("digest", digest(ct));
         if (ct.description != null) {
             c.put("description", ct.description);
         }
         putPresentOnly(c, ct);
         return c;
+    }
+
+    /** {@code local-zfs:subvol-101-disk-0,size=8G}: the volume and its size as {@code print_ct_mountpoint} writes. */
+    String rootfs(Ct ct) {
+        return EmulatedStorage.volid(storage.find(ct.storage), ct.vmid, ct.template, ct.linkedFrom)
+                + ",size=" + EmulatedImages.sizeText(ct.diskBytes);
+    }
+
+    /** SHA1 of the config as PVE computes it of the config file: any change of the config changes it. */
+    private static String digest(Ct ct) {
+        String file = ct.hostname + "|" + ct.cores + "|" + ct.memory + "|" + ct.tags + "|" + ct.lock + "|"
+                + ct.template + "|" + ct.description + "|" + ct.storage + "|" + ct.diskBytes + "|" + ct.parent;
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-1")
+                    .digest(file.getBytes(StandardCharsets.UTF_8)));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     /** {@code tags}, {@code lock} and {@code template} appear only when set, in config and status alike. */
@@ -293,7 +356,10 @@ final class EmulatedCluster {
         s.put("name", ct.hostname);
         s.put("cpus", ct.cores);
         s.put("maxmem", ct.memory * 1048576L);
+        s.put("maxdisk", ct.diskBytes);
         s.put("uptime", ct.status.equals("running") ? 42 : 0);
+        s.put("netin", ct.netin);
+        s.put("netout", ct.netout);
         putPresentOnly(s, ct);
         return s;
     }
@@ -380,6 +446,9 @@ final class EmulatedCluster {
                     if (early != null) {
                         return early;
                     }
+                    if (t.failure != null) {
+                        return t.failure; // e.g. a shutdown whose guest ignores it: "container did not stop"
+                    }
                     ct.suspended = action.equals("suspend");
                     power(ct, false);
                     return null;
@@ -414,6 +483,11 @@ final class EmulatedCluster {
         Ct ct = existing(vmid);
         if (!ct.status.equals("running")) {
             return null;
+        }
+        if (!dhcp && ct.address == null) {
+            return List.of(Map.of("name", "eth0", "hwaddr", "bc:24:11:00:00:01", "inet6", "fe80::be24:11ff:fe00:1/64",
+                    "ip-addresses", List.of(Map.of("ip-address-type", "inet6", "ip-address", "fe80::be24:11ff:fe00:1",
+                            "prefix", "64"))));
         }
         String ip = ct.address != null ? ct.address
                 : defaultAddress.endsWith(".") ? defaultAddress + (ct.vmid % 250 + 2) : defaultAddress;

@@ -26,6 +26,8 @@ final class EmulatedTasks {
         final String type;
         String status = "running";
         String exitStatus;
+        /** An error armed by a test: bodies that undo their work check it first; for others the task just fails. */
+        String failure;
         final List<String> log = new ArrayList<>();
 
         Task(String upid, String type) {
@@ -40,6 +42,8 @@ final class EmulatedTasks {
     private final Map<String, Task> tasks = new LinkedHashMap<>();
     private final AtomicInteger pid = new AtomicInteger(0x1000);
     private volatile Duration duration = Duration.ofMillis(120);
+    /** Task type → the error its next task ends with, after the checks that precede the work have passed. */
+    private final Map<String, String> failNext = new LinkedHashMap<>();
 
     EmulatedTasks(String node, ScheduledExecutorService scheduler, Object monitor) {
         this.node = node;
@@ -51,12 +55,21 @@ final class EmulatedTasks {
         duration = d;
     }
 
+    /** The next task of {@code type} (e.g. {@code vzclone}, {@code resize}) fails with {@code error}. */
+    void failNext(String type, String error) {
+        synchronized (monitor) {
+            failNext.put(type, error);
+        }
+    }
+
     String start(String type, int id, Body body) {
         synchronized (monitor) {
+
             long start = System.currentTimeMillis() / 1000;
             String upid = String.format("UPID:%s:%08X:%08X:%08X:%s:%d:root@pam!cmux:", node, pid.incrementAndGet(),
                     0x0A1B2C3D, start, type, id);
             Task task = new Task(upid, type);
+            task.failure = failNext.remove(type);
             task.log.add("starting " + type + " for " + id);
             tasks.put(upid, task);
             scheduler.schedule(() -> finish(task, body), duration.toMillis(), TimeUnit.MILLISECONDS);
@@ -69,12 +82,59 @@ final class EmulatedTasks {
             String error;
             try {
                 error = body.run(task);
+                if (error == null) {
+                    error = task.failure;
+                }
             } catch (PveHttpError e) {
                 error = e.getMessage();
             }
             task.log.add(error == null ? "TASK OK" : "TASK ERROR: " + error);
             task.exitStatus = error == null ? "OK" : error.replace('\n', ' ');
             task.status = "stopped";
+        }
+    }
+
+    /**
+     * {@code GET /nodes/{node}/tasks} with {@code vmid}, {@code typefilter} and {@code source} (pve-api.md §4 "Tasks:
+     * list"): {@code archive} (the default) lists finished tasks only, {@code active} running ones, {@code all} both;
+     * {@code status} is the exit text, or {@code RUNNING}. Newest first, with the top-level {@code total}.
+     */
+    Endpoints.WithTotal list(Map<String, String> p) {
+        synchronized (monitor) {
+            String source = p.getOrDefault("source", "archive");
+            List<Map<String, Object>> out = new ArrayList<>();
+            for (Task t : tasks.values()) {
+                Upid upid = Upid.parse(t.upid);
+                boolean running = t.exitStatus == null;
+                if ((source.equals("archive") && running) || (source.equals("active") && !running)
+                        || (p.containsKey("vmid") && !p.get("vmid").equals(upid.id()))
+                        || (p.containsKey("typefilter") && !p.get("typefilter").equals(t.type))) {
+                    continue;
+                }
+                Map<String, Object> item = new LinkedHashMap<>();
+                item.put("upid", t.upid);
+                item.put("node", node);
+                item.put("type", t.type);
+                item.put("id", upid.id());
+                item.put("user", "root@pam");
+                item.put("tokenid", "cmux");
+                item.put("status", running ? "RUNNING" : t.exitStatus);
+                out.add(0, item);
+            }
+            return new Endpoints.WithTotal(out, out.size());
+        }
+    }
+
+    /** The exit status of the newest task of {@code type}: null while it runs or when there is none. */
+    String lastExitStatus(String type) {
+        synchronized (monitor) {
+            Task last = null;
+            for (Task t : tasks.values()) {
+                if (t.type.equals(type)) {
+                    last = t;
+                }
+            }
+            return last == null ? null : last.exitStatus;
         }
     }
 

@@ -17,6 +17,8 @@ final class Endpoints {
                            Map<String, String> params) {
         int vmid = vars.containsKey("vmid") ? Integer.parseInt(vars.get("vmid")) : 0;
         String upid = vars.get("upid");
+        cluster.refuseIfArmed(route);
+        EmulatedImages images = cluster.images;
         return switch (route) {
             case "GET /version" -> Map.of("version", "9.2.11", "release", "9.2", "repoid", "14a22df35955d97d");
             case "GET /nodes" -> List.of(Map.of("node", cluster.node, "status", "online", "type", "node",
@@ -27,7 +29,7 @@ final class Endpoints {
             case "GET /cluster/resources" -> "vm".equals(params.get("type")) || params.get("type") == null
                     ? cluster.resources() : List.of();
             case "GET /nodes/{node}/lxc" -> cluster.list();
-            case "POST /nodes/{node}/lxc/{vmid}/clone" -> cluster.cloneCt(vmid, params);
+            case "POST /nodes/{node}/lxc/{vmid}/clone" -> images.clone(vmid, params);
             case "GET /nodes/{node}/lxc/{vmid}/config" -> cluster.config(vmid);
             case "PUT /nodes/{node}/lxc/{vmid}/config" -> {
                 cluster.updateConfig(vmid, params);
@@ -41,6 +43,20 @@ final class Endpoints {
             case "POST /nodes/{node}/lxc/{vmid}/status/resume" -> cluster.statusAction(vmid, "resume");
             case "DELETE /nodes/{node}/lxc/{vmid}" -> cluster.destroy(vmid, params);
             case "GET /nodes/{node}/lxc/{vmid}/interfaces" -> cluster.interfaces(vmid);
+            case "GET /nodes/{node}/storage" -> cluster.read(() -> cluster.storage.list(params.get("content"),
+                    params.get("storage")));
+            case "GET /nodes/{node}/lxc/{vmid}/feature" -> images.feature(vmid, params.get("feature"),
+                    params.get("snapname"));
+            case "GET /nodes/{node}/lxc/{vmid}/snapshot" -> images.snapshots(vmid);
+            case "POST /nodes/{node}/lxc/{vmid}/snapshot" -> images.createSnapshot(vmid, params.get("snapname"),
+                    params.get("description"));
+            case "DELETE /nodes/{node}/lxc/{vmid}/snapshot/{snapname}" -> images.deleteSnapshot(vmid,
+                    vars.get("snapname"));
+            case "POST /nodes/{node}/lxc/{vmid}/snapshot/{snapname}/rollback" -> images.rollback(vmid,
+                    vars.get("snapname"), "1".equals(params.get("start")));
+            case "POST /nodes/{node}/lxc/{vmid}/template" -> images.template(vmid);
+            case "PUT /nodes/{node}/lxc/{vmid}/resize" -> images.resize(vmid, params.get("disk"), params.get("size"));
+            case "GET /nodes/{node}/tasks" -> cluster.tasks().list(params);
             case "GET /nodes/{node}/tasks/{upid}/status" -> cluster.tasks().status(upid);
             case "GET /nodes/{node}/tasks/{upid}/log" -> cluster.tasks().log(upid,
                     Integer.parseInt(params.getOrDefault("start", "0")),

@@ -156,8 +156,67 @@ public final class PveEmulator implements AutoCloseable {
         EmulatedCluster.Ct ct = new EmulatedCluster.Ct(vmid, hostname);
         ct.status = running ? "running" : "stopped";
         ct.tags = tags;
-        ct.description = description == null ? null : description + "\n";
+        ct.description = description == null ? null : EmulatedCluster.storedDescription(description);
         cluster.seed(ct);
+    }
+
+    /**
+     * A storage of the node, e.g. {@code ("local-lvm", "lvmthin", "images,rootdir", 500)} (GiB free of twice that):
+     * what {@code GET /nodes/{node}/storage} lists and what {@code volume_has_feature} of its type allows.
+     */
+    public void addStorage(String id, String type, String content, long availGiB) {
+        synchronized (cluster) {
+            cluster.storage.add(new EmulatedStorage.Storage(id, type, content, 2 * availGiB * EmulatedStorage.GIB,
+                    availGiB * EmulatedStorage.GIB));
+        }
+    }
+
+    /** A container template on {@code storage} with a root disk of {@code diskGiB}, tagged as {@code tags}. */
+    public void seedTemplate(int vmid, String storage, int diskGiB, String tags, String description) {
+        EmulatedCluster.Ct ct = new EmulatedCluster.Ct(vmid, "cmux-template");
+        ct.template = true;
+        ct.tags = tags;
+        ct.storage = storage;
+        ct.diskBytes = diskGiB * EmulatedStorage.GIB;
+        ct.description = description == null ? null : EmulatedCluster.storedDescription(description);
+        cluster.seed(ct);
+    }
+
+    /** The next task of {@code type} ({@code vzclone}, {@code resize}, {@code vztemplate}, …) fails so. */
+    public void failNextTask(String type, String error) {
+        cluster.tasks().failNext(type, error);
+    }
+
+    /** The next call of {@code route}, e.g. {@code PUT /nodes/{node}/lxc/{vmid}/config}, is refused: HTTP 500. */
+    public void rejectNext(String route, String message) {
+        cluster.rejectNext(route, message);
+    }
+
+    /** The root disk size in GiB (fractions rounded down), or -1 when there is no such container. */
+    public long diskGiB(int vmid) {
+        return cluster.read(() -> cluster.find(vmid) == null ? -1 : cluster.find(vmid).diskBytes / EmulatedStorage.GIB);
+    }
+
+    /** The names of the container's snapshots, oldest first. */
+    public List<String> snapshotNames(int vmid) {
+        return cluster.read(() -> List.copyOf(cluster.existing(vmid).snapshots.keySet()));
+    }
+
+    /**
+     * The exit status of the newest task of {@code type} ({@code OK} or the error), null while it runs: for workers
+     * whose UPID PVE never returns, such as {@code vztemplate}.
+     */
+    public String lastTaskExitStatus(String type) {
+        return cluster.tasks().lastExitStatus(type);
+    }
+
+    /** Sets (or with null clears) the container's config lock, as a backup ({@code backup}) or a crash leaves it. */
+    public void lockContainer(int vmid, String lock) {
+        cluster.read(() -> cluster.existing(vmid).lock = lock);
+    }
+
+    public boolean isTemplate(int vmid) {
+        return cluster.read(() -> cluster.find(vmid) != null && cluster.find(vmid).template);
     }
 
     /** The next start task fails inside the task with this error (as a broken container fails). */
@@ -173,6 +232,19 @@ public final class PveEmulator implements AutoCloseable {
     /** {@code /cluster/nextid} repeats its last answer this many times: callers race for one id. */
     public void repeatNextId(int times) {
         cluster.repeatNextId(times);
+    }
+
+    /** Whether DHCP answers on the bridge; without it containers get no IPv4 address (only link-local IPv6). */
+    public void dhcp(boolean answering) {
+        cluster.dhcp(answering);
+    }
+
+    /**
+     * A running container received {@code in} and sent {@code out} bytes: its {@code netin}/{@code netout} counters
+     * (status, {@code /cluster/resources}) grow, as pvestatd reports them; nothing while it is stopped.
+     */
+    public void guestTraffic(int vmid, long in, long out) {
+        cluster.guestTraffic(vmid, in, out);
     }
 
     /** The IPv4 every running container reports, e.g. {@code 127.0.0.1} where a test execd listens. */

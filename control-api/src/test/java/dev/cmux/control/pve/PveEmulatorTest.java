@@ -1,5 +1,6 @@
 package dev.cmux.control.pve;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.cmux.control.poll.Poller;
 import dev.cmux.control.sandbox.PowerAction;
 import org.junit.jupiter.api.AfterEach;
@@ -86,6 +87,38 @@ class PveEmulatorTest {
                 () -> tasks(client).await(start));
         assertEquals("CT is locked (create)", e.exitStatus());
         tasks(client).await(clone);
+    }
+
+    @Test
+    void aConfigUpdateWithAStaleDigestIsRefusedAndAFreshOneTaken() {
+        String digest = PveJson.text(client.config("pve", 150), "digest");
+        assertEquals(40, digest.length(), "SHA1 hex");
+        client.updateConfig("pve", 150, Map.of("description", "first", "digest", digest));
+        String fresh = PveJson.text(client.config("pve", 150), "digest");
+        assertTrue(!fresh.equals(digest), "a changed config has another digest");
+
+        PveException stale = assertThrows(PveException.class,
+                () -> client.updateConfig("pve", 150, Map.of("description", "second", "digest", digest)));
+        assertEquals(500, stale.status());
+        assertEquals("detected modified configuration - file changed by other user? Try again.", stale.getMessage());
+        assertEquals("first\n", PveJson.text(client.config("pve", 150), "description"));
+        assertEquals(List.of(), pve.violations());
+    }
+
+    @Test
+    void networkCountersGrowWhileRunningAndStartFromZeroAgain() {
+        pve.guestTraffic(150, 1000, 1000);
+        assertEquals(0, client.currentStatus("pve", 150).path("netin").asLong(), "stopped: 0");
+        tasks(client).await(client.statusAction("pve", 150, PowerAction.START, Map.of()));
+        pve.guestTraffic(150, 1000, 24);
+        JsonNode resource = null;
+        for (JsonNode r : client.vmResources()) {
+            resource = r.path("vmid").asInt() == 150 ? r : resource;
+        }
+        assertEquals(1000, resource.path("netin").asLong());
+        assertEquals(24, resource.path("netout").asLong());
+        tasks(client).await(client.statusAction("pve", 150, PowerAction.STOP, Map.of()));
+        assertEquals(0, client.currentStatus("pve", 150).path("netout").asLong());
     }
 
     private static TaskWaiter tasks(PveClient client) {

@@ -32,7 +32,8 @@ public final class PveSchema {
     private static final Pattern DNS_NAME = Pattern.compile(
             "([a-zA-Z0-9]([a-zA-Z0-9\\-]*[a-zA-Z0-9])?)(\\.[a-zA-Z0-9]([a-zA-Z0-9\\-]*[a-zA-Z0-9])?)*");
     private static final Pattern TAG = Pattern.compile("[a-z0-9_][a-z0-9_\\-+.]*", Pattern.CASE_INSENSITIVE);
-    private static final Pattern CONFIG_ID = Pattern.compile("[a-z][a-z0-9_]+", Pattern.CASE_INSENSITIVE);
+    /** pve-common {@code JSONSchema.pm} {@code $CONFIGID_RE}: also the rule for snapshot names. */
+    private static final Pattern CONFIG_ID = Pattern.compile("[a-z][a-z0-9_-]+", Pattern.CASE_INSENSITIVE);
 
     /** One parameter: {@code name: type attributes}. */
     record Param(String name, String type, Map<String, String> attributes) {

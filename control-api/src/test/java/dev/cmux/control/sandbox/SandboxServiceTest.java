@@ -216,35 +216,9 @@ class SandboxServiceTest {
     }
 
     @Test
-    void ttlReaperDestroysOrStopsExpiredSandboxesAndReportsOrphans() {
-        SandboxService service = service(settings());
-        int doomed = service.create(new CreateRequest(null, null, Duration.ofMinutes(10), "a", null)).vmid();
-        int paused = service.create(new CreateRequest(null, null, Duration.ofMinutes(10), "b", "stop")).vmid();
-        int young = service.create(new CreateRequest(null, null, Duration.ofHours(5), "c", null)).vmid();
-        int forever = service.create(new CreateRequest(null, null, null, "d", null)).vmid();
-        pve.seedContainer(400, "cmux-400", true, null, null);
-        clock.advance(Duration.ofMinutes(11));
-
-        ReapReport report;
-        try (TtlReaper reaper = new TtlReaper(service, client, clock)) {
-            report = reaper.reapOnce();
-        }
-
-        assertEquals(List.of(doomed), report.destroyed());
-        assertEquals(List.of(paused), report.stopped());
-        assertEquals(List.of(400), report.orphans());
-        assertEquals(List.of(), report.errors());
-        assertFalse(pve.exists(doomed));
-        assertEquals("stopped", pve.status(paused));
-        assertEquals("running", pve.status(young));
-        assertEquals("running", pve.status(forever));
-        assertTrue(pve.exists(400), "orphans are left alone");
-    }
-
-    @Test
     void createFromATemplateThatIsNotThereIsUnavailableAndClonesNothing() {
         SandboxSettings missing = new SandboxSettings("d", 9999, "auto", null, 39375, false, Duration.ofMillis(10),
-                Duration.ofSeconds(1), Duration.ofSeconds(1), Duration.ofSeconds(1), Duration.ofSeconds(1), null);
+                Duration.ofSeconds(1), Duration.ofSeconds(1), Duration.ofSeconds(1), Duration.ofSeconds(1));
         SandboxException e = assertThrows(SandboxException.class,
                 () -> service(missing).create(CreateRequest.defaults()));
         assertEquals("no-template", e.code());
@@ -255,7 +229,7 @@ class SandboxServiceTest {
     @Test
     void createWithoutATemplateIsUnavailable() {
         SandboxSettings none = new SandboxSettings("d", null, "auto", null, 39375, false, Duration.ofMillis(10),
-                Duration.ofSeconds(1), Duration.ofSeconds(1), Duration.ofSeconds(1), Duration.ofSeconds(1), null);
+                Duration.ofSeconds(1), Duration.ofSeconds(1), Duration.ofSeconds(1), Duration.ofSeconds(1));
         SandboxException e = assertThrows(SandboxException.class, () -> service(none).create(CreateRequest.defaults()));
         assertEquals(SandboxException.Kind.UNAVAILABLE, e.kind());
         assertTrue(e.getMessage().contains("PVE_TEMPLATE_VMID"));

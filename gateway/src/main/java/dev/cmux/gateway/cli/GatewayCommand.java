@@ -4,6 +4,7 @@ import dev.cmux.control.cli.CommandLines;
 import dev.cmux.control.cli.ControlApiClient;
 import dev.cmux.control.cli.DoctorCommand;
 import dev.cmux.control.cli.SandboxCommand;
+import dev.cmux.control.cli.TemplateCommand;
 import dev.cmux.control.config.HostPort;
 import dev.cmux.control.cloudflare.AccessCommand;
 import dev.cmux.control.cloudflare.PublishedControlApi;
@@ -61,6 +62,8 @@ public final class GatewayCommand implements Callable<Integer> {
                 .addSubcommand(TunnelCommand.commandLine(root::tunnelSettings))
                 .addSubcommand(AccessCommand.commandLine(root::tunnelSettings))
                 .addSubcommand(SandboxCommand.commandLine(root::controlApi))
+                .addSubcommand(TemplateCommand.templates(root::controlApi))
+                .addSubcommand(TemplateCommand.presets(root::controlApi))
                 .addSubcommand(new DoctorCommand(root::controlApi))
                 .addSubcommand(new VersionCommand(version));
         tree.setExecutionExceptionHandler(root::reportConfigError);

@@ -8,6 +8,7 @@ import dev.cmux.control.config.PveConfig;
 
 import java.net.InetSocketAddress;
 import java.util.List;
+import java.util.logging.Logger;
 
 /**
  * The whole configuration, immutable and validated once at load ({@code ConfigLoader}); every key is
@@ -34,7 +35,7 @@ public record GatewayConfig(
         PveConfig pve,
         CloudflareConfig cloudflare,
         WakeConfig wake,
-        IdleConfig idle) {
+        LifecycleConfig lifecycle) {
 
     public static final int DEFAULT_PORT = 8080;
 
@@ -61,7 +62,7 @@ public record GatewayConfig(
                 PveConfig.defaults(),
                 CloudflareConfig.defaults(),
                 WakeConfig.defaults(),
-                IdleConfig.defaults());
+                LifecycleConfig.defaults());
     }
 
     /** Starts from the built-in defaults. */
@@ -79,7 +80,8 @@ public record GatewayConfig(
      */
     static GatewayConfig read(ConfigSection root) {
         root.allowOnly("listen", "domain", "trustedProxies", "routing", "resolver", "timeouts", "limits", "pool",
-                "accessLog", "logging", "access", "tls", "control", "pve", "cloudflare", "wake", "idle");
+                "accessLog", "logging", "access", "tls", "control", "pve", "cloudflare", "wake", "idle",
+                "lifecycle", "presets");
         GatewayConfig d = defaults();
         String domain = root.env("PVE_PUBLIC_DOMAIN", ConfigValues::domain,
                 root.value("domain", "CF_DOMAIN", ConfigValues::domain, d.domain()));
@@ -97,10 +99,18 @@ public record GatewayConfig(
                 AccessConfig.read(root.section("access")),
                 TlsConfig.read(root.section("tls")),
                 ControlConfig.read(root.section("control")),
-                PveConfig.read(root.section("pve")),
+                PveConfig.read(root.section("pve"), root.sectionList("presets")),
                 CloudflareConfig.read(root.section("cloudflare"), domain),
                 WakeConfig.read(root.section("wake")),
-                IdleConfig.read(root.section("idle")));
+                root.has("idle") ? LifecycleConfig.fromIdle(root.section("idle"))
+                        : LifecycleConfig.read(root.section("lifecycle")));
+        if (root.has("idle") && root.has("lifecycle")) {
+            root.problem("idle", LifecycleConfig.IDLE_MOVED + "; with lifecycle: there, delete idle:");
+        } else if (root.has("idle")) {
+            // at every start and reload, until the operator renames it
+            Logger.getLogger(GatewayConfig.class.getName()).warning("idle: is read as lifecycle.autoStop and "
+                    + "lifecycle.checkInterval; it " + LifecycleConfig.IDLE_MOVED);
+        }
         InetSocketAddress control = c.control().listen();
         if (control.getPort() != 0 && control.getPort() == c.listen().getPort()
                 && control.getHostString().equals(c.listen().getHostString())) {

@@ -56,7 +56,7 @@ public final class GatewayConfigBuilder {
     private PveConfig pve;
     private CloudflareConfig cloudflare;
     private WakeConfig wake;
-    private IdleConfig idle;
+    private LifecycleConfig lifecycle;
 
     GatewayConfigBuilder(GatewayConfig from) {
         listen = from.listen();
@@ -93,7 +93,7 @@ public final class GatewayConfigBuilder {
         pve = from.pve();
         cloudflare = from.cloudflare();
         wake = from.wake();
-        idle = from.idle();
+        lifecycle = from.lifecycle();
     }
 
     public GatewayConfigBuilder listen(InetSocketAddress address) {
@@ -270,8 +270,8 @@ public final class GatewayConfigBuilder {
         return this;
     }
 
-    public GatewayConfigBuilder idle(IdleConfig section) {
-        idle = section;
+    public GatewayConfigBuilder lifecycle(LifecycleConfig section) {
+        lifecycle = section;
         return this;
     }
 
@@ -283,6 +283,6 @@ public final class GatewayConfigBuilder {
                 new Timeouts(connectTimeout, responseHeadersTimeout, clientIdleTimeout, requestHeadTimeout,
                         upgradedIdleTimeout, shutdownGrace),
                 new Limits(maxRequestLine, maxHeaderSize, maxConnections, maxConnectionsPerClient),
-                pool, accessLog, logging, access, tls, control, pve, cloudflare, wake, idle);
+                pool, accessLog, logging, access, tls, control, pve, cloudflare, wake, lifecycle);
     }
 }

@@ -2,7 +2,7 @@ package dev.cmux.gateway.metrics;
 
 import dev.cmux.control.api.MetricSet;
 import dev.cmux.control.api.PrometheusSource;
-import dev.cmux.control.sandbox.IdlePolicy;
+import dev.cmux.control.lifecycle.NextAction;
 import dev.cmux.gateway.error.GatewayError;
 import io.netty.buffer.PooledByteBufAllocator;
 import io.prometheus.metrics.core.datapoints.CounterDataPoint;
@@ -52,8 +52,8 @@ public final class GatewayMetrics implements PrometheusSource {
             "Time from a wake's start to the sandbox running with an address (PVE start or resume).");
     private final Counter wokenRequests = metrics.counter("cmux_gateway_woken_requests_total",
             "Requests that waited for a wake or got the starting page.");
-    private final LabelledCounter idled = new LabelledCounter(metrics.counter("cmux_gateway_idle_actions_total",
-            "Idle sandboxes suspended or stopped, by action.", "action"), IdlePolicy.ACTIONS);
+    private final Counter lifecycle = lifecycleActions(metrics.counter("cmux_gateway_lifecycle_actions_total",
+            "Sandboxes suspended, stopped or destroyed by the lifecycle, by action and reason.", "action", "reason"));
     private volatile Sources sources = new Sources(() -> 0, () -> 0, () -> 0, () -> 0, () -> 0, () -> 0, () -> 0);
 
     /** Gauges read from their owners at scrape time. */
@@ -166,9 +166,19 @@ public final class GatewayMetrics implements PrometheusSource {
         }
     }
 
-    /** The idle policy suspended or stopped a sandbox. */
-    public void idled(String action) {
-        idled.inc(action);
+    /** The lifecycle suspended, stopped or destroyed a sandbox, for {@code reason} (autoStop, ttl, autoDelete). */
+    public void lifecycle(String action, String reason) {
+        lifecycle.labelValues(action, reason).inc();
+    }
+
+    /** The pairs that can happen show as 0 from the first scrape, so that a rate sees their first increment. */
+    private static Counter lifecycleActions(Counter counter) {
+        counter.labelValues(NextAction.SUSPEND, NextAction.AUTO_STOP);
+        counter.labelValues(NextAction.STOP, NextAction.AUTO_STOP);
+        counter.labelValues(NextAction.STOP, NextAction.TTL);
+        counter.labelValues(NextAction.DESTROY, NextAction.TTL);
+        counter.labelValues(NextAction.DESTROY, NextAction.AUTO_DELETE);
+        return counter;
     }
 
     /** A request waited for (or was answered during) a wake of its sandbox. */

@@ -53,7 +53,7 @@ public final class SandboxWaker implements SandboxWake, AutoCloseable {
 
     /**
      * @param config the running configuration (it changes on reload)
-     * @param events where wakes (how long they took, why they failed) and sleeps are recorded
+     * @param events where wakes are recorded: how long they took, or why they failed
      */
     public SandboxWaker(SandboxService sandboxes, SandboxActivity activity, GatewayMetrics metrics,
                         Supplier<GatewayConfig> config, EventLog events) {
@@ -152,7 +152,7 @@ public final class SandboxWaker implements SandboxWake, AutoCloseable {
             }
             long start = System.nanoTime();
             try {
-                sandboxes.wake(vmid, c.idle().policy());
+                sandboxes.wake(vmid, c.lifecycle().policy().autoStop());
             } catch (RuntimeException e) {
                 known.invalidate(vmid);
                 metrics.wake("failed", System.nanoTime() - start);
@@ -171,7 +171,6 @@ public final class SandboxWaker implements SandboxWake, AutoCloseable {
     /** The idle policy suspended or stopped it: the next request wakes it without trying to connect first. */
     public void markAsleep(int vmid) {
         remember(vmid, State.ASLEEP, ASLEEP_MARK_TTL);
-        events.record("sleep", vmid, true, null, "idle");
     }
 
     private void remember(int vmid, State state, Duration ttl) {

@@ -150,9 +150,10 @@ class GatewayCommandTest {
         Path file = dir.resolve("completions").resolve("cmux-gateway");
         CompletionScript.main(new String[] {file.toString()});
         assertFalse(Files.readString(file).contains("\r"), "bash reads \\r as part of a word");
-        assertEquals("run validate tunnel access sandbox doctor version help", complete(file, "cmux-gateway", ""));
+        assertEquals("run validate tunnel access sandbox template preset doctor version help",
+                complete(file, "cmux-gateway", ""));
         assertEquals("setup status", complete(file, "cmux-gateway", "tunnel", "s"));
-        assertEquals("start stop shutdown suspend", complete(file, "cmux-gateway", "sandbox", "s"));
+        assertEquals("start stop shutdown suspend snapshot", complete(file, "cmux-gateway", "sandbox", "s"));
         assertTrue(complete(file, "cmux-gateway", "tunnel", "setup", "--").contains("--dry-run"));
     }
 

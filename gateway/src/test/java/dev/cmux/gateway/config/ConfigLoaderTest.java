@@ -1,5 +1,6 @@
 package dev.cmux.gateway.config;
 
+import dev.cmux.control.sandbox.IdlePolicy;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -101,6 +102,50 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void presetsAndTheStorageForFullClonesAreRead() throws Exception {
+        GatewayConfig c = load("""
+                pve: { storage: local-lvm }
+                presets:
+                  - id: 4vcpu_6gb_32gb
+                    label: "4 vCPU"
+                    cores: 4
+                    memoryMiB: 6144
+                    diskGiB: 32
+                    versions:
+                      - { version: 2, templateVmid: 9002, snapname: ready, capturedAt: 2026-12-05T06:00:00Z }
+                      - { version: 1, templateVmid: 9001 }
+                """, Map.of());
+        assertEquals("local-lvm", c.pve().storage());
+        dev.cmux.control.image.Preset p = c.pve().presets().get(0);
+        assertEquals("4vcpu_6gb_32gb", p.id());
+        assertEquals(32, p.diskGiB());
+        assertEquals(List.of(1, 2), p.versions().stream().map(v -> v.version()).toList());
+        assertEquals("ready", p.newest().orElseThrow().snapname());
+        assertEquals("auto", load("", Map.of()).pve().storage());
+        assertEquals("big-dir", load("", Map.of("PVE_STORAGE", "big-dir")).pve().storage());
+    }
+
+    @Test
+    void badPresetsAreReportedWithTheirKeys() {
+        ConfigException e = assertThrows(ConfigException.class, () -> load("""
+                pve: { storage: "x" }
+                presets:
+                  - { id: "Big One", cores: 0 }
+                  - { id: small, memoryMiB: 8, versions: [ { version: 1 }, { version: 1, templateVmid: 9001 },
+                      { version: 1, templateVmid: 9002 } ], extra: 1 }
+                  - { id: small }
+                """, Map.of()));
+        List<String> p = e.problems();
+        assertHas(p, "pve.storage: must be auto or a storage name");
+        assertHas(p, "presets[0].id: must match");
+        assertHas(p, "presets[1].memoryMiB: must be between 16");
+        assertHas(p, "presets[1].versions[0]: needs version and templateVmid");
+        assertHas(p, "presets[1].versions[2].version: version 1 is listed twice");
+        assertHas(p, "presets[1].extra: unknown key");
+        assertHas(p, "presets[2].id: preset 'small' is defined twice");
+    }
+
+    @Test
     void anUnsetReferenceLeavesTheValueUnset() throws Exception {
         GatewayConfig c = load("control: { token: \"${NOT_SET}\" }\n", Map.of());
         assertNull(c.control().token());
@@ -169,6 +214,49 @@ class ConfigLoaderTest {
         ConfigException missing = assertThrows(ConfigException.class,
                 () -> ConfigLoader.load(dir.resolve("nope.yaml"), Map.of()));
         assertEquals(List.of("no such file"), missing.problems());
+    }
+
+    @Test
+    void theLifecycleSectionIsReadAndOffMeansOff() throws Exception {
+        GatewayConfig c = load("""
+                lifecycle:
+                  checkInterval: 15s
+                  autoStop: { after: 30m, action: stop }
+                  autoDelete: 7d
+                  ttl: 20h
+                """, Map.of());
+        assertEquals(Duration.ofSeconds(15), c.lifecycle().checkInterval());
+        assertEquals(Duration.ofMinutes(30), c.lifecycle().policy().autoStop().after());
+        assertEquals("stop", c.lifecycle().policy().autoStop().action());
+        assertEquals(Duration.ofDays(7), c.lifecycle().policy().autoDelete());
+        assertEquals(Duration.ofHours(20), c.lifecycle().ttl());
+
+        GatewayConfig off = load("lifecycle: { autoDelete: off, ttl: \"off\", autoStop: { after: 0s } }\n", Map.of());
+        assertEquals(Duration.ZERO, off.lifecycle().policy().autoDelete());
+        assertNull(off.lifecycle().ttl());
+        assertTrue(!off.lifecycle().policy().autoStop().enabled());
+    }
+
+    @Test
+    void theFormerIdleSectionStillMeansAutoStopSoThatAnUpgradeKeepsTheGatewayRunning() throws Exception {
+        GatewayConfig c = load("""
+                idle: { after: 30m, action: stop, checkInterval: 20s }
+                """, Map.of());
+        assertEquals(new IdlePolicy(Duration.ofMinutes(30), IdlePolicy.STOP), c.lifecycle().policy().autoStop());
+        assertEquals(Duration.ofSeconds(20), c.lifecycle().checkInterval());
+        assertEquals(Duration.ZERO, c.lifecycle().policy().autoDelete(), "what idle: never said stays off");
+    }
+
+    @Test
+    void idleBesideLifecycleIsAnErrorThatNamesTheNewKeys() {
+        ConfigException e = assertThrows(ConfigException.class, () -> load("""
+                idle: { after: 30m, action: suspend }
+                lifecycle: { autoStop: { action: hibernate }, checkInterval: 0s, autoDelete: soon }
+                """, Map.of()));
+        assertHas(e.problems(), "idle: moved to lifecycle: (idle.after -> lifecycle.autoStop.after");
+        assertHas(e.problems(), "lifecycle.autoStop.action: must be suspend or stop");
+        assertHas(e.problems(), "lifecycle.checkInterval: must be more than 0");
+        assertHas(e.problems(), "lifecycle.autoDelete: 'soon' is not a duration");
     }
 
     private GatewayConfig load(String yaml, Map<String, String> env) throws Exception {

@@ -21,7 +21,7 @@ class GatewayMetricsTest {
         }
         assertEquals(0, value(text, "cmux_gateway_errors_total{code=\"port-denied\"}"), text);
         assertEquals(0, value(text, "cmux_gateway_wakes_total{result=\"failed\"}"), text);
-        assertEquals(0, value(text, "cmux_gateway_idle_actions_total{action=\"stop\"}"), text);
+        assertEquals(0, value(text, "cmux_gateway_lifecycle_actions_total{action=\"stop\",reason=\"autoStop\"}"), text);
     }
 
     @Test
@@ -64,17 +64,22 @@ class GatewayMetricsTest {
     }
 
     @Test
-    void wakesAndIdleActionsAreCountedByResult() {
+    void wakesAndLifecycleActionsAreCountedByResult() {
         metrics.wake("woken", TimeUnit.SECONDS.toNanos(2));
         metrics.wake("limited", 0);
         metrics.wokenRequest();
-        metrics.idled("suspend");
+        metrics.lifecycle("suspend", "autoStop");
+        metrics.lifecycle("destroy", "ttl");
         String text = MetricsText.of(metrics);
         assertEquals(1, value(text, "cmux_gateway_wakes_total{result=\"woken\"}"), text);
         assertEquals(1, value(text, "cmux_gateway_wakes_total{result=\"limited\"}"), text);
         assertEquals(1, value(text, "cmux_gateway_wake_duration_seconds_count"), "only a wake that woke is timed");
         assertEquals(1, value(text, "cmux_gateway_woken_requests_total"), text);
-        assertEquals(1, value(text, "cmux_gateway_idle_actions_total{action=\"suspend\"}"), text);
+        assertEquals(1, value(text, "cmux_gateway_lifecycle_actions_total{action=\"suspend\",reason=\"autoStop\"}"),
+                text);
+        assertEquals(1, value(text, "cmux_gateway_lifecycle_actions_total{action=\"destroy\",reason=\"ttl\"}"), text);
+        assertEquals(0, value(text, "cmux_gateway_lifecycle_actions_total{action=\"destroy\",reason=\"autoDelete\"}"),
+                text);
     }
 
     @Test

@@ -94,8 +94,11 @@ class OperatorPageIT {
             try {
                 boolean yes = js(expression).asBoolean();
                 if (!yes) {
-                    seen.set(js("document.getElementById('status') ? document.getElementById('status')"
-                            + ".textContent : location.href + ' ' + document.body.innerText").asText());
+                    seen.set(js("document.getElementById('status') ? 'status: ' + document.getElementById('status')"
+                            + ".textContent + '; dialog open: ' + document.getElementById('confirm').open "
+                            + "+ '; rows: ' + [...document.querySelectorAll('#sandboxes tbody tr')].map(r => "
+                            + "r.dataset.vmid + ' ' + r.dataset.state).join(', ') "
+                            + ": location.href + ' ' + document.body.innerText").asText());
                 }
                 return yes;
             } catch (AssertionError e) {

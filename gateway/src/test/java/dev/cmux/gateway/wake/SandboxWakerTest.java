@@ -133,14 +133,6 @@ class SandboxWakerTest {
         assertTrue(failed.message().contains("startup for container '411' failed"), failed.message());
     }
 
-    @Test
-    void aSandboxPutToSleepIsAnEvent() {
-        waker.markAsleep(412); // as the idle policy does after suspending or stopping it
-        SandboxEvent sleep = events.recent().get(0);
-        assertEquals("sleep", sleep.kind());
-        assertEquals(412, sleep.vmid());
-    }
-
     private void sandbox(int vmid, boolean running) {
         pve.seedContainer(vmid, "cmux-" + vmid, running, "cmux",
                 new SandboxMetadata("t", Instant.now(), null, SandboxMetadata.KEEP, IdlePolicy.NEVER).toDescription());

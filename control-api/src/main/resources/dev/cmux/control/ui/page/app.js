@@ -110,7 +110,9 @@ function when(iso) {
 function describe(value) {
   if (value === null || value === undefined) return null;
   if (typeof value !== 'object') return String(value);
-  if (value.action) return value.at ? `${value.action} at ${when(value.at)}` : value.action;
+  if (value.action) {
+    return value.action + (value.reason ? ` (${value.reason})` : '') + (value.at ? ` at ${when(value.at)}` : '');
+  }
   return JSON.stringify(value);
 }
 
@@ -167,7 +169,8 @@ function sandboxRow(s, traffic) {
     cell('URLs', urls),
     cell('Activity', el('span', {}, when(s.lastActivity)), detail('open WebSockets', s.openWebSockets)),
     cell('Owner and lifetime', el('span', {}, s.owner || '–'), detail('TTL', s.ttl), detail('expires', s.expires &&
-      when(s.expires)), detail('idle', s.idle && `${s.idle.action} after ${s.idle.after}`)),
+      when(s.expires)), detail('auto-stop', s.autoStop && `${s.autoStop.action} after ${s.autoStop.after}`),
+      detail('auto-delete', s.autoDelete), s.protected ? el('span', { class: 'detail' }, 'protected') : null),
     cell('Traffic', ...trafficCell),
     cell('Actions', ...actionsFor(s)));
   tr.querySelector('svg.spark')?.setAttribute('id', `spark-${s.vmid}`);
@@ -222,22 +225,31 @@ function showEvents(events) {
 
 // ---- actions ----
 
+let answer = null; // the pending confirmation's resolve
+
 function confirmed(text) {
   const dialog = document.getElementById('confirm');
   document.getElementById('confirm-text').textContent = text;
   return new Promise(resolve => {
-    // Escape closes it too, with no answer: that is a no
-    dialog.addEventListener('close', () => resolve(dialog.returnValue === 'ok'), { once: true });
-    dialog.returnValue = '';
+    answer = resolve;
     dialog.showModal();
     document.getElementById('confirm-cancel').focus();
   });
 }
 
+// Answered by its buttons and by Escape, at once: a dialog's close event comes later, from a queued task, and could
+// reach the next confirmation's listener.
 function answerDialog() {
   const dialog = document.getElementById('confirm');
-  document.getElementById('confirm-ok').addEventListener('click', () => dialog.close('ok'));
-  document.getElementById('confirm-cancel').addEventListener('click', () => dialog.close('cancel'));
+  const finish = ok => {
+    const resolve = answer;
+    answer = null;
+    if (dialog.open) dialog.close();
+    if (resolve) resolve(ok);
+  };
+  document.getElementById('confirm-ok').addEventListener('click', () => finish(true));
+  document.getElementById('confirm-cancel').addEventListener('click', () => finish(false));
+  dialog.addEventListener('cancel', () => finish(false));
 }
 
 async function act(vmid, action) {
@@ -285,8 +297,8 @@ async function loadPresets() {
     if (!presets.length) return;
     const select = document.getElementById('create-preset');
     select.replaceChildren(...presets.map(p => {
-      const name = typeof p === 'string' ? p : p.name || p.id;
-      return el('option', { value: name }, name);
+      const id = typeof p === 'string' ? p : p.id;
+      return el('option', { value: id }, typeof p === 'string' ? p : p.label || p.id);
     }));
     document.getElementById('preset-row').hidden = false;
     document.getElementById('preset-note').hidden = true;

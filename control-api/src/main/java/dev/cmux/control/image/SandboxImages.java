@@ -1,0 +1,60 @@
+package dev.cmux.control.image;
+
+import dev.cmux.control.sandbox.SandboxException;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.cmux.control.pve.PveClient;
+import dev.cmux.control.pve.PveJson;
+import dev.cmux.control.sandbox.CloneSpec;
+import dev.cmux.control.sandbox.CreateRequest;
+import dev.cmux.control.sandbox.NodeLocator;
+import dev.cmux.control.sandbox.Sandbox;
+import dev.cmux.control.sandbox.SandboxService;
+
+/**
+ * Sandboxes made from presets. The clone is linked when PVE says the template's storage can ({@code GET …/feature
+ * ?feature=clone}), otherwise a full copy onto {@link StorageChoice}; {@link SandboxService#create(CreateRequest,
+ * CloneSpec)} then sets the preset's cores and memory, grows the root disk and rolls back on any failure. Nothing is
+ * made before the clone, so nothing needs undoing before it.
+ */
+public final class SandboxImages {
+
+    private final PveClient pve;
+    private final SandboxService sandboxes;
+    private final PresetCatalog catalog;
+    private final StorageChoice storage;
+    private final NodeLocator nodes;
+
+    public SandboxImages(PveClient pve, SandboxService sandboxes, PresetCatalog catalog, StorageChoice storage) {
+        this.pve = pve;
+        this.sandboxes = sandboxes;
+        this.catalog = catalog;
+        this.storage = storage;
+        this.nodes = new NodeLocator(pve, sandboxes.settings().node());
+    }
+
+    public PresetCatalog catalog() {
+        return catalog;
+    }
+
+    public Sandbox create(ImageChoice choice, CreateRequest request) {
+        PresetCatalog.Choice c = catalog.resolve(choice.preset(), choice.snapshotId());
+        return sandboxes.create(request, plan(c));
+    }
+
+    /** Linked or full, and where: decided before anything exists. */
+    CloneSpec plan(PresetCatalog.Choice c) {
+        int source = c.version().templateVmid();
+        JsonNode r = nodes.resource(source);
+        if (r == null) {
+            throw SandboxException.of(SandboxException.Kind.UNAVAILABLE, "no-template", "The template " + source
+                    + " of " + c.snapshotId() + " is not a container of this cluster.", null);
+        }
+        String node = PveJson.text(r, "node");
+        String snapname = c.version().snapname();
+        boolean linked = pve.hasFeature(node, source, "clone", snapname);
+        Preset p = c.preset();
+        return new CloneSpec(source, node, snapname, !linked, linked ? null : storage.forFullClone(node),
+                p.cores(), p.memoryMiB(), p.diskGiB());
+    }
+}

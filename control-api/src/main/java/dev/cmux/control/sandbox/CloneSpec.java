@@ -1,0 +1,30 @@
+package dev.cmux.control.sandbox;
+
+/**
+ * How one sandbox is cloned: from which template (or snapshot of a container), linked or full and onto which
+ * storage, and the resources it gets afterwards. The choice is made before anything exists (see the {@code image}
+ * package); {@link SandboxService#create(CreateRequest, CloneSpec)} carries it out and rolls back what it made.
+ *
+ * @param source    the template (or container, with {@code snapname}) to clone
+ * @param node      the node the source lives on: clones are made there
+ * @param snapname  clone this snapshot of the source; null: its current state
+ * @param full      a full copy instead of a linked clone
+ * @param storage   where a full clone goes; null: the source's storage (always null for a linked clone)
+ * @param cores     CPU cores after the clone; null: the source's (a request's own value wins)
+ * @param memoryMiB memory after the clone; null: the source's (a request's own value wins)
+ * @param diskGiB   the root disk is grown to this size when smaller; null: as cloned
+ */
+public record CloneSpec(int source, String node, String snapname, boolean full, String storage, Integer cores,
+                        Integer memoryMiB, Integer diskGiB) {
+
+    public CloneSpec {
+        if (!full && storage != null) {
+            throw new IllegalArgumentException("a linked clone lives on its template's storage");
+        }
+    }
+
+    /** A linked clone of {@code template} on {@code node}, with its resources unchanged. */
+    public static CloneSpec linked(int template, String node) {
+        return new CloneSpec(template, node, null, false, null, null, null, null);
+    }
+}
