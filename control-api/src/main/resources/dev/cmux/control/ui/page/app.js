@@ -298,7 +298,7 @@ async function loadPresets() {
     const select = document.getElementById('create-preset');
     select.replaceChildren(...presets.map(p => {
       const id = typeof p === 'string' ? p : p.id;
-      return el('option', { value: id }, typeof p === 'string' ? p : p.label || p.id);
+      return el('option', { value: id }, p.label ? `${id} (${p.label})` : id);
     }));
     document.getElementById('preset-row').hidden = false;
     document.getElementById('preset-note').hidden = true;
