@@ -240,6 +240,9 @@ class WakeOnHttpTest {
             pve.seedContainer(vmid, "cmux-" + vmid, true, "cmux",
                     metadata(new IdlePolicy(Duration.ofSeconds(1), IdlePolicy.STOP)));
             try (RawWebSocket ws = new RawWebSocket(gateway.gateway.address().getPort(), host(vmid))) {
+                JsonNode traffic = JSON.readTree(control("/v1/traffic")).path("sandboxes").path("306");
+                assertEquals(1, traffic.path("requests").get(59).asLong(), "the upgrade counts once its 101 came: "
+                        + traffic);
                 assertEquals(List.of(), idlePass().vmids("stop"), "first seen running: not idle");
                 // three idle periods with a message every 200 ms: the sandbox stays up
                 for (int i = 0; i < 15; i++) {

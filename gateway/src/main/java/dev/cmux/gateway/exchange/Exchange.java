@@ -256,6 +256,8 @@ final class Exchange implements BackendListener, BackendConnector.Outcome {
         ClientLimits.Permit held = permit;
         permit = null; // held by the relay until both sides close
         log.upstream = target.name();
+        // counted for the operator page now, with its time to the 101: its access-log line waits for the close
+        plane.recordTraffic(target, true, null, System.nanoTime() - startNanos);
         response.handOver(client.channel(), b, switchResponse, plane, held::release);
         client.upgraded();
     }
