@@ -20,17 +20,28 @@ import java.time.Duration;
  * @param execdTimeout   the longest execd may take to answer after the address appeared
  * @param lockRetry      how long a clone retries while the template is locked by another clone
  * @param reaperInterval how often the TTL reaper runs; null or zero: off
+ * @param naming         host names of new sandboxes: {@code cmux-<vmid>} or {@code pvelxc-<8 hex>}
  */
 public record SandboxSettings(String domain, Integer templateVmid, String node, Duration defaultTtl, int execdPort,
                               boolean waitForExecd, Duration pollInterval, Duration taskTimeout,
                               Duration addressTimeout, Duration execdTimeout, Duration lockRetry,
-                              Duration reaperInterval) {
+                              Duration reaperInterval, SandboxNaming naming) {
 
     public static final int EXECD_PORT = 39375;
 
+    /** Host names {@code cmux-<vmid>}. */
+    public SandboxSettings(String domain, Integer templateVmid, String node, Duration defaultTtl, int execdPort,
+                           boolean waitForExecd, Duration pollInterval, Duration taskTimeout,
+                           Duration addressTimeout, Duration execdTimeout, Duration lockRetry,
+                           Duration reaperInterval) {
+        this(domain, templateVmid, node, defaultTtl, execdPort, waitForExecd, pollInterval, taskTimeout,
+                addressTimeout, execdTimeout, lockRetry, reaperInterval, SandboxNaming.VMID);
+    }
+
     public static SandboxSettings defaults(String domain, Integer templateVmid) {
         return new SandboxSettings(domain, templateVmid, "auto", null, EXECD_PORT, false, Duration.ofSeconds(1),
-                Duration.ofMinutes(10), Duration.ofSeconds(90), Duration.ofSeconds(60), Duration.ofMinutes(3), null);
+                Duration.ofMinutes(10), Duration.ofSeconds(90), Duration.ofSeconds(60), Duration.ofMinutes(3), null,
+                SandboxNaming.VMID);
     }
 
     /** The defaults for {@code pve}'s template and node, with URLs under {@code domain} (may be null). */
@@ -40,22 +51,27 @@ public record SandboxSettings(String domain, Integer templateVmid, String node, 
 
     public SandboxSettings withNode(String node) {
         return new SandboxSettings(domain, templateVmid, node, defaultTtl, execdPort, waitForExecd, pollInterval,
-                taskTimeout, addressTimeout, execdTimeout, lockRetry, reaperInterval);
+                taskTimeout, addressTimeout, execdTimeout, lockRetry, reaperInterval, naming);
     }
 
     public SandboxSettings withExecd(int port, boolean wait) {
         return new SandboxSettings(domain, templateVmid, node, defaultTtl, port, wait, pollInterval,
-                taskTimeout, addressTimeout, execdTimeout, lockRetry, reaperInterval);
+                taskTimeout, addressTimeout, execdTimeout, lockRetry, reaperInterval, naming);
     }
 
     public SandboxSettings withPolling(Duration poll, Duration timeouts) {
         return new SandboxSettings(domain, templateVmid, node, defaultTtl, execdPort, waitForExecd, poll,
-                timeouts, timeouts, timeouts, timeouts, reaperInterval);
+                timeouts, timeouts, timeouts, timeouts, reaperInterval, naming);
     }
 
     public SandboxSettings withTtl(Duration ttl, Duration reaperEvery) {
         return new SandboxSettings(domain, templateVmid, node, ttl, execdPort, waitForExecd, pollInterval,
-                taskTimeout, addressTimeout, execdTimeout, lockRetry, reaperEvery);
+                taskTimeout, addressTimeout, execdTimeout, lockRetry, reaperEvery, naming);
+    }
+
+    public SandboxSettings withNaming(SandboxNaming next) {
+        return new SandboxSettings(domain, templateVmid, node, defaultTtl, execdPort, waitForExecd, pollInterval,
+                taskTimeout, addressTimeout, execdTimeout, lockRetry, reaperInterval, next);
     }
 
     public boolean reaperEnabled() {

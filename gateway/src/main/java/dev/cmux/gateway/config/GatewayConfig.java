@@ -34,7 +34,9 @@ public record GatewayConfig(
         PveConfig pve,
         CloudflareConfig cloudflare,
         WakeConfig wake,
-        IdleConfig idle) {
+        IdleConfig idle,
+        EmbeddingConfig embedding,
+        SandboxesConfig sandboxes) {
 
     public static final int DEFAULT_PORT = 8080;
 
@@ -61,7 +63,9 @@ public record GatewayConfig(
                 PveConfig.defaults(),
                 CloudflareConfig.defaults(),
                 WakeConfig.defaults(),
-                IdleConfig.defaults());
+                IdleConfig.defaults(),
+                EmbeddingConfig.disabled(),
+                SandboxesConfig.defaults());
     }
 
     /** Starts from the built-in defaults. */
@@ -79,7 +83,7 @@ public record GatewayConfig(
      */
     static GatewayConfig read(ConfigSection root) {
         root.allowOnly("listen", "domain", "trustedProxies", "routing", "resolver", "timeouts", "limits", "pool",
-                "accessLog", "logging", "access", "tls", "control", "pve", "cloudflare", "wake", "idle");
+                "accessLog", "logging", "access", "tls", "control", "pve", "cloudflare", "wake", "idle", "embedding", "sandboxes");
         GatewayConfig d = defaults();
         String domain = root.env("PVE_PUBLIC_DOMAIN", ConfigValues::domain,
                 root.value("domain", "CF_DOMAIN", ConfigValues::domain, d.domain()));
@@ -100,7 +104,9 @@ public record GatewayConfig(
                 PveConfig.read(root.section("pve")),
                 CloudflareConfig.read(root.section("cloudflare"), domain),
                 WakeConfig.read(root.section("wake")),
-                IdleConfig.read(root.section("idle")));
+                IdleConfig.read(root.section("idle")),
+                EmbeddingConfig.read(root.section("embedding")),
+                SandboxesConfig.read(root.section("sandboxes")));
         InetSocketAddress control = c.control().listen();
         if (control.getPort() != 0 && control.getPort() == c.listen().getPort()
                 && control.getHostString().equals(c.listen().getHostString())) {

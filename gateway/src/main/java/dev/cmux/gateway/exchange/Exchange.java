@@ -82,14 +82,31 @@ final class Exchange implements BackendListener, BackendConnector.Outcome {
         permit = admitted.permit();
         target = admitted.target();
         RequestRewrite.forBackend(request, upgradeRequested);
-        AccessGate access = routing.access();
-        if (access == null) {
+        checkAccess(admitted.fromTrustedProxy());
+    }
+
+    /** Access before the name: a client without a token learns nothing of which names exist, nor makes PVE asked. */
+    private void afterAccess() {
+        if (!(target instanceof Target.Named named)) {
             connect();
             return;
         }
+        InstanceLookup.find(plane.names(), routing.router(), named, client.eventLoop(), this::over, sandbox -> {
+            target = sandbox;
+            connect();
+        }, this::failed);
+    }
+
+    private void checkAccess(boolean fromTrustedProxy) {
+        AccessGate access = routing.access();
+        if (access == null) {
+            afterAccess();
+            return;
+        }
         String exactHost = target instanceof Target.Upstream u ? u.host() : null;
-        int sandboxPort = target instanceof Target.Sandbox s ? s.port() : 0;
-        OnLoop.whenDone(access.admit(request.headers(), admitted.fromTrustedProxy(), exactHost, sandboxPort),
+        int sandboxPort = target instanceof Target.Sandbox s ? s.port()
+                : target instanceof Target.Named n ? n.port() : 0;
+        OnLoop.whenDone(access.admit(request.headers(), fromTrustedProxy, exactHost, sandboxPort),
                 client.eventLoop(), this::over, checked -> {
                     try {
                         checked.join();
@@ -97,7 +114,7 @@ final class Exchange implements BackendListener, BackendConnector.Outcome {
                         failed(Failures.of(e.getCause(), GatewayError.ACCESS_DENIED));
                         return;
                     }
-                    connect();
+                    afterAccess();
                 });
     }
 
