@@ -82,7 +82,26 @@ final class Exchange implements BackendListener, BackendConnector.Outcome {
         permit = admitted.permit();
         target = admitted.target();
         RequestRewrite.forBackend(request, upgradeRequested);
+        if (routing.embedding().enabled() && answeredPreflight()) {
+            return;
+        }
         checkAccess(admitted.fromTrustedProxy());
+    }
+
+    /**
+     * A dashboard origin's CORS preflight for a sandbox port is answered here, before Access: browsers send no
+     * credentials with a preflight, and the answer says nothing of the sandbox.
+     */
+    private boolean answeredPreflight() {
+        int port = target.sandboxPort();
+        boolean close = closeAfterLocalAnswer(RequestBody.expected(request));
+        FullHttpResponse answer = port == 0 ? null
+                : routing.embedding().preflight(request, port, client.channel().alloc(), close);
+        if (answer == null) {
+            return false;
+        }
+        send(answer, close);
+        return true;
     }
 
     /** Access before the name: a client without a token learns nothing of which names exist, nor makes PVE asked. */
@@ -104,9 +123,7 @@ final class Exchange implements BackendListener, BackendConnector.Outcome {
             return;
         }
         String exactHost = target instanceof Target.Upstream u ? u.host() : null;
-        int sandboxPort = target instanceof Target.Sandbox s ? s.port()
-                : target instanceof Target.Named n ? n.port() : 0;
-        OnLoop.whenDone(access.admit(request.headers(), fromTrustedProxy, exactHost, sandboxPort),
+        OnLoop.whenDone(access.admit(request.headers(), fromTrustedProxy, exactHost, target.sandboxPort()),
                 client.eventLoop(), this::over, checked -> {
                     try {
                         checked.join();
@@ -359,11 +376,16 @@ final class Exchange implements BackendListener, BackendConnector.Outcome {
     }
 
     private void answer(FullHttpResponse reply, GatewayError error, boolean closeAfter) {
+        log.error = error.code();
+        send(reply, closeAfter);
+    }
+
+    /** A whole answer of our own, logged with its status. */
+    private void send(FullHttpResponse reply, boolean closeAfter) {
         phase = Phase.DONE;
         cancelResponseTimeout();
         body.release();
-        log.status = error.status().code();
-        log.error = error.code();
+        log.status = reply.status().code();
         log.bytesOut = reply.content().readableBytes(); // counted as a backend's body is: what the client is sent
         Channel out = client.channel();
         out.writeAndFlush(reply, out.voidPromise());

@@ -16,6 +16,11 @@ sealed interface Target {
         return name();
     }
 
+    /** The sandbox port asked for; 0 for an upstream. */
+    default int sandboxPort() {
+        return 0;
+    }
+
     /** A port of sandbox {@code vmid}; its address is looked up for every connection that is not pooled. */
     record Sandbox(int vmid, int port, String name) implements Target {
         Sandbox(int vmid, int port) {
@@ -25,6 +30,11 @@ sealed interface Target {
         @Override
         public String subject() {
             return "sandbox vm-" + vmid + ", port " + port;
+        }
+
+        @Override
+        public int sandboxPort() {
+            return port;
         }
     }
 
@@ -41,6 +51,11 @@ sealed interface Target {
         @Override
         public String subject() {
             return "sandbox " + instanceId + ", port " + port;
+        }
+
+        @Override
+        public int sandboxPort() {
+            return port;
         }
     }
 
