@@ -3,6 +3,7 @@ package dev.cmux.gateway;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.cmux.control.pve.PveClient;
+import dev.cmux.control.testing.Await;
 import dev.cmux.control.pve.PveEmulator;
 import dev.cmux.control.sandbox.PveAddresses;
 import dev.cmux.gateway.exchange.DataPlaneLinks;
@@ -19,6 +20,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicLong;
@@ -125,6 +127,23 @@ class InstanceRoutingTest {
         assertEquals(2, listings());
         List<String> log = gateway.accessLog(22);
         assertEquals("vm-225:" + port, JSON.readTree(log.get(21)).path("upstream").asText(), log.get(21));
+    }
+
+    @Test
+    void aKnownNameIsServedFromTheCachedListWhichIsRefreshedAheadSoAnUntaggedSandboxStopsRouting() throws Exception {
+        String host = "port-" + port + "-pvelxc-1a2b3c4d.sandbox.test";
+        assertEquals(200, send(host).statusCode());
+        client.updateConfig("pve", 220, Map.of("tags", "retired")); // no longer a sandbox of this gateway
+        assertEquals(200, send(host).statusCode(), "within refreshAfter the cached list answers");
+        assertEquals(1, listings());
+        nanos.addAndGet(Duration.ofSeconds(20).toNanos());
+        assertEquals(200, send(host).statusCode(), "past refreshAfter: answered at once, refreshed behind it");
+        // the refresh runs behind that answer: once it has landed, the name routes nowhere
+        Await.until(() -> send(host).statusCode() == 404, "the refreshed list no longer names it");
+        assertEquals(2, listings(), "one refresh, no more");
+        HttpResponse<String> gone = send(host);
+        assertEquals(404, gone.statusCode(), gone.body());
+        assertEquals("no-route", gone.headers().firstValue("X-Gateway-Error").orElse(null));
     }
 
     private long listings() {

@@ -32,6 +32,7 @@ public final class SandboxNames {
     private volatile ResolverConfig config;
     private volatile Snapshot current;
     private CompletableFuture<Snapshot> loading; // guarded by this: one question to PVE at a time
+    private long generation; // guarded by this: a list asked for before an invalidate is not kept after it
 
     public SandboxNames(Directory pve, ResolverConfig config, Ticker ticker) {
         this.pve = pve;
@@ -65,8 +66,10 @@ public final class SandboxNames {
     }
 
     /** Forget the list: a sandbox was created or destroyed. */
-    public void invalidate() {
+    public synchronized void invalidate() {
         current = null;
+        loading = null; // the next request asks anew rather than joining a question asked before the change
+        generation++;
     }
 
     /** A list that PVE could not give keeps the last one it did, if any (a hiccup must not cut live sandboxes). */
@@ -75,13 +78,16 @@ public final class SandboxNames {
             return loading;
         }
         Snapshot previous = current;
+        long asked = generation;
         CompletableFuture<Snapshot> next = pve.sandboxNames().thenApply(names -> new Snapshot(Map.copyOf(names),
                 ticker.read()));
         CompletableFuture<Snapshot> settled = next.handle((fresh, failure) -> {
             synchronized (this) {
-                loading = null;
-                if (fresh != null) {
-                    current = fresh;
+                if (asked == generation) {
+                    loading = null;
+                    if (fresh != null) {
+                        current = fresh;
+                    }
                 }
             }
             if (fresh != null) {
