@@ -73,8 +73,9 @@ public final class PveAddresses {
     /**
      * The sandboxes of the cluster by host name, lower case (their instance ids: {@code pvelxc-1a2b3c4d}, or
      * {@code cmux-<vmid>}): containers tagged {@code cmux} that are not templates, stopped ones too (a request wakes
-     * them). Untagged containers are left out, so their names never route; so is a name that two sandboxes bear. {@code /cluster/resources} carries no
-     * name for a container created in the last ~10 s (pvestatd's broadcast lags): its config is asked then.
+     * them). Untagged containers are left out, so their names never route; so is a name that two sandboxes bear.
+     * {@code /cluster/resources} carries no name for a container created in the last ~10 s (pvestatd's broadcast
+     * lags): its config is asked then.
      */
     public CompletableFuture<Map<String, Integer>> sandboxNames() {
         return CompletableFuture.supplyAsync(() -> {

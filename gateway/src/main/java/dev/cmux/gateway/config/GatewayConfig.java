@@ -83,7 +83,8 @@ public record GatewayConfig(
      */
     static GatewayConfig read(ConfigSection root) {
         root.allowOnly("listen", "domain", "trustedProxies", "routing", "resolver", "timeouts", "limits", "pool",
-                "accessLog", "logging", "access", "tls", "control", "pve", "cloudflare", "wake", "idle", "embedding", "sandboxes");
+                "accessLog", "logging", "access", "tls", "control", "pve", "cloudflare", "wake", "idle", "embedding",
+                "sandboxes");
         GatewayConfig d = defaults();
         String domain = root.env("PVE_PUBLIC_DOMAIN", ConfigValues::domain,
                 root.value("domain", "CF_DOMAIN", ConfigValues::domain, d.domain()));

@@ -12,7 +12,8 @@ import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 
 /**
- * {@code port-P-<instanceId>} → the sandbox of that name, by PVE's list of sandboxes (cached by {@link SandboxNames}).
+ * {@code port-P-<instanceId>} → the sandbox of that name, by PVE's list of sandboxes (cached by
+ * {@link SandboxNames}).
  * A name no sandbox bears is the 404 of any host that is not a sandbox's: it never becomes a backend host name.
  */
 final class InstanceLookup {
