@@ -23,7 +23,9 @@ import java.util.Locale;
  * <ul>
  *   <li>{@code X-Frame-Options} goes (it cannot name an origin); the {@code frame-ancestors} directive of every
  *       {@code Content-Security-Policy} becomes {@code 'self'} and the origins, the other directives kept as they
- *       were; a response without one gets a policy of that directive alone, so other origins stay unable to frame;
+ *       were; a response that had only {@code X-Frame-Options} gets a policy of that directive alone, so other
+ *       origins stay unable to frame it. A response that refused no one is left so (a preview framed by VS Code,
+ *       itself framed by the dashboard, keeps working);
  *   <li>{@code Cross-Origin-Resource-Policy} becomes {@code cross-origin} (noVNC sends {@code same-origin});
  *       {@code Cross-Origin-Embedder-Policy} and {@code Cross-Origin-Opener-Policy} go;
  *   <li>for a request from one of the origins, the sandbox's own {@code Access-Control-*} are replaced by the
@@ -130,14 +132,16 @@ public final class EmbeddingHeaders {
         if (p == null) {
             return;
         }
+        boolean refusedFraming = headers.contains(X_FRAME_OPTIONS);
         headers.remove(X_FRAME_OPTIONS);
         headers.remove(COEP);
         headers.remove(COOP);
         if (headers.contains(CORP)) {
             headers.set(CORP, "cross-origin");
         }
-        if (!rewriteFrameAncestors(headers, HttpHeaderNames.CONTENT_SECURITY_POLICY, p.frameAncestors())) {
-            headers.add(HttpHeaderNames.CONTENT_SECURITY_POLICY, p.frameAncestors());
+        if (!rewriteFrameAncestors(headers, HttpHeaderNames.CONTENT_SECURITY_POLICY, p.frameAncestors())
+                && refusedFraming) {
+            headers.add(HttpHeaderNames.CONTENT_SECURITY_POLICY, p.frameAncestors()); // in place of X-Frame-Options
         }
         rewriteFrameAncestors(headers, CSP_REPORT_ONLY, p.frameAncestors());
         addVaryOrigin(headers);

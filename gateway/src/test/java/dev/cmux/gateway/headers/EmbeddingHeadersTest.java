@@ -55,13 +55,24 @@ class EmbeddingHeadersTest {
     }
 
     @Test
-    void aPolicyWithoutFrameAncestorsIsKeptAndOneOfOursIsAddedSoOtherOriginsStayOut() {
-        HttpHeaders h = new DefaultHttpHeaders().add("Content-Security-Policy", "default-src 'self'");
+    void xFrameOptionsAloneBecomesOurFrameAncestorsBesideThePolicyTheAppHad() {
+        HttpHeaders h = new DefaultHttpHeaders().add("X-Frame-Options", "SAMEORIGIN")
+                .add("Content-Security-Policy", "default-src 'self'");
         embedding.rewrite(h, 8080, null);
         assertEquals(List.of("default-src 'self'", OURS), h.getAll("Content-Security-Policy"));
+        HttpHeaders only = new DefaultHttpHeaders().add("X-Frame-Options", "DENY");
+        embedding.rewrite(only, 8080, null);
+        assertEquals(List.of(OURS), only.getAll("Content-Security-Policy"), "other origins stay out");
+    }
+
+    @Test
+    void aResponseThatRefusedNoFramingIsNotMadeToRefuseAny() {
+        HttpHeaders h = new DefaultHttpHeaders().add("Content-Security-Policy", "default-src 'self'");
+        embedding.rewrite(h, 5173, null);
+        assertEquals(List.of("default-src 'self'"), h.getAll("Content-Security-Policy"));
         HttpHeaders none = new DefaultHttpHeaders();
-        embedding.rewrite(none, 8080, null);
-        assertEquals(List.of(OURS), none.getAll("Content-Security-Policy"));
+        embedding.rewrite(none, 5173, null);
+        assertFalse(none.contains("Content-Security-Policy"), "a preview VS Code frames stays frameable by it");
     }
 
     @Test
@@ -113,7 +124,7 @@ class EmbeddingHeadersTest {
         perPort.rewrite(closed, 5173, DASHBOARD);
         assertEquals("DENY", closed.get("X-Frame-Options"), "a port without origins is left as the sandbox said");
         assertFalse(closed.contains("Content-Security-Policy"));
-        HttpHeaders other = new DefaultHttpHeaders();
+        HttpHeaders other = new DefaultHttpHeaders().add("X-Frame-Options", "DENY");
         perPort.rewrite(other, 39378, DASHBOARD);
         assertEquals(OURS, other.get("Content-Security-Policy"));
         assertEquals(DASHBOARD, other.get("Access-Control-Allow-Origin"));
