@@ -1,6 +1,5 @@
 package dev.cmux.gateway.exchange;
 
-import dev.cmux.gateway.access.AccessGate;
 import dev.cmux.gateway.backend.BackendHandler;
 import dev.cmux.gateway.backend.BackendListener;
 import dev.cmux.gateway.error.ErrorResponse;
@@ -20,18 +19,17 @@ import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.LastHttpContent;
 
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.TimeUnit;
 
 /**
- * One request and its response, told in order: admit (framing, loops, client limit, route, Access) → rewrite for
- * the backend → connect ({@link BackendConnector}: resolve, pool, wake) → send the body ({@link RequestBody}) →
+ * One request and its response, told in order: admit (framing, loops, client limit, route) → rewrite for the
+ * backend → clear ({@link Clearance}: a dashboard's preflight, Access, an instance id) → connect ({@link BackendConnector}: resolve, pool, wake) → send the body ({@link RequestBody}) →
  * stream the response back ({@link ResponseStreamer}) or hand the connection to the relay → log. Where it is in
  * that story is its {@link Phase}; whatever goes wrong becomes a row of the error table ({@link Failures}) or, once
  * the client has seen response bytes, a cut connection. Lives on the client connection's event loop, as does the
  * backend connection it uses, so nothing here is shared between threads.
  */
-final class Exchange implements BackendListener, BackendConnector.Outcome {
+final class Exchange implements BackendListener, BackendConnector.Outcome, Clearance.Outcome {
 
     private final ClientConnection client;
     private final DataPlane plane;
@@ -82,57 +80,20 @@ final class Exchange implements BackendListener, BackendConnector.Outcome {
         permit = admitted.permit();
         target = admitted.target();
         RequestRewrite.forBackend(request, upgradeRequested);
-        if (routing.embedding().enabled() && answeredPreflight()) {
-            return;
-        }
-        checkAccess(admitted.fromTrustedProxy());
+        Clearance.check(request, target, admitted.fromTrustedProxy(),
+                closeAfterLocalAnswer(RequestBody.expected(request)), plane, routing, client.eventLoop(),
+                client.channel().alloc(), this);
     }
 
-    /**
-     * A dashboard origin's CORS preflight for a sandbox port is answered here, before Access: browsers send no
-     * credentials with a preflight, and the answer says nothing of the sandbox.
-     */
-    private boolean answeredPreflight() {
-        int port = target.sandboxPort();
-        boolean close = closeAfterLocalAnswer(RequestBody.expected(request));
-        FullHttpResponse answer = port == 0 ? null
-                : routing.embedding().preflight(request, port, client.channel().alloc(), close);
-        if (answer == null) {
-            return false;
-        }
-        send(answer, close);
-        return true;
+    @Override
+    public void cleared(Target found) {
+        target = found;
+        connect();
     }
 
-    /** Access before the name: a client without a token learns nothing of which names exist, nor makes PVE asked. */
-    private void afterAccess() {
-        if (!(target instanceof Target.Named named)) {
-            connect();
-            return;
-        }
-        InstanceLookup.find(plane.names(), routing.router(), named, client.eventLoop(), this::over, sandbox -> {
-            target = sandbox;
-            connect();
-        }, this::failed);
-    }
-
-    private void checkAccess(boolean fromTrustedProxy) {
-        AccessGate access = routing.access();
-        if (access == null) {
-            afterAccess();
-            return;
-        }
-        String exactHost = target instanceof Target.Upstream u ? u.host() : null;
-        OnLoop.whenDone(access.admit(request.headers(), fromTrustedProxy, exactHost, target.sandboxPort()),
-                client.eventLoop(), this::over, checked -> {
-                    try {
-                        checked.join();
-                    } catch (CompletionException e) {
-                        failed(Failures.of(e.getCause(), GatewayError.ACCESS_DENIED));
-                        return;
-                    }
-                    afterAccess();
-                });
+    @Override
+    public void answered(FullHttpResponse reply, boolean close) {
+        send(reply, close);
     }
 
     private void connect() {
