@@ -98,6 +98,8 @@ class HostRouterTest {
         assertEquals("sandbox 3000 201", describe(any.route("port-3000-vm-201.lab.home.arpa")));
         assertEquals("sandbox 3000 201", describe(any.route("port-3000-vm-201.localhost:8080")));
         assertEquals("bad-host", describe(any.route("port-3000-vm-201")));
+        assertEquals("instance 3000 pvelxc-1a2b3c4d", describe(any.route("port-3000-pvelxc-1a2b3c4d.lab.home.arpa")));
+        assertEquals("bad-host", describe(any.route("port-3000-pvelxc-1a2b3c4d")));
         assertEquals("no-route", describe(any.route("example.com")));
     }
 
