@@ -3,6 +3,7 @@ package dev.cmux.gateway.exchange;
 import com.github.benmanes.caffeine.cache.Ticker;
 import dev.cmux.gateway.metrics.GatewayMetrics;
 import dev.cmux.gateway.resolve.AddressAuthority;
+import dev.cmux.gateway.resolve.SandboxNames;
 import dev.cmux.gateway.resolve.SuffixSource;
 
 /**
@@ -13,18 +14,25 @@ import dev.cmux.gateway.resolve.SuffixSource;
  * @param waker   wakes stopped sandboxes; null without PVE
  * @param traffic records traffic per sandbox for the idle policy; null without PVE
  * @param resolverTicker the clock of the resolver's TTLs: the system's, or one a test moves
+ * @param names   PVE's sandboxes by instance id, for {@code port-P-<instanceId>} hosts; null without PVE
  */
 public record DataPlaneLinks(GatewayMetrics metrics, AddressAuthority addresses, SuffixSource suffixes,
-                             SandboxWake waker, SandboxTraffic traffic, Ticker resolverTicker) {
+                             SandboxWake waker, SandboxTraffic traffic, Ticker resolverTicker,
+                             SandboxNames.Directory names) {
 
     public DataPlaneLinks(GatewayMetrics metrics, AddressAuthority addresses, SuffixSource suffixes,
                           SandboxWake waker, SandboxTraffic traffic) {
-        this(metrics, addresses, suffixes, waker, traffic, Ticker.systemTicker());
+        this(metrics, addresses, suffixes, waker, traffic, Ticker.systemTicker(), null);
     }
 
     /** These links with the resolver's TTLs on {@code ticker}. */
     public DataPlaneLinks withResolverTicker(Ticker ticker) {
-        return new DataPlaneLinks(metrics, addresses, suffixes, waker, traffic, ticker);
+        return new DataPlaneLinks(metrics, addresses, suffixes, waker, traffic, ticker, names);
+    }
+
+    /** These links with instance ids looked up in {@code directory} (PVE). */
+    public DataPlaneLinks withNames(SandboxNames.Directory directory) {
+        return new DataPlaneLinks(metrics, addresses, suffixes, waker, traffic, resolverTicker, directory);
     }
 
     /** No PVE: addresses as DNS gives them, nothing is woken. */
