@@ -18,6 +18,7 @@ import dev.cmux.gateway.log.AccessLogWriter;
 import dev.cmux.gateway.metrics.GatewayMetrics;
 import dev.cmux.gateway.server.GatewayServer;
 import dev.cmux.gateway.resolve.AddressAuthority;
+import dev.cmux.gateway.resolve.SandboxNames;
 import dev.cmux.gateway.resolve.SandboxSuffix;
 import dev.cmux.gateway.resolve.SuffixSource;
 import dev.cmux.gateway.transport.Transport;
@@ -97,7 +98,7 @@ final class GatewayProcess implements AutoCloseable {
                                         Ticker resolverTicker) throws StartFailure {
         AtomicReference<GatewayServer> dataPlane = new AtomicReference<>();
         SandboxSettings settings = SandboxSettings.from(config.pve(), config.domain())
-                .withDefaultTtl(config.lifecycle().ttl());
+                .withDefaultTtl(config.lifecycle().ttl()).withNaming(config.sandboxes().naming());
         ControlServices services = ControlServices.create(config.pve(), settings, vmid -> {
             GatewayServer g = dataPlane.get();
             if (g != null) {
@@ -105,6 +106,8 @@ final class GatewayProcess implements AutoCloseable {
             }
         });
         AddressAuthority fromPve = services.pveAddresses().<AddressAuthority>map(a -> a::addressesOf).orElse(null);
+        SandboxNames.Directory namesFromPve = services.pveAddresses().<SandboxNames.Directory>map(
+                a -> a::sandboxNames).orElse(null);
         Supplier<GatewayConfig> running = () -> dataPlane.get() == null ? config : dataPlane.get().config();
         SandboxPower power = SandboxPower.create(services, new GatewayMetrics(), running, clock);
         AccessLogWriter accessLog = AccessLogWriter.toStandardOutput();
@@ -113,7 +116,7 @@ final class GatewayProcess implements AutoCloseable {
         GatewayServer gateway;
         try {
             gateway = GatewayServer.start(config, transport, accessLog, power.links(fromPve, suffixes(services))
-                    .withResolverTicker(resolverTicker).withTrafficRings(traffic));
+                    .withResolverTicker(resolverTicker).withNames(namesFromPve).withTrafficRings(traffic));
         } catch (Exception e) {
             accessLog.close();
             power.close();

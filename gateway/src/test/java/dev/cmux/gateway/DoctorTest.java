@@ -4,6 +4,7 @@ import dev.cmux.control.cli.ControlApiClient;
 import dev.cmux.control.cli.DoctorCommand;
 import dev.cmux.control.cloudflare.StatusLine;
 import dev.cmux.control.config.ControlConfig;
+import dev.cmux.control.pve.PveClient;
 import dev.cmux.control.pve.PveEmulator;
 import dev.cmux.gateway.access.LoopbackAccessTeam;
 import dev.cmux.gateway.config.Cidr;
@@ -21,6 +22,7 @@ import java.io.StringWriter;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.util.List;
+import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -94,6 +96,18 @@ class DoctorTest {
         assertEquals(1, exit, out.toString());
         assertTrue(out.toString().contains("✗ sandbox names: cmux-100.lan does not resolve"), out.toString());
         assertTrue(out.toString().contains("✓ template: container 9000"), out.toString());
+    }
+
+    @Test
+    void aSandboxNamedByInstanceIdIsLookedUpInDnsByThatName() throws Exception {
+        try (PveClient client = PveClient.create(pve.config(null))) {
+            client.updateConfig("pve", 100, Map.of("hostname", "pvelxc-1a2b3c4d")); // sandboxes.naming: instance
+        }
+        dns.put("cmux-100.lan", null);
+        dns.put("pvelxc-1a2b3c4d.lan", InetAddress.getByName("127.0.0.2"));
+        DoctorAnswer answer = DoctorAnswer.ask(gateway, TOKEN);
+        assertEquals(List.of(), answer.failedBesidesOpenFiles(), answer.toString());
+        assertTrue(answer.toString().contains("pvelxc-1a2b3c4d.lan → 127.0.0.2"), answer.toString());
     }
 
     private static boolean openFilesOk() throws Exception {

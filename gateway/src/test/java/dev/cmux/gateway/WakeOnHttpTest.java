@@ -261,6 +261,27 @@ class WakeOnHttpTest {
         }
     }
 
+    /** cmux's URL form, {@code port-P-<instanceId>}: the same wake, and the control API gives both forms. */
+    @Test
+    void aRequestByInstanceIdWakesTheStoppedSandboxOnce() throws Exception {
+        String name = "pvelxc-5eed5eed";
+        int vmid = 310;
+        ports.put(vmid, RoutablePorts.pick());
+        pve.seedContainer(vmid, name, false, "cmux", metadata(null));
+        HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:"
+                        + gateway.gateway.address().getPort() + "/api")).header("Host", "port-" + ports.get(vmid)
+                        + "-" + name.toUpperCase() + ".sandbox.test").timeout(Duration.ofSeconds(30)).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertEquals(200, r.statusCode(), r.body());
+        assertEquals("inside vm-" + vmid, r.body());
+        assertEquals(1, count("POST /nodes/pve/lxc/310/status/start"), pve.requests().toString());
+        assertEquals(1, value(metrics(), "cmux_gateway_wakes_total{result=\"woken\"}"));
+        JsonNode s = JSON.readTree(control("/v1/sandboxes/" + vmid));
+        assertEquals(name, s.path("hostname").asText(), s.toString());
+        assertEquals("https://port-39378-vm-310.sandbox.test", s.path("urls").path("vscode").asText());
+        assertEquals("https://port-39378-" + name + ".sandbox.test", s.path("instanceUrls").path("vscode").asText());
+    }
+
     // ---- helpers ----
 
     /** One pass of the gateway's lifecycle, at the test's clock. */

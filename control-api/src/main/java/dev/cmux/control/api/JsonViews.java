@@ -61,6 +61,7 @@ final class JsonViews {
         json.put("lastActivity", activity.lastActivity(s.vmid()).map(Object::toString).orElse(null));
         json.put("nextAction", plan.of(s).map(JsonViews::nextAction).orElse(null));
         json.put("urls", s.urls());
+        json.put("instanceUrls", s.instanceUrls());
         return json;
     }
 

@@ -8,8 +8,13 @@ import io.netty.util.NetUtil;
 
 import java.net.InetAddress;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Locale;
+import java.util.Map;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 
@@ -62,6 +67,42 @@ public final class PveAddresses {
                 }
                 throw e;
             }
+        }, executor);
+    }
+
+    /**
+     * The sandboxes of the cluster by host name, lower case (their instance ids: {@code pvelxc-1a2b3c4d}, or
+     * {@code cmux-<vmid>}): containers tagged {@code cmux} that are not templates, stopped ones too (a request wakes
+     * them). Untagged containers are left out, so their names never route; so is a name that two sandboxes bear.
+     * {@code /cluster/resources} carries no name for a container created in the last ~10 s (pvestatd's broadcast
+     * lags): its config is asked then.
+     */
+    public CompletableFuture<Map<String, Integer>> sandboxNames() {
+        return CompletableFuture.supplyAsync(() -> {
+            Map<String, Integer> names = new HashMap<>();
+            Set<String> shared = new HashSet<>();
+            for (JsonNode r : pve.vmResources()) {
+                if (!"lxc".equals(PveJson.text(r, "type"))
+                        || !SandboxService.isSandbox(PveJson.text(r, "tags"), PveJson.intValue(r.get("template"), 0))) {
+                    continue;
+                }
+                int vmid = PveJson.intValue(r.get("vmid"), -1);
+                String name = PveJson.text(r, "name");
+                if (name == null) {
+                    try {
+                        name = PveJson.text(pve.config(PveJson.text(r, "node"), vmid), "hostname");
+                    } catch (PveException e) {
+                        if (!e.noSuchContainer()) {
+                            throw e;
+                        }
+                    }
+                }
+                if (name != null && names.putIfAbsent(name.toLowerCase(Locale.ROOT), vmid) != null) {
+                    shared.add(name.toLowerCase(Locale.ROOT));
+                }
+            }
+            names.keySet().removeAll(shared); // a name two sandboxes bear says neither: it routes nowhere
+            return names;
         }, executor);
     }
 

@@ -19,7 +19,8 @@ import java.util.function.UnaryOperator;
 import java.util.logging.Logger;
 
 /**
- * The sandbox lifecycle on PVE: linked clones of one template, named {@code cmux-<vmid>}, tagged {@code cmux},
+ * The sandbox lifecycle on PVE: linked clones of one template, named {@code cmux-<vmid>} or {@code pvelxc-<8 hex>}
+ * ({@link SandboxNaming}), tagged {@code cmux},
  * with their metadata in the description. PVE is the only state: every answer here is read from it, so gateways
  * are interchangeable and a restart loses nothing. Methods block (PVE tasks take seconds); callers run them on an
  * executor, never on an event loop.
@@ -119,8 +120,8 @@ public final class SandboxService {
             invalidation.invalidate(clone.vmid());
             LOG.info("created sandbox " + clone.vmid() + " on " + node + " at " + address + " from "
                     + spec.source() + (spec.full() ? " (full clone)" : " (linked clone)"));
-            return new Sandbox(clone.vmid(), new SandboxId(clone.vmid()).hostname(), node, "running", null, address,
-                    metadata, SandboxUrls.of(clone.vmid(), settings.domain()));
+            return new Sandbox(clone.vmid(), clone.hostname(), node, "running", null, address,
+                    metadata, SandboxUrls.of(clone.vmid(), clone.hostname(), settings.domain()));
         } catch (RuntimeException cause) {
             rollBack(node, clone.vmid(), cause);
             throw cause;
@@ -143,7 +144,7 @@ public final class SandboxService {
         }
     }
 
-    private record Clone(int vmid, String upid) {
+    private record Clone(int vmid, String hostname, String upid) {
     }
 
     /** A linked clone lives where its template lives, so the clone is asked of the template's node. */
@@ -168,9 +169,10 @@ public final class SandboxService {
         int idConflicts = 0;
         while (true) {
             int vmid = pve.nextId();
+            String hostname = settings.naming().hostname(vmid);
             try {
-                return new Clone(vmid, pve.cloneContainer(spec.node(), spec.source(), vmid,
-                        new SandboxId(vmid).hostname(), spec.full(), spec.storage(), null, spec.snapname()));
+                return new Clone(vmid, hostname, pve.cloneContainer(spec.node(), spec.source(), vmid,
+                        hostname, spec.full(), spec.storage(), null, spec.snapname()));
             } catch (PveException e) {
                 if (e.alreadyExists() && ++idConflicts < ID_ATTEMPTS) {
                     continue;
@@ -226,9 +228,10 @@ public final class SandboxService {
         JsonNode status = pve.currentStatus(node, vmid);
         String state = PveJson.text(status, "status");
         String address = "running".equals(state) ? addresses.current(node, vmid) : null;
-        return new Sandbox(vmid, PveJson.text(config, "hostname"), node, state, PveJson.text(config, "lock"),
+        String hostname = PveJson.text(config, "hostname");
+        return new Sandbox(vmid, hostname, node, state, PveJson.text(config, "lock"),
                 address, SandboxMetadata.fromDescription(PveJson.text(config, "description")).orElse(null),
-                SandboxUrls.of(vmid, settings.domain()));
+                SandboxUrls.of(vmid, hostname, settings.domain()));
     }
 
     /** Every sandbox of the cluster: containers tagged {@code cmux} that are not templates. */
@@ -247,9 +250,10 @@ public final class SandboxService {
                 // /cluster/resources lags up to 10 s behind; a fresh container is asked directly
                 status = PveJson.text(pve.currentStatus(node, vmid), "status");
             }
-            out.add(new Sandbox(vmid, PveJson.text(config, "hostname"), node, status, PveJson.text(r, "lock"), null,
+            String hostname = PveJson.text(config, "hostname");
+            out.add(new Sandbox(vmid, hostname, node, status, PveJson.text(r, "lock"), null,
                     SandboxMetadata.fromDescription(PveJson.text(config, "description")).orElse(null),
-                    SandboxUrls.of(vmid, settings.domain())));
+                    SandboxUrls.of(vmid, hostname, settings.domain())));
         }
         return out;
     }

@@ -19,16 +19,27 @@ import java.time.Duration;
  * @param addressTimeout the longest a started container may take to get an IPv4 address (DHCP)
  * @param execdTimeout   the longest execd may take to answer after the address appeared
  * @param lockRetry      how long a clone retries while the template is locked by another clone
+ * @param naming         host names of new sandboxes: {@code cmux-<vmid>} or {@code pvelxc-<8 hex>}
  */
 public record SandboxSettings(String domain, Integer templateVmid, String node, Duration defaultTtl, int execdPort,
                               boolean waitForExecd, Duration pollInterval, Duration taskTimeout,
-                              Duration addressTimeout, Duration execdTimeout, Duration lockRetry) {
+                              Duration addressTimeout, Duration execdTimeout, Duration lockRetry,
+                              SandboxNaming naming) {
 
     public static final int EXECD_PORT = 39375;
 
+    /** Host names {@code cmux-<vmid>}. */
+    public SandboxSettings(String domain, Integer templateVmid, String node, Duration defaultTtl, int execdPort,
+                           boolean waitForExecd, Duration pollInterval, Duration taskTimeout,
+                           Duration addressTimeout, Duration execdTimeout, Duration lockRetry) {
+        this(domain, templateVmid, node, defaultTtl, execdPort, waitForExecd, pollInterval, taskTimeout,
+                addressTimeout, execdTimeout, lockRetry, SandboxNaming.VMID);
+    }
+
     public static SandboxSettings defaults(String domain, Integer templateVmid) {
         return new SandboxSettings(domain, templateVmid, "auto", null, EXECD_PORT, false, Duration.ofSeconds(1),
-                Duration.ofMinutes(10), Duration.ofSeconds(90), Duration.ofSeconds(60), Duration.ofMinutes(3));
+                Duration.ofMinutes(10), Duration.ofSeconds(90), Duration.ofSeconds(60), Duration.ofMinutes(3),
+                SandboxNaming.VMID);
     }
 
     /** The defaults for {@code pve}'s template and node, with URLs under {@code domain} (may be null). */
@@ -38,22 +49,27 @@ public record SandboxSettings(String domain, Integer templateVmid, String node, 
 
     public SandboxSettings withNode(String node) {
         return new SandboxSettings(domain, templateVmid, node, defaultTtl, execdPort, waitForExecd, pollInterval,
-                taskTimeout, addressTimeout, execdTimeout, lockRetry);
+                taskTimeout, addressTimeout, execdTimeout, lockRetry, naming);
     }
 
     public SandboxSettings withExecd(int port, boolean wait) {
         return new SandboxSettings(domain, templateVmid, node, defaultTtl, port, wait, pollInterval,
-                taskTimeout, addressTimeout, execdTimeout, lockRetry);
+                taskTimeout, addressTimeout, execdTimeout, lockRetry, naming);
     }
 
     public SandboxSettings withPolling(Duration poll, Duration timeouts) {
         return new SandboxSettings(domain, templateVmid, node, defaultTtl, execdPort, waitForExecd, poll,
-                timeouts, timeouts, timeouts, timeouts);
+                timeouts, timeouts, timeouts, timeouts, naming);
     }
 
     /** New sandboxes without a TTL of their own get {@code ttl} (null: none), stamped into their metadata. */
     public SandboxSettings withDefaultTtl(Duration ttl) {
         return new SandboxSettings(domain, templateVmid, node, ttl, execdPort, waitForExecd, pollInterval,
-                taskTimeout, addressTimeout, execdTimeout, lockRetry);
+                taskTimeout, addressTimeout, execdTimeout, lockRetry, naming);
+    }
+
+    public SandboxSettings withNaming(SandboxNaming next) {
+        return new SandboxSettings(domain, templateVmid, node, defaultTtl, execdPort, waitForExecd, pollInterval,
+                taskTimeout, addressTimeout, execdTimeout, lockRetry, next);
     }
 }

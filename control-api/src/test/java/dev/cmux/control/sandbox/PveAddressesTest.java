@@ -11,6 +11,7 @@ import org.junit.jupiter.api.Test;
 
 import java.net.InetAddress;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -38,6 +39,33 @@ class PveAddressesTest {
         client.close();
         assertEquals(List.of(), pve.violations());
         pve.close();
+    }
+
+    @Test
+    void sandboxNamesAreTheHostNamesOfTaggedContainersStoppedOrRunningLowerCase() throws Exception {
+        pve.seedContainer(220, "pvelxc-1a2b3c4d", true, "cmux", null);
+        pve.seedContainer(221, "PVELXC-DEADBEEF", false, "cmux;team-a", null);
+        pve.seedContainer(222, "cmux-222", false, "cmux", null);
+        pve.seedContainer(223, "pve", true, null, null); // not a sandbox: its name must never route
+        pve.seedContainer(224, "pvelxc-00000000", true, "other", null);
+        assertEquals(Map.of("pvelxc-1a2b3c4d", 220, "pvelxc-deadbeef", 221, "cmux-222", 222),
+                addresses.sandboxNames().get());
+    }
+
+    @Test
+    void aFreshSandboxWithoutANameInClusterResourcesIsNamedFromItsConfig() throws Exception {
+        pve.seedContainer(225, "pvelxc-0badc0de", true, "cmux", null);
+        pve.staleResources(true); // as right after a create: /cluster/resources has no name yet
+        assertEquals(Map.of("pvelxc-0badc0de", 225), addresses.sandboxNames().get());
+        assertEquals(1, pve.requests().stream().filter(r -> r.endsWith("/lxc/225/config")).count());
+    }
+
+    @Test
+    void aNameTwoSandboxesBearNamesNeither() throws Exception {
+        pve.seedContainer(226, "pvelxc-12345678", true, "cmux", null);
+        pve.seedContainer(227, "pvelxc-12345678", true, "cmux", null);
+        pve.seedContainer(228, "pvelxc-87654321", true, "cmux", null);
+        assertEquals(Map.of("pvelxc-87654321", 228), addresses.sandboxNames().get());
     }
 
     @Test

@@ -35,7 +35,9 @@ public record GatewayConfig(
         PveConfig pve,
         CloudflareConfig cloudflare,
         WakeConfig wake,
-        LifecycleConfig lifecycle) {
+        LifecycleConfig lifecycle,
+        EmbeddingConfig embedding,
+        SandboxesConfig sandboxes) {
 
     public static final int DEFAULT_PORT = 8080;
 
@@ -62,7 +64,9 @@ public record GatewayConfig(
                 PveConfig.defaults(),
                 CloudflareConfig.defaults(),
                 WakeConfig.defaults(),
-                LifecycleConfig.defaults());
+                LifecycleConfig.defaults(),
+                EmbeddingConfig.disabled(),
+                SandboxesConfig.defaults());
     }
 
     /** Starts from the built-in defaults. */
@@ -81,7 +85,7 @@ public record GatewayConfig(
     static GatewayConfig read(ConfigSection root) {
         root.allowOnly("listen", "domain", "trustedProxies", "routing", "resolver", "timeouts", "limits", "pool",
                 "accessLog", "logging", "access", "tls", "control", "pve", "cloudflare", "wake", "idle",
-                "lifecycle", "presets");
+                "lifecycle", "presets", "embedding", "sandboxes");
         GatewayConfig d = defaults();
         String domain = root.env("PVE_PUBLIC_DOMAIN", ConfigValues::domain,
                 root.value("domain", "CF_DOMAIN", ConfigValues::domain, d.domain()));
@@ -103,7 +107,9 @@ public record GatewayConfig(
                 CloudflareConfig.read(root.section("cloudflare"), domain),
                 WakeConfig.read(root.section("wake")),
                 root.has("idle") ? LifecycleConfig.fromIdle(root.section("idle"))
-                        : LifecycleConfig.read(root.section("lifecycle")));
+                        : LifecycleConfig.read(root.section("lifecycle")),
+                EmbeddingConfig.read(root.section("embedding")),
+                SandboxesConfig.read(root.section("sandboxes")));
         if (root.has("idle") && root.has("lifecycle")) {
             root.problem("idle", LifecycleConfig.IDLE_MOVED + "; with lifecycle: there, delete idle:");
         } else if (root.has("idle")) {

@@ -57,6 +57,8 @@ public final class GatewayConfigBuilder {
     private CloudflareConfig cloudflare;
     private WakeConfig wake;
     private LifecycleConfig lifecycle;
+    private EmbeddingConfig embedding;
+    private SandboxesConfig sandboxes;
 
     GatewayConfigBuilder(GatewayConfig from) {
         listen = from.listen();
@@ -94,6 +96,8 @@ public final class GatewayConfigBuilder {
         cloudflare = from.cloudflare();
         wake = from.wake();
         lifecycle = from.lifecycle();
+        embedding = from.embedding();
+        sandboxes = from.sandboxes();
     }
 
     public GatewayConfigBuilder listen(InetSocketAddress address) {
@@ -270,6 +274,16 @@ public final class GatewayConfigBuilder {
         return this;
     }
 
+    public GatewayConfigBuilder embedding(EmbeddingConfig section) {
+        embedding = section;
+        return this;
+    }
+
+    public GatewayConfigBuilder sandboxes(SandboxesConfig section) {
+        sandboxes = section;
+        return this;
+    }
+
     public GatewayConfigBuilder lifecycle(LifecycleConfig section) {
         lifecycle = section;
         return this;
@@ -283,6 +297,7 @@ public final class GatewayConfigBuilder {
                 new Timeouts(connectTimeout, responseHeadersTimeout, clientIdleTimeout, requestHeadTimeout,
                         upgradedIdleTimeout, shutdownGrace),
                 new Limits(maxRequestLine, maxHeaderSize, maxConnections, maxConnectionsPerClient),
-                pool, accessLog, logging, access, tls, control, pve, cloudflare, wake, lifecycle);
+                pool, accessLog, logging, access, tls, control, pve, cloudflare, wake, lifecycle, embedding,
+                sandboxes);
     }
 }

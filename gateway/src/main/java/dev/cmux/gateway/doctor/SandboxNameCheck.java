@@ -3,6 +3,7 @@ package dev.cmux.gateway.doctor;
 import dev.cmux.control.cloudflare.StatusLine;
 import dev.cmux.control.doctor.Check;
 import dev.cmux.control.sandbox.Sandbox;
+import dev.cmux.control.sandbox.SandboxId;
 import dev.cmux.control.sandbox.SandboxService;
 import dev.cmux.gateway.resolve.AddressAuthority;
 import dev.cmux.gateway.resolve.BackendResolver;
@@ -13,7 +14,8 @@ import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The suffix of sandbox names: a running sandbox's {@code cmux-<vmid><suffix>} resolves, and to an address PVE
+ * The suffix of sandbox names: a running sandbox's host name ({@code cmux-<vmid>} or {@code pvelxc-…}) with the
+ * suffix resolves, and to an address PVE
  * reports for it. The gateway still finds a sandbox through PVE when DNS does not, but then nothing else on the LAN
  * does, and a wrong suffix usually means other names are wrong too.
  */
@@ -29,8 +31,11 @@ public record SandboxNameCheck(SandboxService sandboxes, BackendResolver resolve
             return List.of(StatusLine.ok(SUBJECT, "no running sandbox to look a name up for"));
         }
         int vmid = running.get().vmid();
-        String name = resolver.backendName(vmid);
-        Optional<InetAddress> dns = resolver.askDns(vmid).get(10, TimeUnit.SECONDS);
+        // its own host name: pvelxc-… with sandboxes.naming: instance, which is what a DHCP server registers
+        String hostname = running.get().hostname() != null ? running.get().hostname()
+                : new SandboxId(vmid).hostname();
+        String name = resolver.dnsName(hostname);
+        Optional<InetAddress> dns = resolver.askDns(hostname).get(10, TimeUnit.SECONDS);
         List<InetAddress> known = pve.addressesOf(vmid).get(10, TimeUnit.SECONDS);
         String reported = String.join(", ", known.stream().map(InetAddress::getHostAddress).toList());
         if (dns.isEmpty()) {

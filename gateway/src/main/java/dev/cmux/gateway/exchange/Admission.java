@@ -44,6 +44,9 @@ final class Admission {
         if (route instanceof Route.SandboxRoute sandbox) {
             return new Admitted(new Target.Sandbox(sandbox.vmid(), sandbox.port()), permit, peer.trusted());
         }
+        if (route instanceof Route.InstanceRoute named) {
+            return new Admitted(new Target.Named(named.instanceId(), named.port()), permit, peer.trusted());
+        }
         if (route instanceof Route.HostRoute host) {
             return new Admitted(new Target.Upstream(host.host(), routing.upstreamKeys().keyFor(host),
                     host.upstream().upstream().getAuthority()), permit, peer.trusted());

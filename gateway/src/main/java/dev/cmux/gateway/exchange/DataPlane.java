@@ -5,6 +5,7 @@ import dev.cmux.gateway.config.GatewayConfig;
 import dev.cmux.gateway.log.AccessLogSink;
 import dev.cmux.gateway.metrics.GatewayMetrics;
 import dev.cmux.gateway.resolve.BackendResolver;
+import dev.cmux.gateway.resolve.SandboxNames;
 import dev.cmux.gateway.transport.Transport;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.buffer.PooledByteBufAllocator;
@@ -31,6 +32,7 @@ public final class DataPlane implements AutoCloseable {
     private final DnsAddressResolverGroup upstreamDns;
     private final BackendPool pool;
     private final ClientLimits clientLimits;
+    private final SandboxNames names;
     private volatile RoutingSnapshot routing;
 
     /** The pool and the client limits are built with {@code config}'s settings, as {@link #reconfigure} sets them. */
@@ -42,6 +44,8 @@ public final class DataPlane implements AutoCloseable {
         this.upstreamDns = upstreamDns;
         this.pool = new BackendPool(backends, config.pool(), config.timeouts().connect());
         this.clientLimits = new ClientLimits(config.limits().maxConnectionsPerClient());
+        this.names = links.names() == null ? null
+                : new SandboxNames(links.names(), config.resolver(), links.resolverTicker());
     }
 
     /**
@@ -91,6 +95,9 @@ public final class DataPlane implements AutoCloseable {
         resolver.reconfigure(config.resolver(), suffix);
         pool.reconfigure(config.pool(), config.timeouts().connect());
         clientLimits.reconfigure(config.limits().maxConnectionsPerClient());
+        if (names != null) {
+            names.reconfigure(config.resolver());
+        }
         routing = next;
     }
 
@@ -119,6 +126,11 @@ public final class DataPlane implements AutoCloseable {
         return links.metrics();
     }
 
+    /** Instance ids of sandboxes; null without PVE (then {@code port-P-<instanceId>} hosts route nowhere). */
+    SandboxNames names() {
+        return names;
+    }
+
     /** Null without PVE. */
     SandboxTraffic traffic() {
         return links.traffic();
@@ -131,9 +143,12 @@ public final class DataPlane implements AutoCloseable {
         }
     }
 
-    /** Forgets the cached address of {@code vmid}: the control API created or destroyed it. */
+    /** Forgets the cached address of {@code vmid}, and the list of names: the control API created or destroyed it. */
     public void invalidate(int vmid) {
         resolver.invalidate(vmid);
+        if (names != null) {
+            names.invalidate();
+        }
     }
 
     /** For /metrics: the gauges of what is held now. */

@@ -1,6 +1,5 @@
 package dev.cmux.gateway.exchange;
 
-import dev.cmux.gateway.access.AccessGate;
 import dev.cmux.gateway.backend.BackendHandler;
 import dev.cmux.gateway.backend.BackendListener;
 import dev.cmux.gateway.error.ErrorResponse;
@@ -20,18 +19,17 @@ import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.LastHttpContent;
 
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.TimeUnit;
 
 /**
- * One request and its response, told in order: admit (framing, loops, client limit, route, Access) → rewrite for
- * the backend → connect ({@link BackendConnector}: resolve, pool, wake) → send the body ({@link RequestBody}) →
+ * One request and its response, told in order: admit (framing, loops, client limit, route) → rewrite for the
+ * backend → clear ({@link Clearance}: a dashboard's preflight, Access, an instance id) → connect ({@link BackendConnector}: resolve, pool, wake) → send the body ({@link RequestBody}) →
  * stream the response back ({@link ResponseStreamer}) or hand the connection to the relay → log. Where it is in
  * that story is its {@link Phase}; whatever goes wrong becomes a row of the error table ({@link Failures}) or, once
  * the client has seen response bytes, a cut connection. Lives on the client connection's event loop, as does the
  * backend connection it uses, so nothing here is shared between threads.
  */
-final class Exchange implements BackendListener, BackendConnector.Outcome {
+final class Exchange implements BackendListener, BackendConnector.Outcome, Clearance.Outcome {
 
     private final ClientConnection client;
     private final DataPlane plane;
@@ -82,23 +80,20 @@ final class Exchange implements BackendListener, BackendConnector.Outcome {
         permit = admitted.permit();
         target = admitted.target();
         RequestRewrite.forBackend(request, upgradeRequested);
-        AccessGate access = routing.access();
-        if (access == null) {
-            connect();
-            return;
-        }
-        String exactHost = target instanceof Target.Upstream u ? u.host() : null;
-        int sandboxPort = target instanceof Target.Sandbox s ? s.port() : 0;
-        OnLoop.whenDone(access.admit(request.headers(), admitted.fromTrustedProxy(), exactHost, sandboxPort),
-                client.eventLoop(), this::over, checked -> {
-                    try {
-                        checked.join();
-                    } catch (CompletionException e) {
-                        failed(Failures.of(e.getCause(), GatewayError.ACCESS_DENIED));
-                        return;
-                    }
-                    connect();
-                });
+        Clearance.check(request, target, admitted.fromTrustedProxy(),
+                closeAfterLocalAnswer(RequestBody.expected(request)), plane, routing, client.eventLoop(),
+                client.channel().alloc(), this);
+    }
+
+    @Override
+    public void cleared(Target found) {
+        target = found;
+        connect();
+    }
+
+    @Override
+    public void answered(FullHttpResponse reply, boolean close) {
+        send(reply, close);
     }
 
     private void connect() {
@@ -344,11 +339,16 @@ final class Exchange implements BackendListener, BackendConnector.Outcome {
     }
 
     private void answer(FullHttpResponse reply, GatewayError error, boolean closeAfter) {
+        log.error = error.code();
+        send(reply, closeAfter);
+    }
+
+    /** A whole answer of our own, logged with its status. */
+    private void send(FullHttpResponse reply, boolean closeAfter) {
         phase = Phase.DONE;
         cancelResponseTimeout();
         body.release();
-        log.status = error.status().code();
-        log.error = error.code();
+        log.status = reply.status().code();
         log.bytesOut = reply.content().readableBytes(); // counted as a backend's body is: what the client is sent
         Channel out = client.channel();
         out.writeAndFlush(reply, out.voidPromise());

@@ -118,6 +118,10 @@ final class ResponseStreamer {
             return;
         }
         exchange.moveTo(Phase.STREAMING);
+        if (routing.embedding().enabled() && exchange.target() instanceof Target.Sandbox sandbox) {
+            routing.embedding().rewrite(response.headers(), sandbox.port(),
+                    request.headers().get(HttpHeaderNames.ORIGIN));
+        }
         log.status = code;
         backendReusable = HttpUtil.isKeepAlive(response);
         boolean hasLength = response.headers().contains(HttpHeaderNames.CONTENT_LENGTH);

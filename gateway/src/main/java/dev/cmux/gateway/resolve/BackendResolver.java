@@ -212,10 +212,18 @@ public final class BackendResolver implements AutoCloseable {
                 (dns, pve) -> vouched(s, vmid, name, dns, pve));
     }
 
-    /** What the hosts file and DNS say of {@code vmid}'s name now, past the cache and PVE (for {@code doctor}). */
-    public CompletableFuture<Optional<InetAddress>> askDns(int vmid) {
+    /**
+     * What the hosts file and DNS say of a sandbox's host name ({@code cmux-<vmid>} or {@code pvelxc-…}) with the
+     * suffix now, past the cache and PVE (for {@code doctor}).
+     */
+    public CompletableFuture<Optional<InetAddress>> askDns(String hostname) {
         Settings s = settings;
-        return askDns(s, new SandboxId(vmid).hostname() + s.suffix());
+        return askDns(s, hostname + s.suffix());
+    }
+
+    /** A sandbox's host name with the suffix in force: the name DNS is asked for. */
+    public String dnsName(String hostname) {
+        return hostname + settings.suffix();
     }
 
     private static CompletableFuture<Optional<InetAddress>> askDns(Settings s, String name) {

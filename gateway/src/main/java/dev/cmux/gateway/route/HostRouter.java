@@ -6,6 +6,7 @@ import dev.cmux.gateway.config.RoutingConfig;
 import dev.cmux.gateway.config.UpstreamRoute;
 import dev.cmux.gateway.error.GatewayError;
 import dev.cmux.gateway.route.Route.HostRoute;
+import dev.cmux.gateway.route.Route.InstanceRoute;
 import dev.cmux.gateway.route.Route.NoRoute;
 import dev.cmux.gateway.route.Route.SandboxRoute;
 
@@ -16,7 +17,9 @@ import java.util.Map;
  * Turns a Host header into a {@link Route}. Replaces Caddy's {@code header_regexp Host ^port-(\d+)-vm-(\d+)\.}
  * with a hand-written scan: no regex, no allocation on the way to a sandbox route, and stricter — one canonical
  * spelling per sandbox (no leading zeros), ports and vmids inside their ranges, and, when {@code domain} is set,
- * exactly one label in front of it.
+ * exactly one label in front of it. cmux's own form, {@code port-P-<instanceId>}, is an {@link InstanceRoute} to be
+ * looked up: unlike cmux's regex ({@code ^port-(\d+)-([a-z0-9-]+)\.} to {@code <label>.<suffix>}), no label ever
+ * becomes a backend host name by itself, so {@code port-8006-pve} cannot reach {@code pve.lan:8006}.
  */
 public final class HostRouter {
 
@@ -24,6 +27,7 @@ public final class HostRouter {
     private static final String VM_INFIX = "-vm-";
     private static final long BAD_NUMBER = -1;
     private static final long TOO_LARGE = Long.MAX_VALUE;
+    private static final int MAX_LABEL = 63;
 
     private final String domain;
     private final RoutingConfig routing;
@@ -36,7 +40,8 @@ public final class HostRouter {
         this.hosts = routing.hosts();
         String example = domain == null ? "{domain}" : domain;
         this.noRouteHelp = new NoRoute(GatewayError.NO_ROUTE, "This gateway serves sandboxes at "
-                + "port-{port}-vm-{vmid}." + example + ", for example port-8080-vm-200." + example + ".");
+                + "port-{port}-vm-{vmid}." + example + " or port-{port}-{instanceId}." + example
+                + ", for example port-8080-vm-200." + example + " or port-8080-pvelxc-1a2b3c4d." + example + ".");
     }
 
     /** @param hostHeader the Host header as sent ({@code null} when there is none) */
@@ -71,23 +76,56 @@ public final class HostRouter {
         int i = PORT_PREFIX.length();
         int portEnd = digitsEnd(host, i, end);
         long port = number(host, i, portEnd);
-        if (port == BAD_NUMBER || !host.regionMatches(true, portEnd, VM_INFIX, 0, VM_INFIX.length())) {
+        if (port == BAD_NUMBER || portEnd == end || host.charAt(portEnd) != '-') {
             return malformed(host);
         }
-        i = portEnd + VM_INFIX.length();
-        int vmidEnd = digitsEnd(host, i, end);
-        long vmid = number(host, i, vmidEnd);
+        if (host.regionMatches(true, portEnd, VM_INFIX, 0, VM_INFIX.length())) {
+            return byVmid(host, end, port, portEnd + VM_INFIX.length());
+        }
+        return byInstanceId(host, end, port, portEnd + 1);
+    }
+
+    /** {@code port-P-vm-V.<domain>}, {@code V} starting at {@code from}. */
+    private Route byVmid(String host, int end, long port, int from) {
+        int vmidEnd = digitsEnd(host, from, end);
+        long vmid = number(host, from, vmidEnd);
         if (vmid == BAD_NUMBER || vmidEnd == end || host.charAt(vmidEnd) != '.') {
             return malformed(host);
         }
         if (port < 1 || port > 65535) {
-            return badHost("Port " + (port == TOO_LARGE ? "number" : port) + " is outside 1-65535.");
+            return badPort(port);
         }
         if (!SandboxId.inRange(vmid)) {
             return badHost("vmid " + (vmid == TOO_LARGE ? "number" : vmid) + " is outside " + SandboxId.MIN + "-"
                     + SandboxId.MAX + ".");
         }
-        int rest = vmidEnd + 1;
+        NoRoute refused = domainAndPort(host, end, port, vmidEnd + 1);
+        return refused != null ? refused : new SandboxRoute((int) port, (int) vmid);
+    }
+
+    /**
+     * {@code port-P-<instanceId>.<domain>}, the id a DNS label from {@code from} on. Which sandbox, if any, bears
+     * that name is for PVE to say ({@code SandboxNames}): this only checks the spelling.
+     */
+    private Route byInstanceId(String host, int end, long port, int from) {
+        int labelEnd = from;
+        while (labelEnd < end && isLabelChar(host.charAt(labelEnd))) {
+            labelEnd++;
+        }
+        if (labelEnd == from || labelEnd - from > MAX_LABEL || labelEnd == end || host.charAt(labelEnd) != '.'
+                || host.charAt(from) == '-' || host.charAt(labelEnd - 1) == '-') {
+            return malformed(host);
+        }
+        if (port < 1 || port > 65535) {
+            return badPort(port);
+        }
+        NoRoute refused = domainAndPort(host, end, port, labelEnd + 1);
+        return refused != null ? refused
+                : new InstanceRoute((int) port, host.substring(from, labelEnd).toLowerCase(Locale.ROOT));
+    }
+
+    /** The rest after the sandbox label, from {@code rest}: our domain (when set), then a published port. */
+    private NoRoute domainAndPort(String host, int end, long port, int rest) {
         if (domain != null && !(end - rest == domain.length() && host.regionMatches(true, rest, domain, 0,
                 domain.length()))) {
             return noRouteHelp; // another domain, or more than one label in front of ours
@@ -99,7 +137,24 @@ public final class HostRouter {
             return new NoRoute(GatewayError.PORT_DENIED, "Port " + port + " of sandboxes is not published by this "
                     + "gateway (routing.allowedPorts / routing.deniedPorts).");
         }
-        return new SandboxRoute((int) port, (int) vmid);
+        return null;
+    }
+
+    /**
+     * The answer for a well-formed {@code port-P-<instanceId>} whose id no sandbox of this gateway bears (or not
+     * one tagged {@code cmux}): the same 404 as any host that is not a sandbox's, so nothing else can be probed.
+     */
+    public NoRoute unknownInstance(String instanceId) {
+        return new NoRoute(GatewayError.NO_ROUTE, "No sandbox of this gateway is named " + instanceId + ". "
+                + noRouteHelp.reason());
+    }
+
+    private static boolean isLabelChar(char c) {
+        return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-';
+    }
+
+    private static NoRoute badPort(long port) {
+        return badHost("Port " + (port == TOO_LARGE ? "number" : port) + " is outside 1-65535.");
     }
 
     /** Decimal digits in {@code [from, to)}: none or a leading zero is {@link #BAD_NUMBER}. */
@@ -166,8 +221,9 @@ public final class HostRouter {
     }
 
     private NoRoute malformed(String host) {
-        return badHost("'" + printable(host) + "' is not a sandbox host: write it as port-{port}-vm-{vmid}."
-                + (domain == null ? "{domain}" : domain) + " (numbers without leading zeros).");
+        String d = domain == null ? "{domain}" : domain;
+        return badHost("'" + printable(host) + "' is not a sandbox host: write it as port-{port}-vm-{vmid}." + d
+                + " or port-{port}-{instanceId}." + d + " (numbers without leading zeros).");
     }
 
     private static NoRoute badHost(String reason) {

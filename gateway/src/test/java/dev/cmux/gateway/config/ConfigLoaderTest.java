@@ -251,9 +251,16 @@ class ConfigLoaderTest {
     void idleBesideLifecycleIsAnErrorThatNamesTheNewKeys() {
         ConfigException e = assertThrows(ConfigException.class, () -> load("""
                 idle: { after: 30m, action: suspend }
-                lifecycle: { autoStop: { action: hibernate }, checkInterval: 0s, autoDelete: soon }
+                lifecycle: { autoStop: { after: 10m } }
                 """, Map.of()));
         assertHas(e.problems(), "idle: moved to lifecycle: (idle.after -> lifecycle.autoStop.after");
+    }
+
+    @Test
+    void badLifecycleValuesAreEachNamed() {
+        ConfigException e = assertThrows(ConfigException.class, () -> load("""
+                lifecycle: { autoStop: { action: hibernate }, checkInterval: 0s, autoDelete: soon }
+                """, Map.of()));
         assertHas(e.problems(), "lifecycle.autoStop.action: must be suspend or stop");
         assertHas(e.problems(), "lifecycle.checkInterval: must be more than 0");
         assertHas(e.problems(), "lifecycle.autoDelete: 'soon' is not a duration");

@@ -25,7 +25,8 @@ import java.util.stream.Stream;
  * Debian's Chromium, headless, with a fresh profile, and *.sandbox.test mapped to loopback so that pages are
  * opened by the sandbox's real host name and reach the gateway. Driven through {@link DevToolsSession}.
  */
-record HeadlessChromium(PeerProcess process, Path profile, DevToolsSession page) implements AutoCloseable {
+record HeadlessChromium(PeerProcess process, Path profile, DevToolsSession page, URI devTools)
+        implements AutoCloseable {
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -48,12 +49,21 @@ record HeadlessChromium(PeerProcess process, Path profile, DevToolsSession page)
             String line = process.awaitLine(l -> l.contains("DevTools listening on ws://"), Duration.ofSeconds(60));
             URI browser = URI.create(line.substring(line.indexOf("ws://")).trim());
             URI page = firstPage(URI.create("http://" + browser.getAuthority() + "/json/list"));
-            return new HeadlessChromium(process, profile, DevToolsSession.connect(page));
+            return new HeadlessChromium(process, profile, DevToolsSession.connect(page),
+                    URI.create("http://" + browser.getAuthority()));
         } catch (Throwable e) {
             process.close();
             deleteTree(profile);
             throw e;
         }
+    }
+
+    /**
+     * A session with the frame {@code targetId} of the page ({@code Target.getTargets}): a cross-origin frame runs
+     * in a process of its own, out of reach of the page's session. Close it after use.
+     */
+    DevToolsSession frame(String targetId) {
+        return DevToolsSession.connect(URI.create("ws://" + devTools.getAuthority() + "/devtools/page/" + targetId));
     }
 
     @Override

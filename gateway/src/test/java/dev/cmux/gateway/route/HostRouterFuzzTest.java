@@ -12,7 +12,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * Any Host header: the router never throws, and a sandbox route is only ever the one canonical spelling of
- * {@code port-P-vm-V.<domain>} (so no two hosts reach one sandbox port, and no odd host reaches any).
+ * {@code port-P-vm-V.<domain>} (so no two hosts reach one sandbox port, and no odd host reaches any); an instance
+ * route is one DNS label, lower case, in front of the domain.
  */
 class HostRouterFuzzTest {
 
@@ -34,6 +35,14 @@ class HostRouterFuzzTest {
                 name = name.substring(0, name.length() - 1);
             }
             assertEquals("port-" + s.port() + "-vm-" + s.vmid() + ".fuzz.test", name, host);
+        } else if (route instanceof Route.InstanceRoute i) {
+            assertTrue(i.port() >= 1 && i.port() <= 65535 && i.port() != 22 && i.port() != 39375, host);
+            assertTrue(i.instanceId().matches("[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?"), host);
+            String name = host.toLowerCase(Locale.ROOT).split(":", 2)[0];
+            if (name.endsWith(".")) {
+                name = name.substring(0, name.length() - 1);
+            }
+            assertEquals("port-" + i.port() + "-" + i.instanceId() + ".fuzz.test", name, host);
         } else if (route instanceof Route.NoRoute n) {
             assertNotNull(n.error());
             assertTrue(n.reason().length() < 400, "error pages stay short");

@@ -65,6 +65,20 @@ class HostRouterTest {
         "port-22-vm-200.example.com             | port-denied",
         "port-39375-vm-200.example.com          | port-denied",
         "pve.example.com                        | host pve.example.com",
+        "port-8080-pvelxc-1a2b3c4d.example.com  | instance 8080 pvelxc-1a2b3c4d",
+        "PORT-8080-PVELXC-1A2B3C4D.EXAMPLE.COM  | instance 8080 pvelxc-1a2b3c4d",
+        "port-8080-pvelxc-1a2b3c4d.example.com. | instance 8080 pvelxc-1a2b3c4d",
+        "Port-8080-PveLxc-1a2B3c4D.Example.Com.:443 | instance 8080 pvelxc-1a2b3c4d",
+        "port-8080-cmux-200.example.com         | instance 8080 cmux-200",
+        "port-8006-pve.example.com              | instance 8006 pve",
+        "port-8080--pvelxc.example.com          | bad-host",
+        "port-8080-pvelxc-.example.com          | bad-host",
+        "port-8080-pve_lxc-1.example.com        | bad-host",
+        "port-0-pvelxc-1a2b3c4d.example.com     | bad-host",
+        "port-8080-pvelxc-1a2b3c4d              | bad-host",
+        "port-8080-pvelxc-1a2b3c4d.a.example.com | no-route",
+        "port-8080-pvelxc-1a2b3c4d.example.org  | no-route",
+        "port-22-pvelxc-1a2b3c4d.example.com    | port-denied",
         "PVE.Example.Com:443                    | host pve.example.com",
         "pve.example.com.                       | host pve.example.com",
     })
@@ -84,6 +98,8 @@ class HostRouterTest {
         assertEquals("sandbox 3000 201", describe(any.route("port-3000-vm-201.lab.home.arpa")));
         assertEquals("sandbox 3000 201", describe(any.route("port-3000-vm-201.localhost:8080")));
         assertEquals("bad-host", describe(any.route("port-3000-vm-201")));
+        assertEquals("instance 3000 pvelxc-1a2b3c4d", describe(any.route("port-3000-pvelxc-1a2b3c4d.lab.home.arpa")));
+        assertEquals("bad-host", describe(any.route("port-3000-pvelxc-1a2b3c4d")));
         assertEquals("no-route", describe(any.route("example.com")));
     }
 
@@ -111,6 +127,26 @@ class HostRouterTest {
     }
 
     @Test
+    void anInstanceIdIsOneDnsLabelOfAtMost63Characters() {
+        assertEquals("instance 8080 " + "a".repeat(63), describe(router.route("port-8080-" + "a".repeat(63)
+                + ".example.com")));
+        assertEquals("bad-host", describe(router.route("port-8080-" + "a".repeat(64) + ".example.com")));
+    }
+
+    @Test
+    void theNoRouteHelpShowsBothFormsAndAnUnknownInstanceSaysItsName() {
+        Route.NoRoute help = assertInstanceOf(Route.NoRoute.class, router.route("example.com"));
+        assertTrue(help.reason().contains("port-{port}-{instanceId}.example.com"), help.reason());
+        assertTrue(help.reason().contains("port-8080-pvelxc-1a2b3c4d.example.com"), help.reason());
+        Route.NoRoute unknown = router.unknownInstance("pvelxc-00000000");
+        assertEquals(GatewayError.NO_ROUTE, unknown.error());
+        assertTrue(unknown.reason().startsWith("No sandbox of this gateway is named pvelxc-00000000."),
+                unknown.reason());
+        assertTrue(unknown.reason().contains("port-{port}-vm-{vmid}.example.com"), unknown.reason());
+        assertTrue(unknown.reason().contains("port-{port}-{instanceId}.example.com"), unknown.reason());
+    }
+
+    @Test
     void aLongHostIsCutOnTheErrorPage() {
         Route.NoRoute bad = assertInstanceOf(Route.NoRoute.class, router.route("port-x" + "a".repeat(5000)));
         assertTrue(bad.reason().length() < 400, bad.reason());
@@ -119,6 +155,9 @@ class HostRouterTest {
     static String describe(Route route) {
         if (route instanceof Route.SandboxRoute s) {
             return "sandbox " + s.port() + " " + s.vmid();
+        }
+        if (route instanceof Route.InstanceRoute i) {
+            return "instance " + i.port() + " " + i.instanceId();
         }
         if (route instanceof Route.HostRoute h) {
             return "host " + h.host();

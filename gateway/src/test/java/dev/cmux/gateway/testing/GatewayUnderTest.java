@@ -48,6 +48,13 @@ public final class GatewayUnderTest implements AutoCloseable {
     /** As {@link #start(Transport, UnaryOperator, int...)}, the resolver's TTLs on a ticker the test moves. */
     public static GatewayUnderTest start(Transport transport, UnaryOperator<GatewayConfig> customize,
                                          Ticker resolverTicker, int... loopbackVmids) throws Exception {
+        return start(transport, customize, DataPlaneLinks.standalone().withResolverTicker(resolverTicker),
+                loopbackVmids);
+    }
+
+    /** As {@link #start(Transport, UnaryOperator, int...)}, linked to {@code links} (e.g. PVE's sandbox names). */
+    public static GatewayUnderTest start(Transport transport, UnaryOperator<GatewayConfig> customize,
+                                         DataPlaneLinks links, int... loopbackVmids) throws Exception {
         TinyDnsServer dns = new TinyDnsServer();
         Map<Integer, InetAddress> statics = new HashMap<>();
         for (int vmid : loopbackVmids) {
@@ -63,8 +70,7 @@ public final class GatewayUnderTest implements AutoCloseable {
                 .build());
         List<String> log = new CopyOnWriteArrayList<>();
         try {
-            return new GatewayUnderTest(GatewayServer.start(config, transport, log::add,
-                    DataPlaneLinks.standalone().withResolverTicker(resolverTicker)), dns, log);
+            return new GatewayUnderTest(GatewayServer.start(config, transport, log::add, links), dns, log);
         } catch (Exception e) {
             dns.close();
             throw e;
