@@ -248,6 +248,17 @@ class OperatorPageTest {
     }
 
     @Test
+    void theAccessIdentityIsShownAsWhatCloudflareSaid() throws Exception {
+        String[] s = session();
+        JsonNode without = JSON.readTree(send(request("/ui/session").header("Cookie", s[0])).body());
+        assertTrue(without.path("accessIdentity").isNull(), without.toString());
+        JsonNode with = JSON.readTree(send(request("/ui/session").header("Cookie", s[0])
+                .header("Cf-Access-Authenticated-User-Email", "alice@example.com")).body());
+        assertEquals("alice@example.com", with.path("accessIdentity").asText(), "cloudflared on loopback said so");
+        assertTrue(with.path("tokenRequired").asBoolean());
+    }
+
+    @Test
     void signOutNeedsTheCsrfTokenAndEndsTheSession() throws Exception {
         String[] s = session();
         assertEquals(403, send(request("/ui/sign-out").header("Cookie", s[0])
