@@ -9,6 +9,8 @@ import dev.cmux.control.cloudflare.PublishedControlApi;
 import dev.cmux.control.cloudflare.TunnelCommand;
 import dev.cmux.control.config.HostPort;
 import dev.cmux.control.sandbox.SandboxSettings;
+import dev.cmux.control.traffic.TrafficRings;
+import dev.cmux.gateway.error.GatewayError;
 import dev.cmux.gateway.config.GatewayConfig;
 import dev.cmux.gateway.doctor.GatewayDoctor;
 import dev.cmux.gateway.config.RoutingConfig;
@@ -24,6 +26,7 @@ import dev.cmux.gateway.wake.SandboxPower;
 
 import java.nio.file.Path;
 import java.time.Clock;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.Function;
@@ -108,10 +111,12 @@ final class GatewayProcess implements AutoCloseable {
         Supplier<GatewayConfig> running = () -> dataPlane.get() == null ? config : dataPlane.get().config();
         SandboxPower power = SandboxPower.create(services, new GatewayMetrics(), running, clock);
         AccessLogWriter accessLog = AccessLogWriter.toStandardOutput();
+        TrafficRings traffic = new TrafficRings(clock, Arrays.stream(GatewayError.values()).map(GatewayError::code)
+                .toList());
         GatewayServer gateway;
         try {
             gateway = GatewayServer.start(config, transport, accessLog, power.links(fromPve, suffixes(services))
-                    .withResolverTicker(resolverTicker).withNames(namesFromPve));
+                    .withResolverTicker(resolverTicker).withNames(namesFromPve).withTrafficRings(traffic));
         } catch (Exception e) {
             accessLog.close();
             power.close();
@@ -133,7 +138,7 @@ final class GatewayProcess implements AutoCloseable {
                                 config.control().hasToken())), services)) : services;
         withTunnel = withTunnel.withMetrics(gateway.metrics()).withReload(reloader).withActivity(power.activity())
                 .withNextActions(power.nextActions())
-                .withDoctor(GatewayDoctor.of(running, services, gateway, origin));
+                .withDoctor(GatewayDoctor.of(running, services, gateway, origin)).withTraffic(traffic);
         try {
             ControlServer control = ControlServer.start(config.control(), config.cloudflare(), gateway.eventLoops(),
                     transport.serverChannel(), withTunnel);

@@ -186,12 +186,50 @@ class WakeOnHttpTest {
         assertEquals("stopped", pve.status(vmid));
         assertEquals(1, value(metrics(),
                 "cmux_gateway_lifecycle_actions_total{action=\"suspend\",reason=\"autoStop\"}"));
+        JsonNode slept = JSON.readTree(control("/v1/events")).path("events").get(0);
+        assertEquals("suspend", slept.path("kind").asText(), "the operator page's events: " + slept);
+        assertEquals(vmid, slept.path("vmid").asInt());
+        assertEquals("lifecycle: autoStop", slept.path("message").asText());
 
         HttpResponse<String> after = http.send(get(vmid, "/again").build(), HttpResponse.BodyHandlers.ofString());
         assertEquals(200, after.statusCode(), after.body());
         assertEquals("inside vm-305", after.body());
         assertEquals(1, count("POST /nodes/pve/lxc/305/status/resume"), "resumed, not cold-started");
         assertEquals(0, count("POST /nodes/pve/lxc/305/status/start"));
+    }
+
+    @Test
+    void theOperatorPageSeesEachRequestInItsMinuteAndTheWakeAsAnEvent() throws Exception {
+        int vmid = sandbox(307, "cmux", false, null);
+        for (int i = 0; i < 3; i++) {
+            assertEquals(200, http.send(get(vmid, "/" + i).build(), HttpResponse.BodyHandlers.ofString()).statusCode());
+        }
+        int other = sandbox(308, "database", false, null);
+        HttpResponse<String> refused = http.send(get(other, "/").build(), HttpResponse.BodyHandlers.ofString());
+        assertEquals("unresolved", refused.headers().firstValue("X-Gateway-Error").orElse(null));
+
+        AtomicReference<JsonNode> traffic = new AtomicReference<>();
+        Await.until(() -> {
+            traffic.set(JSON.readTree(control("/v1/traffic")));
+            return traffic.get().path("overall").path("requests").get(59).asLong() == 4;
+        }, Duration.ofSeconds(10), () -> "four requests this minute: " + traffic.get());
+        JsonNode sandbox = traffic.get().path("sandboxes").path(String.valueOf(vmid));
+        assertEquals(3, sandbox.path("requests").get(59).asLong(), traffic.get().toString());
+        assertTrue(sandbox.path("p99Ms").get(59).isNumber(), sandbox.toString());
+        assertEquals(1, traffic.get().path("overall").path("errors").path("unresolved").get(59).asLong());
+        assertTrue(traffic.get().path("sandboxes").path(String.valueOf(other)).isMissingNode(),
+                "a vmid whose requests never reached it gets no ring");
+
+        clock.advance(Duration.ofMinutes(1));
+        JsonNode later = JSON.readTree(control("/v1/traffic")).path("sandboxes").path(String.valueOf(vmid));
+        assertEquals(3, later.path("requests").get(58).asLong(), "a minute on, they are the previous minute's");
+        assertEquals(0, later.path("requests").get(59).asLong());
+
+        JsonNode wake = JSON.readTree(control("/v1/events")).path("events").get(0);
+        assertEquals("wake", wake.path("kind").asText(), wake.toString());
+        assertEquals(vmid, wake.path("vmid").asInt());
+        assertTrue(wake.path("ok").asBoolean());
+        assertTrue(wake.path("durationMs").isNumber(), wake.toString());
     }
 
     @Test
@@ -202,6 +240,9 @@ class WakeOnHttpTest {
             pve.seedContainer(vmid, "cmux-" + vmid, true, "cmux",
                     metadata(new IdlePolicy(Duration.ofSeconds(1), IdlePolicy.STOP)));
             try (RawWebSocket ws = new RawWebSocket(gateway.gateway.address().getPort(), host(vmid))) {
+                JsonNode traffic = JSON.readTree(control("/v1/traffic")).path("sandboxes").path("306");
+                assertEquals(1, traffic.path("requests").get(59).asLong(), "the upgrade counts once its 101 came: "
+                        + traffic);
                 assertEquals(List.of(), idlePass().vmids("stop"), "first seen running: not idle");
                 // three idle periods with a message every 200 ms: the sandbox stays up
                 for (int i = 0; i < 15; i++) {

@@ -101,11 +101,18 @@ public final class ApiExchange {
 
     /** A text answer already encoded, e.g. metrics. */
     public void respondText(HttpResponseStatus status, String contentType, byte[] bytes) {
+        respondText(status, contentType, bytes, Map.of());
+    }
+
+    /** A text answer already encoded, with more headers (a page's security headers, a cookie, a redirect). */
+    public void respondText(HttpResponseStatus status, String contentType, byte[] bytes,
+                            Map<String, String> extraHeaders) {
         onLoop(() -> {
             FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, status,
                     ctx.alloc().buffer(bytes.length).writeBytes(bytes));
             response.headers().set(HttpHeaderNames.CONTENT_TYPE, contentType)
                     .setInt(HttpHeaderNames.CONTENT_LENGTH, bytes.length);
+            extraHeaders.forEach((k, v) -> response.headers().set(k, v));
             finish(response);
         });
     }

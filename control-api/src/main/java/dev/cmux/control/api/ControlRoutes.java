@@ -1,6 +1,10 @@
 package dev.cmux.control.api;
 
 import dev.cmux.control.config.CloudflareConfig;
+import dev.cmux.control.traffic.TrafficRings;
+import dev.cmux.control.ui.OperatorPage;
+import dev.cmux.control.ui.RequestOrigin;
+import dev.cmux.control.ui.Sessions;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.SimpleChannelInboundHandler;
@@ -8,6 +12,7 @@ import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpResponseStatus;
 
+import java.time.Clock;
 import java.util.concurrent.Executor;
 
 import static io.netty.handler.codec.http.HttpMethod.DELETE;
@@ -20,7 +25,9 @@ import static io.netty.handler.codec.http.HttpMethod.PUT;
  * The routing table of the control API. Health endpoints answer without a token; everything under {@code /v1}
  * needs the bearer token when one is configured ({@link Authenticated}). Handlers that block run on the services'
  * executor ({@link OffLoop}); creation is rate-limited ({@link RateLimited}). Until PVE or Cloudflare is configured
- * their endpoints answer 503 with the variables to set ({@link Unavailable}).
+ * their endpoints answer 503 with the variables to set ({@link Unavailable}). The operator's page lives under
+ * {@code /ui/} ({@link OperatorPage}); a state-changing request that a page of another origin sent is refused
+ * before any route ({@link RequestOrigin}), and no answer carries CORS headers.
  */
 @ChannelHandler.Sharable
 final class ControlRoutes extends SimpleChannelInboundHandler<FullHttpRequest> {
@@ -28,6 +35,7 @@ final class ControlRoutes extends SimpleChannelInboundHandler<FullHttpRequest> {
     private final Router router;
     private final BearerToken token;
     private final ControlMetrics metrics;
+    private final Sessions sessions = new Sessions(Clock.systemUTC());
 
     ControlRoutes(BearerToken token, ControlServices services, CloudflareConfig cloudflare) {
         this.token = token;
@@ -38,6 +46,8 @@ final class ControlRoutes extends SimpleChannelInboundHandler<FullHttpRequest> {
         ApiHandler doctor = services.wiring().doctor();
         ApiHandler tunnel = services.wiring().tunnel() != null ? services.wiring().tunnel()
                 : cloudflare.enabled() ? new NotFound() : Unavailable.cloudflare();
+        OperatorPage page = new OperatorPage(token, sessions);
+        TrafficRings traffic = services.wiring().traffic();
         this.router = new Router()
                 .add(GET, "/healthz", new HealthHandler())
                 .add(GET, "/readyz", new OffLoop(blocking, new ReadyHandler(services, cloudflare)))
@@ -74,6 +84,13 @@ final class ControlRoutes extends SimpleChannelInboundHandler<FullHttpRequest> {
                 .add(GET, "/v1/operations/{id}", v1(pve ? new GetOperationHandler(services) : Unavailable.pve()))
                 .add(POST, "/v1/reload", v1(reload != null ? reload : new NotFound()))
                 .add(GET, "/v1/doctor", v1(doctor != null ? doctor : new NotFound()))
+                .add(GET, "/v1/traffic", v1(traffic != null
+                        ? new OffLoop(blocking, exchange -> exchange.respond(HttpResponseStatus.OK, traffic.view()))
+                        : new NotFound()))
+                .add(GET, "/v1/events", v1(services.events().<ApiHandler>map(log -> exchange ->
+                        exchange.respond(HttpResponseStatus.OK, log.view())).orElse(Unavailable.pve())))
+                .add(GET, "/ui/**", page.reads())
+                .add(POST, "/ui/**", page.writes())
                 .add(GET, "/v1/tunnel/**", v1(tunnel))
                 .add(POST, "/v1/tunnel/**", v1(tunnel))
                 .add(PUT, "/v1/tunnel/**", v1(tunnel))
@@ -81,7 +98,7 @@ final class ControlRoutes extends SimpleChannelInboundHandler<FullHttpRequest> {
     }
 
     private ApiHandler v1(ApiHandler handler) {
-        return new Authenticated(token, handler);
+        return new Authenticated(token, sessions, handler);
     }
 
     @Override
@@ -92,6 +109,10 @@ final class ControlRoutes extends SimpleChannelInboundHandler<FullHttpRequest> {
         try {
             if (!request.decoderResult().isSuccess()) {
                 throw ApiError.badRequest("bad-request", "The request could not be parsed.", null);
+            }
+            if (RequestOrigin.crossSite(exchange)) {
+                throw new ApiError(HttpResponseStatus.FORBIDDEN, "cross-origin", "A page of another origin may not "
+                        + "change anything here.", null);
             }
             route(exchange.method(), exchange.path()).handle(exchange);
         } catch (Throwable t) {

@@ -4,6 +4,7 @@ import dev.cmux.control.config.PveConfig;
 import dev.cmux.control.doctor.Check;
 import dev.cmux.control.doctor.Doctor;
 import dev.cmux.control.doctor.PveChecks;
+import dev.cmux.control.events.EventLog;
 import dev.cmux.control.exec.ExecService;
 import dev.cmux.control.exec.ExecdClient;
 import dev.cmux.control.exec.PctExec;
@@ -16,6 +17,7 @@ import dev.cmux.control.sandbox.PveAddresses;
 import dev.cmux.control.sandbox.ResolverInvalidation;
 import dev.cmux.control.sandbox.SandboxService;
 import dev.cmux.control.sandbox.SandboxSettings;
+import dev.cmux.control.traffic.TrafficRings;
 import io.netty.handler.codec.http.HttpResponseStatus;
 
 import java.time.Clock;
@@ -58,7 +60,7 @@ public final class ControlServices implements AutoCloseable {
     /** What the gateway adds once its data plane runs: each {@code with…} copy changes one of these. */
     record Wiring(TokenBucket createLimit, ApiHandler tunnel, ApiHandler reload,
                           List<PrometheusSource> metricSources, ActivityView activity, ApiHandler doctor,
-                          NextActions nextActions) {
+                          NextActions nextActions, TrafficRings traffic) {
     }
 
     private final Parts parts;
@@ -73,7 +75,7 @@ public final class ControlServices implements AutoCloseable {
     public static ControlServices disabled() {
         return new ControlServices(new Parts(null, null, null, null, null, blockingExecutor(),
                 new ControlMetrics(), null), new Wiring(null, null, null, List.of(), ActivityView.NONE, null,
-                NextActions.NONE));
+                NextActions.NONE, null));
     }
 
     /**
@@ -98,19 +100,21 @@ public final class ControlServices implements AutoCloseable {
                 new PveAddresses(client, settings.node(), executor), executor, new ControlMetrics(),
                 Images.create(client, pve, sandboxes, invalidation, Poller.SYSTEM, clock)),
                 new Wiring(new TokenBucket(CREATE_BURST, CREATE_REFILL), null, null, List.of(), ActivityView.NONE,
-                        null, NextActions.NONE));
+                        null, NextActions.NONE, null));
     }
 
     /** The same services with another create limit: {@code burst} at once, then one per {@code refillEvery}. */
     public ControlServices withCreateRateLimit(int burst, Duration refillEvery) {
         return new ControlServices(parts, new Wiring(new TokenBucket(burst, refillEvery), wiring.tunnel(),
-                wiring.reload(), wiring.metricSources(), wiring.activity(), wiring.doctor(), wiring.nextActions()));
+                wiring.reload(), wiring.metricSources(), wiring.activity(), wiring.doctor(), wiring.nextActions(),
+                wiring.traffic()));
     }
 
     /** The same services with {@code /v1/tunnel/*} answered by {@code handler} (behind the bearer token). */
     public ControlServices withTunnel(ApiHandler handler) {
         return new ControlServices(parts, new Wiring(wiring.createLimit(), handler, wiring.reload(),
-                wiring.metricSources(), wiring.activity(), wiring.doctor(), wiring.nextActions()));
+                wiring.metricSources(), wiring.activity(), wiring.doctor(), wiring.nextActions(),
+                wiring.traffic()));
     }
 
     /**
@@ -127,19 +131,21 @@ public final class ControlServices implements AutoCloseable {
             exchange.respond(HttpResponseStatus.OK, Map.of("reloaded", true));
         });
         return new ControlServices(parts, new Wiring(wiring.createLimit(), wiring.tunnel(), handler,
-                wiring.metricSources(), wiring.activity(), wiring.doctor(), wiring.nextActions()));
+                wiring.metricSources(), wiring.activity(), wiring.doctor(), wiring.nextActions(),
+                wiring.traffic()));
     }
 
     /** The same services with {@code lastActivity} in sandbox views read from {@code view} (the data plane). */
     public ControlServices withActivity(ActivityView view) {
         return new ControlServices(parts, new Wiring(wiring.createLimit(), wiring.tunnel(), wiring.reload(),
-                wiring.metricSources(), view, wiring.doctor(), wiring.nextActions()));
+                wiring.metricSources(), view, wiring.doctor(), wiring.nextActions(),
+                wiring.traffic()));
     }
 
     /** The same services with {@code nextAction} in sandbox views read from {@code plan} (the lifecycle). */
     public ControlServices withNextActions(NextActions plan) {
         return new ControlServices(parts, new Wiring(wiring.createLimit(), wiring.tunnel(), wiring.reload(),
-                wiring.metricSources(), wiring.activity(), wiring.doctor(), plan));
+                wiring.metricSources(), wiring.activity(), wiring.doctor(), plan, wiring.traffic()));
     }
 
     /** The same services with {@code source} (e.g. the data plane's counters) appended to {@code GET /metrics}. */
@@ -147,14 +153,26 @@ public final class ControlServices implements AutoCloseable {
         List<PrometheusSource> sources = new ArrayList<>(wiring.metricSources());
         sources.add(source);
         return new ControlServices(parts, new Wiring(wiring.createLimit(), wiring.tunnel(), wiring.reload(),
-                List.copyOf(sources), wiring.activity(), wiring.doctor(), wiring.nextActions()));
+                List.copyOf(sources), wiring.activity(), wiring.doctor(), wiring.nextActions(),
+                wiring.traffic()));
     }
 
     /** The same services with {@code GET /v1/doctor} (behind the bearer token) running {@code doctor} off the loop. */
     public ControlServices withDoctor(Doctor doctor) {
         return new ControlServices(parts, new Wiring(wiring.createLimit(), wiring.tunnel(), wiring.reload(),
                 wiring.metricSources(), wiring.activity(), new OffLoop(parts.executor(), new DoctorHandler(doctor)),
-                wiring.nextActions()));
+                wiring.nextActions(), wiring.traffic()));
+    }
+
+    /** The same services with {@code GET /v1/traffic} (behind the bearer token) reading {@code traffic}. */
+    public ControlServices withTraffic(TrafficRings traffic) {
+        return new ControlServices(parts, new Wiring(wiring.createLimit(), wiring.tunnel(), wiring.reload(),
+                wiring.metricSources(), wiring.activity(), wiring.doctor(), wiring.nextActions(), traffic));
+    }
+
+    /** Wakes, sleeps and finished operations, for {@code GET /v1/events}; empty without PVE. */
+    public Optional<EventLog> events() {
+        return Optional.ofNullable(parts.operations()).map(Operations::events);
     }
 
     /** The PVE part of {@code doctor}, on this services' PVE client; empty without PVE. */

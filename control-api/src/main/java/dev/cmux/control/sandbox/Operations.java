@@ -1,5 +1,7 @@
 package dev.cmux.control.sandbox;
 
+import dev.cmux.control.events.EventLog;
+
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
@@ -31,10 +33,22 @@ public final class Operations {
     private final Map<String, Operation> operations = new ConcurrentHashMap<>();
     private final Executor executor;
     private final Clock clock;
+    private final EventLog events;
 
     public Operations(Executor executor, Clock clock) {
+        this(executor, clock, new EventLog(clock));
+    }
+
+    /** @param events where every finished operation is recorded, for the operator's page */
+    public Operations(Executor executor, Clock clock, EventLog events) {
         this.executor = executor;
         this.clock = clock;
+        this.events = events;
+    }
+
+    /** The finished operations (and whatever else the gateway records there), newest first. */
+    public EventLog events() {
+        return events;
     }
 
     /** Starts {@code work} on the executor; the returned future completes with the finished operation. */
@@ -63,6 +77,8 @@ public final class Operations {
                     cause == null ? Operation.SUCCEEDED : Operation.FAILED, running.created(), clock.instant(), result,
                     cause);
             operations.put(id, finished);
+            events.record(kind, sandbox, cause == null, Duration.between(running.created(), finished.finished()),
+                    cause == null ? null : cause.getMessage());
             return finished;
         });
         return new Submitted(running, done);

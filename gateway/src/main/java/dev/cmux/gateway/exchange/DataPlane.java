@@ -136,6 +136,13 @@ public final class DataPlane implements AutoCloseable {
         return links.traffic();
     }
 
+    /** One finished exchange for the operator page's charts; {@code target} is null when none was found. */
+    void recordTraffic(Target target, boolean reached, String error, long nanos) {
+        if (links.rings() != null) {
+            links.rings().record(target instanceof Target.Sandbox s ? s.vmid() : 0, reached, error, nanos);
+        }
+    }
+
     /** Forgets the cached address of {@code vmid}, and the list of names: the control API created or destroyed it. */
     public void invalidate(int vmid) {
         resolver.invalidate(vmid);

@@ -251,6 +251,8 @@ final class Exchange implements BackendListener, BackendConnector.Outcome, Clear
         ClientLimits.Permit held = permit;
         permit = null; // held by the relay until both sides close
         log.upstream = target.name();
+        // counted for the operator page now, with its time to the 101: its access-log line waits for the close
+        plane.recordTraffic(target, true, null, System.nanoTime() - startNanos);
         response.handOver(client.channel(), b, switchResponse, plane, held::release);
         client.upgraded();
     }
@@ -394,8 +396,10 @@ final class Exchange implements BackendListener, BackendConnector.Outcome, Clear
             permit = null;
         }
         log.upstream = target == null ? null : target.name();
-        log.durationMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startNanos);
+        long nanos = System.nanoTime() - startNanos;
+        log.durationMillis = TimeUnit.NANOSECONDS.toMillis(nanos);
         routing.accessLog().log(log);
+        plane.recordTraffic(target, requestSentNanos != 0, log.error, nanos);
     }
 
     /** What the client asked for, in words: shown on error pages. */

@@ -2,6 +2,7 @@ package dev.cmux.gateway.wake;
 
 import dev.cmux.control.api.ActivityView;
 import dev.cmux.control.api.ControlServices;
+import dev.cmux.control.events.EventLog;
 import dev.cmux.control.lifecycle.LifecycleReaper;
 import dev.cmux.control.lifecycle.NextAction;
 import dev.cmux.control.lifecycle.NextActions;
@@ -47,13 +48,15 @@ public final class SandboxPower implements AutoCloseable {
             return new SandboxPower(metrics, null, null, null, config);
         }
         SandboxActivity activity = new SandboxActivity(clock);
-        SandboxWaker waker = new SandboxWaker(services.sandboxes(), activity, metrics, config);
+        EventLog events = services.events().orElseThrow();
+        SandboxWaker waker = new SandboxWaker(services.sandboxes(), activity, metrics, config, events);
         LifecycleReaper lifecycle = new LifecycleReaper(services.sandboxes(), () -> config.get().lifecycle().policy(),
                 activity::lastActivity, clock, (vmid, action, reason) -> {
                     if (!NextAction.DESTROY.equals(action)) {
                         waker.markAsleep(vmid); // the next request wakes it without trying to connect first
                     }
                     metrics.lifecycle(action, reason);
+                    events.record(action, vmid, true, null, "lifecycle: " + reason);
                 });
         return new SandboxPower(metrics, activity, waker, lifecycle, config);
     }

@@ -3,6 +3,7 @@ package dev.cmux.gateway.wake;
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import com.github.benmanes.caffeine.cache.Expiry;
+import dev.cmux.control.events.EventLog;
 import dev.cmux.control.sandbox.Sandbox;
 import dev.cmux.control.sandbox.SandboxException;
 import dev.cmux.control.sandbox.SandboxService;
@@ -48,10 +49,15 @@ public final class SandboxWaker implements SandboxWake, AutoCloseable {
     private final ConcurrentHashMap<Integer, CompletableFuture<State>> checks = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<Integer, CompletableFuture<Void>> wakes = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<Integer, WakeBudget> budgets = new ConcurrentHashMap<>();
+    private final EventLog events;
 
-    /** @param config the running configuration (it changes on reload) */
+    /**
+     * @param config the running configuration (it changes on reload)
+     * @param events where wakes are recorded: how long they took, or why they failed
+     */
     public SandboxWaker(SandboxService sandboxes, SandboxActivity activity, GatewayMetrics metrics,
-                        Supplier<GatewayConfig> config) {
+                        Supplier<GatewayConfig> config, EventLog events) {
+        this.events = events;
         this.sandboxes = sandboxes;
         this.activity = activity;
         this.metrics = metrics;
@@ -150,10 +156,12 @@ public final class SandboxWaker implements SandboxWake, AutoCloseable {
             } catch (RuntimeException e) {
                 known.invalidate(vmid);
                 metrics.wake("failed", System.nanoTime() - start);
+                events.record("wake", vmid, false, Duration.ofNanos(System.nanoTime() - start), e.getMessage());
                 LOG.warning("waking sandbox " + vmid + " failed: " + e.getMessage());
                 throw e;
             }
             metrics.wake("woken", System.nanoTime() - start);
+            events.record("wake", vmid, true, Duration.ofNanos(System.nanoTime() - start), null);
             activity.touch(vmid); // a fresh wake is not idle
             remember(vmid, State.WAKING, c.wake().timeout());
             return null;

@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.cmux.control.pve.PveEmulator;
 import dev.cmux.control.sandbox.SandboxMetadata;
 import dev.cmux.gateway.testing.MiniHttpServer;
+import dev.cmux.gateway.testing.ServedOnceRunning;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -40,7 +41,7 @@ class PeerChromiumWakeIT {
     private static GatewayJar gateway;
     private static HeadlessChromium chromium;
     private static int sandboxPort;
-    private static final AtomicReference<MiniHttpServer> inside = new AtomicReference<>();
+    private static ServedOnceRunning inside;
 
     @BeforeAll
     @Timeout(120)
@@ -53,24 +54,11 @@ class PeerChromiumWakeIT {
         pve.seedContainer(VMID, "cmux-" + VMID, false, "cmux",
                 new SandboxMetadata("it", Instant.now(), null, SandboxMetadata.KEEP, null).toDescription());
         pve.taskDuration(Duration.ofMillis(800)); // a start that takes a moment, as on PVE
-        pve.onPowerChange((vmid, running) -> {
-            if (vmid == VMID && running) {
-                try {
-                    inside.set(page());
-                } catch (IOException e) {
-                    throw new IllegalStateException(e);
-                }
-            }
-        });
-        gateway = GatewayJar.start(ARTIFACTS, """
-                pve:
-                  apiUrl: %s
-                  apiToken: "%s"
-                  node: pve
-                  tlsFingerprint: "%s"
+        inside = ServedOnceRunning.on(pve, VMID, PeerChromiumWakeIT::page);
+        gateway = GatewayJar.start(ARTIFACTS, GatewayJar.pveSection(pve) + """
                 wake:
                   retryAfter: 1s
-                """.formatted(pve.url(), PveEmulator.TOKEN, pve.fingerprint()));
+                """);
         chromium = HeadlessChromium.start(ARTIFACTS);
     }
 
@@ -88,13 +76,7 @@ class PeerChromiumWakeIT {
 
     @AfterAll
     static void stop() throws IOException {
-        PeerProcess.closeAll(chromium, gateway);
-        if (inside.get() != null) {
-            inside.get().close();
-        }
-        if (pve != null) {
-            pve.close();
-        }
+        PeerProcess.closeAll(chromium, gateway, inside, pve);
     }
 
     @Test

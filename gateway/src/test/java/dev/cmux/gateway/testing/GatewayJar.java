@@ -2,6 +2,7 @@ package dev.cmux.gateway.testing;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.cmux.control.pve.PveEmulator;
 import dev.cmux.control.testing.Await;
 
 import java.io.IOException;
@@ -43,6 +44,7 @@ public final class GatewayJar implements AutoCloseable {
 
     private final PeerProcess process;
     private final int port;
+    private int controlPort = -1;
 
     private GatewayJar(PeerProcess process, int port) {
         this.process = process;
@@ -71,10 +73,16 @@ public final class GatewayJar implements AutoCloseable {
      * @param moreYaml top-level config sections appended to the file, e.g. {@code pve:} and {@code wake:}
      */
     public static GatewayJar start(Path artifacts, String moreYaml) throws Exception {
+        return start(artifacts, moreYaml, Map.of());
+    }
+
+    /** {@link #start(Path, String)} with {@code env} set for the gateway, e.g. {@code GATEWAY_CONTROL_TOKEN}. */
+    public static GatewayJar start(Path artifacts, String moreYaml, Map<String, String> env) throws Exception {
         Files.createDirectories(artifacts);
         // a free port is picked before the gateway binds it; on the rare race, try again with other ports
         for (int attempt = 1; ; attempt++) {
             int port = RoutablePorts.pick();
+            int control = RoutablePorts.pick();
             Path config = artifacts.resolve("gateway.yaml");
             Files.writeString(config, """
                     listen: 127.0.0.1:%d
@@ -85,9 +93,11 @@ public final class GatewayJar implements AutoCloseable {
                       allowedNetworks: [127.0.0.1/32]
                     control:
                       listen: 127.0.0.1:%d
-                    """.formatted(port, DOMAIN, VMID, RoutablePorts.pick()) + moreYaml);
+                    """.formatted(port, DOMAIN, VMID, control) + moreYaml);
             try {
-                return start(config, Map.of(), port);
+                GatewayJar gateway = start(config, env, port);
+                gateway.controlPort = control;
+                return gateway;
             } catch (AssertionError e) {
                 if (attempt == 3 || !e.getMessage().contains("cannot listen")) {
                     throw e;
@@ -123,6 +133,17 @@ public final class GatewayJar implements AutoCloseable {
     /** The data plane's port of {@link #start(Path, String)}. */
     public int port() {
         return port;
+    }
+
+    /** The {@code pve:} section that points a gateway at {@code pve}; more keys of it may follow, indented. */
+    public static String pveSection(PveEmulator pve) {
+        return "pve:\n  apiUrl: " + pve.url() + "\n  apiToken: \"" + PveEmulator.TOKEN + "\"\n  node: pve\n"
+                + "  tlsFingerprint: \"" + pve.fingerprint() + "\"\n";
+    }
+
+    /** The control API's port of {@link #start(Path, String)}. */
+    public int controlPort() {
+        return controlPort;
     }
 
     /** {@code port-<sandboxPort>-vm-200.sandbox.test}, the name cloudflared would send as Host. */

@@ -1,6 +1,8 @@
 package dev.cmux.gateway.wake;
 
 import dev.cmux.control.api.MetricsText;
+import dev.cmux.control.events.EventLog;
+import dev.cmux.control.events.SandboxEvent;
 import dev.cmux.control.exec.ExecdClient;
 import dev.cmux.control.testing.Await;
 import dev.cmux.gateway.exchange.SandboxWake;
@@ -27,6 +29,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -38,6 +41,7 @@ class SandboxWakerTest {
     private PveClient client;
     private SandboxWaker waker;
     private final GatewayMetrics metrics = new GatewayMetrics();
+    private final EventLog events = new EventLog(Clock.systemUTC());
 
     @BeforeEach
     void start() {
@@ -51,7 +55,7 @@ class SandboxWakerTest {
         GatewayConfig config = GatewayConfig.builder()
                 .wake(new WakeConfig(true, Duration.ofSeconds(5), Duration.ofSeconds(1), 2, Duration.ofMinutes(10)))
                 .build();
-        waker = new SandboxWaker(sandboxes, new SandboxActivity(Clock.systemUTC()), metrics, () -> config);
+        waker = new SandboxWaker(sandboxes, new SandboxActivity(Clock.systemUTC()), metrics, () -> config, events);
     }
 
     @AfterEach
@@ -108,6 +112,25 @@ class SandboxWakerTest {
         pve.seedContainer(402, "cmux-402", false, "web", null);
         assertEquals(SandboxWake.State.NOT_SANDBOX, waker.check(402).get(5, TimeUnit.SECONDS));
         assertTrue(pve.requests().stream().noneMatch(r -> r.startsWith("POST")));
+    }
+
+    @Test
+    void aWakeIsAnEventWithItsDurationAndAFailedOneWithPvesReason() throws Exception {
+        sandbox(410, false);
+        sandbox(411, false);
+        waker.wake(410).get(10, TimeUnit.SECONDS);
+        SandboxEvent woken = events.recent().get(0);
+        assertEquals("wake", woken.kind());
+        assertEquals(410, woken.vmid());
+        assertTrue(woken.ok());
+        assertTrue(woken.duration() != null && woken.duration() >= 0, woken.toString());
+
+        pve.failNextStartTask("startup for container '411' failed");
+        assertThrows(ExecutionException.class, () -> waker.wake(411).get(10, TimeUnit.SECONDS));
+        SandboxEvent failed = events.recent().get(0);
+        assertEquals(411, failed.vmid());
+        assertFalse(failed.ok());
+        assertTrue(failed.message().contains("startup for container '411' failed"), failed.message());
     }
 
     private void sandbox(int vmid, boolean running) {
