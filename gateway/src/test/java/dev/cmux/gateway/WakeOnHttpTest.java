@@ -243,6 +243,8 @@ class WakeOnHttpTest {
                 JsonNode traffic = JSON.readTree(control("/v1/traffic")).path("sandboxes").path("306");
                 assertEquals(1, traffic.path("requests").get(59).asLong(), "the upgrade counts once its 101 came: "
                         + traffic);
+                assertEquals(1, JSON.readTree(control("/v1/sandboxes/306")).path("openWebSockets").asInt(),
+                        "the operator sees the open WebSocket");
                 assertEquals(List.of(), idlePass().vmids("stop"), "first seen running: not idle");
                 // three idle periods with a message every 200 ms: the sandbox stays up
                 for (int i = 0; i < 15; i++) {
@@ -258,6 +260,8 @@ class WakeOnHttpTest {
                 assertEquals("stopped", pve.status(vmid));
                 assertEquals(1, count("POST /nodes/pve/lxc/306/status/stop"));
             }
+            Await.until(() -> JSON.readTree(control("/v1/sandboxes/306")).path("openWebSockets").asInt() == 0,
+                    "the closed WebSocket is no longer counted as open");
         }
     }
 

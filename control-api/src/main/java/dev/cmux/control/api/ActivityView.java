@@ -11,4 +11,9 @@ public interface ActivityView {
 
     /** The last request or upgraded-connection byte for {@code vmid} since the gateway started; empty: none. */
     Optional<Instant> lastActivity(int vmid);
+
+    /** Upgraded connections (WebSockets) to {@code vmid} open through this gateway now. */
+    default int openWebSockets(int vmid) {
+        return 0;
+    }
 }

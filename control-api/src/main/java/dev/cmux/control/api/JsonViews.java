@@ -33,6 +33,7 @@ final class JsonViews {
     static Map<String, Object> sandbox(Sandbox s, ActivityView activity, NextActions plan) {
         Map<String, Object> json = new LinkedHashMap<>();
         json.put("vmid", s.vmid());
+        json.put("kind", "lxc"); // every sandbox is a container so far; QEMU VMs are issue 22
         json.put("hostname", s.hostname());
         json.put("node", s.node());
         json.put("status", s.status());
@@ -57,8 +58,10 @@ final class JsonViews {
             if (m.stoppedAt() != null) {
                 json.put("stoppedAt", m.stoppedAt().toString());
             }
+            json.put("preset", m.image());
         }
         json.put("lastActivity", activity.lastActivity(s.vmid()).map(Object::toString).orElse(null));
+        json.put("openWebSockets", activity.openWebSockets(s.vmid()));
         json.put("nextAction", plan.of(s).map(JsonViews::nextAction).orElse(null));
         json.put("urls", s.urls());
         json.put("instanceUrls", s.instanceUrls());

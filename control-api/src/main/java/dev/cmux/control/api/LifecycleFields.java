@@ -45,7 +45,7 @@ record LifecycleFields(Duration ttl, String idlePolicy, IdlePolicy autoStop, Dur
                         : m.idlePolicy(),
                 given.contains("autoStop") ? autoStop : m.idle(),
                 given.contains("autoDelete") ? autoDelete : m.autoDelete(),
-                given.contains("protected") ? protect : m.protect(), m.stoppedAt());
+                given.contains("protected") ? protect : m.protect(), m.stoppedAt(), m.image());
     }
 
     /** {@code "after": "30m"}; {@code "after": "0s"} turns auto-stop off for this sandbox. */

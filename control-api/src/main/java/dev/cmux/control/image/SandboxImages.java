@@ -55,6 +55,6 @@ public final class SandboxImages {
         boolean linked = pve.hasFeature(node, source, "clone", snapname);
         Preset p = c.preset();
         return new CloneSpec(source, node, snapname, !linked, linked ? null : storage.forFullClone(node),
-                p.cores(), p.memoryMiB(), p.diskGiB());
+                p.cores(), p.memoryMiB(), p.diskGiB(), c.snapshotId().toString());
     }
 }

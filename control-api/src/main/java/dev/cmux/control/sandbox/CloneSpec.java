@@ -13,9 +13,10 @@ package dev.cmux.control.sandbox;
  * @param cores     CPU cores after the clone; null: the source's (a request's own value wins)
  * @param memoryMiB memory after the clone; null: the source's (a request's own value wins)
  * @param diskGiB   the root disk is grown to this size when smaller; null: as cloned
+ * @param image     the preset version it is made from ({@code pvelxc_<id>_v<n>}), kept in its metadata; null: none
  */
 public record CloneSpec(int source, String node, String snapname, boolean full, String storage, Integer cores,
-                        Integer memoryMiB, Integer diskGiB) {
+                        Integer memoryMiB, Integer diskGiB, String image) {
 
     public CloneSpec {
         if (!full && storage != null) {
@@ -25,6 +26,6 @@ public record CloneSpec(int source, String node, String snapname, boolean full, 
 
     /** A linked clone of {@code template} on {@code node}, with its resources unchanged. */
     public static CloneSpec linked(int template, String node) {
-        return new CloneSpec(template, node, null, false, null, null, null, null);
+        return new CloneSpec(template, node, null, false, null, null, null, null, null);
     }
 }

@@ -27,9 +27,10 @@ import java.util.Optional;
  * @param protect    {@code protected}: nothing automatic (auto-stop, TTL, auto-delete) ever touches it
  * @param stoppedAt  when a gateway stopped or suspended it, or first saw it stopped; null while it runs. What
  *                   auto-delete counts from: PVE keeps no stop time of its own that lasts.
+ * @param image      the preset version it was made from ({@code pvelxc_<id>_v<n>}); null: not made from one
  */
 public record SandboxMetadata(String owner, Instant created, Duration ttl, String idlePolicy, IdlePolicy idle,
-                              Duration autoDelete, boolean protect, Instant stoppedAt) {
+                              Duration autoDelete, boolean protect, Instant stoppedAt, String image) {
 
     static final String LINE_PREFIX = "cmux-metadata: ";
     private static final String HEADER = "cmux sandbox, managed by cmux-gateway (keep the next line intact)";
@@ -44,7 +45,7 @@ public record SandboxMetadata(String owner, Instant created, Duration ttl, Strin
     }
 
     public SandboxMetadata(String owner, Instant created, Duration ttl, String idlePolicy, IdlePolicy idle) {
-        this(owner, created, ttl, idlePolicy, idle, null, false, null);
+        this(owner, created, ttl, idlePolicy, idle, null, false, null, null);
     }
 
     public boolean expired(Instant now) {
@@ -52,7 +53,7 @@ public record SandboxMetadata(String owner, Instant created, Duration ttl, Strin
     }
 
     public SandboxMetadata withStoppedAt(Instant at) {
-        return new SandboxMetadata(owner, created, ttl, idlePolicy, idle, autoDelete, protect, at);
+        return new SandboxMetadata(owner, created, ttl, idlePolicy, idle, autoDelete, protect, at, image);
     }
 
     /** The container description: a sentence for people reading the PVE UI, then the JSON line. */
@@ -106,6 +107,9 @@ public record SandboxMetadata(String owner, Instant created, Duration ttl, Strin
         if (stoppedAt != null) {
             json.put("stoppedAt", stoppedAt.toString());
         }
+        if (image != null) {
+            json.put("image", image);
+        }
         try {
             return LINE_PREFIX + JSON.writeValueAsString(json);
         } catch (JsonProcessingException e) {
@@ -128,7 +132,8 @@ public record SandboxMetadata(String owner, Instant created, Duration ttl, Strin
                         Instant.parse(json.path("created").asText()), duration(json, "ttl"),
                         text(json, "idlePolicy") == null ? DESTROY : text(json, "idlePolicy"),
                         idle(json.get("idle")), duration(json, "autoDelete"), json.path("protected").asBoolean(false),
-                        text(json, "stoppedAt") == null ? null : Instant.parse(text(json, "stoppedAt"))));
+                        text(json, "stoppedAt") == null ? null : Instant.parse(text(json, "stoppedAt")),
+                        text(json, "image")));
             } catch (JsonProcessingException | DateTimeParseException | IllegalArgumentException e) {
                 return Optional.empty();
             }

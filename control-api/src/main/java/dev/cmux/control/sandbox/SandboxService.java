@@ -96,7 +96,7 @@ public final class SandboxService {
             SandboxMetadata metadata = new SandboxMetadata(request.owner(), clock.instant(),
                     request.ttl() != null ? request.ttl() : settings.defaultTtl(),
                     request.idlePolicy() != null ? request.idlePolicy() : SandboxMetadata.DESTROY, request.idle(),
-                    request.autoDelete(), request.protect(), null);
+                    request.autoDelete(), request.protect(), null, spec.image());
             Map<String, Object> config = new LinkedHashMap<>();
             config.put("tags", TAG);
             config.put("description", metadata.toDescription());

@@ -101,7 +101,14 @@ class ImageApiTest {
         int vmid = create("{\"preset\":\"small\"}");
         assertEquals(12, pve.diskGiB(vmid));
         assertEquals(2, pve.configOf(vmid).get("cores"));
-        create("{\"snapshotId\":\"pvelxc_default_v1\"}");
+        int exact = create("{\"snapshotId\":\"pvelxc_default_v1\"}");
+        // the version a sandbox was made from is kept in PVE (its metadata) and shown, also after a PATCH
+        assertEquals("pvelxc_small_v1", call("GET", "/v1/sandboxes/" + vmid, null).json().path("preset").asText());
+        assertEquals(200, call("PATCH", "/v1/sandboxes/" + exact, "{\"protected\":true}").status());
+        Reply shown = call("GET", "/v1/sandboxes/" + exact, null);
+        assertEquals("pvelxc_default_v1", shown.json().path("preset").asText());
+        assertEquals("lxc", shown.json().path("kind").asText());
+        assertEquals(0, shown.json().path("openWebSockets").asInt(-1), "no data plane here: none open");
 
         Reply both = call("POST", "/v1/sandboxes?wait=true",
                 "{\"preset\":\"small\",\"snapshotId\":\"pvelxc_small_v1\"}");

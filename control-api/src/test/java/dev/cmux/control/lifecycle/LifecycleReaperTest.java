@@ -265,7 +265,7 @@ class LifecycleReaperTest {
         assertEquals(List.of(), reaper.pass().done());
 
         sandboxes.updateMetadata(vmid, m -> new SandboxMetadata(m.owner(), m.created(), m.ttl(), m.idlePolicy(),
-                m.idle(), m.autoDelete(), false, m.stoppedAt()));
+                m.idle(), m.autoDelete(), false, m.stoppedAt(), m.image()));
 
         assertEquals(List.of(vmid), reaper.pass().vmids("destroy"));
     }
@@ -278,7 +278,8 @@ class LifecycleReaperTest {
         Sandbox after = sandboxes.updateMetadata(vmid, m -> {
             if (first.getAndSet(false)) { // another gateway protects it between this read and this write
                 sandboxes.updateMetadata(vmid, other -> new SandboxMetadata(other.owner(), other.created(),
-                        other.ttl(), other.idlePolicy(), other.idle(), other.autoDelete(), true, other.stoppedAt()));
+                        other.ttl(), other.idlePolicy(), other.idle(), other.autoDelete(), true, other.stoppedAt(),
+                        other.image()));
             }
             return m.withStoppedAt(clock.instant());
         });

@@ -192,13 +192,16 @@ final class ResponseStreamer {
                   Runnable releasePermit) {
         log.status = 101;
         GatewayMetrics metrics = plane.metrics();
-        Runnable onTraffic = exchange.target() instanceof Target.Sandbox s && plane.traffic() != null
-                ? plane.traffic().marker(s.vmid()) : NO_TRAFFIC_RECORD;
+        boolean sandbox = exchange.target() instanceof Target.Sandbox && plane.traffic() != null;
+        int vmid = sandbox ? ((Target.Sandbox) exchange.target()).vmid() : 0;
+        Runnable onTraffic = sandbox ? plane.traffic().marker(vmid) : NO_TRAFFIC_RECORD;
+        Runnable closedForSandbox = sandbox ? plane.traffic().upgraded(vmid) : NO_TRAFFIC_RECORD;
         metrics.upgradeOpened();
         UpgradeRelay.switchProtocols(client, backend, switchResponse, log, routing.config().timeouts().upgradedIdle(),
                 routing.accessLog(), onTraffic, () -> {
                     releasePermit.run();
                     metrics.upgradeClosed();
+                    closedForSandbox.run();
                 });
     }
 }

@@ -8,4 +8,7 @@ public interface SandboxTraffic {
 
     /** What an upgraded connection runs on each of its reads: cheap, it runs for every frame. */
     Runnable marker(int vmid);
+
+    /** An upgraded connection to {@code vmid} opened; run what this returns, once, when it has closed. */
+    Runnable upgraded(int vmid);
 }

@@ -172,6 +172,14 @@ class OperatorPageIT {
         screenshot("desktop.png", 1280, 900, false);
         screenshot("phone.png", 390, 844, true);
 
+        // a disk snapshot: the dialog asks for its name, and PVE then has it
+        js("document.querySelector('" + row + " button[data-action=\"snapshot\"]').click()");
+        until("document.getElementById('snapshot').open", "the snapshot dialog");
+        js("document.getElementById('snapshot-name').value = 'before-upgrade'");
+        js("document.getElementById('snapshot-ok').click()");
+        until("!document.getElementById('snapshot').open", "the snapshot dialog closed");
+        Await.until(() -> pve.snapshotNames(vmid).contains("before-upgrade"), "PVE has the snapshot the page asked for");
+
         // destroy asks first: cancelled, nothing happens; confirmed, the sandbox goes
         String destroy = "document.querySelector('" + row + " button[data-action=\"destroy\"]').click()";
         js(destroy);

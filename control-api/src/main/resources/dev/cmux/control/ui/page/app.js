@@ -144,6 +144,7 @@ function actionsFor(s) {
     button('Suspend', 'suspend');
     button('Stop', 'stop', 'danger');
   }
+  button('Snapshot', 'snapshot');
   button('Destroy', 'destroy', 'danger');
   return buttons;
 }
@@ -252,13 +253,47 @@ function answerDialog() {
   dialog.addEventListener('cancel', () => finish(false));
 }
 
+let snapshotAnswer = null; // the pending snapshot dialog's resolve
+
+// The name of a disk snapshot to take, or null when cancelled. PVE checks the name again (its words come back).
+function snapshotName(vmid) {
+  const dialog = document.getElementById('snapshot');
+  document.getElementById('snapshot-vmid').textContent = vmid;
+  document.getElementById('snapshot-form').reset();
+  return new Promise(resolve => {
+    snapshotAnswer = resolve;
+    dialog.showModal();
+    document.getElementById('snapshot-name').focus();
+  });
+}
+
+function answerSnapshotDialog() {
+  const dialog = document.getElementById('snapshot');
+  const finish = name => {
+    const resolve = snapshotAnswer;
+    snapshotAnswer = null;
+    if (dialog.open) dialog.close();
+    if (resolve) resolve(name);
+  };
+  document.getElementById('snapshot-form').addEventListener('submit', event => {
+    event.preventDefault();
+    finish(event.target.elements.name.value);
+  });
+  document.getElementById('snapshot-cancel').addEventListener('click', () => finish(null));
+  dialog.addEventListener('cancel', () => finish(null));
+}
+
 async function act(vmid, action) {
   if (action === 'destroy' && !await confirmed(`Destroy sandbox ${vmid}? Its disk is deleted.`)) return;
   if (action === 'stop' && !await confirmed(`Stop sandbox ${vmid}? Its programs are killed.`)) return;
+  const name = action === 'snapshot' ? await snapshotName(vmid) : null;
+  if (action === 'snapshot' && !name) return;
   say(`${action} vm-${vmid}…`);
   try {
     if (action === 'destroy') {
       await api('DELETE', `/v1/sandboxes/${vmid}`);
+    } else if (action === 'snapshot') {
+      await api('POST', `/v1/sandboxes/${vmid}/snapshots`, { name });
     } else {
       await api('POST', `/v1/sandboxes/${vmid}/${action}`);
     }
@@ -345,6 +380,7 @@ async function start() {
   });
   document.getElementById('create').addEventListener('submit', create);
   answerDialog();
+  answerSnapshotDialog();
   document.getElementById('check-tunnel').addEventListener('click', () => report('tunnel', '/v1/tunnel/status'));
   document.getElementById('run-doctor').addEventListener('click', () => report('doctor', '/v1/doctor'));
   loadPresets();
