@@ -172,6 +172,14 @@ class OperatorPageIT {
         screenshot("desktop.png", 1280, 900, false);
         screenshot("phone.png", 390, 844, true);
 
+        // doctor on demand: one line per check, each a pass or a problem, PVE's among them
+        js("document.getElementById('run-doctor').click()");
+        until("document.querySelector('#doctor li[data-subject]') !== null", "doctor's lines");
+        assertTrue(js("[...document.querySelectorAll('#doctor li[data-subject]')].every(li => /^[✓✗] /"
+                + ".test(li.textContent))").asBoolean(), "every doctor line says pass or problem");
+        assertTrue(js("[...document.querySelectorAll('#doctor li')].some(li => li.dataset.subject.startsWith('PVE'))")
+                .asBoolean(), "PVE's checks are on the page: " + js("document.getElementById('doctor').textContent"));
+
         // a disk snapshot: the dialog asks for its name, and PVE then has it
         js("document.querySelector('" + row + " button[data-action=\"snapshot\"]').click()");
         until("document.getElementById('snapshot').open", "the snapshot dialog");

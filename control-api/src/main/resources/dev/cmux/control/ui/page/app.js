@@ -342,13 +342,18 @@ async function loadPresets() {
   }
 }
 
+// Tunnel status and doctor answer alike: {ok, checks: [{subject, ok, detail, fix}]}, one line per check.
 async function report(id, path) {
   const out = document.getElementById(id);
-  out.textContent = 'Asking…';
+  out.replaceChildren(el('li', {}, 'Asking…'));
   try {
-    out.textContent = JSON.stringify(await api('GET', path), null, 2);
+    const answer = await api('GET', path);
+    out.replaceChildren(...(answer.checks || []).map(c => el('li', { class: c.ok ? 'ok' : 'problem',
+      'data-subject': c.subject }, `${c.ok ? '✓' : '✗'} ${c.subject}: ${c.detail}`
+      + (!c.ok && c.fix ? ` — ${c.fix}` : ''))));
+    out.dataset.ok = String(answer.ok);
   } catch (e) {
-    out.textContent = `${e.code}: ${e.message}`;
+    out.replaceChildren(el('li', { class: 'problem' }, `${e.code}: ${e.message}`));
   }
 }
 
