@@ -72,6 +72,10 @@ final class ControlRoutes extends SimpleChannelInboundHandler<FullHttpRequest> {
                         v1(pve ? new SnapshotsHandler.Rollback(services) : Unavailable.pve()))
                 .add(DELETE, "/v1/sandboxes/{vmid}/snapshots/{name}", v1(pve ? new OffLoop(blocking,
                         new SnapshotsHandler.Delete(services)) : Unavailable.pve()))
+                .add(GET, "/v1/sandboxes/{vmid}/is-stopped", v1(pve ? new OffLoop(blocking,
+                        new IsStoppedHandler(services)) : Unavailable.pve()))
+                .add(GET, "/v1/health/sandbox", v1(pve ? new OffLoop(blocking,
+                        new SandboxHealthHandler(services.parts().pve(), Clock.systemUTC())) : Unavailable.pve()))
                 .add(POST, "/v1/sandboxes/{vmid}/{action}", v1(pve ? new PowerActionHandler(services)
                         : Unavailable.pve()))
                 .add(GET, "/v1/presets", v1(pve ? new OffLoop(blocking, new ListPresetsHandler(services))

@@ -3,7 +3,11 @@ package dev.cmux.control.api;
 import dev.cmux.control.sandbox.PowerAction;
 import io.netty.handler.codec.http.HttpResponseStatus;
 
-/** {@code POST /v1/sandboxes/{vmid}/{start|stop|shutdown|suspend|resume}}; waits unless {@code ?wait=false}. */
+/**
+ * {@code POST /v1/sandboxes/{vmid}/{start|stop|shutdown|suspend|resume}}; waits unless {@code ?wait=false}.
+ * {@code resume} brings the sandbox back from whatever state it is in (resumed, else started; running: as it is), as
+ * cmux's "resume a task's sandbox" expects; the others are PVE's actions as they are.
+ */
 record PowerActionHandler(ControlServices services) implements ApiHandler {
 
     @Override
@@ -13,7 +17,8 @@ record PowerActionHandler(ControlServices services) implements ApiHandler {
                 "not-found", "There is no action '" + name + "'; one of " + PowerAction.NAMES + ", exec.", null));
         int vmid = exchange.vmid();
         OperationReply.send(exchange, services.parts().operations().submit(action.pveName(), vmid,
-                () -> services.sandboxes().power(vmid, action)), true, HttpResponseStatus.OK,
+                action == PowerAction.RESUME ? () -> services.sandboxes().resume(vmid)
+                        : () -> services.sandboxes().power(vmid, action)), true, HttpResponseStatus.OK,
                 services.parts().metrics());
     }
 }

@@ -15,6 +15,7 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Predicate;
 import java.util.function.UnaryOperator;
 import java.util.logging.Logger;
 
@@ -301,7 +302,24 @@ public final class SandboxService {
      * @param defaultIdle the gateway's idle policy, for sandboxes without their own
      */
     public boolean wake(int vmid, IdlePolicy defaultIdle) {
+        return wake(get(vmid), sandbox -> {
+            IdlePolicy idle = sandbox.metadata() != null && sandbox.metadata().idle() != null
+                    ? sandbox.metadata().idle() : defaultIdle;
+            return idle != null && IdlePolicy.SUSPEND.equals(idle.action());
+        });
+    }
+
+    /**
+     * Brings a sandbox back from whatever state it is in (cmux's "resume a task's sandbox"): resumed when PVE holds
+     * a checkpoint, else started; running already, it is left as it is. Waits for its address.
+     */
+    public Sandbox resume(int vmid) {
         Sandbox sandbox = get(vmid);
+        return wake(sandbox, s -> true) ? get(vmid) : sandbox;
+    }
+
+    private boolean wake(Sandbox sandbox, Predicate<Sandbox> resumeFirst) {
+        int vmid = sandbox.vmid();
         if ("running".equals(sandbox.status())) {
             return false;
         }
@@ -309,10 +327,8 @@ public final class SandboxService {
             throw SandboxException.conflict("locked", "Sandbox " + vmid
                     + " is locked (" + sandbox.lock() + ") by a running PVE task.");
         }
-        IdlePolicy idle = sandbox.metadata() != null && sandbox.metadata().idle() != null
-                ? sandbox.metadata().idle() : defaultIdle;
         String node = sandbox.node();
-        if (idle != null && IdlePolicy.SUSPEND.equals(idle.action()) && resumed(node, vmid)) {
+        if (resumeFirst.test(sandbox) && resumed(node, vmid)) {
             LOG.info("resumed sandbox " + vmid);
         } else {
             startOrJoin(node, vmid);

@@ -283,6 +283,62 @@ class ControlApiTest {
         assertEquals(400, call("GET", "/v1/sandboxes/12", null).status());
     }
 
+    /** cmux's "resume a task's sandbox": back from whatever state it is in, and a running one left alone. */
+    @Test
+    void resumeBringsASandboxBackFromSuspendedOrStoppedAndLeavesARunningOneAlone() throws Exception {
+        int vmid = createRunning();
+        String status = "/api2/json/nodes/pve/lxc/" + vmid + "/status/";
+        long calls = pve.requests().stream().filter(r -> r.startsWith("POST " + status)).count();
+        Reply running = call("POST", "/v1/sandboxes/" + vmid + "/resume", null);
+        assertEquals(200, running.status(), running.raw().body());
+        assertEquals("running", running.json().path("sandbox").path("status").asText());
+        assertEquals(calls, pve.requests().stream().filter(r -> r.startsWith("POST " + status)).count(),
+                "no power action asked of PVE");
+
+        assertEquals(200, call("POST", "/v1/sandboxes/" + vmid + "/suspend", null).status());
+        Reply fromSuspend = call("POST", "/v1/sandboxes/" + vmid + "/resume", null);
+        assertEquals("running", fromSuspend.json().path("sandbox").path("status").asText(), fromSuspend.raw().body());
+        assertTrue(pve.requests().contains("POST " + status + "resume"), "a checkpoint is resumed");
+
+        call("POST", "/v1/sandboxes/" + vmid + "/stop", null);
+        Reply fromStop = call("POST", "/v1/sandboxes/" + vmid + "/resume", null);
+        assertEquals(200, fromStop.status(), fromStop.raw().body());
+        assertEquals("running", fromStop.json().path("sandbox").path("status").asText());
+    }
+
+    @Test
+    void isStoppedSaysStoppedAndDeletedAsCmuxAsks() throws Exception {
+        int vmid = createRunning();
+        JsonNode running = call("GET", "/v1/sandboxes/" + vmid + "/is-stopped", null).json();
+        assertEquals(false, running.path("stopped").asBoolean(true), running.toString());
+        assertEquals(false, running.path("deleted").asBoolean(true));
+        call("POST", "/v1/sandboxes/" + vmid + "/stop", null);
+        JsonNode stopped = call("GET", "/v1/sandboxes/" + vmid + "/is-stopped", null).json();
+        assertEquals("stopped", stopped.path("status").asText());
+        assertTrue(stopped.path("stopped").asBoolean() && !stopped.path("deleted").asBoolean(true));
+        assertEquals(200, call("DELETE", "/v1/sandboxes/" + vmid, null).status());
+        Reply gone = call("GET", "/v1/sandboxes/" + vmid + "/is-stopped", null);
+        assertEquals(200, gone.status(), "deleted is the answer, not an error");
+        assertTrue(gone.json().path("stopped").asBoolean() && gone.json().path("deleted").asBoolean());
+    }
+
+    @Test
+    void theSandboxHealthSaysWhetherPveAnswersAndHowFast() throws Exception {
+        JsonNode health = call("GET", "/v1/health/sandbox", null).json();
+        assertEquals("ok", health.path("status").asText(), health.toString());
+        assertEquals("pve-lxc", health.path("provider").asText());
+        assertTrue(health.path("providerStatus").asText().startsWith("PVE "), health.toString());
+        assertTrue(health.path("latencyMs").isIntegralNumber() && health.path("latencyMs").asLong() >= 0);
+        PveConfig gone = new PveConfig(URI.create("https://127.0.0.1:9/api2/json"), PveEmulator.TOKEN, "pve", 9000,
+                true, pve.fingerprint(), null);
+        try (ControlServices down = ControlServices.create(gone, settings(), v -> { }, Optional.empty(),
+                Clock.systemUTC()); ControlServer s = serve(down, CloudflareConfig.defaults())) {
+            JsonNode error = call(s, "GET", "/v1/health/sandbox", null, TOKEN, null).json();
+            assertEquals("error", error.path("status").asText(), error.toString());
+            assertTrue(error.path("providerStatus").asText().startsWith("PVE did not answer"), error.toString());
+        }
+    }
+
     @Test
     void conflictingStateIs409() throws Exception {
         int vmid = createRunning();

@@ -1,0 +1,36 @@
+package dev.cmux.control.api;
+
+import dev.cmux.control.pve.PveClient;
+import io.netty.handler.codec.http.HttpResponseStatus;
+
+import java.time.Clock;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * {@code GET /v1/health/sandbox}: whether the sandbox provider answers and how fast, for cmux's
+ * {@code /health/sandbox}: {@code {status: ok|error, provider: "pve-lxc", providerStatus, latencyMs}}. One timed PVE
+ * call ({@code GET /version}); 200 either way, because the answer is the diagnosis. Blocking: wrap in {@link OffLoop}.
+ */
+record SandboxHealthHandler(PveClient pve, Clock clock) implements ApiHandler {
+
+    @Override
+    public void handle(ApiExchange exchange) {
+        Map<String, Object> json = new LinkedHashMap<>();
+        long start = clock.millis();
+        String providerStatus;
+        boolean ok;
+        try {
+            providerStatus = "PVE " + pve.version().path("version").asText("?") + " answered";
+            ok = true;
+        } catch (RuntimeException e) {
+            providerStatus = "PVE did not answer: " + e.getMessage();
+            ok = false;
+        }
+        json.put("status", ok ? "ok" : "error");
+        json.put("provider", "pve-lxc");
+        json.put("providerStatus", providerStatus);
+        json.put("latencyMs", clock.millis() - start);
+        exchange.respond(HttpResponseStatus.OK, json);
+    }
+}
