@@ -56,6 +56,10 @@ public final class ApiExchange {
         this.keepAlive = HttpUtil.isKeepAlive(request);
     }
 
+    Map<String, String> pathParams() {
+        return pathParams;
+    }
+
     void pathParams(Map<String, String> params) {
         this.pathParams = params;
     }

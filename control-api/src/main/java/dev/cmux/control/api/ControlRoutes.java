@@ -1,6 +1,7 @@
 package dev.cmux.control.api;
 
 import dev.cmux.control.config.CloudflareConfig;
+import dev.cmux.control.sandbox.PveAddresses;
 import dev.cmux.control.traffic.TrafficRings;
 import dev.cmux.control.ui.OperatorPage;
 import dev.cmux.control.ui.RequestOrigin;
@@ -13,6 +14,7 @@ import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpResponseStatus;
 
 import java.time.Clock;
+import java.util.Optional;
 import java.util.concurrent.Executor;
 
 import static io.netty.handler.codec.http.HttpMethod.DELETE;
@@ -36,8 +38,11 @@ final class ControlRoutes extends SimpleChannelInboundHandler<FullHttpRequest> {
     private final BearerToken token;
     private final ControlMetrics metrics;
     private final Sessions sessions = new Sessions(Clock.systemUTC());
+    /** Sandbox routes take a host name for {@code {vmid}} too ({@link SandboxByName}). */
+    private final Optional<PveAddresses> names;
 
     ControlRoutes(BearerToken token, ControlServices services, CloudflareConfig cloudflare) {
+        this.names = services.pveAddresses();
         this.token = token;
         this.metrics = services.parts().metrics();
         Executor blocking = services.parts().executor();
@@ -102,7 +107,7 @@ final class ControlRoutes extends SimpleChannelInboundHandler<FullHttpRequest> {
     }
 
     private ApiHandler v1(ApiHandler handler) {
-        return new Authenticated(token, sessions, handler);
+        return new Authenticated(token, sessions, new SandboxByName(names, handler));
     }
 
     @Override

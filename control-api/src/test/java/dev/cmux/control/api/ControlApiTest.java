@@ -283,6 +283,35 @@ class ControlApiTest {
         assertEquals(400, call("GET", "/v1/sandboxes/12", null).status());
     }
 
+    /** cmux names sandboxes by host name (its instance id): every sandbox route takes that for the vmid too. */
+    @Test
+    void sandboxRoutesTakeTheHostNameOfASandboxForItsVmid() throws Exception {
+        int vmid = createRunning();
+        pve.seedContainer(301, "pvelxc-1a2b3c4d", true, "cmux", null);
+        pve.seedContainer(300, "prod-db", true, "prod", null);
+
+        Reply byName = call("GET", "/v1/sandboxes/cmux-" + vmid, null);
+        assertEquals(200, byName.status(), byName.raw().body());
+        assertEquals(vmid, byName.json().path("vmid").asInt());
+        assertEquals(301, call("GET", "/v1/sandboxes/PVELXC-1a2b3c4d", null).json().path("vmid").asInt(),
+                "host names are case-insensitive");
+        Reply stopped = call("POST", "/v1/sandboxes/pvelxc-1a2b3c4d/stop", null);
+        assertEquals("stopped", stopped.json().path("sandbox").path("status").asText(), stopped.raw().body());
+        assertEquals(true, call("GET", "/v1/sandboxes/pvelxc-1a2b3c4d/is-stopped", null).json().path("stopped")
+                .asBoolean(false));
+
+        Reply unknown = call("GET", "/v1/sandboxes/pvelxc-deadbeef", null);
+        assertEquals(404, unknown.status());
+        assertEquals("unknown-sandbox", unknown.errorCode());
+        assertEquals(404, call("DELETE", "/v1/sandboxes/prod-db", null).status(), "a name that is not a sandbox's");
+        assertTrue(pve.exists(300));
+        Reply bad = call("GET", "/v1/sandboxes/not_a_name", null);
+        assertEquals(400, bad.status());
+        assertEquals("bad-vmid", bad.errorCode());
+        assertEquals(401, call(server, "GET", "/v1/sandboxes/pvelxc-deadbeef", null, null, null).status(),
+                "no answer about names without the token");
+    }
+
     /** cmux's "resume a task's sandbox": back from whatever state it is in, and a running one left alone. */
     @Test
     void resumeBringsASandboxBackFromSuspendedOrStoppedAndLeavesARunningOneAlone() throws Exception {
