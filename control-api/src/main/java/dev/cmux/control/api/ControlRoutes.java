@@ -80,7 +80,7 @@ final class ControlRoutes extends SimpleChannelInboundHandler<FullHttpRequest> {
                 .add(GET, "/v1/sandboxes/{vmid}/is-stopped", v1(pve ? new OffLoop(blocking,
                         new IsStoppedHandler(services)) : Unavailable.pve()))
                 .add(GET, "/v1/health/sandbox", v1(pve ? new OffLoop(blocking,
-                        new SandboxHealthHandler(services.parts().pve(), Clock.systemUTC())) : Unavailable.pve()))
+                        new SandboxHealthHandler(services, Clock.systemUTC())) : Unavailable.pve()))
                 .add(POST, "/v1/sandboxes/{vmid}/{action}", v1(pve ? new PowerActionHandler(services)
                         : Unavailable.pve()))
                 .add(GET, "/v1/presets", v1(pve ? new OffLoop(blocking, new ListPresetsHandler(services))

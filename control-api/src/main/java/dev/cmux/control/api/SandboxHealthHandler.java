@@ -1,6 +1,5 @@
 package dev.cmux.control.api;
 
-import dev.cmux.control.pve.PveClient;
 import io.netty.handler.codec.http.HttpResponseStatus;
 
 import java.time.Clock;
@@ -10,9 +9,10 @@ import java.util.Map;
 /**
  * {@code GET /v1/health/sandbox}: whether the sandbox provider answers and how fast, for cmux's
  * {@code /health/sandbox}: {@code {status: ok|error, provider: "pve-lxc", providerStatus, latencyMs}}. One timed PVE
- * call ({@code GET /version}); 200 either way, because the answer is the diagnosis. Blocking: wrap in {@link OffLoop}.
+ * call ({@code GET /version}, as {@link ReadyHandler} asks it); 200 either way, because the answer is the diagnosis.
+ * Blocking: wrap in {@link OffLoop}.
  */
-record SandboxHealthHandler(PveClient pve, Clock clock) implements ApiHandler {
+record SandboxHealthHandler(ControlServices services, Clock clock) implements ApiHandler {
 
     @Override
     public void handle(ApiExchange exchange) {
@@ -21,10 +21,10 @@ record SandboxHealthHandler(PveClient pve, Clock clock) implements ApiHandler {
         String providerStatus;
         boolean ok;
         try {
-            providerStatus = "PVE " + pve.version().path("version").asText("?") + " answered";
+            providerStatus = "PVE " + services.sandboxes().pveVersion() + " answered";
             ok = true;
         } catch (RuntimeException e) {
-            providerStatus = "PVE did not answer: " + e.getMessage();
+            providerStatus = "PVE did not answer: " + ApiErrors.from(e).getMessage();
             ok = false;
         }
         json.put("status", ok ? "ok" : "error");
