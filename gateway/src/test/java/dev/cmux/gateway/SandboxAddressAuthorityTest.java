@@ -5,7 +5,7 @@ import dev.cmux.control.pve.PveEmulator;
 import dev.cmux.control.sandbox.MutableClock;
 import dev.cmux.gateway.config.Cidr;
 import dev.cmux.gateway.config.GatewayConfig;
-import dev.cmux.gateway.testing.LogCapture;
+import dev.cmux.control.testing.LogCapture;
 import dev.cmux.gateway.testing.MiniHttpServer;
 import dev.cmux.gateway.testing.RawHttp;
 import dev.cmux.gateway.testing.RoutablePorts;

@@ -1,6 +1,7 @@
 package dev.cmux.control.api;
 
 import dev.cmux.control.exec.ExecFailedException;
+import dev.cmux.control.exec.ExecdRefusedException;
 import dev.cmux.control.pve.PveException;
 import dev.cmux.control.pve.PveTaskFailedException;
 import dev.cmux.control.sandbox.SandboxException;
@@ -41,6 +42,9 @@ public final class ApiErrors {
         }
         if (e instanceof PveException p) {
             return fromPve(p);
+        }
+        if (e instanceof ExecdRefusedException x) {
+            return new ApiError(HttpResponseStatus.BAD_GATEWAY, "execd-unauthorized", x.getMessage(), null);
         }
         if (e instanceof ExecFailedException x) {
             return new ApiError(HttpResponseStatus.BAD_GATEWAY, "exec-failed", x.getMessage(), null);

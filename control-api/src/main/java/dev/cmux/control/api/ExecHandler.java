@@ -4,7 +4,7 @@ import dev.cmux.control.exec.ExecEvent;
 import dev.cmux.control.exec.ExecFailedException;
 import dev.cmux.control.exec.ExecRequest;
 import dev.cmux.control.exec.ExecResult;
-import dev.cmux.control.sandbox.Sandbox;
+import dev.cmux.control.exec.ExecTarget;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpResponseStatus;
 
@@ -31,19 +31,15 @@ record ExecHandler(ControlServices services) implements ApiHandler {
         json.check();
         ExecRequest request = new ExecRequest(command,
                 timeoutMs == null ? ExecRequest.DEFAULT_TIMEOUT : Duration.ofMillis(timeoutMs));
-        Sandbox sandbox = services.sandboxes().get(vmid);
-        if (!"running".equals(sandbox.status())) {
-            throw new ApiError(HttpResponseStatus.CONFLICT, "not-running", "Sandbox " + vmid + " is "
-                    + sandbox.status() + "; start it first.", null);
-        }
+        ExecTarget target = services.sandboxes().execTarget(vmid);
         String accept = exchange.header(HttpHeaderNames.ACCEPT);
         if (accept != null && accept.contains("application/x-ndjson")) {
-            stream(exchange, vmid, sandbox.address(), request);
+            stream(exchange, target, request);
             return;
         }
         ExecResult result;
         try {
-            result = services.parts().exec().exec(vmid, sandbox.address(), request, event -> { });
+            result = services.parts().exec().exec(target, request, event -> { });
         } catch (RuntimeException e) {
             services.parts().metrics().exec("none", false);
             throw e;
@@ -53,10 +49,10 @@ record ExecHandler(ControlServices services) implements ApiHandler {
     }
 
     /** Once the 200 head is out, a failure can only be told in the stream: an {@code error} line, no result. */
-    private void stream(ApiExchange exchange, int vmid, String address, ExecRequest request) {
+    private void stream(ApiExchange exchange, ExecTarget target, ExecRequest request) {
         ApiExchange.NdjsonStream stream = exchange.startNdjson();
         try {
-            ExecResult result = services.parts().exec().exec(vmid, address, request, event -> {
+            ExecResult result = services.parts().exec().exec(target, request, event -> {
                 if (!exchange.clientConnected()) {
                     throw new ExecFailedException("the client of the exec stream went away");
                 }

@@ -344,7 +344,7 @@ public final class SandboxCommand {
         return ApiCalls.run(spec, api, call);
     }
 
-    /** Prints a sandbox (the reply itself, or its {@code field}): id, state, address, then one URL per line. */
+    /** Prints a sandbox (the reply itself, or its {@code field}): id, state, address, then its URLs per service. */
     private int show(Reply r, String field) {
         if (!r.ok()) {
             return r.exit(err());
@@ -366,8 +366,13 @@ public final class SandboxCommand {
             out.println("next      " + next.path("action").asText() + " (" + next.path("reason").asText() + ") at "
                     + next.path("at").asText());
         }
+        // both forms of each URL: by vmid, then by instance id (cmux's form) under it
         for (Map.Entry<String, JsonNode> url : s.path("urls").properties()) {
             out.printf("%-9s %s%n", url.getKey(), url.getValue().asText());
+            JsonNode byInstance = s.path("instanceUrls").path(url.getKey());
+            if (byInstance.isTextual()) {
+                out.printf("%-9s %s%n", "", byInstance.asText());
+            }
         }
         return 0;
     }

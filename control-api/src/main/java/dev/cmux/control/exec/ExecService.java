@@ -5,7 +5,7 @@ import java.util.Optional;
 /**
  * Runs a command in a sandbox: through cmux-execd when it takes the command, else through {@code pct exec} on the
  * host when {@code pct} is there. The fallback is taken only when execd never started the command; once it did,
- * its outcome is final, whatever it is.
+ * its outcome is final, whatever it is, and so is a refused token.
  */
 public final class ExecService {
 
@@ -27,15 +27,15 @@ public final class ExecService {
     }
 
     /**
-     * Runs {@code exec} in container {@code vmid} whose address is {@code address} (null when unknown: pct only).
-     * Events reach {@code listener} as they happen. Throws {@link ExecFailedException} when neither way could run
-     * the command or its outcome is unknown.
+     * Runs {@code exec} in {@code target}. Events reach {@code listener} as they happen. Throws
+     * {@link ExecFailedException} when neither way could run the command or its outcome is unknown, and
+     * {@link ExecdRefusedException} when execd refused the sandbox's token.
      */
-    public ExecResult exec(int vmid, String address, ExecRequest exec, ExecListener listener) {
+    public ExecResult exec(ExecTarget target, ExecRequest exec, ExecListener listener) {
         String execdProblem = "the sandbox has no address";
-        if (address != null) {
+        if (target.address() != null) {
             try {
-                return execd.exec(address, exec, new OutputCollector(outputCap, listener));
+                return execd.exec(target.address(), target.token(), exec, new OutputCollector(outputCap, listener));
             } catch (ExecdUnavailableException e) {
                 execdProblem = e.getMessage();
             }
@@ -43,6 +43,6 @@ public final class ExecService {
         if (pct.isEmpty()) {
             throw new ExecFailedException(execdProblem + ", and pct is not available on this host");
         }
-        return pct.get().exec(vmid, exec, new OutputCollector(outputCap, listener));
+        return pct.get().exec(target.vmid(), exec, new OutputCollector(outputCap, listener));
     }
 }

@@ -14,6 +14,7 @@ import java.io.InterruptedIOException;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Locale;
 
 /**
@@ -57,18 +58,23 @@ public final class ExecdClient {
     }
 
     /**
-     * Runs {@code command} with {@code /bin/bash -c}. Throws {@link ExecdUnavailableException} when execd did not
-     * accept the command (so another way may be tried) and {@link ExecFailedException} when its outcome is unknown.
+     * Runs {@code command} with {@code /bin/bash -c}, with the sandbox's token when it has one. Throws
+     * {@link ExecdUnavailableException} when execd did not accept the command (so another way may be tried),
+     * {@link ExecdRefusedException} when it refused the token and {@link ExecFailedException} when the command's
+     * outcome is unknown.
      */
-    ExecResult exec(String address, ExecRequest exec, OutputCollector output) throws ExecdUnavailableException {
+    ExecResult exec(String address, Optional<ExecdToken> token, ExecRequest exec, OutputCollector output)
+            throws ExecdUnavailableException {
         long start = System.nanoTime();
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("command", exec.command());
         body.put("timeout_ms", exec.timeout().toMillis());
         Request request;
         try {
-            request = new Request.Builder().url(base(address) + "/exec")
-                    .post(RequestBody.create(JSON.writeValueAsBytes(body), JSON_TYPE)).build();
+            Request.Builder builder = new Request.Builder().url(base(address) + "/exec")
+                    .post(RequestBody.create(JSON.writeValueAsBytes(body), JSON_TYPE));
+            token.ifPresent(t -> builder.header("Authorization", t.authorization()));
+            request = builder.build();
         } catch (IOException e) {
             throw new IllegalStateException(e);
         }
@@ -90,6 +96,12 @@ public final class ExecdClient {
                     + e.getMessage(), e);
         }
         try (response) {
+            if (response.code() == 401) {
+                throw new ExecdRefusedException("cmux-execd at " + address + ":" + port + " refused "
+                        + (token.isPresent() ? "the sandbox's token (401): it does not match the token execd read "
+                        + "at boot; restart the sandbox so execd reads the one in its PVE config"
+                        : "the command (401): it wants a token, and this sandbox has none in its PVE config"));
+            }
             if (response.code() != 200) {
                 throw new ExecdUnavailableException("execd at " + address + ":" + port + " answered "
                         + response.code() + " " + response.message(), null);

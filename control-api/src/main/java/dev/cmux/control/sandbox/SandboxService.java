@@ -1,7 +1,9 @@
 package dev.cmux.control.sandbox;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.cmux.control.exec.ExecTarget;
 import dev.cmux.control.exec.ExecdClient;
+import dev.cmux.control.exec.ExecdToken;
 import dev.cmux.control.poll.Poller;
 import dev.cmux.control.pve.PveClient;
 import dev.cmux.control.pve.PveException;
@@ -101,6 +103,8 @@ public final class SandboxService {
             Map<String, Object> config = new LinkedHashMap<>();
             config.put("tags", TAG);
             config.put("description", metadata.toDescription());
+            ExecdToken token = ExecdToken.generate();
+            config.put("env", token.inEnvironment(PveJson.text(pve.config(node, clone.vmid()), "env")));
             Integer cores = request.cores() != null ? request.cores() : spec.cores();
             Integer memory = request.memoryMiB() != null ? request.memoryMiB() : spec.memoryMiB();
             if (cores != null) {
@@ -109,7 +113,7 @@ public final class SandboxService {
             if (memory != null) {
                 config.put("memory", memory);
             }
-            pve.updateConfig(node, clone.vmid(), config);
+            writeConfigWithToken(node, clone.vmid(), config, token);
             if (spec.diskGiB() != null) {
                 growRootDisk(node, clone.vmid(), spec.diskGiB());
             }
@@ -126,6 +130,26 @@ public final class SandboxService {
         } catch (RuntimeException cause) {
             rollBack(node, clone.vmid(), cause);
             throw cause;
+        }
+    }
+
+    /**
+     * Writes a new sandbox's config with its execd token in the runtime environment; a PVE before 9.1 refuses
+     * {@code env} as a parameter it does not know (400, nothing written), and then the token goes into the
+     * description, for the pre-start hookscript of cmux's templates (cmux.md §1.2).
+     */
+    private void writeConfigWithToken(String node, int vmid, Map<String, Object> config, ExecdToken token) {
+        try {
+            pve.updateConfig(node, vmid, config);
+        } catch (PveException e) {
+            if (e.status() != 400 || !e.fieldErrors().containsKey("env")) {
+                throw e;
+            }
+            config.remove("env");
+            config.put("description", token.inDescription((String) config.get("description")));
+            pve.updateConfig(node, vmid, config);
+            LOG.info("PVE refused a runtime environment (before 9.1): the execd token of sandbox " + vmid
+                    + " is in its description, where the hookscript of cmux's templates passes it on");
         }
     }
 
@@ -233,6 +257,23 @@ public final class SandboxService {
         return new Sandbox(vmid, hostname, node, state, PveJson.text(config, "lock"),
                 address, SandboxMetadata.fromDescription(PveJson.text(config, "description")).orElse(null),
                 SandboxUrls.of(vmid, hostname, settings.domain()));
+    }
+
+    /**
+     * Where an exec of sandbox {@code vmid} goes: its address and the execd token of its PVE config, read now (the
+     * gateway keeps no token); 409 {@code not-running} unless it runs.
+     */
+    public ExecTarget execTarget(int vmid) {
+        String node = nodeOf(vmid);
+        JsonNode config = pve.config(node, vmid);
+        if (!isSandbox(PveJson.text(config, "tags"), config.path("template").asInt(0))) {
+            throw SandboxException.notFound(vmid);
+        }
+        String state = PveJson.text(pve.currentStatus(node, vmid), "status");
+        if (!"running".equals(state)) {
+            throw SandboxException.conflict("not-running", "Sandbox " + vmid + " is " + state + "; start it first.");
+        }
+        return new ExecTarget(vmid, addresses.current(node, vmid), ExecdToken.fromConfig(config));
     }
 
     /** Every sandbox of the cluster: containers tagged {@code cmux} that are not templates. */

@@ -10,6 +10,7 @@ import dev.cmux.control.exec.PctExec;
 import dev.cmux.control.pve.PveEmulator;
 import dev.cmux.control.sandbox.SandboxSettings;
 import dev.cmux.control.testing.Await;
+import dev.cmux.control.testing.LogCapture;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.nio.NioIoHandler;
@@ -449,6 +450,104 @@ class ControlApiTest {
             assertEquals("pct", r.json().path("via").asText());
             assertEquals("via-pct", r.json().path("stdout").asText());
         }
+    }
+
+    /** The token of a sandbox as its init got it at start (what cmux's token-init hands execd). */
+    private Optional<String> tokenInside(int vmid) {
+        return Optional.ofNullable(pve.runtimeEnvironment(vmid).get("CMUX_EXECD_AUTH_TOKEN"));
+    }
+
+    @Test
+    void createGivesEverySandboxItsOwnExecdTokenInItsRuntimeEnvironment() throws Exception {
+        int a = createRunning();
+        int b = createRunning();
+
+        String tokenA = tokenInside(a).orElseThrow();
+        String tokenB = tokenInside(b).orElseThrow();
+        assertTrue(tokenA.matches("[a-f0-9]{64}"), "32 random bytes in hex, the form cmux's token-init accepts");
+        assertFalse(tokenA.equals(tokenB), "one token per sandbox");
+        assertEquals("CMUX_EXECD_AUTH_TOKEN=" + tokenA, pve.configOf(a).get("env"), "kept in PVE's config");
+        for (Reply r : List.of(call("GET", "/v1/sandboxes/" + a, null), call("GET", "/v1/sandboxes", null))) {
+            assertFalse(r.raw().body().contains(tokenA), "the API never shows a token");
+        }
+    }
+
+    @Test
+    void execSendsTheSandboxTokenToAnExecdThatRequiresItAndNoLogLineHoldsIt() throws Exception {
+        try (LogCapture log = LogCapture.of("", java.util.logging.Level.ALL)) {
+            int vmid = createRunning();
+            execd.requireToken(() -> tokenInside(vmid));
+            Reply r = call("POST", "/v1/sandboxes/" + vmid + "/exec", "{\"command\":\"echo in\"}");
+            assertEquals(200, r.status(), r.raw().body());
+            assertEquals("in", r.json().path("stdout").asText());
+            assertEquals("execd", r.json().path("via").asText());
+            String token = tokenInside(vmid).orElseThrow();
+            assertEquals("Bearer " + token, execd.authorizations().get(execd.authorizations().size() - 1));
+
+            execd.requireToken(() -> Optional.of("0".repeat(64)));
+            Reply refused = call("POST", "/v1/sandboxes/" + vmid + "/exec", "{\"command\":\"echo in\"}");
+            assertEquals(502, refused.status(), refused.raw().body());
+            assertEquals("execd-unauthorized", refused.errorCode());
+            assertTrue(refused.errorMessage().contains("refused the sandbox's token"), refused.errorMessage());
+            assertFalse(refused.raw().body().contains(token));
+
+            assertFalse(log.records().isEmpty(), "the create was logged");
+            for (java.util.logging.LogRecord record : log.records()) {
+                String text = new java.util.logging.SimpleFormatter().format(record);
+                assertFalse(text.contains(token), "a log line holds the token: " + text);
+            }
+        }
+    }
+
+    @Test
+    void aRefusedTokenIsNotHiddenByAPctFallback() throws Exception {
+        int vmid = createRunning();
+        execd.requireToken(() -> Optional.of("0".repeat(64)));
+        java.nio.file.Path dir = java.nio.file.Files.createTempDirectory("pct");
+        ControlServices withPct = ControlServices.create(pve.config(9000), settings(), vmid2 -> { },
+                PctExec.find(dev.cmux.control.exec.FakePct.install(dir).toString(), null), Clock.systemUTC());
+        try (withPct; ControlServer s = serve(withPct, CloudflareConfig.defaults())) {
+            Reply r = call(s, "POST", "/v1/sandboxes/" + vmid + "/exec", "{\"command\":\"echo x\"}", TOKEN, null);
+            assertEquals(502, r.status(), r.raw().body());
+            assertEquals("execd-unauthorized", r.errorCode());
+            assertEquals(List.of(), dev.cmux.control.exec.FakePct.calls(dir));
+        }
+    }
+
+    @Test
+    void onPve84TheTokenGoesToTheDescriptionForTheHookscriptOfCmuxTemplates() throws Exception {
+        pve.release("8.4");
+        Reply created = call("POST", "/v1/sandboxes?wait=true", "{\"owner\":\"ci\"}");
+        assertEquals(201, created.status(), created.raw().body());
+        int vmid = created.json().path("sandbox").path("vmid").asInt();
+
+        assertEquals(null, pve.configOf(vmid).get("env"), "PVE 8.4 knows no env");
+        String description = (String) pve.configOf(vmid).get("description");
+        java.util.regex.Matcher line = java.util.regex.Pattern.compile("(?m)^cmux-execd-auth-token=([a-f0-9]{64})$")
+                .matcher(description);
+        assertTrue(line.find(), description);
+        String token = line.group(1);
+        assertEquals("ci", call("GET", "/v1/sandboxes/" + vmid, null).json().path("owner").asText(),
+                "the metadata line still reads");
+
+        // what the hookscript and cmux's token-init give execd on such a host
+        execd.requireToken(() -> Optional.of(token));
+        Reply r = call("POST", "/v1/sandboxes/" + vmid + "/exec", "{\"command\":\"echo old-pve\"}");
+        assertEquals(200, r.status(), r.raw().body());
+        assertEquals("old-pve", r.json().path("stdout").asText());
+
+        assertEquals(200, call("PATCH", "/v1/sandboxes/" + vmid, "{\"ttl\":\"3h\"}").status());
+        assertTrue(((String) pve.configOf(vmid).get("description")).contains("cmux-execd-auth-token=" + token),
+                "a metadata change keeps the token line");
+    }
+
+    @Test
+    void aSandboxMadeBeforeTokensSendsNoneAndStillExecs() throws Exception {
+        pve.seedContainer(251, "cmux-251", true, "cmux", null);
+        Reply r = call("POST", "/v1/sandboxes/251/exec", "{\"command\":\"echo legacy\"}");
+        assertEquals(200, r.status(), r.raw().body());
+        assertEquals("legacy", r.json().path("stdout").asText());
+        assertEquals(List.of(""), execd.authorizations());
     }
 
     @Test

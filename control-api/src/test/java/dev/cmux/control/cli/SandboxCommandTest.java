@@ -52,7 +52,8 @@ class SandboxCommandTest {
     void createWithWaitPrintsTheSandboxUrls() {
         assertEquals(0, run("create", "--wait", "--cores", "2", "--memory", "1024", "--ttl", "1h"), err());
         assertTrue(out().contains("vmid      100"), out());
-        assertTrue(out().contains("vscode    https://port-39378-vm-100.example.com"), out());
+        assertTrue(out().contains("vscode    https://port-39378-vm-100.example.com\n"
+                + "          https://port-39378-cmux-100.example.com\n"), "both forms, by vmid first: " + out());
         assertTrue(out().contains("vnc       https://port-39380-vm-100.example.com"), out());
         assertTrue(out().contains("status    running"), out());
     }

@@ -40,6 +40,10 @@ class ExecServiceTest {
         return new ExecService(new ExecdClient(execdPort), pct, cap);
     }
 
+    private static ExecTarget target(int vmid, String address) {
+        return new ExecTarget(vmid, address, Optional.empty());
+    }
+
     private static ExecRequest command(String command) {
         return new ExecRequest(command, Duration.ofSeconds(20));
     }
@@ -48,7 +52,8 @@ class ExecServiceTest {
     void execdRunsTheCommandAndReportsStdoutStderrAndExitCode() throws IOException {
         List<ExecEvent> events = new ArrayList<>();
         ExecResult r = service(execd.port(), true, 4096)
-                .exec(120, "127.0.0.1", command("echo one; echo; echo two; echo oops >&2; exit 3"), events::add);
+                .exec(target(120, "127.0.0.1"), command("echo one; echo; echo two; echo oops >&2; exit 3"),
+                        events::add);
 
         assertEquals(3, r.exitCode());
         assertEquals("one\ntwo", r.stdout());
@@ -65,7 +70,7 @@ class ExecServiceTest {
         ExecService service = service(execd.port(), true, 4096);
 
         ExecFailedException e = assertThrows(ExecFailedException.class,
-                () -> service.exec(120, "127.0.0.1", command("echo partial"), ExecListener.NONE));
+                () -> service.exec(target(120, "127.0.0.1"), command("echo partial"), ExecListener.NONE));
 
         assertTrue(e.getMessage().contains("without an exit event"), e.getMessage());
         assertEquals(1, execd.commands().size(), "sent once, never again");
@@ -78,7 +83,7 @@ class ExecServiceTest {
         ExecService service = new ExecService(new ExecdClient(execd.port(), Duration.ofMillis(200)),
                 PctExec.find(FakePct.install(dir).toString(), null), 4096);
 
-        ExecFailedException e = assertThrows(ExecFailedException.class, () -> service.exec(120, "127.0.0.1",
+        ExecFailedException e = assertThrows(ExecFailedException.class, () -> service.exec(target(120, "127.0.0.1"),
                 new ExecRequest("touch /tmp/once", Duration.ofMillis(100)), ExecListener.NONE));
 
         assertTrue(e.getMessage().contains("not retried"), e.getMessage());
@@ -90,7 +95,7 @@ class ExecServiceTest {
     void listenerThatGivesUpEndsTheRunInsteadOfWaitingForTheCommand() throws IOException {
         ExecService service = service(execd.port(), false, 4096);
         ExecFailedException e = assertThrows(ExecFailedException.class, () -> assertTimeoutPreemptively(
-                Duration.ofSeconds(15), () -> service.exec(128, "127.0.0.1", command("echo started; sleep 25"),
+                Duration.ofSeconds(15), () -> service.exec(target(128, "127.0.0.1"), command("echo started; sleep 25"),
                         event -> {
                             throw new ExecFailedException("client went away");
                         })));
@@ -104,7 +109,8 @@ class ExecServiceTest {
             closedPort = s.getLocalPort();
         }
         ExecResult r = service(closedPort, true, 4096)
-                .exec(123, "127.0.0.1", command("echo \"it's $((6 * 7))\"; echo bad >&2; exit 5"), ExecListener.NONE);
+                .exec(target(123, "127.0.0.1"), command("echo \"it's $((6 * 7))\"; echo bad >&2; exit 5"),
+                        ExecListener.NONE);
 
         assertEquals(5, r.exitCode());
         assertEquals("it's 42", r.stdout());
@@ -116,7 +122,7 @@ class ExecServiceTest {
 
     @Test
     void sandboxWithoutAnAddressGoesStraightToPct() throws IOException {
-        ExecResult r = service(execd.port(), true, 4096).exec(124, null, command("true"), ExecListener.NONE);
+        ExecResult r = service(execd.port(), true, 4096).exec(target(124, null), command("true"), ExecListener.NONE);
         assertEquals(0, r.exitCode());
         assertEquals("pct", r.via());
         assertEquals(List.of(), execd.commands());
@@ -126,14 +132,15 @@ class ExecServiceTest {
     void withoutExecdAndWithoutPctTheFailureSaysBoth() throws IOException {
         ExecService service = service(execd.port(), false, 4096);
         ExecFailedException e = assertThrows(ExecFailedException.class,
-                () -> service.exec(125, null, command("true"), ExecListener.NONE));
+                () -> service.exec(target(125, null), command("true"), ExecListener.NONE));
         assertTrue(e.getMessage().contains("pct is not available"), e.getMessage());
     }
 
     @Test
     void outputPastTheCapIsCutAndMarked() throws IOException {
         ExecResult r = service(execd.port(), false, 100)
-                .exec(126, "127.0.0.1", command("for i in $(seq 1 100); do echo line-$i; done"), ExecListener.NONE);
+                .exec(target(126, "127.0.0.1"), command("for i in $(seq 1 100); do echo line-$i; done"),
+                        ExecListener.NONE);
         assertEquals(0, r.exitCode());
         assertTrue(r.truncated());
         assertTrue(r.stdout().startsWith("line-1\nline-2\n"), r.stdout());
@@ -143,8 +150,53 @@ class ExecServiceTest {
     @Test
     void pctCommandPastItsTimeoutIsKilledWithExitCode124() throws IOException {
         ExecResult r = service(execd.port(), true, 4096)
-                .exec(127, null, new ExecRequest("sleep 30", Duration.ofMillis(300)), ExecListener.NONE);
+                .exec(target(127, null), new ExecRequest("sleep 30", Duration.ofMillis(300)), ExecListener.NONE);
         assertEquals(124, r.exitCode());
         assertTrue(r.stderr().contains("timeout after 300ms"), r.stderr());
+    }
+
+    /** A token as a container's PVE config holds it (the runtime environment of PVE 9.1+). */
+    private static ExecdToken tokenIn(String env) {
+        return ExecdToken.fromConfig(new com.fasterxml.jackson.databind.ObjectMapper().createObjectNode()
+                .put("env", env)).orElseThrow();
+    }
+
+    @Test
+    void theSandboxTokenGoesToExecdAsABearerAndAnExecdThatRequiresItRunsTheCommand() throws IOException {
+        String hex = "ab".repeat(32);
+        execd.requireToken(() -> Optional.of(hex));
+        ExecResult r = service(execd.port(), true, 4096).exec(new ExecTarget(130, "127.0.0.1",
+                Optional.of(tokenIn("LANG=C\0CMUX_EXECD_AUTH_TOKEN=" + hex))), command("echo hi"), ExecListener.NONE);
+        assertEquals(0, r.exitCode());
+        assertEquals("hi", r.stdout());
+        assertEquals(List.of("Bearer " + hex), execd.authorizations());
+    }
+
+    @Test
+    void aTokenExecdDoesNotHoldIsRefusedClearlyAndPctIsNotTried() throws IOException {
+        execd.requireToken(() -> Optional.of("cd".repeat(32)));
+        ExecService service = service(execd.port(), true, 4096);
+        ExecdRefusedException e = assertThrows(ExecdRefusedException.class, () -> service.exec(new ExecTarget(131,
+                "127.0.0.1", Optional.of(tokenIn("CMUX_EXECD_AUTH_TOKEN=" + "ab".repeat(32)))),
+                command("echo hi"), ExecListener.NONE));
+        assertTrue(e.getMessage().contains("refused the sandbox's token (401)"), e.getMessage());
+        assertFalse(e.getMessage().contains("ab".repeat(32)) || e.getMessage().contains("cd".repeat(32)),
+                "no token in the message");
+        assertEquals(List.of(), execd.commands(), "execd ran nothing");
+        assertEquals(List.of(), FakePct.calls(dir), "a refused token is final: pct would hide it");
+    }
+
+    @Test
+    void aSandboxWithoutATokenSendsNoneAndSaysSoWhenExecdWantsOne() throws IOException {
+        ExecService service = service(execd.port(), true, 4096);
+        assertEquals(0, service.exec(target(132, "127.0.0.1"), command("true"), ExecListener.NONE).exitCode(),
+                "a sandbox made before tokens runs commands on an execd without a token file");
+        assertEquals(List.of(""), execd.authorizations());
+
+        execd.requireToken(() -> Optional.of("ef".repeat(32)));
+        ExecdRefusedException e = assertThrows(ExecdRefusedException.class,
+                () -> service.exec(target(132, "127.0.0.1"), command("true"), ExecListener.NONE));
+        assertTrue(e.getMessage().contains("this sandbox has none in its PVE config"), e.getMessage());
+        assertEquals(List.of(), FakePct.calls(dir));
     }
 }

@@ -16,14 +16,18 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 
 /**
  * A cmux-execd on loopback that behaves as cmux.md §2 describes the real one: {@code GET /healthz}, {@code POST
  * /exec} with {@code {"command","timeout_ms"}}, the command run by {@code /bin/bash -c}, one JSON line per output
  * line (empty lines dropped), {@code exit} last, 124 after a timeout. {@link #dropExitEvent} makes it end a stream
- * early, as a crashed or cut-off execd does.
+ * early, as a crashed or cut-off execd does. With {@link #requireToken} it checks the token as cmux's execd does
+ * since c8584bd5f (cmux.md §2.1): no token file, no check; else {@code Authorization: Bearer <t>} (or the raw token)
+ * must match, or 401 {@code {"error":"Unauthorized"}}.
  */
 public final class ExecdServer implements AutoCloseable {
 
@@ -33,6 +37,9 @@ public final class ExecdServer implements AutoCloseable {
     private final List<String> commands = Collections.synchronizedList(new ArrayList<>());
     private volatile boolean dropExitEvent;
     private volatile boolean stall;
+    /** The token file of the sandbox execd runs in, read per request as execd reads it; empty: no file. */
+    private volatile Supplier<Optional<String>> tokenFile = Optional::empty;
+    private final List<String> authorizations = Collections.synchronizedList(new ArrayList<>());
 
     private ExecdServer() throws IOException {
         server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
@@ -67,6 +74,16 @@ public final class ExecdServer implements AutoCloseable {
         dropExitEvent = drop;
     }
 
+    /** Checks every exec against the token {@code tokenFile} holds at that moment (empty: no file, no check). */
+    public void requireToken(Supplier<Optional<String>> tokenFile) {
+        this.tokenFile = tokenFile;
+    }
+
+    /** The {@code Authorization} header of every exec received, in order ("" when absent). */
+    public List<String> authorizations() {
+        return List.copyOf(authorizations);
+    }
+
     /** Takes commands and never answers, as an execd whose command hangs before printing anything. */
     public void stall(boolean stall) {
         this.stall = stall;
@@ -88,6 +105,18 @@ public final class ExecdServer implements AutoCloseable {
         String type = ex.getRequestHeaders().getFirst("Content-Type");
         if (type == null || !type.contains("application/json")) {
             ex.sendResponseHeaders(415, -1);
+            ex.close();
+            return;
+        }
+        String authorization = ex.getRequestHeaders().getFirst("Authorization");
+        authorizations.add(authorization == null ? "" : authorization);
+        Optional<String> token = tokenFile.get();
+        if (token.isPresent() && !(("Bearer " + token.get()).equals(authorization)
+                || token.get().equals(authorization))) {
+            byte[] msg = "{\"error\":\"Unauthorized\"}".getBytes(StandardCharsets.UTF_8);
+            ex.getResponseHeaders().set("Content-Type", "application/json");
+            ex.sendResponseHeaders(401, msg.length);
+            ex.getResponseBody().write(msg);
             ex.close();
             return;
         }

@@ -49,6 +49,14 @@ final class EmulatedCluster {
          */
         long netin;
         long netout;
+        /** {@code env}: NUL-separated {@code KEY=value} entries (PVE 9.1+), null when unset. */
+        String env;
+        /**
+         * The environment the container's init got at its last start: each {@code env} entry becomes an
+         * {@code lxc.environment.runtime} line (pve-container {@code LXC.pm update_lxc_config}, split on
+         * {@code /\0+/}), so it is what {@code /proc/1/environ} holds inside.
+         */
+        Map<String, String> runtimeEnv = Map.of();
 
         Ct(int vmid, String hostname) {
             this.vmid = vmid;
@@ -57,6 +65,8 @@ final class EmulatedCluster {
     }
 
     final String node;
+    /** The PVE release answered by {@code /version}; before 9 the schema lacks what its DIFF lines added. */
+    volatile String release = "9.2";
     private final Map<Integer, Ct> containers = new TreeMap<>();
     private final EmulatedTasks tasks;
     final EmulatedStorage storage = new EmulatedStorage();
@@ -275,9 +285,21 @@ final class EmulatedCluster {
                 case "cores" -> ct.cores = Integer.parseInt(v);
                 case "memory" -> ct.memory = Integer.parseInt(v);
                 case "hostname" -> ct.hostname = v;
+                case "env" -> ct.env = v;
                 default -> { }
             }
         });
+    }
+
+    private static Map<String, String> runtimeEnvironment(String env) {
+        Map<String, String> out = new LinkedHashMap<>();
+        for (String entry : env == null ? new String[0] : env.split("\0+")) {
+            int eq = entry.indexOf('=');
+            if (eq > 0) {
+                out.put(entry.substring(0, eq), entry.substring(eq + 1));
+            }
+        }
+        return Map.copyOf(out);
     }
 
     /**
@@ -306,6 +328,9 @@ final class EmulatedCluster {
         if (ct.description != null) {
             c.put("description", ct.description);
         }
+        if (ct.env != null) {
+            c.put("env", ct.env);
+        }
         putPresentOnly(c, ct);
         return c;
     }
@@ -319,7 +344,8 @@ final class EmulatedCluster {
     /** SHA1 of the config as PVE computes it of the config file: any change of the config changes it. */
     private static String digest(Ct ct) {
         String file = ct.hostname + "|" + ct.cores + "|" + ct.memory + "|" + ct.tags + "|" + ct.lock + "|"
-                + ct.template + "|" + ct.description + "|" + ct.storage + "|" + ct.diskBytes + "|" + ct.parent;
+                + ct.template + "|" + ct.description + "|" + ct.storage + "|" + ct.diskBytes + "|" + ct.parent + "|"
+                + ct.env;
         try {
             return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-1")
                     .digest(file.getBytes(StandardCharsets.UTF_8)));
@@ -418,6 +444,7 @@ final class EmulatedCluster {
                     }
                     Ct started = existing(vmid);
                     started.suspended = false; // a cold start discards a checkpoint
+                    started.runtimeEnv = runtimeEnvironment(started.env);
                     power(started, true);
                     return null;
                 });

@@ -82,6 +82,7 @@ final class EmulatedImages {
             ct.memory = src.memory;
             ct.tags = src.tags; // a clone starts as a copy of the source's config
             ct.description = src.description;
+            ct.env = src.env;
             // a linked clone of a template hangs off its base volume; one of a snapshot (LVM-thin) is a thin snapshot
             // volume of its own name (LvmThinPlugin clone_image), with no base in its name
             ct.linkedFrom = full || !src.template ? null : source;

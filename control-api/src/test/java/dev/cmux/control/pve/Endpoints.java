@@ -20,7 +20,9 @@ final class Endpoints {
         cluster.refuseIfArmed(route);
         EmulatedImages images = cluster.images;
         return switch (route) {
-            case "GET /version" -> Map.of("version", "9.2.11", "release", "9.2", "repoid", "14a22df35955d97d");
+            case "GET /version" -> cluster.release.startsWith("8.")
+                    ? Map.of("version", "8.4.1", "release", "8.4", "repoid", "2a5fa54a8503f96d")
+                    : Map.of("version", "9.2.11", "release", "9.2", "repoid", "14a22df35955d97d");
             case "GET /nodes" -> List.of(Map.of("node", cluster.node, "status", "online", "type", "node",
                     "id", "node/" + cluster.node, "maxcpu", 8, "maxmem", 34359738368L));
             case "GET /access/permissions" -> cluster.permissions(params.get("path"));

@@ -308,6 +308,19 @@ public final class PveEmulator implements AutoCloseable {
         return cluster.read(() -> cluster.find(vmid) == null ? null : cluster.find(vmid).lock);
     }
 
+    /**
+     * Answers as PVE 8.4 does ({@code "8.4"}: {@code /version} and a schema without the parameters added since, so
+     * {@code env} is refused with 400) or as 9.2 (the default).
+     */
+    public void release(String release) {
+        cluster.release = release;
+    }
+
+    /** The environment the container's init got at its last start ({@code lxc.environment.runtime}). */
+    public Map<String, String> runtimeEnvironment(int vmid) {
+        return cluster.read(() -> cluster.existing(vmid).runtimeEnv);
+    }
+
     public Map<String, Object> configOf(int vmid) {
         return cluster.config(vmid);
     }
@@ -416,9 +429,14 @@ public final class PveEmulator implements AutoCloseable {
         Map<String, String> vars = endpoint.match(method, path).orElseThrow();
         Map<String, String> all = new LinkedHashMap<>(params);
         all.putAll(vars);
-        Map<String, String> errors = schema.validate(endpoint, all);
+        Set<String> unknown = cluster.release.startsWith("8.") ? endpoint.addedSince84() : Set.of();
+        Map<String, String> errors = schema.validate(endpoint, all, unknown);
         if (!errors.isEmpty()) {
-            violations.add(method + " " + path + ": " + errors);
+            // a parameter only a newer release knows is what a client probes on purpose (and falls back from), not
+            // a request every PVE rejects
+            if (!unknown.containsAll(errors.keySet())) {
+                violations.add(method + " " + path + ": " + errors);
+            }
             throw new PveHttpError(400, "Parameter verification failed.", errors);
         }
         if (vars.containsKey("node") && !vars.get("node").equals(cluster.node)) {

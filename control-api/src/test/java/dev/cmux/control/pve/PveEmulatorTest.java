@@ -62,6 +62,26 @@ class PveEmulatorTest {
     }
 
     @Test
+    void envIsANulSeparatedListOfAssignmentsThatPve84DoesNotKnow() {
+        PveException bad = assertThrows(PveException.class,
+                () -> client.put("/nodes/pve/lxc/150/config", Map.of("env", "A=1\0no assignment")));
+        assertEquals("value does not match the regex pattern", bad.fieldErrors().get("env"));
+        pve.clearViolations();
+
+        client.put("/nodes/pve/lxc/150/config", Map.of("env", "A=1\0B=two words"));
+        assertEquals("A=1\0B=two words", client.config("pve", 150).path("env").asText());
+
+        pve.release("8.4");
+        assertEquals("8.4", client.version().path("release").asText());
+        PveException old = assertThrows(PveException.class,
+                () -> client.put("/nodes/pve/lxc/150/config", Map.of("env", "A=1", "cores", 2)));
+        assertEquals(400, old.status());
+        assertEquals(Map.of("env", "property is not defined in schema and the schema does not allow additional "
+                + "properties"), old.fieldErrors());
+        assertEquals(List.of(), pve.violations(), "a parameter a newer PVE knows is a probe, not a malformed call");
+    }
+
+    @Test
     void pathsOutsideTheSchemaAre501() {
         PveException e = assertThrows(PveException.class, () -> client.get("/nodes/pve/qemu", Map.of()));
         assertEquals(501, e.status());

@@ -11,6 +11,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -21,6 +23,7 @@ import java.util.regex.Pattern;
  */
 public final class PveSchema {
 
+    private static final Pattern DIFF_84 = Pattern.compile("^  DIFF vs 8\\.4: added=\\[(.*)] removed=.*$");
     private static final Pattern ENDPOINT = Pattern.compile("^(GET|POST|PUT|DELETE) (\\S+)\\s+perm=.*$");
     private static final Pattern PARAM = Pattern.compile("^    ([\\w-]+): (\\w+)\\s*(.*)$");
     private static final Pattern ATTRIBUTE = Pattern.compile(
@@ -42,8 +45,11 @@ public final class PveSchema {
         }
     }
 
-    /** One method on one path template, e.g. {@code POST /nodes/{node}/lxc/{vmid}/clone}. */
-    record Endpoint(String method, String template, Map<String, Param> params) {
+    /**
+     * One method on one path template, e.g. {@code POST /nodes/{node}/lxc/{vmid}/clone}; {@code addedSince84}: the
+     * parameters the excerpt's {@code DIFF vs 8.4} line says PVE 8.4 did not know yet.
+     */
+    record Endpoint(String method, String template, Map<String, Param> params, Set<String> addedSince84) {
         Optional<Map<String, String>> match(String method, String path) {
             if (!this.method.equals(method)) {
                 return Optional.empty();
@@ -91,8 +97,13 @@ public final class PveSchema {
         for (String line : lines) {
             Matcher e = ENDPOINT.matcher(line);
             if (e.matches()) {
-                current = new Endpoint(e.group(1), e.group(2), new LinkedHashMap<>());
+                current = new Endpoint(e.group(1), e.group(2), new LinkedHashMap<>(), new TreeSet<>());
                 endpoints.add(current);
+                continue;
+            }
+            Matcher d = DIFF_84.matcher(line);
+            if (current != null && d.matches() && !d.group(1).isBlank()) {
+                current.addedSince84().addAll(Arrays.asList(d.group(1).replaceAll("[' ]", "").split(",")));
                 continue;
             }
             Matcher p = PARAM.matcher(line);
@@ -127,12 +138,13 @@ public final class PveSchema {
 
     /**
      * The per-field errors PVE would answer with 400 {@code Parameter verification failed.}; empty when valid.
-     * {@code params} holds path variables, query and body merged, as PVE merges them.
+     * {@code params} holds path variables, query and body merged, as PVE merges them; {@code unknown}: parameters of
+     * the excerpt the emulated release does not know.
      */
-    public Map<String, String> validate(Endpoint endpoint, Map<String, String> params) {
+    public Map<String, String> validate(Endpoint endpoint, Map<String, String> params, Set<String> unknown) {
         Map<String, String> errors = new LinkedHashMap<>();
         for (Map.Entry<String, String> given : params.entrySet()) {
-            Param param = endpoint.params().get(given.getKey());
+            Param param = unknown.contains(given.getKey()) ? null : endpoint.params().get(given.getKey());
             if (param == null) {
                 errors.put(given.getKey(),
                         "property is not defined in schema and the schema does not allow additional properties");
@@ -191,6 +203,14 @@ public final class PveSchema {
         return null;
     }
 
+    /**
+     * A pattern of the excerpt as Java reads it: Perl's {@code (?^:…)} is a plain group, {@code \0} is NUL. PVE
+     * anchors every pattern ({@code JSONSchema.pm}: {@code $value =~ m/^$pattern$/}), as {@code matches} does.
+     */
+    private static Pattern perlPattern(String perl) {
+        return Pattern.compile(perl.replace("(?^:", "(?:").replace("\\0", "\\x00"));
+    }
+
     private static String string(Map<String, String> a, String value) {
         if (a.containsKey("maxLength") && value.length() > Integer.parseInt(a.get("maxLength"))) {
             return "value may only be " + a.get("maxLength") + " characters long";
@@ -201,6 +221,9 @@ public final class PveSchema {
                 return "value '" + value + "' does not have a value in the enumeration '"
                         + String.join(", ", allowed) + "'";
             }
+        }
+        if (a.containsKey("pattern") && !perlPattern(a.get("pattern")).matcher(value).matches()) {
+            return "value does not match the regex pattern";
         }
         String format = a.getOrDefault("format", "");
         boolean ok = switch (format) {

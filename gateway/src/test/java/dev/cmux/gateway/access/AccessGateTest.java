@@ -2,7 +2,7 @@ package dev.cmux.gateway.access;
 
 import dev.cmux.control.sandbox.MutableClock;
 import dev.cmux.control.testing.Await;
-import dev.cmux.gateway.testing.LogCapture;
+import dev.cmux.control.testing.LogCapture;
 import io.netty.handler.codec.http.DefaultHttpHeaders;
 import io.netty.handler.codec.http.HttpHeaders;
 import org.junit.jupiter.api.AfterEach;

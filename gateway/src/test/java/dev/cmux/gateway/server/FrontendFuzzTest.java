@@ -7,7 +7,7 @@ import dev.cmux.gateway.transport.Transport;
 import com.code_intelligence.jazzer.junit.FuzzTest;
 import dev.cmux.gateway.config.GatewayConfig;
 import dev.cmux.gateway.log.AccessLogSink;
-import dev.cmux.gateway.testing.LogCapture;
+import dev.cmux.control.testing.LogCapture;
 import dev.cmux.gateway.testing.TinyDnsServer;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;

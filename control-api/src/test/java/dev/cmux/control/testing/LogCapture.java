@@ -1,4 +1,4 @@
-package dev.cmux.gateway.testing;
+package dev.cmux.control.testing;
 
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
