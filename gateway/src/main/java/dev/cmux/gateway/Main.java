@@ -10,6 +10,7 @@ import dev.cmux.gateway.config.ValidateCommand;
 import dev.cmux.gateway.log.Logging;
 import dev.cmux.gateway.server.GatewayServer;
 import dev.cmux.gateway.transport.Transport;
+import dev.cmux.gateway.warmup.WarmUp;
 
 import java.io.PrintStream;
 import java.io.PrintWriter;
@@ -96,6 +97,9 @@ public final class Main {
         // only now: a reload or stop that follows READY=1 at once must meet these handlers, not the JVM's own
         // (its SIGHUP default ends the process)
         notify(systemd, "READY=1\nSTATUS=listening on " + hostPort(gateway.address().toString()));
+        // after READY: the real listener serves from the first moment; the warm-up only takes the cold path's cost
+        // off the first visitors
+        WarmUp.inBackground(transport);
         try {
             stopped.await();
         } catch (InterruptedException e) {

@@ -56,6 +56,18 @@ class ShadedJarIT {
             assertEquals("no-route", response.headers().firstValue("X-Gateway-Error").orElse(null));
             assertTrue(response.body().contains("port-{port}-vm-{vmid}"), response.body());
             assertTrue(!response.body().contains("port--vm-"), response.body());
+
+            // the warm-up ran beside the real listener, every shape answered, and left the listener's counts alone
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+            while (logLines.stream().noneMatch(l -> l.contains("warmed up the request path"))
+                    && System.nanoTime() < deadline && gateway.isAlive()) {
+                Thread.sleep(50);
+            }
+            String warmed = logLines.stream().filter(l -> l.contains("warmed up the request path")).findFirst()
+                    .orElseThrow(() -> new AssertionError("no warm-up line; log: " + logLines));
+            assertTrue(warmed.contains("{101=30, 200=900, 404=300, 502=30} by status"), warmed);
+            assertTrue(logLines.stream().noneMatch(l -> l.contains("warm-up.invalid")),
+                    "no access-log line of the warm-up: " + logLines);
         } finally {
             // SIGTERM; Process.destroy() would also close our end of its output, losing the last log lines
             gateway.toHandle().destroy();

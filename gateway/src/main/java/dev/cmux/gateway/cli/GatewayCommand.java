@@ -65,6 +65,7 @@ public final class GatewayCommand implements Callable<Integer> {
                 .addSubcommand(TemplateCommand.templates(root::controlApi))
                 .addSubcommand(TemplateCommand.presets(root::controlApi))
                 .addSubcommand(new DoctorCommand(root::controlApi))
+                .addSubcommand(new WarmUpCommand())
                 .addSubcommand(new VersionCommand(version));
         tree.setExecutionExceptionHandler(root::reportConfigError);
         return CommandLines.forShell(tree, out, err);

@@ -1,0 +1,119 @@
+package dev.cmux.gateway.warmup;
+
+import dev.cmux.gateway.config.Cidr;
+import dev.cmux.gateway.config.GatewayConfig;
+import dev.cmux.gateway.config.PortRange;
+import dev.cmux.gateway.log.AccessLogSink;
+import dev.cmux.gateway.server.GatewayServer;
+import dev.cmux.gateway.transport.Transport;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.util.concurrent.DefaultThreadFactory;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.TimeUnit;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * Runs the request path through before the first visitor does. A JVM just started interprets, loads classes and
+ * links lambdas on first use: the first request after a start took 100-130 ms, the next ones a millisecond or more
+ * (issue #23). The warm-up sends a few hundred requests of every shape — a small body, a chunked one, a posted
+ * body, a WebSocket upgrade and its frames, the no-route page, the page of a sandbox that refuses the connection —
+ * through a second data plane of the same code, on loopback ports of its own, to a loopback app of its own; it
+ * shares classes and compiled code with the real listener and nothing else: not its config, metrics, access log,
+ * traffic counts or resolver. {@code cmux-gateway warm-up} runs it alone, as the training run of the class-data
+ * archive the launcher keeps (README "Cold start").
+ */
+public final class WarmUp {
+
+    private static final Logger LOG = Logger.getLogger("cmux-gateway");
+    /** Enough for C1 to compile the hot path (tiered thresholds of 200 invocations), over in about a second. */
+    public static final int ROUNDS = 300;
+    private static final int VMID = 100;
+    private static final String DOMAIN = "warm-up.invalid";
+
+    private WarmUp() {
+    }
+
+    /** What the warm-up saw: the number of answers by status. */
+    public record Result(Map<Integer, Integer> statuses, long millis) {
+    }
+
+    /** Runs it on a daemon thread of low priority; a failure is logged, never felt by the real listener. */
+    public static void inBackground(Transport transport) {
+        Thread thread = new Thread(() -> {
+            try {
+                Result r = run(transport, ROUNDS);
+                LOG.info("warmed up the request path in " + r.millis() + " ms (" + r.statuses() + " by status)");
+            } catch (Exception | LinkageError e) {
+                LOG.log(Level.WARNING, "the warm-up failed; the first requests are served cold", e);
+            }
+        }, "warm-up");
+        thread.setDaemon(true);
+        thread.setPriority(Thread.MIN_PRIORITY);
+        thread.start();
+    }
+
+    /** Runs {@code rounds} rounds of every shape and stops everything it started. */
+    public static Result run(Transport transport, int rounds) throws Exception {
+        long start = System.nanoTime();
+        Map<Integer, Integer> statuses = new TreeMap<>();
+        EventLoopGroup loop = new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory("warm-up-app", true),
+                transport.ioHandlerFactory());
+        try (WarmUpBackend app = WarmUpBackend.start(loop, transport)) {
+            int refused = closedPort();
+            GatewayServer gateway = GatewayServer.start(config(app.port(), refused), transport,
+                    AccessLogSink.DISCARD);
+            try (WarmUpClient client = new WarmUpClient(gateway.address())) {
+                String sandbox = "port-" + app.port() + "-vm-" + VMID + "." + DOMAIN;
+                for (int i = 0; i < rounds; i++) {
+                    count(statuses, client.request("GET", sandbox, "/small?round=" + i, null));
+                    count(statuses, client.request("GET", sandbox, "/chunked", null));
+                    count(statuses, client.request("POST", sandbox, "/echo", "round " + i));
+                    count(statuses, client.request("GET", "unknown." + DOMAIN, "/", null));
+                    if (i % 10 == 0) {
+                        count(statuses, client.request("GET", "port-" + refused + "-vm-" + VMID + "." + DOMAIN,
+                                "/", null));
+                        String echoed = client.webSocket(sandbox, "round " + i);
+                        count(statuses, echoed.equals("round " + i) ? 101 : -1);
+                    }
+                }
+            } finally {
+                gateway.close();
+            }
+        } finally {
+            loop.shutdownGracefully(0, 1, TimeUnit.SECONDS).awaitUninterruptibly();
+        }
+        return new Result(statuses, TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start));
+    }
+
+    /** Loopback only, one sandbox at 127.0.0.1 and only the app's port and a closed one routed. */
+    private static GatewayConfig config(int appPort, int refusedPort) throws IOException {
+        return GatewayConfig.builder()
+                .listen(new InetSocketAddress("127.0.0.1", 0))
+                .domain(DOMAIN)
+                .suffix("")
+                .putStatic(VMID, InetAddress.getByName("127.0.0.1"))
+                .allowedNetworks(List.of(Cidr.parse("127.0.0.1/32")))
+                .allowedPorts(List.of(new PortRange(appPort, appPort), new PortRange(refusedPort, refusedPort)))
+                .build();
+    }
+
+    /** A loopback port nothing listens on: the sandbox app that is not up yet. */
+    private static int closedPort() throws IOException {
+        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
+            return s.getLocalPort();
+        }
+    }
+
+    private static void count(Map<Integer, Integer> statuses, int status) {
+        statuses.merge(status, 1, Integer::sum);
+    }
+}

@@ -1,0 +1,58 @@
+package dev.cmux.gateway.warmup;
+
+import dev.cmux.control.api.MetricsText;
+import dev.cmux.gateway.config.GatewayConfig;
+import dev.cmux.gateway.exchange.DataPlaneLinks;
+import dev.cmux.gateway.log.AccessLogSink;
+import dev.cmux.gateway.server.GatewayServer;
+import dev.cmux.gateway.transport.Transport;
+import org.junit.jupiter.api.Test;
+
+import java.net.InetSocketAddress;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+import static dev.cmux.control.api.MetricsText.value;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+
+class WarmUpTest {
+
+    @Test
+    void everyShapeOfTheRequestPathIsAnsweredAsAVisitorWouldSeeIt() throws Exception {
+        WarmUp.Result r = WarmUp.run(Transport.best(), 12);
+
+        // per round: the small, chunked and posted bodies, the no-route page; every tenth: the refused sandbox, and a
+        // WebSocket whose frame came back
+        assertEquals(Map.of(200, 36, 404, 12, 502, 2, 101, 2), r.statuses());
+    }
+
+    @Test
+    void theRealListenerCountsAndLogsNoneOfIt() throws Exception {
+        DataPlaneLinks links = DataPlaneLinks.standalone();
+        List<String> accessLog = new CopyOnWriteArrayList<>();
+        GatewayConfig config = GatewayConfig.builder().listen(new InetSocketAddress("127.0.0.1", 0)).build();
+        try (GatewayServer real = GatewayServer.start(config, Transport.best(), accessLog::add, links)) {
+            WarmUp.run(Transport.best(), 3);
+
+            String text = MetricsText.of(links.metrics());
+            for (String c : List.of("2", "4", "5")) {
+                assertEquals(0, value(text, "cmux_gateway_requests_total{class=\"" + c + "xx\"}"), text);
+            }
+            assertEquals(List.of(), accessLog);
+        }
+    }
+
+    @Test
+    void nothingItStartedOutlivesIt() throws Exception {
+        WarmUp.run(Transport.best(), 1);
+
+        for (Thread t : Thread.getAllStackTraces().keySet()) {
+            if (t.getName().startsWith("warm-up-app")) {
+                t.join(5_000); // Netty ends a loop's thread just after its termination future completes
+                assertFalse(t.isAlive(), "the warm-up's app loop still runs: " + t);
+            }
+        }
+    }
+}
