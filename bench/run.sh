@@ -96,7 +96,8 @@ take_port() { # variable name: set to the first free port from NEXT_PORT on (not
   echo "no free port from $NEXT_PORT" >&2; exit 1
 }
 # the backend, the long-lived proxies, then the fresh proxies the harness starts for the idle hold and the profile
-for port in BE_HTTP BE_WS GW GW_LOG GW_DEFAULT GW_BASE CADDY NGINX GW_IDLE CADDY_IDLE NGINX_IDLE GW_PROF; do
+for port in BE_HTTP BE_WS GW GW_LOG GW_DEFAULT GW_BASE CADDY NGINX GW_IDLE CADDY_IDLE NGINX_IDLE GW_PROF DIRECT_COLD \
+           GW25_COLD; do
   take_port "$port"
 done
 wait_port() {
@@ -121,6 +122,22 @@ GATEWAY_JVM_FLAGS=$(sed -n 's/^JVM_FLAGS="\(.*\)"$/\1/p' "$ROOT/gateway/src/deb/
 [ "$(wc -w <<< "$GATEWAY_JVM_FLAGS")" -ge 8 ] \
   || { echo "cannot read JVM_FLAGS of gateway/src/deb/bin/cmux-gateway" >&2; exit 1; }
 export WORK BE_HTTP BE_WS GATEWAY_JAR GATEWAY_JVM_FLAGS BENCH_BASELINE_JAR="${BENCH_BASELINE_JAR:-}"
+
+# the cold scenario starts the gateway by its launcher, with the class-data archive trained as postinst trains it;
+# on a JDK 25 too when one is installed (JDK25_HOME, or the first /usr/lib/jvm/*25*), to compare the two
+COLD=(--fresh-port.direct "$DIRECT_COLD")
+mkdir -p "$WORK/class-data"
+CACHE_DIRECTORY=$WORK/class-data CMUX_GATEWAY_JAR=$GATEWAY_JAR sh "$ROOT/gateway/src/deb/bin/cmux-gateway" warm-up \
+  > "$WORK/class-data.log" 2>&1 || { echo "the class-data training run failed:" >&2; cat "$WORK/class-data.log" >&2; exit 1; }
+JDK25_HOME=${JDK25_HOME:-$(find /usr/lib/jvm -maxdepth 1 -name '*25*' -type d 2>/dev/null | sort | head -1)}
+if [ -n "$JDK25_HOME" ] && [ -x "$JDK25_HOME/bin/java" ]; then
+  mkdir -p "$WORK/class-data-25"
+  JAVA_HOME=$JDK25_HOME CACHE_DIRECTORY=$WORK/class-data-25 CMUX_GATEWAY_JAR=$GATEWAY_JAR \
+    sh "$ROOT/gateway/src/deb/bin/cmux-gateway" warm-up > "$WORK/class-data-25.log" 2>&1 \
+    || { echo "the JDK 25 training run failed:" >&2; cat "$WORK/class-data-25.log" >&2; exit 1; }
+  COLD+=(--fresh-port.gateway-25 "$GW25_COLD")
+  export JDK25_HOME
+fi
 
 # the backend: nginx serving the fixed bodies (as the issue's reference numbers did), our Netty WebSocket echo
 java -jar "$BENCH_JAR" files --dir "$WORK/www"
@@ -153,7 +170,7 @@ rm -f "$OUT/$NAME.md" # the harness writes it anew: what is printed below is thi
 java -Djava.awt.headless=true -jar "$BENCH_JAR" harness --mode "$MODE" --rounds "$ROUNDS" \
   --out "$OUT" --name "$NAME" --work "$WORK" --launcher "$LAUNCH" --backend-http "$BE_HTTP" --backend-ws "$BE_WS" \
   "${PROXIES[@]}" --fresh-port.gateway "$GW_IDLE" --fresh-port.caddy "$CADDY_IDLE" --fresh-port.nginx "$NGINX_IDLE" \
-  --profile-port "$GW_PROF" ${BENCH_RATE:+--rate "$BENCH_RATE"} ${BENCH_IDLE:+--idle "$BENCH_IDLE"} &
+  "${COLD[@]}" --profile-port "$GW_PROF" ${BENCH_RATE:+--rate "$BENCH_RATE"} ${BENCH_IDLE:+--idle "$BENCH_IDLE"} &
 HARNESS=$!
 PIDS+=("$HARNESS")
 status=0

@@ -5,12 +5,15 @@
 # proxies of the idle hold and the profile, so every proxy of a run is started the same way.
 #
 #   launch.sh KIND NAME PORT
-#     KIND  nginx-backend | gateway | gateway-log | gateway-default | gateway-base | caddy | nginx
+#     KIND  nginx-backend | gateway | gateway-log | gateway-default | gateway-base | gateway-cold | gateway-cold-25 |
+#           caddy | nginx
 #     NAME  the instance: its files are $WORK/NAME.* or $WORK/NAME/
 #
 # Environment (run.sh exports it): WORK, BE_HTTP and BE_WS (the backend ports), GATEWAY_JAR, GATEWAY_JVM_FLAGS;
 # GATEWAY_JFR, when set, is the file the gateway records a JFR profile into; BENCH_BASELINE_JAR is the jar of
-# gateway-base (an earlier build, configured as gateway).
+# gateway-base (an earlier build, configured as gateway). gateway-cold is the gateway as the package starts it: by
+# its launcher, with the class-data archive run.sh trained in $WORK/class-data (gateway-cold-25: on JDK 25, JDK25_HOME,
+# archive in $WORK/class-data-25).
 set -euo pipefail
 TEMPLATES=$(cd "$(dirname "$0")" && pwd)
 [ $# -eq 3 ] || { echo "usage: $0 KIND NAME PORT" >&2; exit 2; }
@@ -37,6 +40,15 @@ case $KIND in
     jar=$GATEWAY_JAR
     [ "$KIND" = gateway-base ] && jar=$BENCH_BASELINE_JAR
     exec java "${jvm[@]}" -jar "$jar" run --config "$config" ;;
+  gateway-cold | gateway-cold-25)
+    fill gateway.yaml > "$WORK/$NAME.yaml"
+    launcher=$TEMPLATES/../../gateway/src/deb/bin/cmux-gateway
+    if [ "$KIND" = gateway-cold-25 ]; then
+      exec env JAVA_HOME="$JDK25_HOME" CACHE_DIRECTORY="$WORK/class-data-25" CMUX_GATEWAY_JAR="$GATEWAY_JAR" \
+        sh "$launcher" run --config "$WORK/$NAME.yaml"
+    fi
+    exec env CACHE_DIRECTORY="$WORK/class-data" CMUX_GATEWAY_JAR="$GATEWAY_JAR" sh "$launcher" run \
+      --config "$WORK/$NAME.yaml" ;;
   caddy)
     fill Caddyfile > "$WORK/$NAME.Caddyfile"
     exec env HOME="$WORK" XDG_DATA_HOME="$WORK/caddy-data" XDG_CONFIG_HOME="$WORK/caddy-config" \

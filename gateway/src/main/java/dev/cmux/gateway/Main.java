@@ -14,7 +14,6 @@ import dev.cmux.gateway.warmup.WarmUp;
 
 import java.io.PrintStream;
 import java.io.PrintWriter;
-import java.lang.management.ManagementFactory;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
@@ -35,6 +34,10 @@ public final class Main {
     }
 
     static int run(String[] args, Map<String, String> env, PrintStream out, PrintStream err) {
+        GatewayCommand.PlainRun plain = GatewayCommand.plainRun(args);
+        if (plain != null) {
+            return serve(plain.configFile(), env, err);
+        }
         PrintWriter stdout = new PrintWriter(out, true);
         PrintWriter stderr = new PrintWriter(err, true);
         int exitCode = GatewayCommand.commandLine(env, version(), configFile -> serve(configFile, env, err), stdout,
@@ -67,7 +70,9 @@ public final class Main {
         }
         GatewayServer gateway = process.gateway;
         ControlServer control = process.control;
-        long startMillis = System.currentTimeMillis() - ManagementFactory.getRuntimeMXBean().getStartTime();
+        // the process's start from /proc: asking the runtime MXBean would start JMX for this one number
+        long startMillis = ProcessHandle.current().info().startInstant()
+                .map(started -> System.currentTimeMillis() - started.toEpochMilli()).orElse(-1L);
         // no "http://" in the message: the JSON encoder would print it as http:\/\/, which nobody can grep for
         log.info("cmux-gateway " + version() + " listening on " + hostPort(gateway.address().toString())
                 + " (data plane, " + transport.name().toLowerCase() + ", " + Runtime.getRuntime().availableProcessors()

@@ -43,6 +43,7 @@ public final class Harness {
     private final LoadGenerator bench;
     private final RawLines raw;
     private final IdleHold idle;
+    private final ColdStart cold;
     private final Completeness completeness = new Completeness();
     private final double ticksPerSecond;
     private final long openFiles;
@@ -62,6 +63,8 @@ public final class Harness {
         this.idle = new IdleHold(setup.launcher(), setup.work(), setup.freshPorts(), setup.backend().ws(), sizes,
                 bench);
         this.ticksPerSecond = Double.parseDouble(Shell.firstLine("getconf", "CLK_TCK"));
+        this.cold = new ColdStart(setup.launcher(), setup.work(), setup.freshPorts(), ColdStart.kinds(setup.freshPorts()),
+                setup.backend());
     }
 
     /** {@code cmux-bench.jar harness …} as run.sh calls it; returns the exit status. */
@@ -89,6 +92,7 @@ public final class Harness {
         raw.append(RunHeader.read(sizes, openFiles)); // before any load: the machine as the run found it
         warmUp();
         List<Scenario> scenarios = Scenario.ofRound(sizes, setup.backend(), bench, setup.work());
+        cold.warmVisitor();
         for (int round = 1; round <= sizes.rounds(); round++) {
             Log.line("round " + round + " of " + sizes.rounds() + " (load " + RunHeader.loadAverage() + ")");
             List<String> order = inTurn(compared, round);
@@ -101,6 +105,9 @@ public final class Harness {
             }
             for (String t : IdleHold.TARGETS) {
                 holdIdle(t, round);
+            }
+            for (String t : inTurn(List.copyOf(setup.freshPorts().keySet()), round)) {
+                startCold(t, round);
             }
         }
         profile();
@@ -179,6 +186,23 @@ public final class Harness {
         Log.line(labels + ": RSS " + m.path("rssBeforeKb") + " -> " + m.path("rssHoldKb") + " KB"
                 + (m.has("heapBeforeKb") ? ", live heap " + m.path("heapBeforeKb") + " -> " + m.path("heapHoldKb")
                 + " KB" : "") + "; verified " + measured.get().result().path("verified"));
+    }
+
+    private void startCold(String target, int round) throws IOException, InterruptedException {
+        Labels labels = new Labels(ColdStart.SCENARIO, target, round);
+        Optional<ObjectNode> line;
+        try {
+            line = Optional.of(cold.run(target, round));
+        } catch (IOException e) {
+            Log.line(labels + ": " + e.getMessage());
+            line = Optional.empty();
+        }
+        completeness.record(labels, line);
+        if (line.isPresent()) {
+            raw.append(line.get());
+            Log.line(labels + ": listening after " + line.get().path("listenMs") + " ms, first request "
+                    + line.get().path("httpFirstMs") + " ms");
+        }
     }
 
     /** A fresh gateway under JFR with small requests; its top CPU and allocation frames go to -profile.md. */

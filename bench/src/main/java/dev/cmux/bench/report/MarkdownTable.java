@@ -25,6 +25,24 @@ final class MarkdownTable {
 
     /** The idle-hold scenario's name in {@code run.sh}. */
     static final String IDLE = "idle-ws";
+    /** The cold scenario's name (bench/ ColdStart). */
+    static final String COLD = "cold";
+
+    /** The targets of the cold scenario: gateway's field at most {@code bound} ms, or at most the peer's. */
+    private record ColdGoal(String text, String field, String peer, double boundMs) {
+    }
+
+    private static final List<ColdGoal> COLD_GOALS = List.of(
+            new ColdGoal("first request after start ≤ 10 ms", "httpFirstMs", null, 10),
+            new ColdGoal("median of requests 2-10 ≤ Caddy's", "httpMedian2to10Ms", "caddy", 0),
+            new ColdGoal("median of requests 11-100 ≤ Caddy's", "httpMedian11to100Ms", "caddy", 0),
+            new ColdGoal("sequential median after 2,000 requests ≤ nginx's", "sequentialMedianMs", "nginx", 0),
+            new ColdGoal("start to listening < 1 s", "listenMs", null, 1000));
+
+    /** Throughput scenarios: every one but the idle hold and the cold starts, which measure other things. */
+    static boolean isLoad(String scenario) {
+        return !scenario.startsWith("idle") && !scenario.equals(COLD);
+    }
 
     private final JsonNode meta;
     private final Medians m;
@@ -52,6 +70,8 @@ final class MarkdownTable {
         for (String scenario : m.scenarios()) {
             if (scenario.startsWith("idle")) {
                 idleTable(out, scenario);
+            } else if (scenario.equals(COLD)) {
+                coldTable(out);
             } else {
                 loadTable(out, scenario);
             }
@@ -72,14 +92,23 @@ final class MarkdownTable {
         out.append("| idle WebSocket ≤ 10 KB RSS each at 10k (measured at ")
                 .append(fmt(m.get(IDLE, "gateway", "verified"), 0)).append(") | ").append(fmt(kb, 1)).append(" KB | ")
                 .append(Double.isNaN(kb) ? "not measured" : kb <= 0 ? "**invalid** (RSS fell)" : kb <= 10 ? "yes"
-                        : "**no**").append(" |\n\n");
+                        : "**no**").append(" |\n");
+        for (ColdGoal g : COLD_GOALS) {
+            double v = m.get(COLD, "gateway", g.field());
+            double bound = g.peer() == null ? g.boundMs() : m.get(COLD, g.peer(), g.field());
+            out.append("| ").append(g.text()).append(" | ").append(fmt(v, 2)).append(" ms")
+                    .append(g.peer() == null ? "" : " (" + g.peer() + " " + fmt(bound, 2) + " ms)").append(" | ")
+                    .append(Double.isNaN(v) || Double.isNaN(bound) ? "not measured" : v <= bound ? "yes" : "**no**")
+                    .append(" |\n");
+        }
+        out.append('\n');
     }
 
     private void ratios(StringBuilder out) {
         out.append("## Ratios of medians (throughput; p99 in brackets, lower is better)\n\n")
                 .append("| scenario | gateway/Caddy | gateway/nginx | gateway/direct |\n|---|---|---|---|\n");
         for (String s : m.scenarios()) {
-            if (s.startsWith("idle")) {
+            if (!isLoad(s)) {
                 continue;
             }
             out.append("| ").append(s);
@@ -104,7 +133,7 @@ final class MarkdownTable {
         out.append("## This build against the baseline (gateway/gateway-base)\n\n")
                 .append("| scenario | throughput | p99 | proxy CPU per exchange |\n|---|---|---|---|\n");
         for (String s : m.scenarios()) {
-            if (s.startsWith("idle") || !m.targets(s).contains(base)) {
+            if (!isLoad(s) || !m.targets(s).contains(base)) {
                 continue;
             }
             out.append("| ").append(s).append(" | ").append(fmt(m.ratio(s, "gateway", base, Medians.THROUGHPUT), 3))
@@ -164,6 +193,30 @@ final class MarkdownTable {
                     .append(" (median over rounds of each run's maximum): ").append(late)
                     .append(". A p99 far above it was lost between the client's write and the answer.\n\n");
         }
+    }
+
+    /**
+     * A fresh process of each target, one request at a time: time to listening, then first, median of 2-10 and of
+     * 11-100 for plain requests, WebSocket upgrades and the 404 page, and the median after 2,000 requests.
+     */
+    private void coldTable(StringBuilder out) {
+        out.append("## ").append(COLD).append(" (fresh process; ms: first / median 2-10 / median 11-100)\n\n")
+                .append("| target | start to listening | request | WebSocket upgrade | 404 page | sequential median "
+                        + "after 2,000 |\n|---|---|---|---|---|---|\n");
+        for (String t : Report.orderedTargets(m)) {
+            Map<String, Double> v = m.of(COLD, t);
+            if (v.isEmpty()) {
+                continue;
+            }
+            out.append("| ").append(t).append(" | ").append(fmt(v.get("listenMs"), 0));
+            for (String kind : List.of("http", "ws", "error")) {
+                out.append(" | ").append(fmt(v.get(kind + "FirstMs"), 1)).append(" / ")
+                        .append(fmt(v.get(kind + "Median2to10Ms"), 2)).append(" / ")
+                        .append(fmt(v.get(kind + "Median11to100Ms"), 2));
+            }
+            out.append(" | ").append(fmt(v.get("sequentialMedianMs"), 3)).append(" |\n");
+        }
+        out.append('\n');
     }
 
     private void idleTable(StringBuilder out, String scenario) {

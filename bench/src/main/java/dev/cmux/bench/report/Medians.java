@@ -11,6 +11,10 @@ import java.util.function.ToDoubleFunction;
 final class Medians {
 
     static final String THROUGHPUT = "perSecond";
+    /** The cold scenario's numbers (bench/ ColdStart), all in milliseconds. */
+    static final List<String> COLD_FIELDS = List.of("listenMs", "httpFirstMs", "httpMedian2to10Ms",
+            "httpMedian11to100Ms", "wsFirstMs", "wsMedian2to10Ms", "wsMedian11to100Ms", "errorFirstMs",
+            "errorMedian2to10Ms", "errorMedian11to100Ms", "sequentialMedianMs");
 
     private final Map<String, Map<String, Map<String, Double>>> values = new LinkedHashMap<>();
 
@@ -25,6 +29,9 @@ final class Medians {
             m.put("rounds", (double) rs.size());
             for (String f : List.of("perSecond", "bytesPerSecond", "p50us", "p99us", "p999us", "errors", "verified",
                     "clientTimerLateMaxUs")) {
+                m.put(f, median(rs, r -> r.load(f)));
+            }
+            for (String f : COLD_FIELDS) {
                 m.put(f, median(rs, r -> r.load(f)));
             }
             m.put("errorsTotal", rs.stream().mapToDouble(r -> r.load("errors")).sum());

@@ -26,8 +26,8 @@ import java.util.function.ToDoubleFunction;
  */
 public final class Report {
 
-    private static final List<String> TARGET_ORDER = List.of("gateway", "gateway-base", "gateway-log", "gateway-default",
-            "caddy", "nginx", "direct");
+    private static final List<String> TARGET_ORDER = List.of("gateway", "gateway-25", "gateway-base", "gateway-log",
+            "gateway-default", "caddy", "nginx", "direct");
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
     private final Path in;
@@ -95,6 +95,9 @@ public final class Report {
         }
         ObjectNode ratios = root.putObject("ratios");
         for (String scenario : medians.scenarios()) {
+            if (!MarkdownTable.isLoad(scenario)) {
+                continue;
+            }
             ObjectNode s = ratios.putObject(scenario);
             for (String peer : List.of("caddy", "nginx", "direct")) {
                 double r = medians.ratio(scenario, "gateway", peer, Medians.THROUGHPUT);
@@ -110,7 +113,11 @@ public final class Report {
         List<String> throughput = new ArrayList<>();
         List<String> idle = new ArrayList<>();
         for (String s : medians.scenarios()) {
-            (s.startsWith("idle") ? idle : throughput).add(s);
+            if (s.startsWith("idle")) {
+                idle.add(s);
+            } else if (MarkdownTable.isLoad(s)) {
+                throughput.add(s);
+            }
         }
         List<String> targets = orderedTargets(medians);
         Charts.bars(outDir.resolve(name + "-throughput.png"), "Throughput relative to nginx (median of rounds)",

@@ -11,7 +11,7 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The process's logging: java.util.logging (our code, the control API) and Netty go through SLF4J to Logback,
- * which writes JSON lines to standard output ({@code logback.xml}). Levels per package come from the config.
+ * which writes JSON lines to standard output ({@link JsonLinesConfigurator}). Levels per package come from the config.
  */
 public final class Logging {
 

@@ -71,7 +71,7 @@ public final class WarmUp {
             int refused = closedPort();
             GatewayServer gateway = GatewayServer.start(config(app.port(), refused), transport,
                     AccessLogSink.DISCARD);
-            try (WarmUpClient client = new WarmUpClient(gateway.address())) {
+            try (PlainVisitor client = new PlainVisitor(gateway.address())) {
                 String sandbox = "port-" + app.port() + "-vm-" + VMID + "." + DOMAIN;
                 for (int i = 0; i < rounds; i++) {
                     count(statuses, client.request("GET", sandbox, "/small?round=" + i, null));
@@ -81,7 +81,7 @@ public final class WarmUp {
                     if (i % 10 == 0) {
                         count(statuses, client.request("GET", "port-" + refused + "-vm-" + VMID + "." + DOMAIN,
                                 "/", null));
-                        String echoed = client.webSocket(sandbox, "round " + i);
+                        String echoed = client.webSocket(sandbox, "/ws", "round " + i);
                         count(statuses, echoed.equals("round " + i) ? 101 : -1);
                     }
                 }

@@ -120,6 +120,25 @@ class GatewayCommandTest {
     }
 
     @Test
+    void aPlainStartSkipsTheTreeAndServesTheConfigTheTreeWouldServe() {
+        List<String[]> plain = List.of(new String[] {}, new String[] {"run"}, new String[] {"--config", "a.yaml"},
+                new String[] {"run", "-c", "b.yaml"}, new String[] {"run", "--config=c.yaml"},
+                new String[] {"-c", "d.yaml", "run"});
+        for (String[] args : plain) {
+            served.clear();
+            assertEquals(0, run(args));
+            GatewayCommand.PlainRun fast = GatewayCommand.plainRun(args);
+            assertTrue(fast != null, Arrays.toString(args) + " is a plain start");
+            assertEquals(served, Arrays.asList(fast.configFile()), Arrays.toString(args));
+        }
+        for (String[] args : List.of(new String[] {"run", "--help"}, new String[] {"-c"}, new String[] {"run", "run"},
+                new String[] {"version"}, new String[] {"-c", "a.yaml", "--config", "b.yaml"},
+                new String[] {"run", "-c", "--help"}, new String[] {"--config="})) {
+            assertEquals(null, GatewayCommand.plainRun(args), Arrays.toString(args) + " goes through the tree");
+        }
+    }
+
+    @Test
     void versionPrintsTheNameAndVersion() {
         assertEquals(0, run("version"));
         assertEquals("cmux-gateway 1.2.3\n", console.out());
@@ -150,7 +169,7 @@ class GatewayCommandTest {
         Path file = dir.resolve("completions").resolve("cmux-gateway");
         CompletionScript.main(new String[] {file.toString()});
         assertFalse(Files.readString(file).contains("\r"), "bash reads \\r as part of a word");
-        assertEquals("run validate tunnel access sandbox template preset doctor version help",
+        assertEquals("run validate tunnel access sandbox template preset doctor warm-up version help",
                 complete(file, "cmux-gateway", ""));
         assertEquals("setup status", complete(file, "cmux-gateway", "tunnel", "s"));
         assertEquals("start stop shutdown suspend snapshot", complete(file, "cmux-gateway", "sandbox", "s"));

@@ -11,22 +11,23 @@ import java.nio.charset.StandardCharsets;
 import java.util.Locale;
 
 /**
- * A visitor of the warm-up, on plain sockets so that it loads nothing the gateway would then count as warmed: one
- * keep-alive connection for HTTP, a new one per WebSocket. Every answer is read to its end and its status checked.
+ * A visitor on plain sockets, so that it loads nothing the gateway would then count as warmed: one keep-alive
+ * connection for HTTP, a new one per WebSocket, every answer read to its end. The warm-up's visitor, and the bench's
+ * for the first requests after a start (bench/ "cold").
  */
-final class WarmUpClient implements AutoCloseable {
+public final class PlainVisitor implements AutoCloseable {
 
     private final InetSocketAddress gateway;
     private Socket http;
     private InputStream in;
     private OutputStream out;
 
-    WarmUpClient(InetSocketAddress gateway) {
+    public PlainVisitor(InetSocketAddress gateway) {
         this.gateway = gateway;
     }
 
     /** The status of {@code method path} at {@code host}, its body read; the connection is kept when it may be. */
-    int request(String method, String host, String path, String body) throws IOException {
+    public int request(String method, String host, String path, String body) throws IOException {
         if (http == null) {
             http = connect();
             in = new BufferedInputStream(http.getInputStream());
@@ -46,13 +47,17 @@ final class WarmUpClient implements AutoCloseable {
         return head.status;
     }
 
-    /** Upgrades a new connection at {@code host}, sends {@code text}, and returns what came back before closing. */
-    String webSocket(String host, String text) throws IOException {
+    /**
+     * Upgrades a new connection to {@code path} at {@code host}, sends {@code text}, and returns what came back
+     * before closing.
+     */
+    public String webSocket(String host, String path, String text) throws IOException {
         try (Socket s = connect()) {
             InputStream wsIn = new BufferedInputStream(s.getInputStream());
             OutputStream wsOut = s.getOutputStream();
-            wsOut.write(("GET /ws HTTP/1.1\r\nHost: " + host + "\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
-                    + "Sec-WebSocket-Key: d2FybS11cCBvZiBjbXV4IQ==\r\nSec-WebSocket-Version: 13\r\n\r\n")
+            wsOut.write(("GET " + path + " HTTP/1.1\r\nHost: " + host
+                    + "\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: d2FybS11cCBvZiBjbXV4IQ==\r\n"
+                    + "Sec-WebSocket-Version: 13\r\n\r\n")
                     .getBytes(StandardCharsets.US_ASCII));
             wsOut.flush();
             Head head = Head.read(wsIn);
