@@ -31,6 +31,7 @@ public final class ControlApiFixture implements AutoCloseable {
     private final ExecdServer execd = ExecdServer.start();
     private final ControlServices services;
     private final ControlServer server;
+    private final ContractTap.Log contract = new ContractTap.Log();
 
     private ControlApiFixture(String domain, boolean waitForExecd, ResolverInvalidation invalidation)
             throws InterruptedException {
@@ -54,10 +55,18 @@ public final class ControlApiFixture implements AutoCloseable {
         }
     }
 
-    /** Another control API on the same loops, driving {@code other} services. */
+    /**
+     * Another control API on the same loops, driving {@code other} services. Its answers are held against the OpenAPI
+     * document as they are written ({@link ContractTap}); {@link #close()} fails on any the document does not allow.
+     */
     public ControlServer serve(ControlServices other, CloudflareConfig cloudflare) throws InterruptedException {
         return ControlServer.start(new ControlConfig(new InetSocketAddress("127.0.0.1", 0), TOKEN), cloudflare, loops,
-                NioServerSocketChannel.class, other);
+                NioServerSocketChannel.class, other, () -> new ContractTap(contract));
+    }
+
+    /** What the servers of this fixture answered, held against the OpenAPI document. */
+    ContractTap.Log contract() {
+        return contract;
     }
 
     public String baseUrl() {
@@ -91,5 +100,9 @@ public final class ControlApiFixture implements AutoCloseable {
         execd.close();
         pve.close();
         loops.shutdownGracefully(0, 1, TimeUnit.SECONDS).awaitUninterruptibly();
+        if (!contract.violations().isEmpty()) {
+            throw new AssertionError("answers the OpenAPI document (control-api/src/main/resources/openapi.json) does "
+                    + "not allow:\n" + String.join("\n", contract.violations()));
+        }
     }
 }
