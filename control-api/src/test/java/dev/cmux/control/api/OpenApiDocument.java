@@ -34,8 +34,11 @@ final class OpenApiDocument {
 
     private static final String IRI = "https://cmux-gateway.invalid/openapi.json";
     private static final ObjectMapper JSON = new ObjectMapper();
-    /** What the server answers a request no route takes: 404, 405, or first 401 under {@code /v1/}. */
-    private static final Set<Integer> UNROUTED = Set.of(401, 404, 405);
+    /**
+     * What the server answers a request no route takes: 404, 405, or first 401 under {@code /v1/}; and 403 to a
+     * state-changing request from a page of another origin, refused before any route.
+     */
+    private static final Set<Integer> UNROUTED = Set.of(401, 403, 404, 405);
     private static final List<String> METHODS = List.of("get", "put", "post", "delete", "options", "head", "patch",
             "trace");
 
