@@ -90,7 +90,8 @@ public final class ControlServer implements AutoCloseable {
                         ch.pipeline().addLast(new HttpServerCodec(), new HttpServerKeepAliveHandler(),
                                 new HttpObjectAggregator(MAX_BODY), new FlowControlHandler(), routes);
                         if (tap != null) {
-                            ch.pipeline().addAfter(ch.pipeline().context(HttpServerCodec.class).name(), "tap", tap.get());
+                            String codec = ch.pipeline().context(HttpServerCodec.class).name();
+                            ch.pipeline().addAfter(codec, "tap", tap.get());
                         }
                     }
                 })

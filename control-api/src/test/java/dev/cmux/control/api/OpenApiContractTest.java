@@ -134,7 +134,8 @@ class OpenApiContractTest {
 
     @Test
     void anAnswerTheDocumentDoesNotAllowIsAViolation() {
-        String sandbox = "{\"vmid\":200,\"kind\":\"lxc\",\"hostname\":\"cmux-200\",\"node\":\"pve\",\"status\":\"running\","
+        String sandbox = "{\"vmid\":200,\"kind\":\"lxc\",\"hostname\":\"cmux-200\",\"node\":\"pve\","
+                + "\"status\":\"running\","
                 + "\"address\":null,\"lastActivity\":null,\"openWebSockets\":0,\"nextAction\":null,\"urls\":{},"
                 + "\"instanceUrls\":{}}";
         assertEquals(List.of(), DOCUMENT.violations("GET", "/v1/sandboxes/200", 200, "application/json", sandbox));
@@ -152,9 +153,9 @@ class OpenApiContractTest {
                 "{\"error\":{\"code\":\"made-up-code\",\"message\":\"m\"}}", "made-up-code");
         assertViolation("POST", "/v1/sandboxes/200/exec", 200, "application/x-ndjson",
                 "{\"type\":\"stdout\",\"data\":\"hi\"}\n{\"type\":\"exit\",\"code\":\"zero\"}\n", "zero");
-        assertViolation("GET", "/v1/operations/x", 200, "application/json", "{\"operation\":{\"id\":\"x\",\"kind\":\"create\","
-                + "\"vmid\":null,\"state\":\"running\",\"created\":\"yesterday\",\"finished\":null,\"href\":\"/v1/operations/x\"}}",
-                "yesterday");
+        assertViolation("GET", "/v1/operations/x", 200, "application/json", "{\"operation\":{\"id\":\"x\","
+                + "\"kind\":\"create\",\"vmid\":null,\"state\":\"running\",\"created\":\"yesterday\","
+                + "\"finished\":null,\"href\":\"/v1/operations/x\"}}", "yesterday");
     }
 
     private static void assertViolation(String method, String path, int status, String type, String body,

@@ -46,7 +46,7 @@ final class OpenApiDocument {
     private final JsonNode root;
     private final SchemaRegistry registry;
     private final Map<String, Schema> schemas = new ConcurrentHashMap<>();
-    /** Templates, those with the fewest parameters first: {@code /v1/sandboxes/{vmid}/exec} before {@code …/{action}}. */
+    /** Templates, the fewest parameters first: {@code /v1/sandboxes/{vmid}/exec} before {@code …/{action}}. */
     private final List<String> templates;
 
     private OpenApiDocument(String text) throws IOException {

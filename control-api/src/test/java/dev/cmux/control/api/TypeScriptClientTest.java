@@ -59,8 +59,8 @@ class TypeScriptClientTest {
     void theGeneratedTypesCheckAndTheProgramCreatesExecsSnapshotsAndDestroysASandbox() throws Exception {
         run(List.of("node_modules/.bin/openapi-typescript", "../../main/resources/openapi.json", "-o",
                 "generated/control-api.d.ts"), Map.of());
-        assertTrue(Files.readString(PROJECT.resolve("generated/control-api.d.ts")).contains("\"/v1/sandboxes/{vmid}/exec\""),
-                "the generated types name the exec route");
+        String types = Files.readString(PROJECT.resolve("generated/control-api.d.ts"));
+        assertTrue(types.contains("\"/v1/sandboxes/{vmid}/exec\""), "the generated types name the exec route");
         run(List.of("node_modules/.bin/tsc", "-p", "."), Map.of());
 
         String out = run(List.of("node", "build/cmux-client.js"), Map.of("CMUX_GATEWAY_URL", fixture.baseUrl(),
@@ -91,7 +91,8 @@ class TypeScriptClientTest {
             Process p = pb.start();
             if (!p.waitFor(STEP_SECONDS, TimeUnit.SECONDS)) {
                 p.destroyForcibly();
-                fail(String.join(" ", command) + " did not end within " + STEP_SECONDS + " s:\n" + Files.readString(log));
+                fail(String.join(" ", command) + " did not end within " + STEP_SECONDS + " s:\n"
+                        + Files.readString(log));
             }
             String out = Files.readString(log);
             assertEquals(0, p.exitValue(), String.join(" ", command) + " failed:\n" + out);
