@@ -2,6 +2,9 @@ package dev.cmux.control.api;
 
 import dev.cmux.control.config.CloudflareConfig;
 import dev.cmux.control.config.ControlConfig;
+import dev.cmux.control.config.PveConfig;
+import dev.cmux.control.image.Preset;
+import dev.cmux.control.image.PresetVersion;
 import dev.cmux.control.exec.ExecdServer;
 import dev.cmux.control.pve.PveEmulator;
 import dev.cmux.control.sandbox.ResolverInvalidation;
@@ -12,8 +15,10 @@ import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 
 import java.net.InetSocketAddress;
+import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 
@@ -71,6 +76,14 @@ public final class ControlApiFixture implements AutoCloseable {
 
     public String baseUrl() {
         return "http://127.0.0.1:" + server.address().getPort();
+    }
+
+    /** The emulator's config with one preset more: {@code small} (2 vCPU, 1 GiB, 12 GiB), version 1 the template. */
+    PveConfig configWithSmallPreset() {
+        PveConfig base = pve.config(TEMPLATE);
+        return new PveConfig(URI.create(pve.url()), PveEmulator.TOKEN, base.node(), TEMPLATE, true, pve.fingerprint(),
+                null, "auto", List.of(new Preset("small", "2 vCPU, 1 GiB", 2, 1024, 12,
+                        List.of(new PresetVersion(1, TEMPLATE, null, null, false)))));
     }
 
     public PveEmulator pve() {

@@ -9,9 +9,6 @@ import dev.cmux.control.config.CloudflareConfig;
 import dev.cmux.control.config.PveConfig;
 import dev.cmux.control.doctor.Doctor;
 import dev.cmux.control.doctor.PveChecks;
-import dev.cmux.control.image.Preset;
-import dev.cmux.control.image.PresetVersion;
-import dev.cmux.control.pve.PveEmulator;
 import dev.cmux.control.sandbox.ResolverInvalidation;
 import dev.cmux.control.testing.Await;
 import dev.cmux.control.traffic.TrafficRings;
@@ -60,17 +57,12 @@ class OpenApiContractTest {
     @BeforeEach
     void start() throws Exception {
         fixture = ControlApiFixture.start("sandbox.example.com", true, ResolverInvalidation.NONE);
-        PveEmulator pve = fixture.pve();
         cf = CloudflareEmulator.start();
         CloudflareEmulator.Site site = cf.seedSite("example.com");
         CloudflareConfig cloudflare = new CloudflareConfig(cf.url(), site.token(), site.accountId(), null,
                 "example.com", "cmux-gateway", dir.resolve("cloudflared"), dir.resolve("systemd"),
                 CloudflareConfig.DEFAULT_READY_URL);
-        PveConfig base = pve.config(ControlApiFixture.TEMPLATE);
-        PveConfig config = new PveConfig(URI.create(pve.url()), PveEmulator.TOKEN, base.node(),
-                ControlApiFixture.TEMPLATE, true, pve.fingerprint(), null, "auto",
-                List.of(new Preset("small", "2 vCPU, 1 GiB", 2, 1024, 12,
-                        List.of(new PresetVersion(1, ControlApiFixture.TEMPLATE, null, null, false)))));
+        PveConfig config = fixture.configWithSmallPreset();
         ControlServices plain = ControlServices.create(config, fixture.settings(), ResolverInvalidation.NONE,
                 Optional.empty(), Clock.systemUTC());
         services = plain.withReload(List::of)
