@@ -13,6 +13,7 @@ import dev.cmux.control.sandbox.ResolverInvalidation;
 import dev.cmux.control.testing.Await;
 import dev.cmux.control.traffic.TrafficRings;
 import dev.cmux.control.ui.OperatorPage;
+import io.netty.handler.codec.http.HttpResponseStatus;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -148,6 +149,23 @@ class OpenApiContractTest {
         assertViolation("GET", "/v1/operations/x", 200, "application/json", "{\"operation\":{\"id\":\"x\","
                 + "\"kind\":\"create\",\"vmid\":null,\"state\":\"running\",\"created\":\"yesterday\","
                 + "\"finished\":null,\"href\":\"/v1/operations/x\"}}", "yesterday");
+    }
+
+    @Test
+    void theTapReportsARealAnswerTheDocumentDoesNotAllow() throws Exception {
+        ApiHandler surprising = exchange -> exchange.respond(HttpResponseStatus.OK, Map.of("surprise", true));
+        try (ControlServer odd = fixture.serve(services.withTunnel(surprising), CloudflareConfig.defaults())) {
+            HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:"
+                    + odd.address().getPort() + "/v1/tunnel/status")).header("Authorization", "Bearer "
+                    + ControlApiFixture.TOKEN).build(), HttpResponse.BodyHandlers.ofString());
+            assertEquals(200, r.statusCode());
+        }
+
+        List<String> caught = fixture.contract().drain();
+        assertTrue(!caught.isEmpty() && caught.stream().allMatch(v -> v.startsWith("GET /v1/tunnel/status -> 200: ")),
+                caught.toString());
+        assertTrue(caught.stream().anyMatch(v -> v.contains("'surprise' is not defined")), caught.toString());
+        assertTrue(caught.stream().anyMatch(v -> v.contains("'checks' not found")), caught.toString());
     }
 
     private static void assertViolation(String method, String path, int status, String type, String body,

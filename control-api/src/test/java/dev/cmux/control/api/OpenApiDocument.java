@@ -42,7 +42,6 @@ final class OpenApiDocument {
     private static final List<String> METHODS = List.of("get", "put", "post", "delete", "options", "head", "patch",
             "trace");
 
-    private final String text;
     private final JsonNode root;
     private final SchemaRegistry registry;
     private final Map<String, Schema> schemas = new ConcurrentHashMap<>();
@@ -50,7 +49,6 @@ final class OpenApiDocument {
     private final List<String> templates;
 
     private OpenApiDocument(String text) throws IOException {
-        this.text = text;
         this.root = JSON.readTree(text);
         this.registry = SchemaRegistry.withDialect(Dialects.getOpenApi31(), builder -> builder
                 .schemas(Map.of(IRI, text))
@@ -76,10 +74,6 @@ final class OpenApiDocument {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-    }
-
-    String text() {
-        return text;
     }
 
     /** Every operation as {@code METHOD /template}, e.g. {@code GET /v1/sandboxes/{vmid}}. */
