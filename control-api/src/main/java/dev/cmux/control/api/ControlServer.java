@@ -7,6 +7,7 @@ import dev.cmux.control.sandbox.ResolverInvalidation;
 import dev.cmux.control.sandbox.SandboxSettings;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.ServerChannel;
@@ -17,6 +18,7 @@ import io.netty.handler.codec.http.HttpServerKeepAliveHandler;
 import io.netty.handler.flow.FlowControlHandler;
 
 import java.net.InetSocketAddress;
+import java.util.function.Supplier;
 
 /**
  * The control API listener ({@code 127.0.0.1:8081} by default). It shares the data plane's event loops: its
@@ -48,7 +50,7 @@ public final class ControlServer implements AutoCloseable {
                         ResolverInvalidation.NONE)
                 : ControlServices.disabled();
         try {
-            return start(control, cloudflare, loops, channelType, services, services);
+            return start(control, cloudflare, loops, channelType, services, services, null);
         } catch (InterruptedException | RuntimeException e) {
             services.close();
             throw e;
@@ -59,12 +61,23 @@ public final class ControlServer implements AutoCloseable {
     public static ControlServer start(ControlConfig control, CloudflareConfig cloudflare, EventLoopGroup loops,
                                       Class<? extends ServerChannel> channelType, ControlServices services)
             throws InterruptedException {
-        return start(control, cloudflare, loops, channelType, services, null);
+        return start(control, cloudflare, loops, channelType, services, null, null);
+    }
+
+    /**
+     * The same, with a handler from {@code tap} right after each connection's HTTP codec, where it sees every request
+     * head and every answer as written (the contract test validates them against the OpenAPI document there).
+     */
+    static ControlServer start(ControlConfig control, CloudflareConfig cloudflare, EventLoopGroup loops,
+                               Class<? extends ServerChannel> channelType, ControlServices services,
+                               Supplier<ChannelHandler> tap) throws InterruptedException {
+        return start(control, cloudflare, loops, channelType, services, null, tap);
     }
 
     private static ControlServer start(ControlConfig control, CloudflareConfig cloudflare, EventLoopGroup loops,
                                        Class<? extends ServerChannel> channelType, ControlServices services,
-                                       ControlServices owned) throws InterruptedException {
+                                       ControlServices owned, Supplier<ChannelHandler> tap)
+            throws InterruptedException {
         ControlRoutes routes = new ControlRoutes(new BearerToken(control.token()), services, cloudflare);
         InetSocketAddress configured = control.listen();
         Channel listener = new ServerBootstrap()
@@ -76,6 +89,10 @@ public final class ControlServer implements AutoCloseable {
                         // FlowControlHandler holds pipelined requests while one is answered off the loop
                         ch.pipeline().addLast(new HttpServerCodec(), new HttpServerKeepAliveHandler(),
                                 new HttpObjectAggregator(MAX_BODY), new FlowControlHandler(), routes);
+                        if (tap != null) {
+                            String codec = ch.pipeline().context(HttpServerCodec.class).name();
+                            ch.pipeline().addAfter(codec, "tap", tap.get());
+                        }
                     }
                 })
                 .bind(new InetSocketAddress(configured.getHostString(), configured.getPort()))

@@ -14,14 +14,19 @@ final class Router {
     record Match(ApiHandler handler, Map<String, String> params) {
     }
 
-    private record Route(HttpMethod method, String[] segments, ApiHandler handler) {
+    private record Route(HttpMethod method, String template, String[] segments, ApiHandler handler) {
     }
 
     private final List<Route> routes = new ArrayList<>();
 
     Router add(HttpMethod method, String template, ApiHandler handler) {
-        routes.add(new Route(method, template.substring(1).split("/"), handler));
+        routes.add(new Route(method, template, template.substring(1).split("/"), handler));
         return this;
+    }
+
+    /** Every route as {@code METHOD /template}, in table order: what the OpenAPI document must describe. */
+    List<String> routes() {
+        return routes.stream().map(r -> r.method() + " " + r.template()).toList();
     }
 
     /** The handler for {@code method path}; empty with {@code pathKnown} when only the method is wrong. */

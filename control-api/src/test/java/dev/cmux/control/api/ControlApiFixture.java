@@ -2,6 +2,9 @@ package dev.cmux.control.api;
 
 import dev.cmux.control.config.CloudflareConfig;
 import dev.cmux.control.config.ControlConfig;
+import dev.cmux.control.config.PveConfig;
+import dev.cmux.control.image.Preset;
+import dev.cmux.control.image.PresetVersion;
 import dev.cmux.control.exec.ExecdServer;
 import dev.cmux.control.pve.PveEmulator;
 import dev.cmux.control.sandbox.ResolverInvalidation;
@@ -12,8 +15,10 @@ import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 
 import java.net.InetSocketAddress;
+import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 
@@ -31,6 +36,7 @@ public final class ControlApiFixture implements AutoCloseable {
     private final ExecdServer execd = ExecdServer.start();
     private final ControlServices services;
     private final ControlServer server;
+    private final ContractTap.Log contract = new ContractTap.Log();
 
     private ControlApiFixture(String domain, boolean waitForExecd, ResolverInvalidation invalidation)
             throws InterruptedException {
@@ -54,14 +60,30 @@ public final class ControlApiFixture implements AutoCloseable {
         }
     }
 
-    /** Another control API on the same loops, driving {@code other} services. */
+    /**
+     * Another control API on the same loops, driving {@code other} services. Its answers are held against the OpenAPI
+     * document as they are written ({@link ContractTap}); {@link #close()} fails on any the document does not allow.
+     */
     public ControlServer serve(ControlServices other, CloudflareConfig cloudflare) throws InterruptedException {
         return ControlServer.start(new ControlConfig(new InetSocketAddress("127.0.0.1", 0), TOKEN), cloudflare, loops,
-                NioServerSocketChannel.class, other);
+                NioServerSocketChannel.class, other, () -> new ContractTap(contract));
+    }
+
+    /** What the servers of this fixture answered, held against the OpenAPI document. */
+    ContractTap.Log contract() {
+        return contract;
     }
 
     public String baseUrl() {
         return "http://127.0.0.1:" + server.address().getPort();
+    }
+
+    /** The emulator's config with one preset more: {@code small} (2 vCPU, 1 GiB, 12 GiB), version 1 the template. */
+    PveConfig configWithSmallPreset() {
+        PveConfig base = pve.config(TEMPLATE);
+        return new PveConfig(URI.create(pve.url()), PveEmulator.TOKEN, base.node(), TEMPLATE, true, pve.fingerprint(),
+                null, "auto", List.of(new Preset("small", "2 vCPU, 1 GiB", 2, 1024, 12,
+                        List.of(new PresetVersion(1, TEMPLATE, null, null, false)))));
     }
 
     public PveEmulator pve() {
@@ -91,5 +113,9 @@ public final class ControlApiFixture implements AutoCloseable {
         execd.close();
         pve.close();
         loops.shutdownGracefully(0, 1, TimeUnit.SECONDS).awaitUninterruptibly();
+        if (!contract.violations().isEmpty()) {
+            throw new AssertionError("answers the OpenAPI document (control-api/src/main/resources/openapi.json) does "
+                    + "not allow:\n" + String.join("\n", contract.violations()));
+        }
     }
 }

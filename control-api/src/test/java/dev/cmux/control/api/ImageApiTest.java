@@ -4,8 +4,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.cmux.control.config.CloudflareConfig;
 import dev.cmux.control.config.PveConfig;
-import dev.cmux.control.image.Preset;
-import dev.cmux.control.image.PresetVersion;
 import dev.cmux.control.pve.PveEmulator;
 import dev.cmux.control.sandbox.ResolverInvalidation;
 import org.junit.jupiter.api.AfterEach;
@@ -40,11 +38,7 @@ class ImageApiTest {
     void start() throws Exception {
         fixture = ControlApiFixture.start("sandbox.example.com", false, ResolverInvalidation.NONE);
         pve = fixture.pve();
-        PveConfig base = pve.config(ControlApiFixture.TEMPLATE);
-        PveConfig config = new PveConfig(URI.create(pve.url()), PveEmulator.TOKEN, base.node(),
-                ControlApiFixture.TEMPLATE, true, pve.fingerprint(), null, "auto",
-                List.of(new Preset("small", "2 vCPU, 1 GiB", 2, 1024, 12,
-                        List.of(new PresetVersion(1, ControlApiFixture.TEMPLATE, null, null, false)))));
+        PveConfig config = fixture.configWithSmallPreset();
         services = ControlServices.create(config, fixture.settings(), ResolverInvalidation.NONE, Optional.empty(),
                 Clock.systemUTC());
         server = fixture.serve(services, CloudflareConfig.defaults());

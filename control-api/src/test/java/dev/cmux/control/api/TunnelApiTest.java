@@ -42,6 +42,7 @@ class TunnelApiTest {
     private final MultiThreadIoEventLoopGroup loops = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
     private ControlServices services;
     private ControlServer server;
+    private final ContractTap.Log contract = new ContractTap.Log();
 
     @BeforeEach
     void start() throws Exception {
@@ -60,7 +61,7 @@ class TunnelApiTest {
                     return "the gateway reloaded its config.";
                 }, new PublishedControlApi.Endpoint("127.0.0.1:8081", false)), disabled));
         server = ControlServer.start(new ControlConfig(new InetSocketAddress("127.0.0.1", 0), ControlApiFixture.TOKEN),
-                cloudflare, loops, NioServerSocketChannel.class, services);
+                cloudflare, loops, NioServerSocketChannel.class, services, () -> new ContractTap(contract));
     }
 
     @AfterEach
@@ -70,6 +71,7 @@ class TunnelApiTest {
         loops.shutdownGracefully(0, 1, TimeUnit.SECONDS).awaitUninterruptibly();
         cf.close();
         cf.assertNoViolations();
+        assertEquals(List.of(), contract.violations(), "answers the OpenAPI document does not allow");
     }
 
     private HttpResponse<String> setup(String body) throws Exception {
