@@ -41,8 +41,8 @@ public final class ExecdServer implements AutoCloseable {
     private volatile Supplier<Optional<String>> tokenFile = Optional::empty;
     private final List<String> authorizations = Collections.synchronizedList(new ArrayList<>());
 
-    private ExecdServer() throws IOException {
-        server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+    private ExecdServer(int port) throws IOException {
+        server = HttpServer.create(new InetSocketAddress("127.0.0.1", port), 0);
         server.setExecutor(Executors.newCachedThreadPool(r -> {
             Thread t = new Thread(r, "test-execd");
             t.setDaemon(true);
@@ -54,10 +54,18 @@ public final class ExecdServer implements AutoCloseable {
     }
 
     public static ExecdServer start() {
+        return start(0);
+    }
+
+    /**
+     * On {@code port} of 127.0.0.1: {@link dev.cmux.control.sandbox.SandboxSettings#EXECD_PORT} where a gateway
+     * process, whose execd port is not configurable, must find it.
+     */
+    public static ExecdServer start(int port) {
         try {
-            return new ExecdServer();
+            return new ExecdServer(port);
         } catch (IOException e) {
-            throw new IllegalStateException(e);
+            throw new IllegalStateException("cannot listen on 127.0.0.1:" + port + " as execd: " + e.getMessage(), e);
         }
     }
 
