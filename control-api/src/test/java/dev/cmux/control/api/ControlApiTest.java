@@ -437,13 +437,18 @@ class ControlApiTest {
         }
     }
 
+    /** Services of the same PVE with a {@code pct} on this host: the fake one installed in {@code dir}. */
+    private ControlServices withFakePct(java.nio.file.Path dir) throws IOException {
+        return ControlServices.create(pve.config(9000), settings(), vmid -> { },
+                PctExec.find(dev.cmux.control.exec.FakePct.install(dir).toString(), null), Clock.systemUTC());
+    }
+
     @Test
     void execFallsBackToPctWhenExecdIsDown() throws Exception {
         int vmid = createRunning();
         execd.close();
         java.nio.file.Path dir = java.nio.file.Files.createTempDirectory("pct");
-        ControlServices withPct = ControlServices.create(pve.config(9000), settings(), vmid2 -> { },
-                PctExec.find(dev.cmux.control.exec.FakePct.install(dir).toString(), null), Clock.systemUTC());
+        ControlServices withPct = withFakePct(dir);
         try (withPct; ControlServer s = serve(withPct, CloudflareConfig.defaults())) {
             Reply r = call(s, "POST", "/v1/sandboxes/" + vmid + "/exec", "{\"command\":\"echo via-pct\"}", TOKEN, null);
             assertEquals(200, r.status(), r.raw().body());
@@ -504,8 +509,7 @@ class ControlApiTest {
         int vmid = createRunning();
         execd.requireToken(() -> Optional.of("0".repeat(64)));
         java.nio.file.Path dir = java.nio.file.Files.createTempDirectory("pct");
-        ControlServices withPct = ControlServices.create(pve.config(9000), settings(), vmid2 -> { },
-                PctExec.find(dev.cmux.control.exec.FakePct.install(dir).toString(), null), Clock.systemUTC());
+        ControlServices withPct = withFakePct(dir);
         try (withPct; ControlServer s = serve(withPct, CloudflareConfig.defaults())) {
             Reply r = call(s, "POST", "/v1/sandboxes/" + vmid + "/exec", "{\"command\":\"echo x\"}", TOKEN, null);
             assertEquals(502, r.status(), r.raw().body());
