@@ -12,10 +12,12 @@ import dev.cmux.bench.load.Target;
 import dev.cmux.bench.load.WebSocketLoad;
 import dev.cmux.bench.report.ProfileSummary;
 import dev.cmux.bench.report.Report;
+import dev.cmux.bench.report.SoakReport;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 
@@ -32,12 +34,15 @@ public final class Main {
                                                         [--warmup 1] [--duration 10] [--threads 1]
               idle     hold N verified WebSockets       --target H:P [--host HOST] [--connections 10000]
                                                         [--parallel 256] [--open-timeout 120] [--hold 10]
-                                                        [--ready-file F] [--threads 1]
+                                                        [--ready-file F] [--threads 1] [--every 0] (seconds
+                                                        between a message and its echo on each socket, held)
               backend  HTTP /19b /64k /10m + WS echo    [--port 0] [--threads 1]   (runs until killed)
               files    write 19b 64k 10m for nginx      --dir DIR
               harness  the side-by-side run of run.sh   (run.sh passes the processes it started; see bench/README.md)
               report   medians, ratios, charts          --in RAW.jsonl --out-dir DIR --name NAME
               profile  top frames of a JFR file         --jfr FILE --out FILE.md [--top 15]
+              soak-report  the soak's verdict and chart --rss rss.csv --results a.json,b.json --log gateway.log
+                                                        --out DIR --name NAME [--settle 300]
               jmh      the JMH microbenchmarks          [JMH options, e.g. -f 1 -wi 3 -i 5]
             Every --tag.NAME VALUE is copied into the printed result (the harness labels runs with it).""";
 
@@ -68,13 +73,17 @@ public final class Main {
                 String ready = o.string("ready-file", null);
                 print(o, new IdleWebSockets(target(o), o.integer("connections", 10_000), o.integer("parallel", 256),
                         o.seconds("open-timeout", 120).toNanos(), o.seconds("hold", 10).toNanos(),
-                        ready == null ? null : Path.of(ready), o.integer("threads", 1)).run());
+                        ready == null ? null : Path.of(ready), o.integer("threads", 1),
+                        o.seconds("every", 0).toNanos()).run());
             }
             case "backend" -> serveBackend(o);
             case "files" -> writeFiles(Path.of(o.string("dir", ".")));
             case "profile" -> ProfileSummary.write(Path.of(o.string("jfr", "gateway.jfr")),
                     Path.of(o.string("out", "profile.md")), o.integer("top", 15));
             case "harness" -> System.exit(Harness.run(o));
+            case "soak-report" -> System.exit(SoakReport.write(Path.of(o.string("rss", "rss.csv")),
+                    List.of(o.string("results", "").split(",")), Path.of(o.string("log", "gateway.log")),
+                    Path.of(o.string("out", ".")), o.string("name", "soak"), o.seconds("settle", 300).toSeconds()));
             case "report" -> new Report(Path.of(o.string("in", "raw.jsonl")), Path.of(o.string("out-dir", ".")),
                     o.string("name", "results")).write();
             default -> {

@@ -8,19 +8,46 @@ import io.netty.handler.codec.http.websocketx.WebSocketClientProtocolHandler.Cli
 import io.netty.handler.codec.http.websocketx.WebSocketFrame;
 
 import java.nio.charset.StandardCharsets;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 
-/** Upgrades, proves the path works with one echo, then stays silent: an idle editor tab's terminal. */
+/**
+ * Upgrades, proves the path works with one echo, then stays silent (an idle editor tab's terminal), or, with a
+ * rhythm, sends a small message every so often and expects it back, as Socket.IO's heartbeat does (the soak).
+ */
 final class IdleVerifier extends SimpleChannelInboundHandler<WebSocketFrame> {
 
     private static final byte[] PING = "idle-check".getBytes(StandardCharsets.US_ASCII);
 
+    /** What the rhythm reports: a message sent, its echo back, one not back by the next, a socket closed. */
+    interface Rhythm {
+        void sent();
+
+        void echoed();
+
+        void lost();
+
+        void closed();
+
+        /** Nanoseconds between two messages of one socket; 0: no rhythm, the socket stays silent. */
+        long everyNanos();
+    }
+
     private final Consumer<Boolean> onVerdict;
+    private final Rhythm rhythm;
     private boolean decided;
+    private boolean verified;
+    private boolean awaitingEcho;
 
     /** @param onVerdict called once: true after the echo came back, false on any failure before that */
     IdleVerifier(Consumer<Boolean> onVerdict) {
+        this(onVerdict, null);
+    }
+
+    IdleVerifier(Consumer<Boolean> onVerdict, Rhythm rhythm) {
         this.onVerdict = onVerdict;
+        this.rhythm = rhythm;
     }
 
     @Override
@@ -36,11 +63,37 @@ final class IdleVerifier extends SimpleChannelInboundHandler<WebSocketFrame> {
 
     @Override
     protected void channelRead0(ChannelHandlerContext ctx, WebSocketFrame frame) {
+        if (verified && frame instanceof TextWebSocketFrame) {
+            awaitingEcho = false;
+            rhythm.echoed();
+            return;
+        }
         decide(frame instanceof TextWebSocketFrame text && text.text().equals("idle-check"));
+        if (verified && rhythm != null && rhythm.everyNanos() > 0) {
+            long every = rhythm.everyNanos();
+            // spread over the period, so that the sockets do not all speak at once
+            ctx.executor().scheduleAtFixedRate(() -> tick(ctx), ThreadLocalRandom.current().nextLong(every), every,
+                    TimeUnit.NANOSECONDS);
+        }
+    }
+
+    private void tick(ChannelHandlerContext ctx) {
+        if (!ctx.channel().isActive()) {
+            return;
+        }
+        if (awaitingEcho) {
+            rhythm.lost();
+        }
+        awaitingEcho = true;
+        rhythm.sent();
+        ctx.writeAndFlush(new TextWebSocketFrame(Unpooled.wrappedBuffer(PING)), ctx.voidPromise());
     }
 
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
+        if (verified && rhythm != null) {
+            rhythm.closed();
+        }
         decide(false);
     }
 
@@ -53,6 +106,7 @@ final class IdleVerifier extends SimpleChannelInboundHandler<WebSocketFrame> {
     private void decide(boolean ok) {
         if (!decided) {
             decided = true;
+            verified = ok;
             onVerdict.accept(ok);
         }
     }

@@ -9,12 +9,16 @@ import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Opens {@code connections} WebSockets (at most {@code parallel} upgrades at a time, so no listen backlog
  * overflows), verifies one echo on each, then holds them idle for {@code hold} while the harness reads the proxy's
- * memory. {@code readyFile}, when given, is written once every socket is verified or has failed.
+ * memory. {@code readyFile}, when given, is written once every socket is verified or has failed. With
+ * {@code everyNanos}, each socket sends a small message that often while held and expects its echo (the soak): a
+ * message not back by the next is an error, and so is a socket that closes while held.
  */
 public final class IdleWebSockets {
 
@@ -25,9 +29,16 @@ public final class IdleWebSockets {
     private final long holdNanos;
     private final Path readyFile;
     private final int threads;
+    private final long everyNanos;
 
     public IdleWebSockets(Target target, int connections, int parallel, long openTimeoutNanos, long holdNanos,
                           Path readyFile, int threads) {
+        this(target, connections, parallel, openTimeoutNanos, holdNanos, readyFile, threads, 0);
+    }
+
+    public IdleWebSockets(Target target, int connections, int parallel, long openTimeoutNanos, long holdNanos,
+                          Path readyFile, int threads, long everyNanos) {
+        this.everyNanos = everyNanos;
         this.target = target;
         this.connections = connections;
         this.parallel = parallel;
@@ -41,6 +52,37 @@ public final class IdleWebSockets {
         long start = System.nanoTime();
         Tally tally = new Tally(start, Long.MAX_VALUE);
         AtomicInteger verified = new AtomicInteger();
+        AtomicLong sent = new AtomicLong();
+        AtomicLong echoed = new AtomicLong();
+        AtomicBoolean holding = new AtomicBoolean(true); // closes at the end are the client's own
+        IdleVerifier.Rhythm rhythm = new IdleVerifier.Rhythm() {
+            @Override
+            public void sent() {
+                sent.incrementAndGet();
+            }
+
+            @Override
+            public void echoed() {
+                echoed.incrementAndGet();
+            }
+
+            @Override
+            public void lost() {
+                tally.error("message-lost");
+            }
+
+            @Override
+            public void closed() {
+                if (holding.get()) {
+                    tally.error("closed-while-held");
+                }
+            }
+
+            @Override
+            public long everyNanos() {
+                return everyNanos;
+            }
+        };
         CountDownLatch decided = new CountDownLatch(connections);
         Semaphore slots = new Semaphore(parallel);
         long openedIn;
@@ -61,7 +103,7 @@ public final class IdleWebSockets {
                     }
                     slots.release();
                     decided.countDown();
-                }));
+                }, rhythm));
                 client.connect(target, pipeline, () -> {
                     tally.error("connect");
                     slots.release();
@@ -77,10 +119,15 @@ public final class IdleWebSockets {
                     + openedIn / 1_000_000 + " ms; holding");
             TimeUnit.NANOSECONDS.sleep(holdNanos);
             stillOpen = client.stillOpen();
+            holding.set(false);
         }
         Map<String, Object> parameters = new LinkedHashMap<>();
         parameters.put("connections", connections);
         LoadResult result = new LoadResult("idle", parameters, tally, openedIn / 1e9);
-        return result.with("verified", verified.get()).with("stillOpenAfterHold", stillOpen);
+        result.with("verified", verified.get()).with("stillOpenAfterHold", stillOpen);
+        if (everyNanos > 0) {
+            result.with("messagesSent", sent.get()).with("messagesEchoed", echoed.get());
+        }
+        return result;
     }
 }

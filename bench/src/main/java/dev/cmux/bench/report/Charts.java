@@ -3,6 +3,8 @@ package dev.cmux.bench.report;
 import org.knowm.xchart.BitmapEncoder;
 import org.knowm.xchart.CategoryChart;
 import org.knowm.xchart.CategoryChartBuilder;
+import org.knowm.xchart.XYChart;
+import org.knowm.xchart.XYChartBuilder;
 
 import java.io.IOException;
 import java.nio.file.Path;
@@ -10,7 +12,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
-/** Grouped bar charts (one group per scenario, one bar per target) written as PNG for the README. */
+/**
+ * Grouped bar charts (one group per scenario, one bar per target) and line charts over time, written as PNG for the
+ * README.
+ */
 final class Charts {
 
     private Charts() {
@@ -33,6 +38,17 @@ final class Charts {
             }
             chart.addSeries(target, scenarios, ys);
         }
+        BitmapEncoder.saveBitmap(chart, file.toString(), BitmapEncoder.BitmapFormat.PNG);
+    }
+
+    /** One line of {@code ys} over {@code xs}. */
+    static void line(Path file, String title, String xTitle, String yTitle, String series, List<Double> xs,
+                     List<Double> ys) throws IOException {
+        XYChart chart = new XYChartBuilder().width(900).height(450).title(title).xAxisTitle(xTitle)
+                .yAxisTitle(yTitle).build();
+        chart.getStyler().setLegendVisible(false);
+        chart.getStyler().setMarkerSize(0);
+        chart.addSeries(series, xs, ys);
         BitmapEncoder.saveBitmap(chart, file.toString(), BitmapEncoder.BitmapFormat.PNG);
     }
 }
