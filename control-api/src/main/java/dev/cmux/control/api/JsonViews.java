@@ -33,7 +33,7 @@ final class JsonViews {
     static Map<String, Object> sandbox(Sandbox s, ActivityView activity, NextActions plan) {
         Map<String, Object> json = new LinkedHashMap<>();
         json.put("vmid", s.vmid());
-        json.put("kind", "lxc"); // every sandbox is a container so far; QEMU VMs are issue 22
+        json.put("kind", s.kind().apiName());
         json.put("hostname", s.hostname());
         json.put("node", s.node());
         json.put("status", s.status());

@@ -81,16 +81,19 @@ public final class SandboxService {
             throw SandboxException.unavailable("no-template",
                     "Creating sandboxes needs a template: set PVE_TEMPLATE_VMID (pve.templateVmid).");
         }
-        return create(request, CloneSpec.linked(settings.templateVmid(), templateNode()));
+        JsonNode template = templateResource();
+        return create(request, CloneSpec.linked(settings.templateVmid(), PveJson.text(template, "node"),
+                NodeLocator.kindOf(template)));
     }
 
     /**
      * Clones as {@code spec} says, writes the metadata and resources, grows the root disk to the spec's size, starts
-     * the container and waits for its address (and for execd when configured). Any failure after the clone removes
-     * the container again and reports the original cause.
+     * the container or VM and waits for its address (and for execd when configured). Any failure after the clone
+     * removes the sandbox again and reports the original cause.
      */
     public Sandbox create(CreateRequest request, CloneSpec spec) {
         String node = spec.node();
+        SandboxKind kind = spec.kind();
         Clone clone = cloneTemplate(spec);
         try {
             tasks.await(clone.upid());
@@ -109,12 +112,12 @@ public final class SandboxService {
             if (memory != null) {
                 config.put("memory", memory);
             }
-            pve.updateConfig(node, clone.vmid(), config);
-            if (spec.diskGiB() != null) {
+            pve.updateConfig(node, kind, clone.vmid(), config);
+            if (spec.diskGiB() != null && kind == SandboxKind.LXC) { // a VM keeps its template's disks
                 growRootDisk(node, clone.vmid(), spec.diskGiB());
             }
-            tasks.await(pve.statusAction(node, clone.vmid(), PowerAction.START, Map.of()));
-            String address = addresses.await(node, clone.vmid(), settings.addressTimeout());
+            tasks.await(pve.statusAction(node, kind, clone.vmid(), PowerAction.START, Map.of()));
+            String address = addresses.await(node, kind, clone.vmid(), settings.addressTimeout());
             if (settings.waitForExecd()) {
                 awaitExecd(clone.vmid(), address);
             }
@@ -122,9 +125,9 @@ public final class SandboxService {
             LOG.info("created sandbox " + clone.vmid() + " on " + node + " at " + address + " from "
                     + spec.source() + (spec.full() ? " (full clone)" : " (linked clone)"));
             return new Sandbox(clone.vmid(), clone.hostname(), node, "running", null, address,
-                    metadata, SandboxUrls.of(clone.vmid(), clone.hostname(), settings.domain()));
+                    metadata, SandboxUrls.of(clone.vmid(), clone.hostname(), settings.domain()), kind);
         } catch (RuntimeException cause) {
-            rollBack(node, clone.vmid(), cause);
+            rollBack(node, kind, clone.vmid(), cause);
             throw cause;
         }
     }
@@ -148,14 +151,17 @@ public final class SandboxService {
     private record Clone(int vmid, String hostname, String upid) {
     }
 
-    /** A linked clone lives where its template lives, so the clone is asked of the template's node. */
-    private String templateNode() {
+    /**
+     * A linked clone lives where its template lives, so the clone is asked of the template's node; the template's
+     * kind (container or VM) is the sandbox's.
+     */
+    private JsonNode templateResource() {
         JsonNode template = nodes.resource(settings.templateVmid());
         if (template == null) {
             throw SandboxException.unavailable("no-template", "The template "
-                    + settings.templateVmid() + " (PVE_TEMPLATE_VMID) is not a container of this cluster.");
+                    + settings.templateVmid() + " (PVE_TEMPLATE_VMID) is not a guest of this cluster.");
         }
-        return PveJson.text(template, "node");
+        return template;
     }
 
     /**
@@ -172,8 +178,11 @@ public final class SandboxService {
             int vmid = pve.nextId();
             String hostname = settings.naming().hostname(vmid);
             try {
-                return new Clone(vmid, hostname, pve.cloneContainer(spec.node(), spec.source(), vmid,
-                        hostname, spec.full(), spec.storage(), null, spec.snapname()));
+                return new Clone(vmid, hostname, spec.kind() == SandboxKind.VM
+                        ? pve.cloneVm(spec.node(), spec.source(), vmid, hostname, spec.full(), spec.storage(),
+                        spec.snapname())
+                        : pve.cloneContainer(spec.node(), spec.source(), vmid, hostname, spec.full(), spec.storage(),
+                        null, spec.snapname()));
             } catch (PveException e) {
                 if (e.alreadyExists() && ++idConflicts < ID_ATTEMPTS) {
                     continue;
@@ -199,9 +208,14 @@ public final class SandboxService {
      * template); a failure here is attached to the cause, never replaces it.
      */
     public void rollBack(String node, int vmid, RuntimeException cause) {
+        rollBack(node, SandboxKind.LXC, vmid, cause);
+    }
+
+    /** {@link #rollBack(String, int, RuntimeException)} of a container or a VM. */
+    public void rollBack(String node, SandboxKind kind, int vmid, RuntimeException cause) {
         try {
-            stopIfRunning(node, vmid);
-            tasks.await(pve.destroy(node, vmid, true));
+            stopIfRunning(node, kind, vmid);
+            tasks.await(pve.destroy(node, kind, vmid, true));
             LOG.warning("rolled back sandbox " + vmid + " after: " + cause.getMessage());
         } catch (PveException e) {
             if (!e.noSuchContainer()) {
@@ -212,49 +226,66 @@ public final class SandboxService {
         }
     }
 
-    private void stopIfRunning(String node, int vmid) {
-        JsonNode status = pve.currentStatus(node, vmid);
+    /** A paused VM runs too (its QEMU process exists) and is stopped like a running one. */
+    private void stopIfRunning(String node, SandboxKind kind, int vmid) {
+        JsonNode status = pve.currentStatus(node, kind, vmid);
         if ("running".equals(PveJson.text(status, "status"))) {
-            tasks.await(pve.statusAction(node, vmid, PowerAction.STOP, Map.of()));
+            tasks.await(pve.statusAction(node, kind, vmid, PowerAction.STOP, Map.of()));
         }
     }
 
-    /** One sandbox as PVE sees it now; 404 for containers that are not sandboxes (no {@code cmux} tag). */
+    /** One sandbox as PVE sees it now; 404 for guests that are not sandboxes (no {@code cmux} tag). */
     public Sandbox get(int vmid) {
-        String node = nodeOf(vmid);
-        JsonNode config = pve.config(node, vmid);
+        Guest guest = guestOf(vmid);
+        String node = guest.node();
+        SandboxKind kind = guest.kind();
+        JsonNode config = pve.config(node, kind, vmid);
         if (!isSandbox(PveJson.text(config, "tags"), config.path("template").asInt(0))) {
             throw SandboxException.notFound(vmid);
         }
-        JsonNode status = pve.currentStatus(node, vmid);
-        String state = PveJson.text(status, "status");
-        String address = "running".equals(state) ? addresses.current(node, vmid) : null;
-        String hostname = PveJson.text(config, "hostname");
-        return new Sandbox(vmid, hostname, node, state, PveJson.text(config, "lock"),
+        JsonNode status = pve.currentStatus(node, kind, vmid);
+        String qemu = PveJson.text(status, "qmpstatus");
+        String lock = PveJson.text(config, "lock");
+        String state = SandboxState.of(kind, qemu != null && kind == SandboxKind.VM ? qemu
+                : PveJson.text(status, "status"), lock);
+        String address = SandboxState.RUNNING.equals(state) ? addresses.current(node, kind, vmid) : null;
+        String hostname = hostname(kind, config);
+        return new Sandbox(vmid, hostname, node, state, SandboxState.lock(kind, state, lock),
                 address, SandboxMetadata.fromDescription(PveJson.text(config, "description")).orElse(null),
-                SandboxUrls.of(vmid, hostname, settings.domain()));
+                SandboxUrls.of(vmid, hostname, settings.domain()), kind);
     }
 
-    /** Every sandbox of the cluster: containers tagged {@code cmux} that are not templates. */
+    /** A container's {@code hostname}; a VM's {@code name} (PVE has no hostname for a VM). */
+    private static String hostname(SandboxKind kind, JsonNode config) {
+        return PveJson.text(config, kind == SandboxKind.VM ? "name" : "hostname");
+    }
+
+    /**
+     * Every sandbox of the cluster: containers and VMs tagged {@code cmux} that are not templates. A VM's status in
+     * {@code /cluster/resources} is its qmpstatus, so a paused VM shows as paused here too.
+     */
     public List<Sandbox> list() {
         List<Sandbox> out = new ArrayList<>();
         for (JsonNode r : pve.vmResources()) {
-            if (!"lxc".equals(PveJson.text(r, "type"))
-                    || !isSandbox(PveJson.text(r, "tags"), PveJson.intValue(r.get("template"), 0))) {
+            SandboxKind kind = NodeLocator.kindOf(r);
+            if (kind == null || !isSandbox(PveJson.text(r, "tags"), PveJson.intValue(r.get("template"), 0))) {
                 continue;
             }
             int vmid = PveJson.intValue(r.get("vmid"), -1);
             String node = PveJson.text(r, "node");
-            JsonNode config = pve.config(node, vmid);
+            JsonNode config = pve.config(node, kind, vmid);
             String status = PveJson.text(r, "status");
             if (status == null || status.equals("unknown")) {
-                // /cluster/resources lags up to 10 s behind; a fresh container is asked directly
-                status = PveJson.text(pve.currentStatus(node, vmid), "status");
+                // /cluster/resources lags up to 10 s behind; a fresh guest is asked directly
+                JsonNode current = pve.currentStatus(node, kind, vmid);
+                status = PveJson.text(current, current.has("qmpstatus") ? "qmpstatus" : "status");
             }
-            String hostname = PveJson.text(config, "hostname");
-            out.add(new Sandbox(vmid, hostname, node, status, PveJson.text(r, "lock"), null,
+            String lock = PveJson.text(r, "lock");
+            String state = SandboxState.of(kind, status, lock);
+            String hostname = hostname(kind, config);
+            out.add(new Sandbox(vmid, hostname, node, state, SandboxState.lock(kind, state, lock), null,
                     SandboxMetadata.fromDescription(PveJson.text(config, "description")).orElse(null),
-                    SandboxUrls.of(vmid, hostname, settings.domain())));
+                    SandboxUrls.of(vmid, hostname, settings.domain()), kind));
         }
         return out;
     }
@@ -267,7 +298,7 @@ public final class SandboxService {
     public Map<Integer, Long> networkBytes() {
         Map<Integer, Long> out = new LinkedHashMap<>();
         for (JsonNode r : pve.vmResources()) {
-            if ("lxc".equals(PveJson.text(r, "type")) && "running".equals(PveJson.text(r, "status"))
+            if (NodeLocator.kindOf(r) != null && "running".equals(PveJson.text(r, "status"))
                     && isSandbox(PveJson.text(r, "tags"), PveJson.intValue(r.get("template"), 0))) {
                 out.put(PveJson.intValue(r.get("vmid"), -1), r.path("netin").asLong() + r.path("netout").asLong());
             }
@@ -278,9 +309,16 @@ public final class SandboxService {
     /** Runs a PVE power action and waits for its task. PVE's "already running" / "not running" become 409. */
     public Sandbox power(int vmid, PowerAction action) {
         Sandbox before = get(vmid);
+        SandboxKind kind = before.kind();
+        if (!action.appliesTo(kind)) {
+            throw SandboxException.conflict("wrong-kind", "Sandbox " + vmid + " is a container; "
+                    + action.pveName() + " is for VMs.");
+        }
+        PowerAction pveAction = kind == SandboxKind.VM ? VmPower.asked(before, action) : action;
         String upid;
         try {
-            upid = pve.statusAction(before.node(), vmid, action, Map.of());
+            upid = pve.statusAction(before.node(), kind, vmid, pveAction, kind == SandboxKind.VM
+                    ? VmPower.options(pveAction) : Map.of());
         } catch (PveException e) {
             if (e.alreadyRunning() || e.notRunning()) {
                 throw SandboxException.conflict("conflicting-state",
@@ -328,13 +366,23 @@ public final class SandboxService {
                     + " is locked (" + sandbox.lock() + ") by a running PVE task.");
         }
         String node = sandbox.node();
-        if (resumeFirst.test(sandbox) && resumed(node, vmid)) {
+        SandboxKind kind = sandbox.kind();
+        if (kind == SandboxKind.VM) {
+            // each sleep level has its own way back (docs/pve-qemu.md §4): paused → resume (QMP cont, ms),
+            // hibernated → start (loads the RAM state from disk), stopped → start
+            if (SandboxState.PAUSED.equals(sandbox.status())) {
+                tasks.await(pve.statusAction(node, kind, vmid, PowerAction.RESUME, Map.of()));
+            } else {
+                startOrJoin(node, kind, vmid);
+            }
+            LOG.info("woke VM sandbox " + vmid + " from " + sandbox.status());
+        } else if (resumeFirst.test(sandbox) && resumed(node, vmid)) {
             LOG.info("resumed sandbox " + vmid);
         } else {
-            startOrJoin(node, vmid);
+            startOrJoin(node, kind, vmid);
             LOG.info("started sandbox " + vmid);
         }
-        addresses.await(node, vmid, settings.addressTimeout());
+        addresses.await(node, kind, vmid, settings.addressTimeout());
         invalidation.invalidate(vmid);
         return true;
     }
@@ -353,10 +401,13 @@ public final class SandboxService {
         }
     }
 
-    /** Another gateway (or a person in the PVE UI) may have started it meanwhile: that is as good. */
-    private void startOrJoin(String node, int vmid) {
+    /**
+     * Another gateway (or a person in the PVE UI) may have started it meanwhile: that is as good. (A VM's "already
+     * running" comes from its task, a container's from the call.)
+     */
+    private void startOrJoin(String node, SandboxKind kind, int vmid) {
         try {
-            tasks.await(pve.statusAction(node, vmid, PowerAction.START, Map.of()));
+            tasks.await(pve.statusAction(node, kind, vmid, PowerAction.START, Map.of()));
         } catch (PveException e) {
             if (!e.alreadyRunning()) {
                 throw e;
@@ -371,8 +422,8 @@ public final class SandboxService {
             throw SandboxException.conflict("locked", "Sandbox " + vmid
                     + " is locked (" + sandbox.lock() + ") by a running PVE task; try again when it ends.");
         }
-        stopIfRunning(sandbox.node(), vmid);
-        tasks.await(pve.destroy(sandbox.node(), vmid, true));
+        stopIfRunning(sandbox.node(), sandbox.kind(), vmid);
+        tasks.await(pve.destroy(sandbox.node(), sandbox.kind(), vmid, true));
         invalidation.invalidate(vmid);
         LOG.info("destroyed sandbox " + vmid);
     }
@@ -384,9 +435,10 @@ public final class SandboxService {
      * change is applied again to what is there now. Returns the sandbox as PVE has it afterwards.
      */
     public Sandbox updateMetadata(int vmid, UnaryOperator<SandboxMetadata> change) {
-        String node = nodeOf(vmid);
+        Guest guest = guestOf(vmid);
+        String node = guest.node();
         for (int attempt = 1; ; attempt++) {
-            JsonNode config = pve.config(node, vmid);
+            JsonNode config = pve.config(node, guest.kind(), vmid);
             if (!isSandbox(PveJson.text(config, "tags"), config.path("template").asInt(0))) {
                 throw SandboxException.notFound(vmid);
             }
@@ -395,7 +447,8 @@ public final class SandboxService {
                     SandboxException.conflict("no-metadata", "Sandbox " + vmid + " has no cmux-metadata line in its "
                             + "description (an orphan): it can only be destroyed."));
             try {
-                pve.updateConfig(node, vmid, Map.of("description", change.apply(metadata).replaceIn(description),
+                pve.updateConfig(node, guest.kind(), vmid, Map.of("description",
+                        change.apply(metadata).replaceIn(description),
                         "digest", PveJson.text(config, "digest")));
                 return get(vmid);
             } catch (PveException e) {
@@ -412,18 +465,22 @@ public final class SandboxService {
      */
     public void destroyOrphan(int vmid) {
         Orphans.Orphan orphan = new Orphans(pve).find(vmid).orElseThrow(() -> SandboxException.notFound(vmid));
-        stopIfRunning(orphan.node(), vmid);
+        stopIfRunning(orphan.node(), SandboxKind.LXC, vmid);
         tasks.await(pve.destroy(orphan.node(), vmid, true));
         invalidation.invalidate(vmid);
         LOG.info("destroyed orphan container " + vmid);
     }
 
-    private String nodeOf(int vmid) {
+    /** Where a guest lives and what it is, from {@code /cluster/resources}. */
+    private record Guest(String node, SandboxKind kind) {
+    }
+
+    private Guest guestOf(int vmid) {
         JsonNode r = nodes.resource(vmid);
         if (r == null) {
             throw SandboxException.notFound(vmid);
         }
-        return PveJson.text(r, "node");
+        return new Guest(PveJson.text(r, "node"), NodeLocator.kindOf(r));
     }
 
     static boolean isSandbox(String tags, int template) {

@@ -61,6 +61,8 @@ final class EmulatedCluster {
     private final EmulatedTasks tasks;
     final EmulatedStorage storage = new EmulatedStorage();
     final EmulatedImages images = new EmulatedImages(this);
+    /** The node's VMs: they share the vmid space, the tasks and this monitor with the containers. */
+    final EmulatedQemu qemu = new EmulatedQemu(this);
     /** Route ({@code PUT /nodes/{node}/lxc/{vmid}/config}) → the 500 its next call answers with. */
     private final Map<String, String> rejectNext = new LinkedHashMap<>();
     private String failNextStartTask;
@@ -108,6 +110,26 @@ final class EmulatedCluster {
         int vmid = ct.vmid;
         PowerListener listener = powerListener;
         scheduler.execute(() -> listener.changed(vmid, running));
+    }
+
+    /** A guest's process started or ended (a VM's pause counts as ended: its app stops answering). */
+    void powerChanged(int vmid, boolean running) {
+        PowerListener listener = powerListener;
+        scheduler.execute(() -> listener.changed(vmid, running));
+    }
+
+    /**
+     * The IPv4 a running guest has: its own ({@code own}), else the default, else none without DHCP. Containers
+     * and VMs get their leases alike.
+     */
+    synchronized String guestIpv4(int vmid, String own) {
+        if (own != null) {
+            return own;
+        }
+        if (!dhcp) {
+            return null;
+        }
+        return defaultAddress.endsWith(".") ? defaultAddress + (vmid % 250 + 2) : defaultAddress;
     }
 
     // ---- knobs for tests ----
@@ -232,7 +254,7 @@ final class EmulatedCluster {
     synchronized String nextId(String wanted) {
         if (wanted != null) {
             int vmid = Integer.parseInt(wanted);
-            if (containers.containsKey(vmid)) {
+            if (containers.containsKey(vmid) || qemu.has(vmid)) {
                 throw new PveHttpError(400, "Parameter verification failed.",
                         Map.of("vmid", "VM " + vmid + " already exists"));
             }
@@ -243,7 +265,7 @@ final class EmulatedCluster {
             return String.valueOf(staleNextId);
         }
         int vmid = 100;
-        while (containers.containsKey(vmid)) {
+        while (containers.containsKey(vmid) || qemu.has(vmid)) {
             vmid++;
         }
         staleNextId = vmid;
@@ -382,6 +404,7 @@ final class EmulatedCluster {
             }
             out.add(r);
         }
+        out.addAll(qemu.resources(staleResources));
         return out;
     }
 
