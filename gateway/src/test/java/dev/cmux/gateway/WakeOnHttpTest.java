@@ -23,6 +23,8 @@ import dev.cmux.gateway.testing.WebSocketEchoServer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 import java.io.IOException;
 import java.net.InetAddress;
@@ -43,6 +45,7 @@ import java.util.concurrent.atomic.AtomicReference;
 
 import static dev.cmux.control.api.MetricsText.value;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
@@ -286,7 +289,77 @@ class WakeOnHttpTest {
         assertEquals("https://port-39378-" + name + ".sandbox.test", s.path("instanceUrls").path("vscode").asText());
     }
 
+    /**
+     * The first test again for a QEMU VM at each sleep level (docs/pve-qemu.md §4): one PVE call, of the kind the
+     * level needs (paused → resume, hibernated → start, which loads its RAM from disk, stopped → start).
+     */
+    @ParameterizedTest(name = "a {0} VM is woken by {1}")
+    @CsvSource({"paused, resume, 321", "hibernated, start, 322", "stopped, start, 323"})
+    void fiftyConcurrentRequestsToASleepingVmWakeItOnceTheWayItsLevelNeeds(String level, String action, int vmid)
+            throws Exception {
+        vm(vmid, level);
+        List<CompletableFuture<HttpResponse<String>>> answers = new ArrayList<>();
+        for (int i = 0; i < 50; i++) {
+            answers.add(http.sendAsync(get(vmid, "/api/" + i).build(), HttpResponse.BodyHandlers.ofString()));
+        }
+        for (CompletableFuture<HttpResponse<String>> a : answers) {
+            HttpResponse<String> r = a.get(30, TimeUnit.SECONDS);
+            assertEquals(200, r.statusCode(), r.body());
+            assertEquals("inside vm-" + vmid, r.body());
+        }
+        assertEquals(1, count("POST /nodes/pve/qemu/" + vmid + "/status/" + action), pve.requests().toString());
+        String other = action.equals("start") ? "resume" : "start";
+        assertEquals(0, count("POST /nodes/pve/qemu/" + vmid + "/status/" + other), pve.requests().toString());
+        assertEquals("running", pve.qmpStatus(vmid));
+        assertFalse(pve.hibernated(vmid));
+        String metrics = metrics();
+        assertEquals(1, value(metrics, "cmux_gateway_wakes_total{result=\"woken\"}"), metrics);
+        assertEquals(50, value(metrics, "cmux_gateway_woken_requests_total"), metrics);
+        assertEquals("vm", JSON.readTree(control("/v1/sandboxes/" + vmid)).path("kind").asText());
+    }
+
+    @ParameterizedTest(name = "a {0} VM")
+    @CsvSource({"paused, resume, 331", "hibernated, start, 332", "stopped, start, 333"})
+    void aBrowserGetsTheStartingPageOfASleepingVmAndThenItsContent(String level, String action, int vmid)
+            throws Exception {
+        vm(vmid, level);
+        HttpResponse<String> first = http.send(get(vmid, "/").header("Accept", "text/html,*/*").build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertEquals(503, first.statusCode(), first.body());
+        assertEquals("sandbox-starting", first.headers().firstValue("X-Gateway-Error").orElse(null));
+        assertTrue(first.body().contains("Starting sandbox vm-" + vmid), first.body());
+        AtomicReference<HttpResponse<String>> page = new AtomicReference<>(first);
+        Await.until(() -> {
+            page.set(http.send(get(vmid, "/").header("Accept", "text/html").build(), HttpResponse.BodyHandlers.ofString()));
+            return page.get().statusCode() != 503;
+        }, Duration.ofSeconds(20), "the VM answers the page's reload");
+        assertEquals(200, page.get().statusCode(), page.get().body());
+        assertEquals("inside vm-" + vmid, page.get().body());
+        assertEquals(1, count("POST /nodes/pve/qemu/" + vmid + "/status/" + action));
+    }
+
+    @Test
+    void aRunningVmWithoutItsGuestAgentIsUnresolvedWithASentenceThatSaysSo() throws Exception {
+        int vmid = vm(324, "running");
+        pve.guestAgent(vmid, "1", false);
+        HttpResponse<String> r = http.send(get(vmid, "/").build(), HttpResponse.BodyHandlers.ofString());
+        assertEquals(502, r.statusCode(), r.body());
+        assertEquals("unresolved", r.headers().firstValue("X-Gateway-Error").orElse(null));
+        assertTrue(r.body().contains("QEMU guest agent is not running"), r.body());
+        assertEquals(0, count("POST /nodes/pve/qemu/324/status/start"), "a running VM is not started again");
+    }
+
     // ---- helpers ----
+
+    /** A sandbox VM asleep at {@code level} (or running); its server listens on a port of its own while it runs. */
+    private int vm(int vmid, String level) throws IOException {
+        ports.put(vmid, RoutablePorts.pick());
+        pve.seedVm(vmid, "cmux-" + vmid, level, "cmux", metadata(null));
+        if (level.equals("running")) {
+            serve(vmid);
+        }
+        return vmid;
+    }
 
     /** One pass of the gateway's lifecycle, at the test's clock. */
     private LifecycleReaper.Pass idlePass() {

@@ -367,6 +367,27 @@ public final class PveEmulator implements AutoCloseable {
         cluster.qemu.seed(vm);
     }
 
+    /**
+     * A VM asleep at {@code level} as PVE leaves it: {@code paused} (running, qmpstatus paused), {@code hibernated}
+     * (stopped, {@code lock: suspended}, a {@code vmstate}), {@code stopped}; or {@code running}.
+     */
+    public void seedVm(int vmid, String name, String level, String tags, String description) {
+        seedVm(vmid, name, !level.equals("stopped") && !level.equals("hibernated"), tags, description);
+        cluster.read(() -> {
+            EmulatedQemu.Vm vm = cluster.qemu.existing(vmid);
+            switch (level) {
+                case "running", "stopped" -> { }
+                case "paused" -> vm.paused = true;
+                case "hibernated" -> {
+                    vm.lock = "suspended";
+                    vm.vmstate = "local-zfs:vm-" + vmid + "-state-suspend-2026-12-07";
+                }
+                default -> throw new IllegalArgumentException("no such level: " + level);
+            }
+            return null;
+        });
+    }
+
     /** The VM's {@code agent} config key ({@code null}: absent) and whether qemu-ga runs in its guest. */
     public void guestAgent(int vmid, String configKey, boolean running) {
         cluster.read(() -> {
