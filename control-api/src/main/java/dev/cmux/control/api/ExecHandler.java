@@ -2,9 +2,11 @@ package dev.cmux.control.api;
 
 import dev.cmux.control.exec.ExecEvent;
 import dev.cmux.control.exec.ExecFailedException;
+import dev.cmux.control.exec.ExecListener;
 import dev.cmux.control.exec.ExecRequest;
 import dev.cmux.control.exec.ExecResult;
 import dev.cmux.control.sandbox.Sandbox;
+import dev.cmux.control.sandbox.SandboxKind;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpResponseStatus;
 
@@ -14,13 +16,16 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * {@code POST /v1/sandboxes/{vmid}/exec} {@code {"command":"…","timeoutMs":30000}}: the JSON result, or with
- * {@code Accept: application/x-ndjson} the events as they happen, then one {@code result} line. Blocking: wrap in
- * {@link OffLoop}.
+ * {@code POST /v1/sandboxes/{vmid}/exec} {@code {"command":"…","timeoutMs":30000,"stdin":"…"}}: the JSON result, or
+ * with {@code Accept: application/x-ndjson} the events as they happen, then one {@code result} line. A VM runs it
+ * through execd when that answers, else through its guest agent ({@code via: "agent"}); {@code stdin} is for VMs
+ * only (the agent's {@code input-data}). Blocking: wrap in {@link OffLoop}.
  */
 record ExecHandler(ControlServices services) implements ApiHandler {
 
-    static final Set<String> FIELDS = Set.of("command", "timeoutMs");
+    static final Set<String> FIELDS = Set.of("command", "timeoutMs", "stdin");
+    /** PVE's limit of {@code input-data} (docs/pve-qemu.md §6). */
+    static final int STDIN_MAX = 65536;
 
     @Override
     public void handle(ApiExchange exchange) {
@@ -28,22 +33,27 @@ record ExecHandler(ControlServices services) implements ApiHandler {
         StrictJson json = StrictJson.parse(exchange.body(), FIELDS);
         String command = json.string("command", 64 * 1024, true);
         Integer timeoutMs = json.integer("timeoutMs", 1, (int) ExecRequest.MAX_TIMEOUT.toMillis());
+        String stdin = json.string("stdin", STDIN_MAX, false);
         json.check();
         ExecRequest request = new ExecRequest(command,
-                timeoutMs == null ? ExecRequest.DEFAULT_TIMEOUT : Duration.ofMillis(timeoutMs));
+                timeoutMs == null ? ExecRequest.DEFAULT_TIMEOUT : Duration.ofMillis(timeoutMs), stdin);
         Sandbox sandbox = services.sandboxes().get(vmid);
+        if (stdin != null && sandbox.kind() != SandboxKind.VM) {
+            throw new ApiError(HttpResponseStatus.BAD_REQUEST, "bad-request", "stdin is taken by VMs only (through "
+                    + "their guest agent); sandbox " + vmid + " is a container.", Map.of("stdin", "VMs only"));
+        }
         if (!"running".equals(sandbox.status())) {
             throw new ApiError(HttpResponseStatus.CONFLICT, "not-running", "Sandbox " + vmid + " is "
                     + sandbox.status() + "; start it first.", null);
         }
         String accept = exchange.header(HttpHeaderNames.ACCEPT);
         if (accept != null && accept.contains("application/x-ndjson")) {
-            stream(exchange, vmid, sandbox.address(), request);
+            stream(exchange, sandbox, request);
             return;
         }
         ExecResult result;
         try {
-            result = services.parts().exec().exec(vmid, sandbox.address(), request, event -> { });
+            result = run(sandbox, request, event -> { });
         } catch (RuntimeException e) {
             services.parts().metrics().exec("none", false);
             throw e;
@@ -53,10 +63,17 @@ record ExecHandler(ControlServices services) implements ApiHandler {
     }
 
     /** Once the 200 head is out, a failure can only be told in the stream: an {@code error} line, no result. */
-    private void stream(ApiExchange exchange, int vmid, String address, ExecRequest request) {
+    /** A container's command goes to execd or pct, a VM's to execd or its guest agent. */
+    private ExecResult run(Sandbox sandbox, ExecRequest request, ExecListener listener) {
+        return sandbox.kind() == SandboxKind.VM
+                ? services.parts().exec().execInVm(sandbox.vmid(), sandbox.node(), sandbox.address(), request, listener)
+                : services.parts().exec().exec(sandbox.vmid(), sandbox.address(), request, listener);
+    }
+
+    private void stream(ApiExchange exchange, Sandbox sandbox, ExecRequest request) {
         ApiExchange.NdjsonStream stream = exchange.startNdjson();
         try {
-            ExecResult result = services.parts().exec().exec(vmid, address, request, event -> {
+            ExecResult result = run(sandbox, request, event -> {
                 if (!exchange.clientConnected()) {
                     throw new ExecFailedException("the client of the exec stream went away");
                 }

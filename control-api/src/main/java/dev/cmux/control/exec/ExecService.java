@@ -15,11 +15,18 @@ public final class ExecService {
     private final ExecdClient execd;
     private final Optional<PctExec> pct;
     private final int outputCap;
+    private final Optional<AgentExec> agent;
 
     public ExecService(ExecdClient execd, Optional<PctExec> pct, int outputCap) {
+        this(execd, pct, outputCap, Optional.empty());
+    }
+
+    /** @param agent runs commands in VMs through their QEMU guest agent; empty without PVE */
+    public ExecService(ExecdClient execd, Optional<PctExec> pct, int outputCap, Optional<AgentExec> agent) {
         this.execd = execd;
         this.pct = pct;
         this.outputCap = outputCap;
+        this.agent = agent;
     }
 
     public boolean hasPct() {
@@ -44,5 +51,24 @@ public final class ExecService {
             throw new ExecFailedException(execdProblem + ", and pct is not available on this host");
         }
         return pct.get().exec(vmid, exec, new OutputCollector(outputCap, listener));
+    }
+
+    /**
+     * Runs {@code exec} in VM {@code vmid} on {@code node}: through execd when it takes the command (never with stdin:
+     * execd has none), else through the guest agent ({@code via: "agent"}).
+     */
+    public ExecResult execInVm(int vmid, String node, String address, ExecRequest exec, ExecListener listener) {
+        String execdProblem = "the VM has no address";
+        if (address != null && exec.stdin() == null) {
+            try {
+                return execd.exec(address, exec, new OutputCollector(outputCap, listener));
+            } catch (ExecdUnavailableException e) {
+                execdProblem = e.getMessage();
+            }
+        }
+        if (agent.isEmpty()) {
+            throw new ExecFailedException(execdProblem + ", and the guest agent cannot be asked without PVE");
+        }
+        return agent.get().exec(node, vmid, exec, new OutputCollector(outputCap, listener));
     }
 }

@@ -398,6 +398,11 @@ public final class PveEmulator implements AutoCloseable {
         });
     }
 
+    /** The IPv4 VM {@code vmid}'s guest agent reports from now on. */
+    public void vmAddress(int vmid, String address) {
+        cluster.read(() -> cluster.qemu.existing(vmid).address = address);
+    }
+
     /** The VM's guest ignores ACPI power-down: a shutdown runs into its timeout. */
     public void ignoresAcpi(int vmid) {
         cluster.read(() -> cluster.qemu.existing(vmid).ignoresAcpi = true);
