@@ -349,6 +349,61 @@ class WakeOnHttpTest {
         assertEquals(0, count("POST /nodes/pve/qemu/324/status/start"), "a running VM is not started again");
     }
 
+    /**
+     * {@code pause} after 10 min, {@code hibernate} after 2 h, {@code stop} after a day, on the test's clock: the VM
+     * walks the levels one pass at a time, and a request wakes it from each with one PVE call.
+     */
+    @Test
+    void aChainedIdlePolicyWalksAVmFromPauseToHibernateToStopAndOneRequestWakesItFromEachLevel() throws Exception {
+        IdlePolicy chain = new IdlePolicy(Duration.ofMinutes(10), IdlePolicy.PAUSE, new IdlePolicy(Duration.ofHours(2),
+                IdlePolicy.HIBERNATE, new IdlePolicy(Duration.ofDays(1), IdlePolicy.STOP)));
+        int vmid = 340;
+        ports.put(vmid, RoutablePorts.pick());
+        pve.seedVm(vmid, "cmux-" + vmid, true, "cmux", metadata(chain));
+        serve(vmid);
+        assertEquals(200, http.send(get(vmid, "/").build(), HttpResponse.BodyHandlers.ofString()).statusCode());
+
+        walkTo(vmid, "pause");
+        assertEquals("paused", pve.qmpStatus(vmid));
+        wakeWithOneRequest(vmid, "resume", 1);
+
+        walkTo(vmid, "pause");
+        walkTo(vmid, "hibernate");
+        assertTrue(pve.hibernated(vmid));
+        wakeWithOneRequest(vmid, "start", 1);
+
+        walkTo(vmid, "pause");
+        walkTo(vmid, "hibernate");
+        walkTo(vmid, "stop");
+        assertEquals("stopped", pve.status(vmid));
+        assertFalse(pve.hibernated(vmid), "stopping a hibernated VM discards its RAM state");
+        wakeWithOneRequest(vmid, "start", 2);
+        assertEquals(1, count("POST /nodes/pve/qemu/340/status/resume"), "only the paused level was resumed");
+        assertEquals(3, value(metrics(), "cmux_gateway_lifecycle_actions_total{action=\"pause\",reason=\"autoStop\"}"));
+    }
+
+    /** Passes at the chain's step times (from the last step, or the start of idleness) until {@code action} is done. */
+    private void walkTo(int vmid, String action) {
+        Duration wait = switch (action) {
+            case "pause" -> Duration.ofMinutes(10);
+            case "hibernate" -> Duration.ofHours(2).minusMinutes(10);
+            default -> Duration.ofDays(1).minusHours(2);
+        };
+        idlePass(); // the pass that first sees it at its current level
+        clock.advance(wait.minusSeconds(1));
+        assertEquals(List.of(), idlePass().vmids(action), action + " is not due a second early");
+        clock.advance(Duration.ofSeconds(1));
+        assertEquals(List.of(vmid), idlePass().vmids(action), action + " is due");
+    }
+
+    private void wakeWithOneRequest(int vmid, String action, long calls) throws Exception {
+        HttpResponse<String> r = http.send(get(vmid, "/wake").build(), HttpResponse.BodyHandlers.ofString());
+        assertEquals(200, r.statusCode(), r.body());
+        assertEquals("inside vm-" + vmid, r.body());
+        assertEquals(calls, count("POST /nodes/pve/qemu/" + vmid + "/status/" + action), pve.requests().toString());
+        assertEquals("running", pve.qmpStatus(vmid));
+    }
+
     // ---- helpers ----
 
     /** A sandbox VM asleep at {@code level} (or running); its server listens on a port of its own while it runs. */

@@ -49,7 +49,7 @@ final class JsonViews {
             json.put("expires", m.ttl() == null ? null : m.created().plus(m.ttl()).toString());
             json.put("idlePolicy", m.idlePolicy());
             if (m.idle() != null) {
-                json.put("autoStop", Map.of("after", m.idle().after().toString(), "action", m.idle().action()));
+                json.put("autoStop", m.idle().toJson());
             }
             if (m.autoDelete() != null) {
                 json.put("autoDelete", m.autoDelete().isZero() ? "off" : m.autoDelete().toString());

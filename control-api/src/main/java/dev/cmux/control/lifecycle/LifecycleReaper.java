@@ -5,6 +5,7 @@ import dev.cmux.control.sandbox.PowerAction;
 import dev.cmux.control.sandbox.Sandbox;
 import dev.cmux.control.sandbox.SandboxException;
 import dev.cmux.control.sandbox.SandboxService;
+import dev.cmux.control.sandbox.SandboxState;
 
 import java.time.Clock;
 import java.time.Duration;
@@ -160,10 +161,13 @@ public final class LifecycleReaper implements NextActions, AutoCloseable {
         return since;
     }
 
-    /** The sandbox with its {@code stoppedAt} written when first seen stopped, removed when seen running. */
+    /**
+     * The sandbox with its {@code stoppedAt} written when first seen stopped, removed when seen running. A hibernated
+     * VM's config cannot change (PVE's {@code suspended} lock): it keeps what it has.
+     */
     private Sandbox stamped(Sandbox s, Instant now) {
         boolean runs = "running".equals(s.status());
-        if (runs == (s.metadata().stoppedAt() == null)) {
+        if (runs == (s.metadata().stoppedAt() == null) || SandboxState.HIBERNATED.equals(s.status())) {
             return s;
         }
         return sandboxes.updateMetadata(s.vmid(), m -> m.withStoppedAt(runs ? null : now));
@@ -175,6 +179,11 @@ public final class LifecycleReaper implements NextActions, AutoCloseable {
         try {
             if (NextAction.DESTROY.equals(action)) {
                 sandboxes.destroy(vmid);
+            } else if (NextAction.HIBERNATE.equals(action)) {
+                // PVE refuses any config change of a hibernated VM (lock: suspended), so the stamp goes first
+                sandboxes.updateMetadata(vmid, m -> m.withStoppedAt(now));
+                action = putToSleep(vmid, action);
+                runningSince.remove(vmid);
             } else {
                 action = putToSleep(vmid, action);
                 runningSince.remove(vmid);
@@ -194,12 +203,15 @@ public final class LifecycleReaper implements NextActions, AutoCloseable {
         return Optional.of(new Done(vmid, action, next.reason()));
     }
 
-    /** Suspends when asked and PVE can (CRIU), else stops; returns what it did. */
+    /**
+     * Pauses, suspends or hibernates when asked and PVE can (a VM's RAM; CRIU for a container), else stops; returns
+     * what it did.
+     */
     private String putToSleep(int vmid, String action) {
-        if (NextAction.SUSPEND.equals(action)) {
+        if (!NextAction.STOP.equals(action)) {
             try {
-                sandboxes.power(vmid, PowerAction.SUSPEND);
-                return NextAction.SUSPEND;
+                sandboxes.power(vmid, PowerAction.parse(action).orElseThrow());
+                return action;
             } catch (RuntimeException e) {
                 if (e instanceof SandboxException se && se.kind() == SandboxException.Kind.NOT_FOUND) {
                     throw e;

@@ -314,6 +314,13 @@ public final class SandboxService {
             throw SandboxException.conflict("wrong-kind", "Sandbox " + vmid + " is a container; "
                     + action.pveName() + " is for VMs.");
         }
+        if (kind == SandboxKind.VM && action == PowerAction.STOP && SandboxState.HIBERNATED.equals(before.status())) {
+            // a hibernated VM is stopped already: stopping it discards its RAM state, which PVE does by deleting
+            // vmstate (the volume and the suspended lock go with it; docs/pve-qemu.md §4)
+            pve.updateConfig(before.node(), kind, vmid, Map.of("delete", "vmstate"));
+            invalidation.invalidate(vmid);
+            return get(vmid);
+        }
         PowerAction pveAction = kind == SandboxKind.VM ? VmPower.asked(before, action) : action;
         String upid;
         try {

@@ -296,6 +296,12 @@ final class EmulatedQemu {
             if (digest != null && !digest.equals(digest(vm))) {
                 throw PveHttpError.die("checksum mismatch (file change by other user?)");
             }
+            if (options.equals(Map.of("delete", "vmstate")) && "suspended".equals(vm.lock)) {
+                // discarding the hibernation state: the state volume and the suspended lock go (§4)
+                vm.vmstate = null;
+                vm.lock = null;
+                return;
+            }
             if (vm.lock != null) {
                 throw PveHttpError.die("VM is locked (" + vm.lock + ")");
             }
