@@ -39,6 +39,9 @@ public final class Main {
               report   medians, ratios, charts          --in RAW.jsonl --out-dir DIR --name NAME
               profile  top frames of a JFR file         --jfr FILE --out FILE.md [--top 15]
               jmh      the JMH microbenchmarks          [JMH options, e.g. -f 1 -wi 3 -i 5]
+              vm-wake  wake-on-HTTP of sleeping VMs     --gateway-jar JAR [--mode full|smoke] [--rounds 5]
+                                                        [--out DIR] [--name NAME] [--work DIR]
+                       (the gateway jar as a process, PVE emulated; writes NAME-vm-wake.md)
             Every --tag.NAME VALUE is copied into the printed result (the harness labels runs with it).""";
 
     private Main() {
@@ -75,6 +78,7 @@ public final class Main {
             case "profile" -> ProfileSummary.write(Path.of(o.string("jfr", "gateway.jfr")),
                     Path.of(o.string("out", "profile.md")), o.integer("top", 15));
             case "harness" -> System.exit(Harness.run(o));
+            case "vm-wake" -> System.exit(dev.cmux.bench.wake.VmWakeBench.run(o));
             case "report" -> new Report(Path.of(o.string("in", "raw.jsonl")), Path.of(o.string("out-dir", ".")),
                     o.string("name", "results")).write();
             default -> {

@@ -111,20 +111,9 @@ class WakeOnHttpTest {
     @Test
     void fiftyConcurrentRequestsToAStoppedSandboxStartItOnce() throws Exception {
         int vmid = sandbox(301, "cmux", false, null);
-        List<CompletableFuture<HttpResponse<String>>> answers = new ArrayList<>();
-        for (int i = 0; i < 50; i++) {
-            answers.add(http.sendAsync(get(vmid, "/api/" + i).build(), HttpResponse.BodyHandlers.ofString()));
-        }
-        for (CompletableFuture<HttpResponse<String>> a : answers) {
-            HttpResponse<String> r = a.get(30, TimeUnit.SECONDS);
-            assertEquals(200, r.statusCode(), r.body());
-            assertEquals("inside vm-301", r.body());
-        }
+        fiftyConcurrentRequestsAllAnsweredAfterOneWake(vmid);
         assertEquals(1, count("POST /nodes/pve/lxc/301/status/start"), pve.requests().toString());
         assertEquals("running", pve.status(vmid));
-        String metrics = metrics();
-        assertEquals(1, value(metrics, "cmux_gateway_wakes_total{result=\"woken\"}"), metrics);
-        assertEquals(50, value(metrics, "cmux_gateway_woken_requests_total"), metrics);
     }
 
     @Test
@@ -298,6 +287,17 @@ class WakeOnHttpTest {
     void fiftyConcurrentRequestsToASleepingVmWakeItOnceTheWayItsLevelNeeds(String level, String action, int vmid)
             throws Exception {
         vm(vmid, level);
+        fiftyConcurrentRequestsAllAnsweredAfterOneWake(vmid);
+        assertEquals(1, count("POST /nodes/pve/qemu/" + vmid + "/status/" + action), pve.requests().toString());
+        String other = action.equals("start") ? "resume" : "start";
+        assertEquals(0, count("POST /nodes/pve/qemu/" + vmid + "/status/" + other), pve.requests().toString());
+        assertEquals("running", pve.qmpStatus(vmid));
+        assertFalse(pve.hibernated(vmid));
+        assertEquals("vm", JSON.readTree(control("/v1/sandboxes/" + vmid)).path("kind").asText());
+    }
+
+    /** 50 requests at once to a sleeping sandbox: all answered by it, counted as one wake and 50 woken requests. */
+    private void fiftyConcurrentRequestsAllAnsweredAfterOneWake(int vmid) throws Exception {
         List<CompletableFuture<HttpResponse<String>>> answers = new ArrayList<>();
         for (int i = 0; i < 50; i++) {
             answers.add(http.sendAsync(get(vmid, "/api/" + i).build(), HttpResponse.BodyHandlers.ofString()));
@@ -307,15 +307,9 @@ class WakeOnHttpTest {
             assertEquals(200, r.statusCode(), r.body());
             assertEquals("inside vm-" + vmid, r.body());
         }
-        assertEquals(1, count("POST /nodes/pve/qemu/" + vmid + "/status/" + action), pve.requests().toString());
-        String other = action.equals("start") ? "resume" : "start";
-        assertEquals(0, count("POST /nodes/pve/qemu/" + vmid + "/status/" + other), pve.requests().toString());
-        assertEquals("running", pve.qmpStatus(vmid));
-        assertFalse(pve.hibernated(vmid));
         String metrics = metrics();
         assertEquals(1, value(metrics, "cmux_gateway_wakes_total{result=\"woken\"}"), metrics);
         assertEquals(50, value(metrics, "cmux_gateway_woken_requests_total"), metrics);
-        assertEquals("vm", JSON.readTree(control("/v1/sandboxes/" + vmid)).path("kind").asText());
     }
 
     @ParameterizedTest(name = "a {0} VM")

@@ -2,6 +2,7 @@ package dev.cmux.control.sandbox;
 
 import dev.cmux.control.poll.Poller;
 import dev.cmux.control.pve.PveClient;
+import dev.cmux.control.pve.TaskWaiter;
 
 import java.time.Duration;
 
@@ -31,7 +32,7 @@ record AddressWaiter(PveClient pve, Poller poller, Duration pollInterval) {
     }
 
     String await(String node, SandboxKind kind, int vmid, Duration timeout) {
-        return poller.until(pollInterval, timeout, () -> current(node, kind, vmid),
+        return poller.until(TaskWaiter.FIRST_POLL, pollInterval, timeout, () -> current(node, kind, vmid),
                 () -> SandboxException.unavailable("no-address", (kind == SandboxKind.VM
                         ? "VM " + vmid + " reported no IPv4 address through its guest agent within "
                         + timeout.toSeconds() + " s (is qemu-guest-agent installed and running, and DHCP answering?)."

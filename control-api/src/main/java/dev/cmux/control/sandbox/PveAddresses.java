@@ -80,17 +80,17 @@ public final class PveAddresses {
         if (kind == SandboxKind.LXC) {
             return pve.interfaces(node, vmid);
         }
+        // the state first: PVE asks an agent with a 3 s ping, which a paused VM never answers (docs/pve-qemu.md §5)
+        if (!"running".equals(PveJson.text(pve.currentStatus(node, kind, vmid), "qmpstatus"))) {
+            return null;
+        }
         try {
             return pve.agentInterfaces(node, vmid);
         } catch (PveException e) {
-            if (!e.agentUnavailable()) {
-                throw e;
-            }
-            JsonNode status = pve.currentStatus(node, kind, vmid);
-            if ("running".equals(PveJson.text(status, "qmpstatus"))) {
+            if (e.agentUnavailable()) {
                 throw new GuestAgentUnavailableException(vmid, e.getMessage());
             }
-            return null;
+            throw e;
         }
     }
 

@@ -350,15 +350,22 @@ final class EmulatedCluster {
         }
     }
 
-    /** {@code tags}, {@code lock} and {@code template} appear only when set, in config and status alike. */
     private static void putPresentOnly(Map<String, Object> out, Ct ct) {
-        if (ct.tags != null) {
-            out.put("tags", ct.tags);
+        putPresentOnly(out, ct.tags, ct.lock, ct.template);
+    }
+
+    /**
+     * {@code tags}, {@code lock} and {@code template} appear only when set, in config and status alike, of
+     * containers and VMs.
+     */
+    static void putPresentOnly(Map<String, Object> out, String tags, String lock, boolean template) {
+        if (tags != null) {
+            out.put("tags", tags);
         }
-        if (ct.lock != null) {
-            out.put("lock", ct.lock);
+        if (lock != null) {
+            out.put("lock", lock);
         }
-        if (ct.template) {
+        if (template) {
             out.put("template", 1);
         }
     }

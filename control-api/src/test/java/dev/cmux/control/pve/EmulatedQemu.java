@@ -208,15 +208,7 @@ final class EmulatedQemu {
     }
 
     private static void presentOnly(Map<String, Object> out, Vm vm) {
-        if (vm.tags != null) {
-            out.put("tags", vm.tags);
-        }
-        if (vm.lock != null) {
-            out.put("lock", vm.lock);
-        }
-        if (vm.template) {
-            out.put("template", 1);
-        }
+        EmulatedCluster.putPresentOnly(out, vm.tags, vm.lock, vm.template);
     }
 
     /** {@code status/current}: {@code agent: 1} only when the agent is enabled in the config (§2). */

@@ -301,6 +301,11 @@ public final class PveEmulator implements AutoCloseable {
         cluster.taskDuration(duration);
     }
 
+    /** Tasks of {@code type} ({@code qmresume}, {@code qmstart}, …) take {@code duration}; others as set above. */
+    public void taskDuration(String type, Duration duration) {
+        cluster.tasks().duration(type, duration);
+    }
+
     public boolean exists(int vmid) {
         return cluster.find(vmid) != null || cluster.qemu.has(vmid);
     }
