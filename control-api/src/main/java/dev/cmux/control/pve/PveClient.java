@@ -182,27 +182,52 @@ public final class PveClient implements AutoCloseable {
 
     /** {@code GET …/snapshot}: the snapshots and a last entry {@code current}. */
     public JsonNode snapshots(String node, int vmid) {
-        return get(lxc(node, vmid) + "/snapshot", Map.of());
+        return snapshots(node, SandboxKind.LXC, vmid);
+    }
+
+    /** {@code GET /nodes/{node}/{lxc|qemu}/{vmid}/snapshot}; a VM's entries carry {@code vmstate}. */
+    public JsonNode snapshots(String node, SandboxKind kind, int vmid) {
+        return get(guest(node, kind, vmid) + "/snapshot", Map.of());
     }
 
     /** {@code POST …/snapshot} {@code snapname, description}; a UPID. */
     public String snapshot(String node, int vmid, String name, String description) {
+        return snapshot(node, SandboxKind.LXC, vmid, name, description, false);
+    }
+
+    /** {@code POST …/snapshot}, for a VM with its RAM when {@code vmstate} (a container has none); a UPID. */
+    public String snapshot(String node, SandboxKind kind, int vmid, String name, String description,
+                           boolean vmstate) {
         Map<String, Object> form = new LinkedHashMap<>();
         form.put("snapname", name);
         if (description != null) {
             form.put("description", description);
         }
-        return upid(post(lxc(node, vmid) + "/snapshot", form));
+        if (vmstate) {
+            form.put("vmstate", true);
+        }
+        return upid(post(guest(node, kind, vmid) + "/snapshot", form));
     }
 
     /** {@code POST …/snapshot/{name}/rollback}, {@code start=1} to start it again afterwards; a UPID. */
     public String rollback(String node, int vmid, String name, boolean start) {
-        return upid(post(lxc(node, vmid) + "/snapshot/" + segment(name) + "/rollback", Map.of("start", start)));
+        return rollback(node, SandboxKind.LXC, vmid, name, start);
+    }
+
+    /** {@code POST /nodes/{node}/{lxc|qemu}/{vmid}/snapshot/{name}/rollback}; a UPID. */
+    public String rollback(String node, SandboxKind kind, int vmid, String name, boolean start) {
+        return upid(post(guest(node, kind, vmid) + "/snapshot/" + segment(name) + "/rollback",
+                Map.of("start", start)));
     }
 
     /** {@code DELETE …/snapshot/{name}}; a UPID. */
     public String deleteSnapshot(String node, int vmid, String name) {
-        return upid(delete(lxc(node, vmid) + "/snapshot/" + segment(name), Map.of()));
+        return deleteSnapshot(node, SandboxKind.LXC, vmid, name);
+    }
+
+    /** {@code DELETE /nodes/{node}/{lxc|qemu}/{vmid}/snapshot/{name}}; a UPID. */
+    public String deleteSnapshot(String node, SandboxKind kind, int vmid, String name) {
+        return upid(delete(guest(node, kind, vmid) + "/snapshot/" + segment(name), Map.of()));
     }
 
     /** {@code GET /nodes/{node}/lxc/{vmid}/config}. */

@@ -1,6 +1,10 @@
 package dev.cmux.control.sandbox;
 
 import dev.cmux.control.exec.ExecdClient;
+import dev.cmux.control.image.Snapshot;
+import dev.cmux.control.image.Snapshots;
+import dev.cmux.control.poll.Poller;
+import dev.cmux.control.pve.TaskWaiter;
 import dev.cmux.control.pve.PveClient;
 import dev.cmux.control.pve.PveEmulator;
 import org.junit.jupiter.api.AfterEach;
@@ -161,6 +165,26 @@ class VmSandboxTest {
         Sandbox s = service().updateMetadata(206, m -> m.withStoppedAt(Instant.parse("2026-12-07T04:10:00Z")));
         assertEquals(Instant.parse("2026-12-07T04:10:00Z"), s.metadata().stoppedAt());
         assertEquals(SandboxKind.VM, s.kind());
+    }
+
+    @Test
+    void aSnapshotKeepsARunningVmsRamWhenAskedAndRollingBackToItEndsRunning() {
+        pve.seedVm(207, "cmux-207", true, "cmux", metadata());
+        pve.seedContainer(208, "cmux-208", true, "cmux", metadata());
+        SandboxService service = service();
+        Snapshots snapshots = new Snapshots(client, service, new TaskWaiter(client, Poller.SYSTEM,
+                Duration.ofMillis(15), Duration.ofSeconds(10)), invalidated::add);
+
+        snapshots.create(207, "withram", "before the experiment", true);
+        snapshots.create(207, "disk", null, false);
+        assertEquals(Map.of("withram", true, "disk", false), pve.vmSnapshots(207));
+        service.power(207, PowerAction.STOP);
+        assertEquals("running", snapshots.rollback(207, "withram").status(), "the RAM state runs again");
+        assertEquals(List.of("withram", "disk"), snapshots.list(207).stream().map(Snapshot::name).toList());
+
+        SandboxException container = assertThrows(SandboxException.class,
+                () -> snapshots.create(208, "ram", null, true));
+        assertEquals("vmstate-for-vms", container.code());
     }
 
     private long count(String request) {
