@@ -77,11 +77,15 @@ final class EmulatedCluster {
     /** The token's ACLs: path → privileges; {@code /} holds everything, as for {@code root@pam}. */
     private final Map<String, Set<String>> acls = new TreeMap<>(Map.of("/", ALL_PRIVILEGES));
 
-    /** The privileges this emulator knows (PVEAdmin's, pve-qemu-cluster.md §5.2), all granted by default. */
+    /**
+     * The privileges this emulator knows (PVEAdmin's, pve-qemu-cluster.md §5.2, with PVE 9's guest agent ones),
+     * all granted by default.
+     */
     static final Set<String> ALL_PRIVILEGES = Set.of("VM.Allocate", "VM.Audit", "VM.Clone",
             "VM.Config.CPU", "VM.Config.Memory", "VM.Config.Options", "VM.Config.Disk", "VM.Config.Network",
             "VM.Console", "VM.Migrate", "VM.PowerMgmt", "VM.Snapshot", "VM.Snapshot.Rollback",
-            "Datastore.AllocateSpace", "Datastore.Audit", "Sys.Audit", "Sys.Modify", "SDN.Use");
+            "Datastore.AllocateSpace", "Datastore.Audit", "Sys.Audit", "Sys.Modify", "SDN.Use",
+            "VM.GuestAgent.Audit", "VM.GuestAgent.Unrestricted");
 
     /** Told when a container starts or stops running, off the cluster's monitor (it may start or stop servers). */
     interface PowerListener {
