@@ -276,15 +276,27 @@ final class EmulatedCluster {
         return String.valueOf(vmid); // a string, as real PVE answers
     }
 
+    /** A config update's options (path variables left out) and the digest it was made from, if it names one. */
+    record ConfigUpdate(Map<String, String> options, String digest) {
+
+        /** PVE refuses an update without options, for containers and VMs alike. */
+        static ConfigUpdate of(Map<String, String> p) {
+            Map<String, String> options = new LinkedHashMap<>(p);
+            options.remove("node");
+            options.remove("vmid");
+            String digest = options.remove("digest");
+            if (options.isEmpty()) {
+                throw PveHttpError.die("no options specified");
+            }
+            return new ConfigUpdate(options, digest);
+        }
+    }
+
     synchronized void updateConfig(int vmid, Map<String, String> p) {
         Ct ct = existing(vmid);
-        Map<String, String> options = new LinkedHashMap<>(p);
-        options.remove("node");
-        options.remove("vmid");
-        String digest = options.remove("digest");
-        if (options.isEmpty()) {
-            throw PveHttpError.die("no options specified");
-        }
+        ConfigUpdate update = ConfigUpdate.of(p);
+        Map<String, String> options = update.options();
+        String digest = update.digest();
         if (ct.lock != null) {
             throw PveHttpError.die("CT is locked (" + ct.lock + ")");
         }

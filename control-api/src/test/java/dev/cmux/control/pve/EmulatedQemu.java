@@ -278,13 +278,9 @@ final class EmulatedQemu {
     void updateConfig(int vmid, Map<String, String> p) {
         synchronized (cluster) {
             Vm vm = existing(vmid);
-            Map<String, String> options = new LinkedHashMap<>(p);
-            options.remove("node");
-            options.remove("vmid");
-            String digest = options.remove("digest");
-            if (options.isEmpty()) {
-                throw PveHttpError.die("no options specified");
-            }
+            EmulatedCluster.ConfigUpdate update = EmulatedCluster.ConfigUpdate.of(p);
+            Map<String, String> options = update.options();
+            String digest = update.digest();
             if (digest != null && !digest.equals(digest(vm))) {
                 throw PveHttpError.die("checksum mismatch (file change by other user?)");
             }
