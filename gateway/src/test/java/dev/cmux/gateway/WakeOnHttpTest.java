@@ -294,6 +294,7 @@ class WakeOnHttpTest {
         assertEquals("running", pve.qmpStatus(vmid));
         assertFalse(pve.hibernated(vmid));
         assertEquals("vm", JSON.readTree(control("/v1/sandboxes/" + vmid)).path("kind").asText());
+        assertEquals(1, value(metrics(), "cmux_gateway_wakes_from_total{from=\"" + level + "\",kind=\"vm\"}"));
     }
 
     /** 50 requests at once to a sleeping sandbox: all answered by it, counted as one wake and 50 woken requests. */

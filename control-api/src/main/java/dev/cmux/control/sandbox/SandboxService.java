@@ -15,6 +15,7 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.function.Predicate;
 import java.util.function.UnaryOperator;
 import java.util.logging.Logger;
@@ -347,11 +348,20 @@ public final class SandboxService {
      * @param defaultIdle the gateway's idle policy, for sandboxes without their own
      */
     public boolean wake(int vmid, IdlePolicy defaultIdle) {
-        return wake(get(vmid), sandbox -> {
+        return wakeFrom(vmid, defaultIdle).isPresent();
+    }
+
+    /**
+     * {@link #wake(int, IdlePolicy)}, telling what was woken: the sandbox as it was before (its kind and the level it
+     * slept at), or empty when it was running already.
+     */
+    public Optional<Sandbox> wakeFrom(int vmid, IdlePolicy defaultIdle) {
+        Sandbox before = get(vmid);
+        return wake(before, sandbox -> {
             IdlePolicy idle = sandbox.metadata() != null && sandbox.metadata().idle() != null
                     ? sandbox.metadata().idle() : defaultIdle;
             return idle != null && IdlePolicy.SUSPEND.equals(idle.action());
-        });
+        }) ? Optional.of(before) : Optional.empty();
     }
 
     /**
