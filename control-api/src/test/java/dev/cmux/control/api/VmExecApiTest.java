@@ -25,7 +25,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * {@code POST /v1/sandboxes/{vmid}/exec} into a VM whose execd does not answer: the command runs through the
- * emulated guest agent, which really runs it on this machine, with the contract and NDJSON stream of execd.
+ * emulated guest agent, which really runs it on this machine, with the contract and NDJSON stream of execd. And what
+ * the API refuses for a VM.
  */
 class VmExecApiTest {
 
@@ -120,6 +121,17 @@ class VmExecApiTest {
         assertEquals("result", lines.get(3).path("type").asText());
         assertEquals("agent", lines.get(3).path("via").asText());
         assertEquals(4, lines.size());
+    }
+
+    @Test
+    void aVmIsNotCapturedAsAPresetTemplate() throws Exception {
+        HttpRequest request = HttpRequest.newBuilder(URI.create(fixture.baseUrl() + "/v1/templates?wait=true"))
+                .header("Authorization", "Bearer " + ControlApiFixture.TOKEN)
+                .POST(HttpRequest.BodyPublishers.ofString("{\"fromVmid\":400,\"preset\":\"vmbox\"}")).build();
+        HttpResponse<String> r = http.send(request, HttpResponse.BodyHandlers.ofString());
+        assertEquals(409, r.statusCode(), r.body());
+        assertEquals("wrong-kind", JSON.readTree(r.body()).path("error").path("code").asText());
+        assertEquals("running", pve.qmpStatus(VM), "nothing was done to it");
     }
 
     @Test
