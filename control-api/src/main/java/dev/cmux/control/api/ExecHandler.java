@@ -44,7 +44,8 @@ record ExecHandler(ControlServices services) implements ApiHandler {
         }
         if (!"running".equals(sandbox.status())) {
             throw new ApiError(HttpResponseStatus.CONFLICT, "not-running", "Sandbox " + vmid + " is "
-                    + sandbox.status() + "; start it first.", null);
+                    + sandbox.status() + "; " + (sandbox.kind() == SandboxKind.VM ? "resume" : "start")
+                    + " it first.", null);
         }
         String accept = exchange.header(HttpHeaderNames.ACCEPT);
         if (accept != null && accept.contains("application/x-ndjson")) {
