@@ -470,11 +470,15 @@ final class EmulatedQemu {
                 return null;
             });
         }
-        if (vm.lock != null) {
-            throw PveHttpError.die("VM is locked (" + vm.lock + ")");
+        // the lock is checked in the worker (§3 table); while it saves the RAM the config says suspending
+        String early = vm.lock != null ? "VM is locked (" + vm.lock + ")" : null;
+        if (early == null) {
+            vm.lock = "suspending";
         }
-        vm.lock = "suspending";
         return task("qmsuspend", vmid, t -> {
+            if (early != null) {
+                return early;
+            }
             vm.vmstate = "local-zfs:vm-" + vmid + "-state-suspend-2026-12-07";
             power(vm, false);
             vm.lock = "suspended";
