@@ -38,7 +38,9 @@ public class PveException extends RemoteCallException {
     /** The config changed since it was read ({@code digest} given with the update): read it again. */
     public boolean configChanged() {
         String m = String.valueOf(getMessage());
-        return m.contains("detected modified configuration") || m.contains("checksum mismatch"); // LXC, QEMU
+        // LXC; QEMU ("checksum mismatch", "checksum missmatch" before qemu-server 8)
+        return m.contains("detected modified configuration") || m.contains("checksum mismatch")
+                || m.contains("checksum missmatch");
     }
 
     /** The new vmid is taken ({@code CT 101 already exists on node 'pve'}); {@code /cluster/nextid} does not reserve. */
