@@ -24,7 +24,8 @@ import java.util.logging.Logger;
 /**
  * Runs the lifecycle: every pass reads every sandbox from PVE, keeps the {@code stoppedAt} stamp of its metadata
  * true (written when it is seen stopped, removed when seen running), and does what {@link Schedule} says is due:
- * auto-stop (suspend, or stop where PVE cannot suspend), TTL, auto-delete. One log line per action. State is PVE's,
+ * auto-stop (pause, suspend, hibernate or stop, chained steps one pass at a time; stop where PVE cannot do what was
+ * asked), TTL, auto-delete. One log line per action. State is PVE's,
  * so it may run on every gateway of a cluster: a stop or destroy another gateway already did is no error.
  * <p>
  * Idle time counts from the last traffic: a request or upgraded byte this gateway saw, or the guest's own network
@@ -216,7 +217,7 @@ public final class LifecycleReaper implements NextActions, AutoCloseable {
                 if (e instanceof SandboxException se && se.kind() == SandboxException.Kind.NOT_FOUND) {
                     throw e;
                 }
-                LOG.warning("lifecycle: sandbox " + vmid + " could not be suspended (" + e.getMessage()
+                LOG.warning("lifecycle: sandbox " + vmid + " could not " + action + " (" + e.getMessage()
                         + "); stopping it");
             }
         }

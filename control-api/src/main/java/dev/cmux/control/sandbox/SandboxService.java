@@ -340,9 +340,9 @@ public final class SandboxService {
     }
 
     /**
-     * Brings a stopped sandbox back for a request that wants it, and waits for its address. A sandbox whose idle
+     * Brings a stopped sandbox back for a request that wants it, and waits for its address. A container whose idle
      * policy suspends it is resumed (its CRIU checkpoint holds the processes), or started when resume fails; any
-     * other is started. Returns false when it was running already. Containers that are not sandboxes (no
+     * other is started. A VM is woken from its level: paused → resume, hibernated or stopped → start. Returns false when it was running already. Containers that are not sandboxes (no
      * {@code cmux} tag) are never touched: 404.
      *
      * @param defaultIdle the gateway's idle policy, for sandboxes without their own
