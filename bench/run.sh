@@ -4,6 +4,8 @@
 #
 #   bench/run.sh            full run (about 17 minutes): writes bench/results/<date>.{json,md}, PNG charts, raw lines
 #   bench/run.sh --smoke    every scenario for a moment, results in a temporary directory (CI: the harness runs)
+# Both end with vm-wake (cmux-bench.jar vm-wake): the time to wake a paused, a hibernated and a stopped VM through
+# the gateway jar against the PVE emulator, and the gateway's own share of it.
 #
 # Options: --rounds N (default 3), --out DIR (default bench/results, smoke: temporary), --no-build.
 # Environment: BENCH_RATE (open-loop requests/s, default 2000), BENCH_IDLE (idle WebSockets, default 10000,
@@ -181,4 +183,12 @@ if [ -f "$OUT/$NAME.md" ]; then
   cat "$OUT/$NAME.md"
 fi
 [ "$status" = 0 ] || log "the harness failed (exit $status); KEEP_WORK=1 keeps the working directory and its logs"
-exit "$status"
+
+# VM wake-on-HTTP against the PVE emulator: the gateway jar as a process, its own share of each wake (README)
+log "vm-wake: paused, hibernated and stopped VMs"
+vm_status=0
+java -jar "$BENCH_JAR" vm-wake --mode "$MODE" --gateway-jar "$GATEWAY_JAR" --out "$OUT" --name "$NAME" \
+  --work "$WORK" > "$WORK/vm-wake.out" 2>&1 || vm_status=$?
+if [ "$vm_status" = 0 ]; then cat "$OUT/$NAME-vm-wake.md"; else log "vm-wake failed (exit $vm_status):"; cat "$WORK/vm-wake.out" >&2; fi
+[ "$status" = 0 ] || exit "$status"
+exit "$vm_status"

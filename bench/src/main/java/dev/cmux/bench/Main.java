@@ -44,6 +44,9 @@ public final class Main {
               soak-report  the soak's verdict and chart --rss rss.csv --results a.json,b.json --log gateway.log
                                                         --out DIR --name NAME [--settle 300]
               jmh      the JMH microbenchmarks          [JMH options, e.g. -f 1 -wi 3 -i 5]
+              vm-wake  wake-on-HTTP of sleeping VMs     --gateway-jar JAR [--mode full|smoke] [--rounds 5]
+                                                        [--out DIR] [--name NAME] [--work DIR]
+                       (the gateway jar as a process, PVE emulated; writes NAME-vm-wake.md)
             Every --tag.NAME VALUE is copied into the printed result (the harness labels runs with it).""";
 
     private Main() {
@@ -84,6 +87,7 @@ public final class Main {
             case "soak-report" -> System.exit(SoakReport.write(Path.of(o.string("rss", "rss.csv")),
                     List.of(o.string("results", "").split(",")), Path.of(o.string("log", "gateway.log")),
                     Path.of(o.string("out", ".")), o.string("name", "soak"), o.seconds("settle", 300).toSeconds()));
+            case "vm-wake" -> System.exit(dev.cmux.bench.wake.VmWakeBench.run(o));
             case "report" -> new Report(Path.of(o.string("in", "raw.jsonl")), Path.of(o.string("out-dir", ".")),
                     o.string("name", "results")).write();
             default -> {

@@ -23,6 +23,8 @@ import dev.cmux.gateway.testing.WebSocketEchoServer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 import java.io.IOException;
 import java.net.InetAddress;
@@ -43,6 +45,7 @@ import java.util.concurrent.atomic.AtomicReference;
 
 import static dev.cmux.control.api.MetricsText.value;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
@@ -108,20 +111,9 @@ class WakeOnHttpTest {
     @Test
     void fiftyConcurrentRequestsToAStoppedSandboxStartItOnce() throws Exception {
         int vmid = sandbox(301, "cmux", false, null);
-        List<CompletableFuture<HttpResponse<String>>> answers = new ArrayList<>();
-        for (int i = 0; i < 50; i++) {
-            answers.add(http.sendAsync(get(vmid, "/api/" + i).build(), HttpResponse.BodyHandlers.ofString()));
-        }
-        for (CompletableFuture<HttpResponse<String>> a : answers) {
-            HttpResponse<String> r = a.get(30, TimeUnit.SECONDS);
-            assertEquals(200, r.statusCode(), r.body());
-            assertEquals("inside vm-301", r.body());
-        }
+        fiftyConcurrentRequestsAllAnsweredAfterOneWake(vmid);
         assertEquals(1, count("POST /nodes/pve/lxc/301/status/start"), pve.requests().toString());
         assertEquals("running", pve.status(vmid));
-        String metrics = metrics();
-        assertEquals(1, value(metrics, "cmux_gateway_wakes_total{result=\"woken\"}"), metrics);
-        assertEquals(50, value(metrics, "cmux_gateway_woken_requests_total"), metrics);
     }
 
     @Test
@@ -286,7 +278,138 @@ class WakeOnHttpTest {
         assertEquals("https://port-39378-" + name + ".sandbox.test", s.path("instanceUrls").path("vscode").asText());
     }
 
+    /**
+     * The first test again for a QEMU VM at each sleep level (docs/pve-qemu.md §4): one PVE call, of the kind the
+     * level needs (paused → resume, hibernated → start, which loads its RAM from disk, stopped → start).
+     */
+    @ParameterizedTest(name = "a {0} VM is woken by {1}")
+    @CsvSource({"paused, resume, 321", "hibernated, start, 322", "stopped, start, 323"})
+    void fiftyConcurrentRequestsToASleepingVmWakeItOnceTheWayItsLevelNeeds(String level, String action, int vmid)
+            throws Exception {
+        vm(vmid, level);
+        fiftyConcurrentRequestsAllAnsweredAfterOneWake(vmid);
+        assertEquals(1, count("POST /nodes/pve/qemu/" + vmid + "/status/" + action), pve.requests().toString());
+        String other = action.equals("start") ? "resume" : "start";
+        assertEquals(0, count("POST /nodes/pve/qemu/" + vmid + "/status/" + other), pve.requests().toString());
+        assertEquals("running", pve.qmpStatus(vmid));
+        assertFalse(pve.hibernated(vmid));
+        assertEquals("vm", JSON.readTree(control("/v1/sandboxes/" + vmid)).path("kind").asText());
+        assertEquals(1, value(metrics(), "cmux_gateway_wakes_from_total{from=\"" + level + "\",kind=\"vm\"}"));
+    }
+
+    /** 50 requests at once to a sleeping sandbox: all answered by it, counted as one wake and 50 woken requests. */
+    private void fiftyConcurrentRequestsAllAnsweredAfterOneWake(int vmid) throws Exception {
+        List<CompletableFuture<HttpResponse<String>>> answers = new ArrayList<>();
+        for (int i = 0; i < 50; i++) {
+            answers.add(http.sendAsync(get(vmid, "/api/" + i).build(), HttpResponse.BodyHandlers.ofString()));
+        }
+        for (CompletableFuture<HttpResponse<String>> a : answers) {
+            HttpResponse<String> r = a.get(30, TimeUnit.SECONDS);
+            assertEquals(200, r.statusCode(), r.body());
+            assertEquals("inside vm-" + vmid, r.body());
+        }
+        String metrics = metrics();
+        assertEquals(1, value(metrics, "cmux_gateway_wakes_total{result=\"woken\"}"), metrics);
+        assertEquals(50, value(metrics, "cmux_gateway_woken_requests_total"), metrics);
+    }
+
+    @ParameterizedTest(name = "a {0} VM")
+    @CsvSource({"paused, resume, 331", "hibernated, start, 332", "stopped, start, 333"})
+    void aBrowserGetsTheStartingPageOfASleepingVmAndThenItsContent(String level, String action, int vmid)
+            throws Exception {
+        vm(vmid, level);
+        HttpResponse<String> first = http.send(get(vmid, "/").header("Accept", "text/html,*/*").build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertEquals(503, first.statusCode(), first.body());
+        assertEquals("sandbox-starting", first.headers().firstValue("X-Gateway-Error").orElse(null));
+        assertTrue(first.body().contains("Starting sandbox vm-" + vmid), first.body());
+        AtomicReference<HttpResponse<String>> page = new AtomicReference<>(first);
+        Await.until(() -> {
+            page.set(http.send(get(vmid, "/").header("Accept", "text/html").build(), HttpResponse.BodyHandlers.ofString()));
+            return page.get().statusCode() != 503;
+        }, Duration.ofSeconds(20), "the VM answers the page's reload");
+        assertEquals(200, page.get().statusCode(), page.get().body());
+        assertEquals("inside vm-" + vmid, page.get().body());
+        assertEquals(1, count("POST /nodes/pve/qemu/" + vmid + "/status/" + action));
+    }
+
+    @Test
+    void aRunningVmWithoutItsGuestAgentIsUnresolvedWithASentenceThatSaysSo() throws Exception {
+        int vmid = vm(324, "running");
+        pve.guestAgent(vmid, "1", false);
+        HttpResponse<String> r = http.send(get(vmid, "/").build(), HttpResponse.BodyHandlers.ofString());
+        assertEquals(502, r.statusCode(), r.body());
+        assertEquals("unresolved", r.headers().firstValue("X-Gateway-Error").orElse(null));
+        assertTrue(r.body().contains("QEMU guest agent is not running"), r.body());
+        assertEquals(0, count("POST /nodes/pve/qemu/324/status/start"), "a running VM is not started again");
+    }
+
+    /**
+     * {@code pause} after 10 min, {@code hibernate} after 2 h, {@code stop} after a day, on the test's clock: the VM
+     * walks the levels one pass at a time, and a request wakes it from each with one PVE call.
+     */
+    @Test
+    void aChainedIdlePolicyWalksAVmFromPauseToHibernateToStopAndOneRequestWakesItFromEachLevel() throws Exception {
+        IdlePolicy chain = new IdlePolicy(Duration.ofMinutes(10), IdlePolicy.PAUSE, new IdlePolicy(Duration.ofHours(2),
+                IdlePolicy.HIBERNATE, new IdlePolicy(Duration.ofDays(1), IdlePolicy.STOP)));
+        int vmid = 340;
+        ports.put(vmid, RoutablePorts.pick());
+        pve.seedVm(vmid, "cmux-" + vmid, true, "cmux", metadata(chain));
+        serve(vmid);
+        assertEquals(200, http.send(get(vmid, "/").build(), HttpResponse.BodyHandlers.ofString()).statusCode());
+
+        walkTo(vmid, "pause");
+        assertEquals("paused", pve.qmpStatus(vmid));
+        wakeWithOneRequest(vmid, "resume", 1);
+
+        walkTo(vmid, "pause");
+        walkTo(vmid, "hibernate");
+        assertTrue(pve.hibernated(vmid));
+        wakeWithOneRequest(vmid, "start", 1);
+
+        walkTo(vmid, "pause");
+        walkTo(vmid, "hibernate");
+        walkTo(vmid, "stop");
+        assertEquals("stopped", pve.status(vmid));
+        assertFalse(pve.hibernated(vmid), "stopping a hibernated VM discards its RAM state");
+        wakeWithOneRequest(vmid, "start", 2);
+        assertEquals(1, count("POST /nodes/pve/qemu/340/status/resume"), "only the paused level was resumed");
+        assertEquals(3, value(metrics(), "cmux_gateway_lifecycle_actions_total{action=\"pause\",reason=\"autoStop\"}"));
+    }
+
+    /** Passes at the chain's step times (from the last step, or the start of idleness) until {@code action} is done. */
+    private void walkTo(int vmid, String action) {
+        Duration wait = switch (action) {
+            case "pause" -> Duration.ofMinutes(10);
+            case "hibernate" -> Duration.ofHours(2).minusMinutes(10);
+            default -> Duration.ofDays(1).minusHours(2);
+        };
+        idlePass(); // the pass that first sees it at its current level
+        clock.advance(wait.minusSeconds(1));
+        assertEquals(List.of(), idlePass().vmids(action), action + " is not due a second early");
+        clock.advance(Duration.ofSeconds(1));
+        assertEquals(List.of(vmid), idlePass().vmids(action), action + " is due");
+    }
+
+    private void wakeWithOneRequest(int vmid, String action, long calls) throws Exception {
+        HttpResponse<String> r = http.send(get(vmid, "/wake").build(), HttpResponse.BodyHandlers.ofString());
+        assertEquals(200, r.statusCode(), r.body());
+        assertEquals("inside vm-" + vmid, r.body());
+        assertEquals(calls, count("POST /nodes/pve/qemu/" + vmid + "/status/" + action), pve.requests().toString());
+        assertEquals("running", pve.qmpStatus(vmid));
+    }
+
     // ---- helpers ----
+
+    /** A sandbox VM asleep at {@code level} (or running); its server listens on a port of its own while it runs. */
+    private int vm(int vmid, String level) throws IOException {
+        ports.put(vmid, RoutablePorts.pick());
+        pve.seedVm(vmid, "cmux-" + vmid, level, "cmux", metadata(null));
+        if (level.equals("running")) {
+            serve(vmid);
+        }
+        return vmid;
+    }
 
     /** One pass of the gateway's lifecycle, at the test's clock. */
     private LifecycleReaper.Pass idlePass() {

@@ -5,6 +5,7 @@ import dev.cmux.control.doctor.Check;
 import dev.cmux.control.doctor.Doctor;
 import dev.cmux.control.doctor.PveChecks;
 import dev.cmux.control.events.EventLog;
+import dev.cmux.control.exec.AgentExec;
 import dev.cmux.control.exec.ExecService;
 import dev.cmux.control.exec.ExecdClient;
 import dev.cmux.control.exec.PctExec;
@@ -50,6 +51,8 @@ public final class ControlServices implements AutoCloseable {
     static final int MAX_BLOCKING = 32;
     /** Default create limit: a burst of 10, then one every 6 s (10 a minute). */
     static final int CREATE_BURST = 10;
+    /** How often a VM's guest agent is asked whether a command has exited: it gives no output before. */
+    static final Duration AGENT_POLL = Duration.ofMillis(200);
     static final Duration CREATE_REFILL = Duration.ofSeconds(6);
 
     /** Built once, shared by every {@code with…} copy, closed once. Without PVE only executor and metrics exist. */
@@ -96,7 +99,7 @@ public final class ControlServices implements AutoCloseable {
         SandboxService sandboxes = new SandboxService(client, settings, execd, invalidation, clock);
         ExecutorService executor = blockingExecutor();
         return new ControlServices(new Parts(client, sandboxes, new ExecService(execd, pct,
-                ExecService.DEFAULT_OUTPUT_CAP), new Operations(executor, clock),
+                ExecService.DEFAULT_OUTPUT_CAP, Optional.of(new AgentExec(client, Poller.SYSTEM, AGENT_POLL))), new Operations(executor, clock),
                 new PveAddresses(client, settings.node(), executor), executor, new ControlMetrics(),
                 Images.create(client, pve, sandboxes, invalidation, Poller.SYSTEM, clock)),
                 new Wiring(new TokenBucket(CREATE_BURST, CREATE_REFILL), null, null, List.of(), ActivityView.NONE,

@@ -14,13 +14,16 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * {@code POST /v1/sandboxes/{vmid}/exec} {@code {"command":"…","timeoutMs":30000}}: the JSON result, or with
- * {@code Accept: application/x-ndjson} the events as they happen, then one {@code result} line. Blocking: wrap in
- * {@link OffLoop}.
+ * {@code POST /v1/sandboxes/{vmid}/exec} {@code {"command":"…","timeoutMs":30000,"stdin":"…"}}: the JSON result, or
+ * with {@code Accept: application/x-ndjson} the events as they happen, then one {@code result} line. A VM runs it
+ * through execd when that answers, else through its guest agent ({@code via: "agent"}); {@code stdin} is for VMs
+ * only (the agent's {@code input-data}). Blocking: wrap in {@link OffLoop}.
  */
 record ExecHandler(ControlServices services) implements ApiHandler {
 
-    static final Set<String> FIELDS = Set.of("command", "timeoutMs");
+    static final Set<String> FIELDS = Set.of("command", "timeoutMs", "stdin");
+    /** PVE's limit of {@code input-data} (docs/pve-qemu.md §6). */
+    static final int STDIN_MAX = 65536;
 
     @Override
     public void handle(ApiExchange exchange) {
@@ -28,10 +31,15 @@ record ExecHandler(ControlServices services) implements ApiHandler {
         StrictJson json = StrictJson.parse(exchange.body(), FIELDS);
         String command = json.string("command", 64 * 1024, true);
         Integer timeoutMs = json.integer("timeoutMs", 1, (int) ExecRequest.MAX_TIMEOUT.toMillis());
+        String stdin = json.string("stdin", STDIN_MAX, false);
         json.check();
         ExecRequest request = new ExecRequest(command,
-                timeoutMs == null ? ExecRequest.DEFAULT_TIMEOUT : Duration.ofMillis(timeoutMs));
+                timeoutMs == null ? ExecRequest.DEFAULT_TIMEOUT : Duration.ofMillis(timeoutMs), stdin);
         ExecTarget target = services.sandboxes().execTarget(vmid);
+        if (stdin != null && !target.vm()) {
+            throw new ApiError(HttpResponseStatus.BAD_REQUEST, "bad-request", "stdin is taken by VMs only (through "
+                    + "their guest agent); sandbox " + vmid + " is a container.", Map.of("stdin", "VMs only"));
+        }
         String accept = exchange.header(HttpHeaderNames.ACCEPT);
         if (accept != null && accept.contains("application/x-ndjson")) {
             stream(exchange, target, request);

@@ -15,10 +15,12 @@ final class ImageViews {
     private ImageViews() {
     }
 
-    static Map<String, Object> preset(Preset p) {
+    /** @param kindOf a template vmid's kind ({@code lxc}, {@code vm}), null when PVE has no such guest */
+    static Map<String, Object> preset(Preset p, java.util.function.IntFunction<String> kindOf) {
         Map<String, Object> json = new LinkedHashMap<>();
         json.put("id", p.id());
         json.put("label", p.label());
+        json.put("kind", p.newest().map(v -> kindOf.apply(v.templateVmid())).orElse(null));
         json.put("cores", p.cores());
         json.put("memoryMiB", p.memoryMiB());
         json.put("diskGiB", p.diskGiB());

@@ -33,7 +33,7 @@ final class JsonViews {
     static Map<String, Object> sandbox(Sandbox s, ActivityView activity, NextActions plan) {
         Map<String, Object> json = new LinkedHashMap<>();
         json.put("vmid", s.vmid());
-        json.put("kind", "lxc"); // every sandbox is a container so far; QEMU VMs are issue 22
+        json.put("kind", s.kind().apiName());
         json.put("hostname", s.hostname());
         json.put("node", s.node());
         json.put("status", s.status());
@@ -49,7 +49,7 @@ final class JsonViews {
             json.put("expires", m.ttl() == null ? null : m.created().plus(m.ttl()).toString());
             json.put("idlePolicy", m.idlePolicy());
             if (m.idle() != null) {
-                json.put("autoStop", Map.of("after", m.idle().after().toString(), "action", m.idle().action()));
+                json.put("autoStop", m.idle().toJson());
             }
             if (m.autoDelete() != null) {
                 json.put("autoDelete", m.autoDelete().isZero() ? "off" : m.autoDelete().toString());

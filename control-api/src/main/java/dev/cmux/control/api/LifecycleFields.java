@@ -9,7 +9,8 @@ import java.util.Set;
 /**
  * A sandbox's own lifecycle settings as {@code POST /v1/sandboxes} and {@code PATCH /v1/sandboxes/{vmid}} take them:
  * {@code "ttl":"2h"} (or {@code "off"}), {@code "idlePolicy":"destroy|stop|keep"} (what the TTL does),
- * {@code "autoStop":{"after":"30m","action":"suspend|stop"}} ({@code "idle"} is its older name),
+ * {@code "autoStop":{"after":"30m","action":"pause|suspend|hibernate|stop","then":{…a later, deeper step…}}}
+ * ({@code "idle"} is its older name),
  * {@code "autoDelete":"7d"} (or {@code "off"}), {@code "protected":true}. In a PATCH an absent field keeps its
  * value and {@code null} resets it (to no TTL, or to the gateway's default).
  *
@@ -19,7 +20,7 @@ record LifecycleFields(Duration ttl, String idlePolicy, IdlePolicy autoStop, Dur
                        Set<String> given) {
 
     static final Set<String> FIELDS = Set.of("ttl", "idlePolicy", "autoStop", "idle", "autoDelete", "protected");
-    static final Set<String> AUTO_STOP_FIELDS = Set.of("after", "action");
+    static final Set<String> AUTO_STOP_FIELDS = Set.of("after", "action", "then");
     private static final String OFF = "off";
 
     static LifecycleFields read(StrictJson json) {
@@ -59,8 +60,16 @@ record LifecycleFields(Duration ttl, String idlePolicy, IdlePolicy autoStop, Dur
             json.error("after", "must be a duration such as 90s, 30m, 2h or PT30M (0s: never)");
         }
         String action = json.oneOf("action", IdlePolicy.ACTIONS);
-        return after == null || after.isNegative() ? null
-                : new IdlePolicy(after, action == null ? IdlePolicy.STOP : action);
+        IdlePolicy then = autoStop(json.object("then", AUTO_STOP_FIELDS));
+        if (after == null || after.isNegative()) {
+            return null;
+        }
+        try {
+            return new IdlePolicy(after, action == null ? IdlePolicy.STOP : action, then);
+        } catch (IllegalArgumentException e) {
+            json.error("then", e.getMessage());
+            return null;
+        }
     }
 
     /** A positive duration, or {@code "off"} (zero: never); null when absent or null. */

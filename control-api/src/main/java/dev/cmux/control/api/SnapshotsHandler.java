@@ -6,13 +6,14 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * Disk snapshots of a sandbox: {@code GET|POST /v1/sandboxes/{vmid}/snapshots} ({@code {"name","description"}}),
+ * Snapshots of a sandbox: {@code GET|POST /v1/sandboxes/{vmid}/snapshots} ({@code {"name","description","vmstate"}};
+ * {@code vmstate: true} keeps a running VM's RAM too),
  * {@code POST …/snapshots/{name}/rollback} (200 with the sandbox, running again if it ran; {@code ?wait=false} 202),
  * {@code DELETE …/snapshots/{name}}. PVE judges names: its refusals come back with its words.
  */
 final class SnapshotsHandler {
 
-    static final Set<String> FIELDS = Set.of("name", "description");
+    static final Set<String> FIELDS = Set.of("name", "description", "vmstate");
 
     private SnapshotsHandler() {
     }
@@ -34,9 +35,10 @@ final class SnapshotsHandler {
             StrictJson json = StrictJson.parse(exchange.body(), FIELDS);
             String name = json.string("name", 40, true);
             String description = json.string("description", 8192, false);
+            boolean vmstate = json.bool("vmstate");
             json.check();
             exchange.respond(HttpResponseStatus.CREATED, Map.of("snapshot",
-                    ImageViews.snapshot(services.images().snapshots().create(vmid, name, description))));
+                    ImageViews.snapshot(services.images().snapshots().create(vmid, name, description, vmstate))));
         }
     }
 

@@ -53,7 +53,7 @@ public final class SandboxCommand {
         CommandLine commandLine = new CommandLine(sandbox).addSubcommand(sandbox.new CreateSandbox())
                 .addSubcommand(sandbox.new ListSandboxes()).addSubcommand(sandbox.new ShowSandbox())
                 .addSubcommand(sandbox.new ExecInSandbox());
-        for (Power power : Power.values()) { // one class serves the five and the two below, named here
+        for (Power power : Power.values()) { // one class serves these and the two below, named here
             named(commandLine, sandbox.new OneCall("POST", "/" + power.path(), null, LIFECYCLE, "sandbox"),
                     power.path(), power.description);
         }
@@ -96,7 +96,8 @@ public final class SandboxCommand {
                         + " (default: the gateway's lifecycle.autoStop).")
         private String autoStop;
         @Option(names = "--auto-stop-action", paramLabel = "ACTION", defaultValue = "stop",
-                description = "What --auto-stop does: suspend or stop (default: ${DEFAULT-VALUE}).")
+                description = "What --auto-stop does: pause or hibernate (VMs), suspend or stop "
+                        + "(default: ${DEFAULT-VALUE}).")
         private String autoStopAction;
         @Option(names = "--auto-delete", paramLabel = "DURATION",
                 description = "Destroy it after this long stopped, e.g. 7d; off: never (default: the gateway's).")
@@ -171,10 +172,11 @@ public final class SandboxCommand {
                     }
                     return 0;
                 }
-                out.printf("%-10s %-9s %-16s %-16s %s%n", "VMID", "STATUS", "ADDRESS", "OWNER", "EXPIRES");
+                out.printf("%-10s %-4s %-10s %-16s %-16s %s%n", "VMID", "KIND", "STATUS", "ADDRESS", "OWNER",
+                        "EXPIRES");
                 for (JsonNode s : r.json().path("sandboxes")) {
-                    out.printf("%-10s %-9s %-16s %-16s %s%n", s.path("vmid").asText(), s.path("status").asText(),
-                            text(s, "address"), text(s, "owner"), text(s, "expires"));
+                    out.printf("%-10s %-4s %-10s %-16s %-16s %s%n", s.path("vmid").asText(), text(s, "kind"),
+                            s.path("status").asText(), text(s, "address"), text(s, "owner"), text(s, "expires"));
                 }
                 return 0;
             });
@@ -298,8 +300,11 @@ public final class SandboxCommand {
         START("Start a stopped sandbox."),
         STOP("Stop a sandbox at once (as pulling the plug)."),
         SHUTDOWN("Ask a sandbox to shut down cleanly."),
-        SUSPEND("Suspend a sandbox (RAM or disk; CRIU for containers)."),
-        RESUME("Resume a suspended sandbox.");
+        SUSPEND("Suspend a sandbox (a VM: pause in RAM; a container: CRIU)."),
+        RESUME("Resume a sandbox from whatever state it is in."),
+        PAUSE("Pause a VM in RAM (CPU freed; resume takes milliseconds)."),
+        HIBERNATE("Hibernate a VM: its RAM to disk (RAM freed; start or resume loads it)."),
+        REBOOT("Reboot a VM.");
 
         final String description;
 
@@ -353,6 +358,7 @@ public final class SandboxCommand {
         PrintWriter out = out();
         out.println("vmid      " + s.path("vmid").asText());
         out.println("hostname  " + text(s, "hostname"));
+        out.println("kind      " + text(s, "kind"));
         out.println("status    " + text(s, "status"));
         out.println("address   " + text(s, "address"));
         if (s.hasNonNull("expires")) {

@@ -6,6 +6,8 @@ import dev.cmux.control.config.PveConfig;
 import dev.cmux.control.pve.PveClient;
 import dev.cmux.control.pve.PveException;
 import dev.cmux.control.pve.PveJson;
+import dev.cmux.control.sandbox.NodeLocator;
+import dev.cmux.control.sandbox.SandboxKind;
 
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -32,6 +34,8 @@ public final class PveChecks implements Check {
 
     private final PveClient pve;
     private final PveConfig config;
+    /** The template is a VM: its sandboxes need the guest agent's privileges too. */
+    private boolean vmTemplate;
 
     public PveChecks(PveClient pve, PveConfig config) {
         this.pve = pve;
@@ -74,23 +78,44 @@ public final class PveChecks implements Check {
                 found = r;
             }
         }
-        if (found == null || !"lxc".equals(PveJson.text(found, "type"))) {
+        SandboxKind kind = found == null ? null : NodeLocator.kindOf(found);
+        if (kind == null) {
             lines.add(StatusLine.problem("template", found == null ? "there is no guest " + vmid
-                    : vmid + " is a " + PveJson.text(found, "type") + ", not a container", "set PVE_TEMPLATE_VMID to "
-                    + "a container template (pct list shows them; pct template VMID makes one)."));
+                    : vmid + " is a " + PveJson.text(found, "type") + ", not a container or VM", "set "
+                    + "PVE_TEMPLATE_VMID to a container template (pct list shows them; pct template VMID makes one) "
+                    + "or a VM template (qm template VMID)."));
             return null;
         }
         String node = PveJson.text(found, "node");
+        String what = kind == SandboxKind.VM ? "VM " : "container ";
         if (PveJson.intValue(found.get("template"), 0) != 1) {
-            lines.add(StatusLine.problem("template", "container " + vmid + " on " + node + " is not a template",
-                    "stop it and run pct template " + vmid + " (or set PVE_TEMPLATE_VMID to a template)."));
+            lines.add(StatusLine.problem("template", what + vmid + " on " + node + " is not a template",
+                    "stop it and run " + (kind == SandboxKind.VM ? "qm" : "pct") + " template " + vmid
+                    + " (or set PVE_TEMPLATE_VMID to a template)."));
             return null;
         }
-        String rootfs = PveJson.text(pve.config(node, vmid), "rootfs");
-        String storage = rootfs == null || !rootfs.contains(":") ? null : rootfs.substring(0, rootfs.indexOf(':'));
-        lines.add(StatusLine.ok("template", "container " + vmid + " on " + node + " is a template"
-                + (storage == null ? "" : ", its disk on " + storage)));
+        // a container's root disk; a VM's boot disk (scsi0, else virtio0): where clones allocate
+        JsonNode config = pve.config(node, kind, vmid);
+        String disk = kind == SandboxKind.VM ? firstOf(config, "scsi0", "virtio0", "sata0")
+                : PveJson.text(config, "rootfs");
+        String storage = disk == null || !disk.contains(":") ? null : disk.substring(0, disk.indexOf(':'));
+        lines.add(StatusLine.ok("template", what + vmid + " on " + node + " is a template"
+                + (storage == null ? "" : ", its disk on " + storage)
+                + (kind == SandboxKind.VM ? "; its sandboxes are VMs (addresses and exec via the guest agent)" : "")));
+        if (kind == SandboxKind.VM) {
+            vmTemplate = true;
+        }
         return storage;
+    }
+
+    private static String firstOf(JsonNode config, String... keys) {
+        for (String k : keys) {
+            String v = PveJson.text(config, k);
+            if (v != null) {
+                return v;
+            }
+        }
+        return null;
     }
 
     /** What each feature needs, on which path. */
@@ -111,6 +136,10 @@ public final class PveChecks implements Check {
         features.put("create and destroy sandboxes", create);
         features.put("start, stop, wake and idle", List.of(new Need("/vms", "VM.PowerMgmt")));
         features.put("snapshots", List.of(new Need("/vms", "VM.Snapshot")));
+        if (vmTemplate) { // PVE 9's agent privileges (docs/pve-qemu.md §5); up to 8.4 it was VM.Monitor
+            features.put("VM addresses and exec through the guest agent", List.of(
+                    new Need("/vms", "VM.GuestAgent.Audit"), new Need("/vms", "VM.GuestAgent.Unrestricted")));
+        }
         features.put("list sandboxes and node settings", List.of(new Need("/vms", "VM.Audit"),
                 new Need("/nodes", "Sys.Audit")));
         return features;

@@ -61,6 +61,11 @@ final class OutputCollector implements ExecListener {
         return used + bytes;
     }
 
+    /** The source cut the output before it reached us (the guest agent's own cap). */
+    synchronized void markTruncated() {
+        truncated = true;
+    }
+
     synchronized boolean exited() {
         return exitCode != null;
     }

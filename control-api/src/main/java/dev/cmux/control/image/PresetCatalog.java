@@ -5,6 +5,8 @@ import dev.cmux.control.sandbox.SandboxException;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.cmux.control.pve.PveClient;
 import dev.cmux.control.pve.PveJson;
+import dev.cmux.control.sandbox.NodeLocator;
+import dev.cmux.control.sandbox.SandboxKind;
 
 import static dev.cmux.control.sandbox.SandboxException.Kind.BAD_REQUEST;
 
@@ -73,19 +75,20 @@ public final class PresetCatalog {
     }
 
     /**
-     * The container templates of the cluster tagged {@code preset-<id>} whose description carries a snapshot id.
+     * The container and VM templates of the cluster tagged {@code preset-<id>} whose description carries a snapshot id.
      * {@code /cluster/resources} reads tags live from the config; only those templates' configs are read.
      */
     public List<PresetTemplate> learnedTemplates() {
         List<PresetTemplate> out = new ArrayList<>();
         for (JsonNode r : pve.vmResources()) {
-            if (!"lxc".equals(PveJson.text(r, "type")) || PveJson.intValue(r.get("template"), 0) != 1
+            SandboxKind kind = NodeLocator.kindOf(r); // container and VM templates alike
+            if (kind == null || PveJson.intValue(r.get("template"), 0) != 1
                     || !hasPresetTag(PveJson.text(r, "tags"))) {
                 continue;
             }
             int vmid = PveJson.intValue(r.get("vmid"), -1);
             String node = PveJson.text(r, "node");
-            JsonNode config = pve.config(node, vmid);
+            JsonNode config = pve.config(node, kind, vmid);
             TemplateDescription.parse(PveJson.text(config, "description"))
                     .ifPresent(d -> out.add(new PresetTemplate(vmid, node, d)));
         }

@@ -9,6 +9,7 @@ import dev.cmux.control.sandbox.CloneSpec;
 import dev.cmux.control.sandbox.CreateRequest;
 import dev.cmux.control.sandbox.NodeLocator;
 import dev.cmux.control.sandbox.Sandbox;
+import dev.cmux.control.sandbox.SandboxKind;
 import dev.cmux.control.sandbox.SandboxService;
 
 /**
@@ -48,13 +49,14 @@ public final class SandboxImages {
         JsonNode r = nodes.resource(source);
         if (r == null) {
             throw SandboxException.of(SandboxException.Kind.UNAVAILABLE, "no-template", "The template " + source
-                    + " of " + c.snapshotId() + " is not a container of this cluster.", null);
+                    + " of " + c.snapshotId() + " is not a guest of this cluster.", null);
         }
         String node = PveJson.text(r, "node");
+        SandboxKind kind = NodeLocator.kindOf(r); // a preset's kind is its template's: container or VM
         String snapname = c.version().snapname();
-        boolean linked = pve.hasFeature(node, source, "clone", snapname);
+        boolean linked = pve.hasFeature(node, kind, source, "clone", snapname);
         Preset p = c.preset();
         return new CloneSpec(source, node, snapname, !linked, linked ? null : storage.forFullClone(node),
-                p.cores(), p.memoryMiB(), p.diskGiB(), c.snapshotId().toString());
+                p.cores(), p.memoryMiB(), p.diskGiB(), c.snapshotId().toString(), kind);
     }
 }

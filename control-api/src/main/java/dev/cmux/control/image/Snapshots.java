@@ -7,6 +7,8 @@ import dev.cmux.control.pve.PveJson;
 import dev.cmux.control.pve.TaskWaiter;
 import dev.cmux.control.sandbox.ResolverInvalidation;
 import dev.cmux.control.sandbox.Sandbox;
+import dev.cmux.control.sandbox.SandboxException;
+import dev.cmux.control.sandbox.SandboxKind;
 import dev.cmux.control.sandbox.SandboxService;
 
 import java.time.Instant;
@@ -37,7 +39,7 @@ public final class Snapshots {
     public List<Snapshot> list(int vmid) {
         Sandbox s = sandboxes.get(vmid);
         List<Snapshot> out = new ArrayList<>();
-        for (JsonNode n : pve.snapshots(s.node(), vmid)) {
+        for (JsonNode n : pve.snapshots(s.node(), s.kind(), vmid)) {
             String name = PveJson.text(n, "name");
             if (!"current".equals(name)) {
                 long time = PveJson.longValue(n.get("snaptime"), 0);
@@ -48,11 +50,23 @@ public final class Snapshots {
         return out;
     }
 
-    /** Takes a snapshot and waits for it; a running sandbox keeps running. */
+    /** Takes a disk snapshot and waits for it; a running sandbox keeps running. */
     public Snapshot create(int vmid, String name, String description) {
+        return create(vmid, name, description, false);
+    }
+
+    /**
+     * Takes a snapshot, of a running VM's RAM too when {@code vmstate} (PVE ignores it for a stopped VM), and waits
+     * for it; 400 {@code vmstate-for-vms} for a container.
+     */
+    public Snapshot create(int vmid, String name, String description, boolean vmstate) {
         Sandbox s = sandboxes.get(vmid);
+        if (vmstate && s.kind() != SandboxKind.VM) {
+            throw SandboxException.of(SandboxException.Kind.BAD_REQUEST, "vmstate-for-vms", "Sandbox " + vmid
+                    + " is a container: a snapshot with RAM (vmstate) is for VMs.", null);
+        }
         pveSays(() -> {
-            tasks.await(pve.snapshot(s.node(), vmid, name, description));
+            tasks.await(pve.snapshot(s.node(), s.kind(), vmid, name, description, vmstate));
             return null;
         });
         return list(vmid).stream().filter(x -> x.name().equals(name)).findFirst().orElseThrow(() ->
@@ -61,13 +75,14 @@ public final class Snapshots {
 
     /**
      * Rolls the sandbox back to {@code name}. PVE stops a running container for that; it is started again in the
-     * same task ({@code start=1}) so a running sandbox is running afterwards, a stopped one stays stopped.
+     * same task ({@code start=1}) so a running sandbox is running afterwards, a stopped one stays stopped. A VM's
+     * snapshot with RAM ends running by itself (docs/pve-qemu.md §1.9): no {@code start} then.
      */
     public Sandbox rollback(int vmid, String name) {
         Sandbox s = sandboxes.get(vmid);
-        boolean running = "running".equals(s.status());
+        boolean start = "running".equals(s.status()) && !withRam(s, name);
         pveSays(() -> {
-            tasks.await(pve.rollback(s.node(), vmid, name, running));
+            tasks.await(pve.rollback(s.node(), s.kind(), vmid, name, start));
             return null;
         });
         invalidation.invalidate(vmid);
@@ -77,9 +92,21 @@ public final class Snapshots {
     public void delete(int vmid, String name) {
         Sandbox s = sandboxes.get(vmid);
         pveSays(() -> {
-            tasks.await(pve.deleteSnapshot(s.node(), vmid, name));
+            tasks.await(pve.deleteSnapshot(s.node(), s.kind(), vmid, name));
             return null;
         });
+    }
+
+    private boolean withRam(Sandbox s, String name) {
+        if (s.kind() != SandboxKind.VM) {
+            return false;
+        }
+        for (JsonNode n : pve.snapshots(s.node(), s.kind(), s.vmid())) {
+            if (name.equals(PveJson.text(n, "name"))) {
+                return PveJson.intValue(n.get("vmstate"), 0) == 1;
+            }
+        }
+        return false;
     }
 
     private static <T> T pveSays(Supplier<T> call) {

@@ -1,6 +1,7 @@
 package dev.cmux.control.image;
 
 import dev.cmux.control.sandbox.SandboxException;
+import dev.cmux.control.sandbox.SandboxKind;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.cmux.control.poll.Poller;
@@ -69,6 +70,12 @@ public final class Templates {
     /** Makes version {@code version} (null: the next) of preset {@code presetId} from sandbox {@code fromVmid}. */
     public TemplateView create(int fromVmid, String presetId, Integer version) {
         Sandbox source = sandboxes.get(fromVmid);
+        if (source.kind() != SandboxKind.LXC) {
+            // the capture (shutdown, full clone, convert) is written for containers; a VM template is made with qm
+            throw SandboxException.of(SandboxException.Kind.CONFLICT, "wrong-kind", "Sandbox " + fromVmid + " is a "
+                    + "VM: preset templates are captured from containers only; a VM template (qm template) becomes a "
+                    + "preset version through the config's presets:.", null);
+        }
         if (source.lock() != null) {
             throw SandboxException.of(SandboxException.Kind.CONFLICT, "locked", "Sandbox " + fromVmid
                     + " is locked (" + source.lock() + ") by a running PVE task.", null);

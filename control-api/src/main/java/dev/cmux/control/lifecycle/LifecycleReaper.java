@@ -5,6 +5,7 @@ import dev.cmux.control.sandbox.PowerAction;
 import dev.cmux.control.sandbox.Sandbox;
 import dev.cmux.control.sandbox.SandboxException;
 import dev.cmux.control.sandbox.SandboxService;
+import dev.cmux.control.sandbox.SandboxState;
 
 import java.time.Clock;
 import java.time.Duration;
@@ -23,7 +24,8 @@ import java.util.logging.Logger;
 /**
  * Runs the lifecycle: every pass reads every sandbox from PVE, keeps the {@code stoppedAt} stamp of its metadata
  * true (written when it is seen stopped, removed when seen running), and does what {@link Schedule} says is due:
- * auto-stop (suspend, or stop where PVE cannot suspend), TTL, auto-delete. One log line per action. State is PVE's,
+ * auto-stop (pause, suspend, hibernate or stop, chained steps one pass at a time; stop where PVE cannot do what was
+ * asked), TTL, auto-delete. One log line per action. State is PVE's,
  * so it may run on every gateway of a cluster: a stop or destroy another gateway already did is no error.
  * <p>
  * Idle time counts from the last traffic: a request or upgraded byte this gateway saw, or the guest's own network
@@ -160,10 +162,13 @@ public final class LifecycleReaper implements NextActions, AutoCloseable {
         return since;
     }
 
-    /** The sandbox with its {@code stoppedAt} written when first seen stopped, removed when seen running. */
+    /**
+     * The sandbox with its {@code stoppedAt} written when first seen stopped, removed when seen running. A hibernated
+     * VM's config cannot change (PVE's {@code suspended} lock): it keeps what it has.
+     */
     private Sandbox stamped(Sandbox s, Instant now) {
         boolean runs = "running".equals(s.status());
-        if (runs == (s.metadata().stoppedAt() == null)) {
+        if (runs == (s.metadata().stoppedAt() == null) || SandboxState.HIBERNATED.equals(s.status())) {
             return s;
         }
         return sandboxes.updateMetadata(s.vmid(), m -> m.withStoppedAt(runs ? null : now));
@@ -175,6 +180,11 @@ public final class LifecycleReaper implements NextActions, AutoCloseable {
         try {
             if (NextAction.DESTROY.equals(action)) {
                 sandboxes.destroy(vmid);
+            } else if (NextAction.HIBERNATE.equals(action)) {
+                // PVE refuses any config change of a hibernated VM (lock: suspended), so the stamp goes first
+                sandboxes.updateMetadata(vmid, m -> m.withStoppedAt(now));
+                action = putToSleep(vmid, action);
+                runningSince.remove(vmid);
             } else {
                 action = putToSleep(vmid, action);
                 runningSince.remove(vmid);
@@ -194,17 +204,20 @@ public final class LifecycleReaper implements NextActions, AutoCloseable {
         return Optional.of(new Done(vmid, action, next.reason()));
     }
 
-    /** Suspends when asked and PVE can (CRIU), else stops; returns what it did. */
+    /**
+     * Pauses, suspends or hibernates when asked and PVE can (a VM's RAM; CRIU for a container), else stops; returns
+     * what it did.
+     */
     private String putToSleep(int vmid, String action) {
-        if (NextAction.SUSPEND.equals(action)) {
+        if (!NextAction.STOP.equals(action)) {
             try {
-                sandboxes.power(vmid, PowerAction.SUSPEND);
-                return NextAction.SUSPEND;
+                sandboxes.power(vmid, PowerAction.parse(action).orElseThrow());
+                return action;
             } catch (RuntimeException e) {
                 if (e instanceof SandboxException se && se.kind() == SandboxException.Kind.NOT_FOUND) {
                     throw e;
                 }
-                LOG.warning("lifecycle: sandbox " + vmid + " could not be suspended (" + e.getMessage()
+                LOG.warning("lifecycle: sandbox " + vmid + " could not " + action + " (" + e.getMessage()
                         + "); stopping it");
             }
         }

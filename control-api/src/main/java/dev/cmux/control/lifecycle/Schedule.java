@@ -18,7 +18,10 @@ import java.util.Optional;
  *   <li>{@code protected}, no metadata (orphans) or a PVE lock: nothing.</li>
  *   <li>{@code ttl}: at {@code created + ttl}, destroy; or stop when its {@code idlePolicy} is {@code stop} (and it
  *       runs); nothing when {@code keep}.</li>
- *   <li>{@code autoStop}, while it runs: suspend or stop at {@code idleSince + after}.</li>
+ *   <li>{@code autoStop}, while it runs: its first step (pause, suspend, hibernate or stop) at
+ *       {@code idleSince + after}; asleep at a step's level (a VM paused or hibernated), the chain's next step at
+ *       {@code stoppedAt + (next.after - step.after)}: each step's {@code after} counts from the start of the idle
+ *       time.</li>
  *   <li>{@code autoDelete}, while it is stopped: destroy at {@code stoppedAt + autoDelete}.</li>
  * </ul>
  * The earliest wins; at the same instant the destroy.
@@ -57,6 +60,11 @@ final class Schedule {
         IdlePolicy autoStop = m.idle() != null ? m.idle() : defaults.autoStop();
         if (running && autoStop.enabled() && idleSince != null) {
             candidates.add(new NextAction(autoStop.action(), NextAction.AUTO_STOP, idleSince.plus(autoStop.after())));
+        }
+        if (!running && autoStop.enabled() && m.stoppedAt() != null) {
+            autoStop.stepInto(s.status()).filter(step -> step.then() != null).ifPresent(step ->
+                    candidates.add(new NextAction(step.then().action(), NextAction.AUTO_STOP,
+                            m.stoppedAt().plus(step.then().after().minus(step.after())))));
         }
         Duration autoDelete = m.autoDelete() != null ? m.autoDelete() : defaults.autoDelete();
         if (!running && !autoDelete.isZero() && m.stoppedAt() != null) {

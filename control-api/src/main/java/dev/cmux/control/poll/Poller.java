@@ -31,7 +31,18 @@ public final class Poller {
      */
     public <T> T until(Duration interval, Duration timeout, Supplier<T> attempt,
                        Supplier<? extends RuntimeException> timedOut) {
+        return until(interval, interval, timeout, attempt, timedOut);
+    }
+
+    /**
+     * As {@link #until(Duration, Duration, Supplier, Supplier)}, but the pauses start at {@code first} and double up
+     * to {@code interval}: what usually ends in a moment (a VM's resume, a task of a fast storage) is seen at once,
+     * what takes seconds is still asked only every {@code interval}.
+     */
+    public <T> T until(Duration first, Duration interval, Duration timeout, Supplier<T> attempt,
+                       Supplier<? extends RuntimeException> timedOut) {
         long deadline = nanoTime.getAsLong() + timeout.toNanos();
+        Duration next = first.compareTo(interval) < 0 ? first : interval;
         while (true) {
             T answer = attempt.get();
             if (answer != null) {
@@ -40,7 +51,8 @@ public final class Poller {
             if (nanoTime.getAsLong() - deadline > 0) {
                 throw timedOut.get();
             }
-            pause(interval);
+            pause(next);
+            next = next.multipliedBy(2).compareTo(interval) < 0 ? next.multipliedBy(2) : interval;
         }
     }
 

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.cmux.control.config.PveConfig;
 import dev.cmux.control.sandbox.PowerAction;
 import dev.cmux.control.sandbox.SandboxId;
+import dev.cmux.control.sandbox.SandboxKind;
 import okhttp3.ConnectionPool;
 import okhttp3.FormBody;
 import okhttp3.HttpUrl;
@@ -16,7 +17,9 @@ import java.io.IOException;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.Collection;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
@@ -141,12 +144,17 @@ public final class PveClient implements AutoCloseable {
      * that snapshot, when not null).
      */
     public boolean hasFeature(String node, int vmid, String feature, String snapname) {
+        return hasFeature(node, SandboxKind.LXC, vmid, feature, snapname);
+    }
+
+    /** {@code GET /nodes/{node}/{lxc|qemu}/{vmid}/feature}, as {@link #hasFeature(String, int, String, String)}. */
+    public boolean hasFeature(String node, SandboxKind kind, int vmid, String feature, String snapname) {
         Map<String, Object> query = new LinkedHashMap<>();
         query.put("feature", feature);
         if (snapname != null) {
             query.put("snapname", snapname);
         }
-        return PveJson.intValue(get(lxc(node, vmid) + "/feature", query).get("hasFeature"), 0) == 1;
+        return PveJson.intValue(get(guest(node, kind, vmid) + "/feature", query).get("hasFeature"), 0) == 1;
     }
 
     /** {@code GET /nodes/{node}/storage?content=…&enabled=1}: the enabled storages that hold {@code content}. */
@@ -174,52 +182,159 @@ public final class PveClient implements AutoCloseable {
 
     /** {@code GET …/snapshot}: the snapshots and a last entry {@code current}. */
     public JsonNode snapshots(String node, int vmid) {
-        return get(lxc(node, vmid) + "/snapshot", Map.of());
+        return snapshots(node, SandboxKind.LXC, vmid);
+    }
+
+    /** {@code GET /nodes/{node}/{lxc|qemu}/{vmid}/snapshot}; a VM's entries carry {@code vmstate}. */
+    public JsonNode snapshots(String node, SandboxKind kind, int vmid) {
+        return get(guest(node, kind, vmid) + "/snapshot", Map.of());
     }
 
     /** {@code POST …/snapshot} {@code snapname, description}; a UPID. */
     public String snapshot(String node, int vmid, String name, String description) {
+        return snapshot(node, SandboxKind.LXC, vmid, name, description, false);
+    }
+
+    /** {@code POST …/snapshot}, for a VM with its RAM when {@code vmstate} (a container has none); a UPID. */
+    public String snapshot(String node, SandboxKind kind, int vmid, String name, String description,
+                           boolean vmstate) {
         Map<String, Object> form = new LinkedHashMap<>();
         form.put("snapname", name);
         if (description != null) {
             form.put("description", description);
         }
-        return upid(post(lxc(node, vmid) + "/snapshot", form));
+        if (vmstate) {
+            form.put("vmstate", true);
+        }
+        return upid(post(guest(node, kind, vmid) + "/snapshot", form));
     }
 
     /** {@code POST …/snapshot/{name}/rollback}, {@code start=1} to start it again afterwards; a UPID. */
     public String rollback(String node, int vmid, String name, boolean start) {
-        return upid(post(lxc(node, vmid) + "/snapshot/" + segment(name) + "/rollback", Map.of("start", start)));
+        return rollback(node, SandboxKind.LXC, vmid, name, start);
+    }
+
+    /** {@code POST /nodes/{node}/{lxc|qemu}/{vmid}/snapshot/{name}/rollback}; a UPID. */
+    public String rollback(String node, SandboxKind kind, int vmid, String name, boolean start) {
+        return upid(post(guest(node, kind, vmid) + "/snapshot/" + segment(name) + "/rollback",
+                Map.of("start", start)));
     }
 
     /** {@code DELETE …/snapshot/{name}}; a UPID. */
     public String deleteSnapshot(String node, int vmid, String name) {
-        return upid(delete(lxc(node, vmid) + "/snapshot/" + segment(name), Map.of()));
+        return deleteSnapshot(node, SandboxKind.LXC, vmid, name);
+    }
+
+    /** {@code DELETE /nodes/{node}/{lxc|qemu}/{vmid}/snapshot/{name}}; a UPID. */
+    public String deleteSnapshot(String node, SandboxKind kind, int vmid, String name) {
+        return upid(delete(guest(node, kind, vmid) + "/snapshot/" + segment(name), Map.of()));
     }
 
     /** {@code GET /nodes/{node}/lxc/{vmid}/config}. */
     public JsonNode config(String node, int vmid) {
-        return get(lxc(node, vmid) + "/config", Map.of());
+        return config(node, SandboxKind.LXC, vmid);
+    }
+
+    /** {@code GET /nodes/{node}/{lxc|qemu}/{vmid}/config}. */
+    public JsonNode config(String node, SandboxKind kind, int vmid) {
+        return get(guest(node, kind, vmid) + "/config", Map.of());
     }
 
     /** {@code PUT /nodes/{node}/lxc/{vmid}/config}; synchronous. */
     public void updateConfig(String node, int vmid, Map<String, ?> options) {
-        put(lxc(node, vmid) + "/config", options);
+        updateConfig(node, SandboxKind.LXC, vmid, options);
+    }
+
+    /** {@code PUT /nodes/{node}/{lxc|qemu}/{vmid}/config}; synchronous. */
+    public void updateConfig(String node, SandboxKind kind, int vmid, Map<String, ?> options) {
+        put(guest(node, kind, vmid) + "/config", options);
     }
 
     /** {@code GET /nodes/{node}/lxc/{vmid}/status/current}. */
     public JsonNode currentStatus(String node, int vmid) {
-        return get(lxc(node, vmid) + "/status/current", Map.of());
+        return currentStatus(node, SandboxKind.LXC, vmid);
+    }
+
+    /** {@code GET /nodes/{node}/{lxc|qemu}/{vmid}/status/current}; a VM's also carries {@code qmpstatus}. */
+    public JsonNode currentStatus(String node, SandboxKind kind, int vmid) {
+        return get(guest(node, kind, vmid) + "/status/current", Map.of());
     }
 
     /** {@code POST /nodes/{node}/lxc/{vmid}/status/{action}}; a UPID. */
     public String statusAction(String node, int vmid, PowerAction action, Map<String, ?> options) {
-        return upid(post(lxc(node, vmid) + "/status/" + action.pveName(), options));
+        return statusAction(node, SandboxKind.LXC, vmid, action, options);
+    }
+
+    /**
+     * {@code POST /nodes/{node}/{lxc|qemu}/{vmid}/status/{action}} with the action's own fields
+     * ({@link PowerAction#pveOptions()}) and {@code options}; a UPID.
+     */
+    public String statusAction(String node, SandboxKind kind, int vmid, PowerAction action, Map<String, ?> options) {
+        Map<String, Object> form = new LinkedHashMap<>(action.pveOptions());
+        form.putAll(options);
+        return upid(post(guest(node, kind, vmid) + "/status/" + action.pvePath(), form));
     }
 
     /** {@code DELETE /nodes/{node}/lxc/{vmid}?purge=1}; a UPID. */
     public String destroy(String node, int vmid, boolean purge) {
-        return upid(delete(lxc(node, vmid), purge ? Map.of("purge", true) : Map.of()));
+        return destroy(node, SandboxKind.LXC, vmid, purge);
+    }
+
+    /** {@code DELETE /nodes/{node}/{lxc|qemu}/{vmid}?purge=1}; a UPID. */
+    public String destroy(String node, SandboxKind kind, int vmid, boolean purge) {
+        return upid(delete(guest(node, kind, vmid), purge ? Map.of("purge", true) : Map.of()));
+    }
+
+    /**
+     * {@code POST /nodes/{node}/qemu/{source}/clone}: a VM's name is {@code name} (PVE refuses {@code hostname}
+     * there), {@code full} as asked; from {@code snapname} and onto {@code storage} when not null. A UPID of
+     * {@code qmclone}, whose id is the source's.
+     */
+    public String cloneVm(String node, int source, int newId, String name, boolean full, String storage,
+                          String snapname) {
+        Map<String, Object> form = new LinkedHashMap<>();
+        form.put("newid", newId);
+        form.put("name", name);
+        form.put("full", full);
+        if (storage != null) {
+            form.put("storage", storage);
+        }
+        if (snapname != null) {
+            form.put("snapname", snapname);
+        }
+        return upid(post(guest(node, SandboxKind.VM, source) + "/clone", form));
+    }
+
+    /**
+     * {@code GET /nodes/{node}/qemu/{vmid}/agent/network-get-interfaces}: the {@code result} array of the guest
+     * agent (docs/pve-qemu.md §5); PVE answers 500 when the agent is not configured, the VM not running or the
+     * agent not answering.
+     */
+    public JsonNode agentInterfaces(String node, int vmid) {
+        JsonNode data = get(guest(node, SandboxKind.VM, vmid) + "/agent/network-get-interfaces", Map.of());
+        return data == null ? null : data.get("result");
+    }
+
+    /**
+     * {@code POST …/agent/exec}: {@code command} as an array (the key repeated in the form), {@code input} as
+     * plain text that PVE base64-encodes for the agent (null: stdin is /dev/null); the guest's pid.
+     */
+    public long agentExec(String node, int vmid, List<String> command, String input) {
+        Map<String, Object> form = new LinkedHashMap<>();
+        form.put("command", command);
+        if (input != null) {
+            form.put("input-data", input);
+        }
+        JsonNode pid = post(guest(node, SandboxKind.VM, vmid) + "/agent/exec", form).get("pid");
+        if (pid == null || !pid.canConvertToLong()) {
+            throw new PveException(200, "PVE answered agent/exec without a pid", null);
+        }
+        return pid.asLong();
+    }
+
+    /** {@code GET …/agent/exec-status?pid=}: {@code exited}, then once {@code exitcode}, the streams and flags. */
+    public JsonNode agentExecStatus(String node, int vmid, long pid) {
+        return get(guest(node, SandboxKind.VM, vmid) + "/agent/exec-status", Map.of("pid", pid));
     }
 
     /** {@code GET /nodes/{node}/lxc/{vmid}/interfaces}: JSON null while the container is stopped. */
@@ -239,7 +354,11 @@ public final class PveClient implements AutoCloseable {
     }
 
     private static String lxc(String node, int vmid) {
-        return "/nodes/" + segment(node) + "/lxc/" + vmid;
+        return guest(node, SandboxKind.LXC, vmid);
+    }
+
+    private static String guest(String node, SandboxKind kind, int vmid) {
+        return "/nodes/" + segment(node) + "/" + kind.pveType() + "/" + vmid;
     }
 
     /** Encodes every reserved character, {@code :} included: a UPID holds {@code :}, {@code @} and {@code !}. */
@@ -283,7 +402,13 @@ public final class PveClient implements AutoCloseable {
             return request.url(url.build()).method(method, null).build();
         }
         FormBody.Builder form = new FormBody.Builder();
-        params.forEach((k, v) -> form.add(k, formValue(v)));
+        params.forEach((k, v) -> {
+            if (v instanceof Collection<?> values) {
+                values.forEach(each -> form.add(k, formValue(each))); // PVE reads a repeated key as an array
+            } else {
+                form.add(k, formValue(v));
+            }
+        });
         return request.url(url.build()).method(method, form.build()).build();
     }
 

@@ -37,7 +37,10 @@ public class PveException extends RemoteCallException {
 
     /** The config changed since it was read ({@code digest} given with the update): read it again. */
     public boolean configChanged() {
-        return String.valueOf(getMessage()).contains("detected modified configuration");
+        String m = String.valueOf(getMessage());
+        // LXC; QEMU ("checksum mismatch", "checksum missmatch" before qemu-server 8)
+        return m.contains("detected modified configuration") || m.contains("checksum mismatch")
+                || m.contains("checksum missmatch");
     }
 
     /** The new vmid is taken ({@code CT 101 already exists on node 'pve'}); {@code /cluster/nextid} does not reserve. */
@@ -53,6 +56,15 @@ public class PveException extends RemoteCallException {
     /** {@code CT 101 not running}: a stop, shutdown or suspend found it stopped. */
     public boolean notRunning() {
         return String.valueOf(getMessage()).contains("not running");
+    }
+
+    /**
+     * The guest agent cannot be asked (qemu-server {@code assert_agent_available}): {@code No QEMU guest agent
+     * configured}, {@code VM 101 is not running}, {@code QEMU guest agent is not running}.
+     */
+    public boolean agentUnavailable() {
+        String m = String.valueOf(getMessage());
+        return m.contains("QEMU guest agent") || m.matches("(?s)VM \\d+ is not running.*");
     }
 
     /** {@code Configuration file 'nodes/pve/lxc/101.conf' does not exist}. */
@@ -85,6 +97,6 @@ public class PveException extends RemoteCallException {
 
     /** {@code base volume '…' is still in use by linked clones}: a template that clones depend on. */
     public boolean templateInUse() {
-        return String.valueOf(getMessage()).contains("still in use by linked clones");
+        return String.valueOf(getMessage()).contains("still in use by linked clone"); // QEMU says "cloned"
     }
 }

@@ -16,6 +16,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 public record TaskWaiter(PveClient pve, Poller poller, Duration pollInterval, Duration timeout) {
 
     private static final int LOG_TAIL = 8;
+    /** The first look at a task; later looks double up to the poll interval (a resume ends in milliseconds). */
+    public static final Duration FIRST_POLL = Duration.ofMillis(25);
 
     public void await(String upid) {
         await(upid, timeout);
@@ -24,7 +26,7 @@ public record TaskWaiter(PveClient pve, Poller poller, Duration pollInterval, Du
     public void await(String upid, Duration limit) {
         String node = Upid.parse(upid).node();
         AtomicInteger unknownTask = new AtomicInteger();
-        JsonNode status = poller.until(pollInterval, limit, () -> {
+        JsonNode status = poller.until(FIRST_POLL, pollInterval, limit, () -> {
             try {
                 JsonNode now = pve.taskStatus(node, upid);
                 return "stopped".equals(PveJson.text(now, "status")) ? now : null;

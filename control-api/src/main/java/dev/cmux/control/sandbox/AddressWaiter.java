@@ -1,26 +1,42 @@
 package dev.cmux.control.sandbox;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import dev.cmux.control.poll.Poller;
 import dev.cmux.control.pve.PveClient;
+import dev.cmux.control.pve.TaskWaiter;
 
 import java.time.Duration;
 
 /**
- * Reads a running container's IPv4 from {@code /nodes/{node}/lxc/{vmid}/interfaces} ({@link GuestAddresses}); DHCP
- * may take seconds after start, so {@link #await} polls.
+ * Reads a running sandbox's IPv4 ({@link GuestAddresses}): a container's from {@code /nodes/{node}/lxc/{vmid}/interfaces},
+ * a VM's from its guest agent ({@code agent/network-get-interfaces}). DHCP, and a VM's agent, may take seconds after
+ * start, so {@link #await} polls.
  */
 record AddressWaiter(PveClient pve, Poller poller, Duration pollInterval) {
 
-    /** The address now, or null. */
+    /** A container's address now, or null. */
     String current(String node, int vmid) {
-        return GuestAddresses.ipv4(pve.interfaces(node, vmid));
+        return current(node, SandboxKind.LXC, vmid);
+    }
+
+    /** The address now, or null (a VM whose agent does not answer yet has none). */
+    String current(String node, SandboxKind kind, int vmid) {
+        try {
+            return GuestAddresses.ipv4(PveAddresses.interfaces(pve, node, kind, vmid));
+        } catch (GuestAgentUnavailableException e) {
+            return null; // a VM's agent starts seconds after its kernel
+        }
     }
 
     String await(String node, int vmid, Duration timeout) {
-        return poller.until(pollInterval, timeout, () -> current(node, vmid),
-                () -> SandboxException.unavailable("no-address", "Container " + vmid
-                        + " got no IPv4 address within " + timeout.toSeconds() + " s (is DHCP answering on its "
-                        + "bridge?)."));
+        return await(node, SandboxKind.LXC, vmid, timeout);
+    }
+
+    String await(String node, SandboxKind kind, int vmid, Duration timeout) {
+        return poller.until(TaskWaiter.FIRST_POLL, pollInterval, timeout, () -> current(node, kind, vmid),
+                () -> SandboxException.unavailable("no-address", (kind == SandboxKind.VM
+                        ? "VM " + vmid + " reported no IPv4 address through its guest agent within "
+                        + timeout.toSeconds() + " s (is qemu-guest-agent installed and running, and DHCP answering?)."
+                        : "Container " + vmid + " got no IPv4 address within " + timeout.toSeconds()
+                        + " s (is DHCP answering on its bridge?).")));
     }
 }

@@ -14,18 +14,33 @@ package dev.cmux.control.sandbox;
  * @param memoryMiB memory after the clone; null: the source's (a request's own value wins)
  * @param diskGiB   the root disk is grown to this size when smaller; null: as cloned
  * @param image     the preset version it is made from ({@code pvelxc_<id>_v<n>}), kept in its metadata; null: none
+ * @param kind      what the source is, so what the clone is: a container or a VM
  */
 public record CloneSpec(int source, String node, String snapname, boolean full, String storage, Integer cores,
-                        Integer memoryMiB, Integer diskGiB, String image) {
+                        Integer memoryMiB, Integer diskGiB, String image, SandboxKind kind) {
 
     public CloneSpec {
         if (!full && storage != null) {
             throw new IllegalArgumentException("a linked clone lives on its template's storage");
         }
+        if (kind == null) {
+            throw new IllegalArgumentException("a clone spec names its kind");
+        }
     }
 
-    /** A linked clone of {@code template} on {@code node}, with its resources unchanged. */
+    /** A container's clone. */
+    public CloneSpec(int source, String node, String snapname, boolean full, String storage, Integer cores,
+                     Integer memoryMiB, Integer diskGiB, String image) {
+        this(source, node, snapname, full, storage, cores, memoryMiB, diskGiB, image, SandboxKind.LXC);
+    }
+
+    /** A linked clone of {@code template} (of {@code kind}) on {@code node}, with its resources unchanged. */
+    public static CloneSpec linked(int template, String node, SandboxKind kind) {
+        return new CloneSpec(template, node, null, false, null, null, null, null, null, kind);
+    }
+
+    /** A linked clone of container template {@code template} on {@code node}, with its resources unchanged. */
     public static CloneSpec linked(int template, String node) {
-        return new CloneSpec(template, node, null, false, null, null, null, null, null);
+        return linked(template, node, SandboxKind.LXC);
     }
 }

@@ -11,9 +11,11 @@ import java.util.Set;
 
 /**
  * The addresses a running container reports in {@code /nodes/{node}/lxc/{vmid}/interfaces} (JSON null while
- * stopped), IPv4 first, each once. {@code ip-addresses} (PVE ≥ 8.4) lists every address; the older {@code inet} and
- * {@code inet6} fields only the last of each family, so both are read. The loopback interface and link-local addresses are
- * left out: nothing outside the container reaches it there.
+ * stopped), or a VM's guest agent in {@code agent/network-get-interfaces} ({@code result}), IPv4 first, each once.
+ * {@code ip-addresses} (PVE ≥ 8.4; the agent's) lists every address, typed {@code inet}/{@code inet6} by LXC and
+ * {@code ipv4}/{@code ipv6} by the agent (docs/pve-qemu.md §5); the older {@code inet} and {@code inet6} fields only
+ * the last of each family, so both are read. The loopback interface and link-local addresses are left out: nothing
+ * outside the guest reaches it there.
  */
 final class GuestAddresses {
 
@@ -33,7 +35,8 @@ final class GuestAddresses {
             JsonNode listed = nic.get("ip-addresses");
             if (listed != null && listed.isArray()) {
                 for (JsonNode a : listed) {
-                    add("inet6".equals(PveJson.text(a, "ip-address-type")) ? v6 : v4, PveJson.text(a, "ip-address"));
+                    String type = PveJson.text(a, "ip-address-type");
+                    add("inet6".equals(type) || "ipv6".equals(type) ? v6 : v4, PveJson.text(a, "ip-address"));
                 }
             }
             add(v4, withoutPrefix(PveJson.text(nic, "inet")));

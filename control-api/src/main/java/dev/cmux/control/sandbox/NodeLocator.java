@@ -59,13 +59,21 @@ public final class NodeLocator {
         }
     }
 
-    /** The cluster's view of one guest ({@code /cluster/resources} entry), or null when there is none. */
+    /**
+     * The cluster's view of one guest, container or VM ({@code /cluster/resources} entry; its {@code type} is the
+     * {@link SandboxKind}), or null when there is none.
+     */
     public JsonNode resource(int vmid) {
         for (JsonNode r : pve.vmResources()) {
-            if (PveJson.intValue(r.get("vmid"), -1) == vmid && "lxc".equals(PveJson.text(r, "type"))) {
+            if (PveJson.intValue(r.get("vmid"), -1) == vmid && kindOf(r) != null) {
                 return r;
             }
         }
         return null;
+    }
+
+    /** The kind of a {@code /cluster/resources} entry, or null when it is no guest. */
+    public static SandboxKind kindOf(JsonNode resource) {
+        return SandboxKind.ofPveType(PveJson.text(resource, "type")).orElse(null);
     }
 }

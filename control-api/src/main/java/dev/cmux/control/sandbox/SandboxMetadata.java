@@ -93,10 +93,7 @@ public record SandboxMetadata(String owner, Instant created, Duration ttl, Strin
         json.put("ttl", ttl == null ? null : ttl.toString());
         json.put("idlePolicy", idlePolicy);
         if (idle != null) {
-            Map<String, Object> idleJson = new LinkedHashMap<>();
-            idleJson.put("after", idle.after().toString());
-            idleJson.put("action", idle.action());
-            json.put("idle", idleJson);
+            json.put("idle", idle.toJson());
         }
         if (autoDelete != null) {
             json.put("autoDelete", autoDelete.toString());
@@ -145,7 +142,8 @@ public record SandboxMetadata(String owner, Instant created, Duration ttl, Strin
         if (idle == null || idle.isNull()) {
             return null;
         }
-        return new IdlePolicy(Duration.parse(idle.path("after").asText()), idle.path("action").asText());
+        return new IdlePolicy(Duration.parse(idle.path("after").asText()), idle.path("action").asText(),
+                idle(idle.get("then")));
     }
 
     private static Duration duration(JsonNode json, String field) {

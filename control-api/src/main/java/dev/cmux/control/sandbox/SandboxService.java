@@ -17,6 +17,7 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.function.Predicate;
 import java.util.function.UnaryOperator;
 import java.util.logging.Logger;
@@ -83,16 +84,19 @@ public final class SandboxService {
             throw SandboxException.unavailable("no-template",
                     "Creating sandboxes needs a template: set PVE_TEMPLATE_VMID (pve.templateVmid).");
         }
-        return create(request, CloneSpec.linked(settings.templateVmid(), templateNode()));
+        JsonNode template = templateResource();
+        return create(request, CloneSpec.linked(settings.templateVmid(), PveJson.text(template, "node"),
+                NodeLocator.kindOf(template)));
     }
 
     /**
      * Clones as {@code spec} says, writes the metadata and resources, grows the root disk to the spec's size, starts
-     * the container and waits for its address (and for execd when configured). Any failure after the clone removes
-     * the container again and reports the original cause.
+     * the container or VM and waits for its address (and for execd when configured). Any failure after the clone
+     * removes the sandbox again and reports the original cause.
      */
     public Sandbox create(CreateRequest request, CloneSpec spec) {
         String node = spec.node();
+        SandboxKind kind = spec.kind();
         Clone clone = cloneTemplate(spec);
         try {
             tasks.await(clone.upid());
@@ -103,8 +107,6 @@ public final class SandboxService {
             Map<String, Object> config = new LinkedHashMap<>();
             config.put("tags", TAG);
             config.put("description", metadata.toDescription());
-            ExecdToken token = ExecdToken.generate();
-            config.put("env", token.inEnvironment(PveJson.text(pve.config(node, clone.vmid()), "env")));
             Integer cores = request.cores() != null ? request.cores() : spec.cores();
             Integer memory = request.memoryMiB() != null ? request.memoryMiB() : spec.memoryMiB();
             if (cores != null) {
@@ -113,12 +115,16 @@ public final class SandboxService {
             if (memory != null) {
                 config.put("memory", memory);
             }
-            writeConfigWithToken(node, clone.vmid(), config, token);
-            if (spec.diskGiB() != null) {
+            if (kind == SandboxKind.LXC) {
+                writeConfigWithToken(node, clone.vmid(), config);
+            } else {
+                pve.updateConfig(node, kind, clone.vmid(), config); // a VM gets no execd token: no env to carry it
+            }
+            if (spec.diskGiB() != null && kind == SandboxKind.LXC) { // a VM keeps its template's disks
                 growRootDisk(node, clone.vmid(), spec.diskGiB());
             }
-            tasks.await(pve.statusAction(node, clone.vmid(), PowerAction.START, Map.of()));
-            String address = addresses.await(node, clone.vmid(), settings.addressTimeout());
+            tasks.await(pve.statusAction(node, kind, clone.vmid(), PowerAction.START, Map.of()));
+            String address = addresses.await(node, kind, clone.vmid(), settings.addressTimeout());
             if (settings.waitForExecd()) {
                 awaitExecd(clone.vmid(), address);
             }
@@ -126,19 +132,22 @@ public final class SandboxService {
             LOG.info("created sandbox " + clone.vmid() + " on " + node + " at " + address + " from "
                     + spec.source() + (spec.full() ? " (full clone)" : " (linked clone)"));
             return new Sandbox(clone.vmid(), clone.hostname(), node, "running", null, address,
-                    metadata, SandboxUrls.of(clone.vmid(), clone.hostname(), settings.domain()));
+                    metadata, SandboxUrls.of(clone.vmid(), clone.hostname(), settings.domain()), kind);
         } catch (RuntimeException cause) {
-            rollBack(node, clone.vmid(), cause);
+            rollBack(node, kind, clone.vmid(), cause);
             throw cause;
         }
     }
 
     /**
-     * Writes a new sandbox's config with its execd token in the runtime environment; a PVE before 9.1 refuses
-     * {@code env} as a parameter it does not know (400, nothing written), and then the token goes into the
-     * description, for the pre-start hookscript of cmux's templates (cmux.md §1.2).
+     * Writes a new container's config with its own execd token in the runtime environment (the other entries of the
+     * template's {@code env}, which the clone inherited, kept); a PVE before 9.1 refuses {@code env} as a parameter
+     * it does not know (400, nothing written), and then the token goes into the description, for the pre-start
+     * hookscript of cmux's templates (cmux.md §1.2).
      */
-    private void writeConfigWithToken(String node, int vmid, Map<String, Object> config, ExecdToken token) {
+    private void writeConfigWithToken(String node, int vmid, Map<String, Object> config) {
+        ExecdToken token = ExecdToken.generate();
+        config.put("env", token.inEnvironment(PveJson.text(pve.config(node, vmid), "env")));
         try {
             pve.updateConfig(node, vmid, config);
         } catch (PveException e) {
@@ -172,14 +181,17 @@ public final class SandboxService {
     private record Clone(int vmid, String hostname, String upid) {
     }
 
-    /** A linked clone lives where its template lives, so the clone is asked of the template's node. */
-    private String templateNode() {
+    /**
+     * A linked clone lives where its template lives, so the clone is asked of the template's node; the template's
+     * kind (container or VM) is the sandbox's.
+     */
+    private JsonNode templateResource() {
         JsonNode template = nodes.resource(settings.templateVmid());
         if (template == null) {
             throw SandboxException.unavailable("no-template", "The template "
-                    + settings.templateVmid() + " (PVE_TEMPLATE_VMID) is not a container of this cluster.");
+                    + settings.templateVmid() + " (PVE_TEMPLATE_VMID) is not a guest of this cluster.");
         }
-        return PveJson.text(template, "node");
+        return template;
     }
 
     /**
@@ -196,8 +208,11 @@ public final class SandboxService {
             int vmid = pve.nextId();
             String hostname = settings.naming().hostname(vmid);
             try {
-                return new Clone(vmid, hostname, pve.cloneContainer(spec.node(), spec.source(), vmid,
-                        hostname, spec.full(), spec.storage(), null, spec.snapname()));
+                return new Clone(vmid, hostname, spec.kind() == SandboxKind.VM
+                        ? pve.cloneVm(spec.node(), spec.source(), vmid, hostname, spec.full(), spec.storage(),
+                        spec.snapname())
+                        : pve.cloneContainer(spec.node(), spec.source(), vmid, hostname, spec.full(), spec.storage(),
+                        null, spec.snapname()));
             } catch (PveException e) {
                 if (e.alreadyExists() && ++idConflicts < ID_ATTEMPTS) {
                     continue;
@@ -223,9 +238,14 @@ public final class SandboxService {
      * template); a failure here is attached to the cause, never replaces it.
      */
     public void rollBack(String node, int vmid, RuntimeException cause) {
+        rollBack(node, SandboxKind.LXC, vmid, cause);
+    }
+
+    /** {@link #rollBack(String, int, RuntimeException)} of a container or a VM. */
+    public void rollBack(String node, SandboxKind kind, int vmid, RuntimeException cause) {
         try {
-            stopIfRunning(node, vmid);
-            tasks.await(pve.destroy(node, vmid, true));
+            stopIfRunning(node, kind, vmid);
+            tasks.await(pve.destroy(node, kind, vmid, true));
             LOG.warning("rolled back sandbox " + vmid + " after: " + cause.getMessage());
         } catch (PveException e) {
             if (!e.noSuchContainer()) {
@@ -236,66 +256,89 @@ public final class SandboxService {
         }
     }
 
-    private void stopIfRunning(String node, int vmid) {
-        JsonNode status = pve.currentStatus(node, vmid);
+    /** A paused VM runs too (its QEMU process exists) and is stopped like a running one. */
+    private void stopIfRunning(String node, SandboxKind kind, int vmid) {
+        JsonNode status = pve.currentStatus(node, kind, vmid);
         if ("running".equals(PveJson.text(status, "status"))) {
-            tasks.await(pve.statusAction(node, vmid, PowerAction.STOP, Map.of()));
+            tasks.await(pve.statusAction(node, kind, vmid, PowerAction.STOP, Map.of()));
         }
     }
 
-    /** One sandbox as PVE sees it now; 404 for containers that are not sandboxes (no {@code cmux} tag). */
+    /** One sandbox as PVE sees it now; 404 for guests that are not sandboxes (no {@code cmux} tag). */
     public Sandbox get(int vmid) {
-        String node = nodeOf(vmid);
-        JsonNode config = pve.config(node, vmid);
+        return read(vmid).sandbox();
+    }
+
+    /** A sandbox and the PVE config it was read from. */
+    private record Read(Sandbox sandbox, JsonNode config) {
+    }
+
+    private Read read(int vmid) {
+        Guest guest = guestOf(vmid);
+        String node = guest.node();
+        SandboxKind kind = guest.kind();
+        JsonNode config = pve.config(node, kind, vmid);
         if (!isSandbox(PveJson.text(config, "tags"), config.path("template").asInt(0))) {
             throw SandboxException.notFound(vmid);
         }
-        JsonNode status = pve.currentStatus(node, vmid);
-        String state = PveJson.text(status, "status");
-        String address = "running".equals(state) ? addresses.current(node, vmid) : null;
-        String hostname = PveJson.text(config, "hostname");
-        return new Sandbox(vmid, hostname, node, state, PveJson.text(config, "lock"),
+        JsonNode status = pve.currentStatus(node, kind, vmid);
+        String qemu = PveJson.text(status, "qmpstatus");
+        String lock = PveJson.text(config, "lock");
+        String state = SandboxState.of(kind, qemu != null && kind == SandboxKind.VM ? qemu
+                : PveJson.text(status, "status"), lock);
+        String address = SandboxState.RUNNING.equals(state) ? addresses.current(node, kind, vmid) : null;
+        String hostname = hostname(kind, config);
+        return new Read(new Sandbox(vmid, hostname, node, state, SandboxState.lock(kind, state, lock),
                 address, SandboxMetadata.fromDescription(PveJson.text(config, "description")).orElse(null),
-                SandboxUrls.of(vmid, hostname, settings.domain()));
+                SandboxUrls.of(vmid, hostname, settings.domain()), kind), config);
     }
 
     /**
-     * Where an exec of sandbox {@code vmid} goes: its address and the execd token of its PVE config, read now (the
-     * gateway keeps no token); 409 {@code not-running} unless it runs.
+     * Where an exec of sandbox {@code vmid} goes: its node, kind, address and the execd token of its PVE config, read
+     * now (the gateway keeps no token); 409 {@code not-running} unless it runs.
      */
     public ExecTarget execTarget(int vmid) {
-        String node = nodeOf(vmid);
-        JsonNode config = pve.config(node, vmid);
-        if (!isSandbox(PveJson.text(config, "tags"), config.path("template").asInt(0))) {
-            throw SandboxException.notFound(vmid);
+        Read read = read(vmid);
+        Sandbox sandbox = read.sandbox();
+        if (!SandboxState.RUNNING.equals(sandbox.status())) {
+            throw SandboxException.conflict("not-running", "Sandbox " + vmid + " is " + sandbox.status() + "; "
+                    + (sandbox.kind() == SandboxKind.VM ? "resume" : "start") + " it first.");
         }
-        String state = PveJson.text(pve.currentStatus(node, vmid), "status");
-        if (!"running".equals(state)) {
-            throw SandboxException.conflict("not-running", "Sandbox " + vmid + " is " + state + "; start it first.");
-        }
-        return new ExecTarget(vmid, addresses.current(node, vmid), ExecdToken.fromConfig(config));
+        return new ExecTarget(vmid, sandbox.node(), sandbox.kind() == SandboxKind.VM, sandbox.address(),
+                ExecdToken.fromConfig(read.config()));
     }
 
-    /** Every sandbox of the cluster: containers tagged {@code cmux} that are not templates. */
+    /** A container's {@code hostname}; a VM's {@code name} (PVE has no hostname for a VM). */
+    private static String hostname(SandboxKind kind, JsonNode config) {
+        return PveJson.text(config, kind == SandboxKind.VM ? "name" : "hostname");
+    }
+
+    /**
+     * Every sandbox of the cluster: containers and VMs tagged {@code cmux} that are not templates. A VM's status in
+     * {@code /cluster/resources} is its qmpstatus, so a paused VM shows as paused here too.
+     */
     public List<Sandbox> list() {
         List<Sandbox> out = new ArrayList<>();
         for (JsonNode r : pve.vmResources()) {
-            if (!"lxc".equals(PveJson.text(r, "type"))
-                    || !isSandbox(PveJson.text(r, "tags"), PveJson.intValue(r.get("template"), 0))) {
+            SandboxKind kind = NodeLocator.kindOf(r);
+            if (kind == null || !isSandbox(PveJson.text(r, "tags"), PveJson.intValue(r.get("template"), 0))) {
                 continue;
             }
             int vmid = PveJson.intValue(r.get("vmid"), -1);
             String node = PveJson.text(r, "node");
-            JsonNode config = pve.config(node, vmid);
+            JsonNode config = pve.config(node, kind, vmid);
             String status = PveJson.text(r, "status");
             if (status == null || status.equals("unknown")) {
-                // /cluster/resources lags up to 10 s behind; a fresh container is asked directly
-                status = PveJson.text(pve.currentStatus(node, vmid), "status");
+                // /cluster/resources lags up to 10 s behind; a fresh guest is asked directly
+                JsonNode current = pve.currentStatus(node, kind, vmid);
+                status = PveJson.text(current, current.has("qmpstatus") ? "qmpstatus" : "status");
             }
-            String hostname = PveJson.text(config, "hostname");
-            out.add(new Sandbox(vmid, hostname, node, status, PveJson.text(r, "lock"), null,
+            String lock = PveJson.text(r, "lock");
+            String state = SandboxState.of(kind, status, lock);
+            String hostname = hostname(kind, config);
+            out.add(new Sandbox(vmid, hostname, node, state, SandboxState.lock(kind, state, lock), null,
                     SandboxMetadata.fromDescription(PveJson.text(config, "description")).orElse(null),
-                    SandboxUrls.of(vmid, hostname, settings.domain())));
+                    SandboxUrls.of(vmid, hostname, settings.domain()), kind));
         }
         return out;
     }
@@ -308,7 +351,7 @@ public final class SandboxService {
     public Map<Integer, Long> networkBytes() {
         Map<Integer, Long> out = new LinkedHashMap<>();
         for (JsonNode r : pve.vmResources()) {
-            if ("lxc".equals(PveJson.text(r, "type")) && "running".equals(PveJson.text(r, "status"))
+            if (NodeLocator.kindOf(r) != null && "running".equals(PveJson.text(r, "status"))
                     && isSandbox(PveJson.text(r, "tags"), PveJson.intValue(r.get("template"), 0))) {
                 out.put(PveJson.intValue(r.get("vmid"), -1), r.path("netin").asLong() + r.path("netout").asLong());
             }
@@ -319,9 +362,23 @@ public final class SandboxService {
     /** Runs a PVE power action and waits for its task. PVE's "already running" / "not running" become 409. */
     public Sandbox power(int vmid, PowerAction action) {
         Sandbox before = get(vmid);
+        SandboxKind kind = before.kind();
+        if (!action.appliesTo(kind)) {
+            throw SandboxException.conflict("wrong-kind", "Sandbox " + vmid + " is a container; "
+                    + action.pveName() + " is for VMs.");
+        }
+        if (kind == SandboxKind.VM && action == PowerAction.STOP && SandboxState.HIBERNATED.equals(before.status())) {
+            // a hibernated VM is stopped already: stopping it discards its RAM state, which PVE does by deleting
+            // vmstate (the volume and the suspended lock go with it; docs/pve-qemu.md §4)
+            pve.updateConfig(before.node(), kind, vmid, Map.of("delete", "vmstate"));
+            invalidation.invalidate(vmid);
+            return get(vmid);
+        }
+        PowerAction pveAction = kind == SandboxKind.VM ? VmPower.asked(before, action) : action;
         String upid;
         try {
-            upid = pve.statusAction(before.node(), vmid, action, Map.of());
+            upid = pve.statusAction(before.node(), kind, vmid, pveAction, kind == SandboxKind.VM
+                    ? VmPower.options(pveAction) : Map.of());
         } catch (PveException e) {
             if (e.alreadyRunning() || e.notRunning()) {
                 throw SandboxException.conflict("conflicting-state",
@@ -335,19 +392,28 @@ public final class SandboxService {
     }
 
     /**
-     * Brings a stopped sandbox back for a request that wants it, and waits for its address. A sandbox whose idle
+     * Brings a stopped sandbox back for a request that wants it, and waits for its address. A container whose idle
      * policy suspends it is resumed (its CRIU checkpoint holds the processes), or started when resume fails; any
-     * other is started. Returns false when it was running already. Containers that are not sandboxes (no
+     * other is started. A VM is woken from its level: paused → resume, hibernated or stopped → start. Returns false when it was running already. Containers that are not sandboxes (no
      * {@code cmux} tag) are never touched: 404.
      *
      * @param defaultIdle the gateway's idle policy, for sandboxes without their own
      */
     public boolean wake(int vmid, IdlePolicy defaultIdle) {
-        return wake(get(vmid), sandbox -> {
+        return wakeFrom(vmid, defaultIdle).isPresent();
+    }
+
+    /**
+     * {@link #wake(int, IdlePolicy)}, telling what was woken: the sandbox as it was before (its kind and the level it
+     * slept at), or empty when it was running already.
+     */
+    public Optional<Sandbox> wakeFrom(int vmid, IdlePolicy defaultIdle) {
+        Sandbox before = get(vmid);
+        return wake(before, sandbox -> {
             IdlePolicy idle = sandbox.metadata() != null && sandbox.metadata().idle() != null
                     ? sandbox.metadata().idle() : defaultIdle;
             return idle != null && IdlePolicy.SUSPEND.equals(idle.action());
-        });
+        }) ? Optional.of(before) : Optional.empty();
     }
 
     /**
@@ -369,13 +435,23 @@ public final class SandboxService {
                     + " is locked (" + sandbox.lock() + ") by a running PVE task.");
         }
         String node = sandbox.node();
-        if (resumeFirst.test(sandbox) && resumed(node, vmid)) {
+        SandboxKind kind = sandbox.kind();
+        if (kind == SandboxKind.VM) {
+            // each sleep level has its own way back (docs/pve-qemu.md §4): paused → resume (QMP cont, ms),
+            // hibernated → start (loads the RAM state from disk), stopped → start
+            if (SandboxState.PAUSED.equals(sandbox.status())) {
+                tasks.await(pve.statusAction(node, kind, vmid, PowerAction.RESUME, Map.of()));
+            } else {
+                startOrJoin(node, kind, vmid);
+            }
+            LOG.info("woke VM sandbox " + vmid + " from " + sandbox.status());
+        } else if (resumeFirst.test(sandbox) && resumed(node, vmid)) {
             LOG.info("resumed sandbox " + vmid);
         } else {
-            startOrJoin(node, vmid);
+            startOrJoin(node, kind, vmid);
             LOG.info("started sandbox " + vmid);
         }
-        addresses.await(node, vmid, settings.addressTimeout());
+        addresses.await(node, kind, vmid, settings.addressTimeout());
         invalidation.invalidate(vmid);
         return true;
     }
@@ -394,10 +470,13 @@ public final class SandboxService {
         }
     }
 
-    /** Another gateway (or a person in the PVE UI) may have started it meanwhile: that is as good. */
-    private void startOrJoin(String node, int vmid) {
+    /**
+     * Another gateway (or a person in the PVE UI) may have started it meanwhile: that is as good. (A VM's "already
+     * running" comes from its task, a container's from the call.)
+     */
+    private void startOrJoin(String node, SandboxKind kind, int vmid) {
         try {
-            tasks.await(pve.statusAction(node, vmid, PowerAction.START, Map.of()));
+            tasks.await(pve.statusAction(node, kind, vmid, PowerAction.START, Map.of()));
         } catch (PveException e) {
             if (!e.alreadyRunning()) {
                 throw e;
@@ -412,8 +491,8 @@ public final class SandboxService {
             throw SandboxException.conflict("locked", "Sandbox " + vmid
                     + " is locked (" + sandbox.lock() + ") by a running PVE task; try again when it ends.");
         }
-        stopIfRunning(sandbox.node(), vmid);
-        tasks.await(pve.destroy(sandbox.node(), vmid, true));
+        stopIfRunning(sandbox.node(), sandbox.kind(), vmid);
+        tasks.await(pve.destroy(sandbox.node(), sandbox.kind(), vmid, true));
         invalidation.invalidate(vmid);
         LOG.info("destroyed sandbox " + vmid);
     }
@@ -425,9 +504,10 @@ public final class SandboxService {
      * change is applied again to what is there now. Returns the sandbox as PVE has it afterwards.
      */
     public Sandbox updateMetadata(int vmid, UnaryOperator<SandboxMetadata> change) {
-        String node = nodeOf(vmid);
+        Guest guest = guestOf(vmid);
+        String node = guest.node();
         for (int attempt = 1; ; attempt++) {
-            JsonNode config = pve.config(node, vmid);
+            JsonNode config = pve.config(node, guest.kind(), vmid);
             if (!isSandbox(PveJson.text(config, "tags"), config.path("template").asInt(0))) {
                 throw SandboxException.notFound(vmid);
             }
@@ -436,7 +516,8 @@ public final class SandboxService {
                     SandboxException.conflict("no-metadata", "Sandbox " + vmid + " has no cmux-metadata line in its "
                             + "description (an orphan): it can only be destroyed."));
             try {
-                pve.updateConfig(node, vmid, Map.of("description", change.apply(metadata).replaceIn(description),
+                pve.updateConfig(node, guest.kind(), vmid, Map.of("description",
+                        change.apply(metadata).replaceIn(description),
                         "digest", PveJson.text(config, "digest")));
                 return get(vmid);
             } catch (PveException e) {
@@ -453,18 +534,22 @@ public final class SandboxService {
      */
     public void destroyOrphan(int vmid) {
         Orphans.Orphan orphan = new Orphans(pve).find(vmid).orElseThrow(() -> SandboxException.notFound(vmid));
-        stopIfRunning(orphan.node(), vmid);
+        stopIfRunning(orphan.node(), SandboxKind.LXC, vmid);
         tasks.await(pve.destroy(orphan.node(), vmid, true));
         invalidation.invalidate(vmid);
         LOG.info("destroyed orphan container " + vmid);
     }
 
-    private String nodeOf(int vmid) {
+    /** Where a guest lives and what it is, from {@code /cluster/resources}. */
+    private record Guest(String node, SandboxKind kind) {
+    }
+
+    private Guest guestOf(int vmid) {
         JsonNode r = nodes.resource(vmid);
         if (r == null) {
             throw SandboxException.notFound(vmid);
         }
-        return PveJson.text(r, "node");
+        return new Guest(PveJson.text(r, "node"), NodeLocator.kindOf(r));
     }
 
     static boolean isSandbox(String tags, int template) {

@@ -255,7 +255,7 @@ class ControlApiTest {
 
     @Test
     void aBadIdlePolicyIs400NamingTheNestedField() throws Exception {
-        Reply r = call("POST", "/v1/sandboxes", "{\"idle\":{\"after\":\"soon\",\"action\":\"hibernate\",\"x\":1}}");
+        Reply r = call("POST", "/v1/sandboxes", "{\"idle\":{\"after\":\"soon\",\"action\":\"nap\",\"x\":1}}");
         assertEquals(400, r.status());
         JsonNode fields = r.json().path("error").path("details").path("fields");
         assertTrue(fields.has("idle.after"), fields.toString());

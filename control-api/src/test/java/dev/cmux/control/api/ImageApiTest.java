@@ -86,6 +86,7 @@ class ImageApiTest {
         assertEquals("small", small.path("id").asText());
         assertEquals(12, small.path("diskGiB").asInt());
         assertEquals("pvelxc_small_v1", small.path("newest").asText());
+        assertEquals("lxc", small.path("kind").asText(), "the kind of its newest version's template");
         assertEquals("config", small.path("versions").get(0).path("origin").asText());
         assertEquals("default", r.json().path("presets").get(1).path("id").asText());
     }

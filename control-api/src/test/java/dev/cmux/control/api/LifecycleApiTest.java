@@ -77,6 +77,22 @@ class LifecycleApiTest {
     }
 
     @Test
+    void autoStopChainsDeeperStepsAndAChainThatDoesNotGoDeeperIs400() throws Exception {
+        JsonNode s = create("{\"autoStop\":{\"after\":\"10m\",\"action\":\"pause\",\"then\":{\"after\":\"2h\","
+                + "\"action\":\"hibernate\",\"then\":{\"after\":\"1d\",\"action\":\"stop\"}}}}");
+        assertEquals("{\"after\":\"PT10M\",\"action\":\"pause\",\"then\":{\"after\":\"PT2H\",\"action\":"
+                + "\"hibernate\",\"then\":{\"after\":\"PT24H\",\"action\":\"stop\"}}}", s.path("autoStop").toString());
+        JsonNode got = call("GET", "/v1/sandboxes/" + s.path("vmid").asInt(), null).json();
+        assertEquals("pause", got.path("nextAction").path("action").asText(), got.toString());
+
+        Reply bad = call("POST", "/v1/sandboxes", "{\"autoStop\":{\"after\":\"2h\",\"action\":\"hibernate\","
+                + "\"then\":{\"after\":\"10m\",\"action\":\"pause\"}}}");
+        assertEquals(400, bad.status());
+        assertTrue(bad.json().path("error").path("details").path("fields").path("autoStop.then").asText()
+                .startsWith("a chained idle step comes later and goes deeper"), bad.json().toString());
+    }
+
+    @Test
     void createTakesEveryLifecycleFieldAndGetShowsWhatHappensWhen() throws Exception {
         JsonNode s = create("{\"ttl\":\"2h\",\"autoStop\":{\"after\":\"30m\",\"action\":\"suspend\"},"
                 + "\"autoDelete\":\"7d\",\"protected\":false}");

@@ -65,6 +65,21 @@ class PveChecksTest {
     }
 
     @Test
+    void aVmTemplateIsAcceptedAndTheGuestAgentsPrivilegesAreChecked() {
+        pve.seedVmTemplate(9100);
+        List<StatusLine> lines = check(pve.config(9100));
+        assertTrue(Doctor.healthy(lines), lines.toString());
+        assertTrue(lines.get(2).detail().startsWith("VM 9100 on " + pve.node() + " is a template, its disk on local-zfs"),
+                lines.get(2).detail());
+        Set<String> noAgent = new HashSet<>(PveEmulator.allPrivileges());
+        noAgent.remove("VM.GuestAgent.Unrestricted");
+        pve.acl("/vms", noAgent);
+        StatusLine failed = onlyFailure(check(pve.config(9100)));
+        assertEquals("PVE privileges: VM addresses and exec through the guest agent", failed.subject());
+        assertTrue(failed.detail().contains("VM.GuestAgent.Unrestricted"), failed.detail());
+    }
+
+    @Test
     void aContainerThatIsNoTemplateIsNamed() {
         pve.seedContainer(9002, "base", false, null, null);
         StatusLine failed = onlyFailure(check(pve.config(9002)));

@@ -41,7 +41,12 @@ class ExecServiceTest {
     }
 
     private static ExecTarget target(int vmid, String address) {
-        return new ExecTarget(vmid, address, Optional.empty());
+        return container(vmid, address, Optional.empty());
+    }
+
+    /** A container on node pve. */
+    private static ExecTarget container(int vmid, String address, Optional<ExecdToken> token) {
+        return new ExecTarget(vmid, "pve", false, address, token);
     }
 
     private static ExecRequest command(String command) {
@@ -165,7 +170,7 @@ class ExecServiceTest {
     void theSandboxTokenGoesToExecdAsABearerAndAnExecdThatRequiresItRunsTheCommand() throws IOException {
         String hex = "ab".repeat(32);
         execd.requireToken(() -> Optional.of(hex));
-        ExecResult r = service(execd.port(), true, 4096).exec(new ExecTarget(130, "127.0.0.1",
+        ExecResult r = service(execd.port(), true, 4096).exec(container(130, "127.0.0.1",
                 Optional.of(tokenIn("LANG=C\0CMUX_EXECD_AUTH_TOKEN=" + hex))), command("echo hi"), ExecListener.NONE);
         assertEquals(0, r.exitCode());
         assertEquals("hi", r.stdout());
@@ -176,7 +181,7 @@ class ExecServiceTest {
     void aTokenExecdDoesNotHoldIsRefusedClearlyAndPctIsNotTried() throws IOException {
         execd.requireToken(() -> Optional.of("cd".repeat(32)));
         ExecService service = service(execd.port(), true, 4096);
-        ExecdRefusedException e = assertThrows(ExecdRefusedException.class, () -> service.exec(new ExecTarget(131,
+        ExecdRefusedException e = assertThrows(ExecdRefusedException.class, () -> service.exec(container(131,
                 "127.0.0.1", Optional.of(tokenIn("CMUX_EXECD_AUTH_TOKEN=" + "ab".repeat(32)))),
                 command("echo hi"), ExecListener.NONE));
         assertTrue(e.getMessage().contains("refused the sandbox's token (401)"), e.getMessage());

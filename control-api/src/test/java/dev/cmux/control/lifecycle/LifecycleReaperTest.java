@@ -144,6 +144,18 @@ class LifecycleReaperTest {
     }
 
     @Test
+    void aContainerAskedToHibernateIsStoppedInstead() {
+        defaults = new LifecyclePolicy(new IdlePolicy(Duration.ofMinutes(30), IdlePolicy.HIBERNATE), Duration.ZERO);
+        int vmid = create(null, null, null, null, false);
+        reaper.pass();
+        clock.advance(Duration.ofMinutes(30));
+        LifecycleReaper.Pass pass = reaper.pass();
+        assertEquals(List.of(vmid), pass.vmids("stop"), "PVE hibernates VMs only: " + pass);
+        assertEquals("stopped", pve.status(vmid));
+        assertEquals(List.of(vmid + " stop autoStop"), acted);
+    }
+
+    @Test
     void trafficThroughAnotherGatewayKeepsASandboxAwakeButNetworkChatterDoesNot() {
         defaults = new LifecyclePolicy(new IdlePolicy(Duration.ofMinutes(30), IdlePolicy.STOP), Duration.ZERO);
         int vmid = create(null, null, null, null, false);

@@ -71,6 +71,8 @@ final class EmulatedCluster {
     private final EmulatedTasks tasks;
     final EmulatedStorage storage = new EmulatedStorage();
     final EmulatedImages images = new EmulatedImages(this);
+    /** The node's VMs: they share the vmid space, the tasks and this monitor with the containers. */
+    final EmulatedQemu qemu = new EmulatedQemu(this);
     /** Route ({@code PUT /nodes/{node}/lxc/{vmid}/config}) → the 500 its next call answers with. */
     private final Map<String, String> rejectNext = new LinkedHashMap<>();
     private String failNextStartTask;
@@ -85,11 +87,15 @@ final class EmulatedCluster {
     /** The token's ACLs: path → privileges; {@code /} holds everything, as for {@code root@pam}. */
     private final Map<String, Set<String>> acls = new TreeMap<>(Map.of("/", ALL_PRIVILEGES));
 
-    /** The privileges this emulator knows (PVEAdmin's, pve-qemu-cluster.md §5.2), all granted by default. */
+    /**
+     * The privileges this emulator knows (PVEAdmin's, pve-qemu-cluster.md §5.2, with PVE 9's guest agent ones),
+     * all granted by default.
+     */
     static final Set<String> ALL_PRIVILEGES = Set.of("VM.Allocate", "VM.Audit", "VM.Clone",
             "VM.Config.CPU", "VM.Config.Memory", "VM.Config.Options", "VM.Config.Disk", "VM.Config.Network",
             "VM.Console", "VM.Migrate", "VM.PowerMgmt", "VM.Snapshot", "VM.Snapshot.Rollback",
-            "Datastore.AllocateSpace", "Datastore.Audit", "Sys.Audit", "Sys.Modify", "SDN.Use");
+            "Datastore.AllocateSpace", "Datastore.Audit", "Sys.Audit", "Sys.Modify", "SDN.Use",
+            "VM.GuestAgent.Audit", "VM.GuestAgent.Unrestricted");
 
     /** Told when a container starts or stops running, off the cluster's monitor (it may start or stop servers). */
     interface PowerListener {
@@ -118,6 +124,26 @@ final class EmulatedCluster {
         int vmid = ct.vmid;
         PowerListener listener = powerListener;
         scheduler.execute(() -> listener.changed(vmid, running));
+    }
+
+    /** A guest's process started or ended (a VM's pause counts as ended: its app stops answering). */
+    void powerChanged(int vmid, boolean running) {
+        PowerListener listener = powerListener;
+        scheduler.execute(() -> listener.changed(vmid, running));
+    }
+
+    /**
+     * The IPv4 a running guest has: its own ({@code own}), else the default, else none without DHCP. Containers
+     * and VMs get their leases alike.
+     */
+    synchronized String guestIpv4(int vmid, String own) {
+        if (own != null) {
+            return own;
+        }
+        if (!dhcp) {
+            return null;
+        }
+        return defaultAddress.endsWith(".") ? defaultAddress + (vmid % 250 + 2) : defaultAddress;
     }
 
     // ---- knobs for tests ----
@@ -242,7 +268,7 @@ final class EmulatedCluster {
     synchronized String nextId(String wanted) {
         if (wanted != null) {
             int vmid = Integer.parseInt(wanted);
-            if (containers.containsKey(vmid)) {
+            if (containers.containsKey(vmid) || qemu.has(vmid)) {
                 throw new PveHttpError(400, "Parameter verification failed.",
                         Map.of("vmid", "VM " + vmid + " already exists"));
             }
@@ -253,22 +279,34 @@ final class EmulatedCluster {
             return String.valueOf(staleNextId);
         }
         int vmid = 100;
-        while (containers.containsKey(vmid)) {
+        while (containers.containsKey(vmid) || qemu.has(vmid)) {
             vmid++;
         }
         staleNextId = vmid;
         return String.valueOf(vmid); // a string, as real PVE answers
     }
 
+    /** A config update's options (path variables left out) and the digest it was made from, if it names one. */
+    record ConfigUpdate(Map<String, String> options, String digest) {
+
+        /** PVE refuses an update without options, for containers and VMs alike. */
+        static ConfigUpdate of(Map<String, String> p) {
+            Map<String, String> options = new LinkedHashMap<>(p);
+            options.remove("node");
+            options.remove("vmid");
+            String digest = options.remove("digest");
+            if (options.isEmpty()) {
+                throw PveHttpError.die("no options specified");
+            }
+            return new ConfigUpdate(options, digest);
+        }
+    }
+
     synchronized void updateConfig(int vmid, Map<String, String> p) {
         Ct ct = existing(vmid);
-        Map<String, String> options = new LinkedHashMap<>(p);
-        options.remove("node");
-        options.remove("vmid");
-        String digest = options.remove("digest");
-        if (options.isEmpty()) {
-            throw PveHttpError.die("no options specified");
-        }
+        ConfigUpdate update = ConfigUpdate.of(p);
+        Map<String, String> options = update.options();
+        String digest = update.digest();
         if (ct.lock != null) {
             throw PveHttpError.die("CT is locked (" + ct.lock + ")");
         }
@@ -354,15 +392,22 @@ final class EmulatedCluster {
         }
     }
 
-    /** {@code tags}, {@code lock} and {@code template} appear only when set, in config and status alike. */
     private static void putPresentOnly(Map<String, Object> out, Ct ct) {
-        if (ct.tags != null) {
-            out.put("tags", ct.tags);
+        putPresentOnly(out, ct.tags, ct.lock, ct.template);
+    }
+
+    /**
+     * {@code tags}, {@code lock} and {@code template} appear only when set, in config and status alike, of
+     * containers and VMs.
+     */
+    static void putPresentOnly(Map<String, Object> out, String tags, String lock, boolean template) {
+        if (tags != null) {
+            out.put("tags", tags);
         }
-        if (ct.lock != null) {
-            out.put("lock", ct.lock);
+        if (lock != null) {
+            out.put("lock", lock);
         }
-        if (ct.template) {
+        if (template) {
             out.put("template", 1);
         }
     }
@@ -408,6 +453,7 @@ final class EmulatedCluster {
             }
             out.add(r);
         }
+        out.addAll(qemu.resources(staleResources));
         return out;
     }
 

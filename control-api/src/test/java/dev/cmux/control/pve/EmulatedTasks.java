@@ -42,6 +42,8 @@ final class EmulatedTasks {
     private final Map<String, Task> tasks = new LinkedHashMap<>();
     private final AtomicInteger pid = new AtomicInteger(0x1000);
     private volatile Duration duration = Duration.ofMillis(120);
+    /** Task type → its own duration (a VM's resume takes ms, its start seconds); others take {@link #duration}. */
+    private final Map<String, Duration> durations = new java.util.concurrent.ConcurrentHashMap<>();
     /** Task type → the error its next task ends with, after the checks that precede the work have passed. */
     private final Map<String, String> failNext = new LinkedHashMap<>();
 
@@ -53,6 +55,10 @@ final class EmulatedTasks {
 
     void duration(Duration d) {
         duration = d;
+    }
+
+    void duration(String type, Duration d) {
+        durations.put(type, d);
     }
 
     /** The next task of {@code type} (e.g. {@code vzclone}, {@code resize}) fails with {@code error}. */
@@ -72,7 +78,8 @@ final class EmulatedTasks {
             task.failure = failNext.remove(type);
             task.log.add("starting " + type + " for " + id);
             tasks.put(upid, task);
-            scheduler.schedule(() -> finish(task, body), duration.toMillis(), TimeUnit.MILLISECONDS);
+            scheduler.schedule(() -> finish(task, body), durations.getOrDefault(type, duration).toMillis(),
+                    TimeUnit.MILLISECONDS);
             return upid;
         }
     }

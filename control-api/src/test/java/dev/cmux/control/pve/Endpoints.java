@@ -58,6 +58,33 @@ final class Endpoints {
                     vars.get("snapname"), "1".equals(params.get("start")));
             case "POST /nodes/{node}/lxc/{vmid}/template" -> images.template(vmid);
             case "PUT /nodes/{node}/lxc/{vmid}/resize" -> images.resize(vmid, params.get("disk"), params.get("size"));
+            case "GET /nodes/{node}/qemu" -> cluster.qemu.vmids().stream().map(cluster.qemu::currentStatus).toList();
+            case "GET /nodes/{node}/qemu/{vmid}/config" -> cluster.qemu.config(vmid);
+            case "PUT /nodes/{node}/qemu/{vmid}/config" -> {
+                cluster.qemu.updateConfig(vmid, params);
+                yield null;
+            }
+            case "GET /nodes/{node}/qemu/{vmid}/status/current" -> cluster.qemu.currentStatus(vmid);
+            case "POST /nodes/{node}/qemu/{vmid}/status/start", "POST /nodes/{node}/qemu/{vmid}/status/stop",
+                 "POST /nodes/{node}/qemu/{vmid}/status/shutdown", "POST /nodes/{node}/qemu/{vmid}/status/reboot",
+                 "POST /nodes/{node}/qemu/{vmid}/status/suspend", "POST /nodes/{node}/qemu/{vmid}/status/resume" ->
+                    cluster.qemu.statusAction(vmid, route.substring(route.lastIndexOf('/') + 1), params);
+            case "POST /nodes/{node}/qemu/{vmid}/clone" -> cluster.qemu.clone(vmid, params);
+            case "POST /nodes/{node}/qemu/{vmid}/template" -> cluster.qemu.template(vmid);
+            case "DELETE /nodes/{node}/qemu/{vmid}" -> cluster.qemu.destroy(vmid);
+            case "GET /nodes/{node}/qemu/{vmid}/snapshot" -> cluster.qemu.snapshots(vmid);
+            case "POST /nodes/{node}/qemu/{vmid}/snapshot" -> cluster.qemu.snapshot(vmid, params.get("snapname"),
+                    "1".equals(params.get("vmstate")));
+            case "DELETE /nodes/{node}/qemu/{vmid}/snapshot/{snapname}" -> cluster.qemu.deleteSnapshot(vmid,
+                    vars.get("snapname"));
+            case "POST /nodes/{node}/qemu/{vmid}/snapshot/{snapname}/rollback" -> cluster.qemu.rollback(vmid,
+                    vars.get("snapname"), "1".equals(params.get("start")));
+            case "POST /nodes/{node}/qemu/{vmid}/agent/ping" -> cluster.qemu.ping(vmid);
+            case "GET /nodes/{node}/qemu/{vmid}/agent/network-get-interfaces" -> cluster.qemu.networkInterfaces(vmid);
+            case "POST /nodes/{node}/qemu/{vmid}/agent/exec" -> cluster.qemu.exec(vmid,
+                    List.of(params.get("command").split(PveEmulator.REPEATED, -1)), params.get("input-data"));
+            case "GET /nodes/{node}/qemu/{vmid}/agent/exec-status" -> cluster.qemu.execStatus(vmid,
+                    Long.parseLong(params.get("pid")));
             case "GET /nodes/{node}/tasks" -> cluster.tasks().list(params);
             case "GET /nodes/{node}/tasks/{upid}/status" -> cluster.tasks().status(upid);
             case "GET /nodes/{node}/tasks/{upid}/log" -> cluster.tasks().log(upid,

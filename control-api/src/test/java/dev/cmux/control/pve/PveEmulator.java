@@ -62,6 +62,11 @@ import java.util.concurrent.ScheduledExecutorService;
  */
 public final class PveEmulator implements AutoCloseable {
 
+    /**
+     * Joins the values of a key repeated in a form: pve-http-server's {@code decode_urlencoded} makes them an array
+     * (e.g. agent/exec's {@code command}, docs/pve-qemu.md §6).
+     */
+    static final String REPEATED = "\u0000";
     public static final String TOKEN = "root@pam!cmux=4d8e4c5a-6a0e-4d77-9d6c-2f1e2b7d1c00";
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -296,16 +301,24 @@ public final class PveEmulator implements AutoCloseable {
         cluster.taskDuration(duration);
     }
 
-    public boolean exists(int vmid) {
-        return cluster.find(vmid) != null;
+    /** Tasks of {@code type} ({@code qmresume}, {@code qmstart}, …) take {@code duration}; others as set above. */
+    public void taskDuration(String type, Duration duration) {
+        cluster.tasks().duration(type, duration);
     }
 
+    public boolean exists(int vmid) {
+        return cluster.find(vmid) != null || cluster.qemu.has(vmid);
+    }
+
+    /** A container's or VM's {@code status}: {@code running} or {@code stopped} (a paused VM runs). */
     public String status(int vmid) {
-        return cluster.read(() -> cluster.find(vmid) == null ? null : cluster.find(vmid).status);
+        return cluster.read(() -> cluster.find(vmid) != null ? cluster.find(vmid).status
+                : cluster.qemu.find(vmid) == null ? null : cluster.qemu.find(vmid).status);
     }
 
     public String lock(int vmid) {
-        return cluster.read(() -> cluster.find(vmid) == null ? null : cluster.find(vmid).lock);
+        return cluster.read(() -> cluster.find(vmid) != null ? cluster.find(vmid).lock
+                : cluster.qemu.find(vmid) == null ? null : cluster.qemu.find(vmid).lock);
     }
 
     /**
@@ -322,11 +335,15 @@ public final class PveEmulator implements AutoCloseable {
     }
 
     public Map<String, Object> configOf(int vmid) {
-        return cluster.config(vmid);
+        return cluster.qemu.has(vmid) ? cluster.qemu.config(vmid) : cluster.config(vmid);
     }
 
+    /** Every guest's vmid, containers and VMs, ascending. */
     public List<Integer> vmids() {
-        return cluster.vmids();
+        List<Integer> all = new ArrayList<>(cluster.vmids());
+        all.addAll(cluster.qemu.vmids());
+        Collections.sort(all);
+        return all;
     }
 
     /** Requests that real PVE would have rejected for their shape: wrong path, parameter, type, body. */
@@ -349,8 +366,87 @@ public final class PveEmulator implements AutoCloseable {
         return List.copyOf(requests);
     }
 
+    // ---- QEMU VMs (EmulatedQemu) ----
+
+    /** A stopped VM template with the guest agent configured: the source of linked VM clones. */
+    public void seedVmTemplate(int vmid) {
+        EmulatedQemu.Vm vm = new EmulatedQemu.Vm(vmid, "cmux-vm-template");
+        vm.template = true;
+        vm.tags = "cmux-template";
+        cluster.qemu.seed(vm);
+    }
+
+    /** A VM as the service would have left it, with the guest agent configured and running in the guest. */
+    public void seedVm(int vmid, String name, boolean running, String tags, String description) {
+        EmulatedQemu.Vm vm = new EmulatedQemu.Vm(vmid, name);
+        vm.status = running ? "running" : "stopped";
+        vm.tags = tags;
+        vm.description = description == null ? null : description.stripTrailing();
+        cluster.qemu.seed(vm);
+    }
+
+    /**
+     * A VM asleep at {@code level} as PVE leaves it: {@code paused} (running, qmpstatus paused), {@code hibernated}
+     * (stopped, {@code lock: suspended}, a {@code vmstate}), {@code stopped}; or {@code running}.
+     */
+    public void seedVm(int vmid, String name, String level, String tags, String description) {
+        seedVm(vmid, name, !level.equals("stopped") && !level.equals("hibernated"), tags, description);
+        cluster.read(() -> {
+            EmulatedQemu.Vm vm = cluster.qemu.existing(vmid);
+            switch (level) {
+                case "running", "stopped" -> { }
+                case "paused" -> vm.paused = true;
+                case "hibernated" -> {
+                    vm.lock = "suspended";
+                    vm.vmstate = "local-zfs:vm-" + vmid + "-state-suspend-2026-12-07";
+                }
+                default -> throw new IllegalArgumentException("no such level: " + level);
+            }
+            return null;
+        });
+    }
+
+    /** The VM's {@code agent} config key ({@code null}: absent) and whether qemu-ga runs in its guest. */
+    public void guestAgent(int vmid, String configKey, boolean running) {
+        cluster.read(() -> {
+            EmulatedQemu.Vm vm = cluster.qemu.existing(vmid);
+            vm.agent = configKey;
+            vm.guestAgent = running;
+            return null;
+        });
+    }
+
+    /** The IPv4 VM {@code vmid}'s guest agent reports from now on. */
+    public void vmAddress(int vmid, String address) {
+        cluster.read(() -> cluster.qemu.existing(vmid).address = address);
+    }
+
+    /** The VM's guest ignores ACPI power-down: a shutdown runs into its timeout. */
+    public void ignoresAcpi(int vmid) {
+        cluster.read(() -> cluster.qemu.existing(vmid).ignoresAcpi = true);
+    }
+
+    /** A VM's {@code qmpstatus} ({@code running}, {@code paused}, {@code stopped}), null when there is no such VM. */
+    public String qmpStatus(int vmid) {
+        return cluster.read(() -> cluster.qemu.find(vmid) == null ? null : cluster.qemu.find(vmid).qmpstatus());
+    }
+
+    /** True while the VM is hibernated: stopped with {@code lock: suspended} and a {@code vmstate} volume. */
+    public boolean hibernated(int vmid) {
+        return cluster.read(() -> {
+            EmulatedQemu.Vm vm = cluster.qemu.find(vmid);
+            return vm != null && "suspended".equals(vm.lock) && vm.vmstate != null && vm.status.equals("stopped");
+        });
+    }
+
+    /** The names of the VM's snapshots and whether each holds RAM, oldest first. */
+    public Map<String, Boolean> vmSnapshots(int vmid) {
+        return cluster.read(() -> Map.copyOf(cluster.qemu.existing(vmid).snapshots));
+    }
+
     @Override
     public void close() {
+        cluster.qemu.close();
         listener.close().awaitUninterruptibly();
         loops.shutdownGracefully(0, 1, java.util.concurrent.TimeUnit.SECONDS).awaitUninterruptibly();
         scheduler.shutdownNow();
@@ -418,9 +514,9 @@ public final class PveEmulator implements AutoCloseable {
                 violations.add(method + " " + path + ": body of type " + type);
             }
             new QueryStringDecoder(body, StandardCharsets.UTF_8, false)
-                    .parameters().forEach((k, v) -> params.put(k, v.get(0)));
+                    .parameters().forEach((k, v) -> params.put(k, String.join(REPEATED, v)));
         }
-        uri.parameters().forEach((k, v) -> params.put(k, v.get(0)));
+        uri.parameters().forEach((k, v) -> params.put(k, String.join(REPEATED, v)));
         String pathForSchema = path;
         PveSchema.Endpoint endpoint = schema.find(method, pathForSchema).orElseThrow(() -> {
             violations.add(method + " " + path + ": not in the PVE schema excerpt");

@@ -83,10 +83,10 @@ class PveEmulatorTest {
 
     @Test
     void pathsOutsideTheSchemaAre501() {
-        PveException e = assertThrows(PveException.class, () -> client.get("/nodes/pve/qemu", Map.of()));
+        PveException e = assertThrows(PveException.class, () -> client.get("/nodes/pve/openvz", Map.of()));
         assertEquals(501, e.status());
-        assertEquals("Method 'GET /nodes/pve/qemu' not implemented", e.getMessage());
-        assertEquals(List.of("GET /nodes/pve/qemu: not in the PVE schema excerpt"), pve.violations());
+        assertEquals("Method 'GET /nodes/pve/openvz' not implemented", e.getMessage());
+        assertEquals(List.of("GET /nodes/pve/openvz: not in the PVE schema excerpt"), pve.violations());
     }
 
     @Test

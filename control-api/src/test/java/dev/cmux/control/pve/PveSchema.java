@@ -27,7 +27,7 @@ public final class PveSchema {
     private static final Pattern ENDPOINT = Pattern.compile("^(GET|POST|PUT|DELETE) (\\S+)\\s+perm=.*$");
     private static final Pattern PARAM = Pattern.compile("^    ([\\w-]+): (\\w+)\\s*(.*)$");
     private static final Pattern ATTRIBUTE = Pattern.compile(
-            "\\b(format|minimum|maximum|default|optional|enum|maxLength|pattern)=");
+            "\\b(format|minimum|maximum|default|optional|enum|maxLength|minLength|pattern|requires|items)=");
     private static final Pattern INTEGER = Pattern.compile("[+-]?\\d+");
     private static final Pattern NUMBER = Pattern.compile("[+-]?(\\d+(\\.\\d*)?|\\.\\d+)([eE][+-]?\\d+)?");
     private static final Pattern NODE = Pattern.compile("[a-zA-Z0-9]([a-zA-Z0-9\\-]*[a-zA-Z0-9])?");
@@ -80,15 +80,23 @@ public final class PveSchema {
         this.endpoints = endpoints;
     }
 
+    /**
+     * The LXC excerpt, then the QEMU/cluster one ({@code pve-api-schema-qemu-cluster.txt}); an endpoint in both is
+     * taken from the first.
+     */
     public static PveSchema load() {
-        try (InputStream in = PveSchema.class.getResourceAsStream("/pve/pve-api-schema-excerpt.txt")) {
-            if (in == null) {
-                throw new IllegalStateException("pve/pve-api-schema-excerpt.txt is missing from the test resources");
+        List<String> lines = new ArrayList<>();
+        for (String file : List.of("/pve/pve-api-schema-excerpt.txt", "/pve/pve-api-schema-qemu-cluster.txt")) {
+            try (InputStream in = PveSchema.class.getResourceAsStream(file)) {
+                if (in == null) {
+                    throw new IllegalStateException(file + " is missing from the test resources");
+                }
+                lines.addAll(new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8)).lines().toList());
+            } catch (IOException e) {
+                throw new IllegalStateException(e);
             }
-            return parse(new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8)).lines().toList());
-        } catch (IOException e) {
-            throw new IllegalStateException(e);
         }
+        return parse(lines);
     }
 
     static PveSchema parse(List<String> lines) {
@@ -114,8 +122,11 @@ public final class PveSchema {
         return new PveSchema(List.copyOf(endpoints));
     }
 
-    private static Map<String, String> attributes(String text) {
+    private static Map<String, String> attributes(String line) {
         Map<String, String> attributes = new LinkedHashMap<>();
+        // the QEMU excerpt ends a property-string parameter with its syntax, whose words are not attributes
+        int syntax = line.indexOf(" typetext=");
+        String text = syntax < 0 ? line : line.substring(0, syntax);
         Matcher m = ATTRIBUTE.matcher(text);
         String key = null;
         int valueStart = 0;

@@ -13,10 +13,13 @@ import java.net.InetAddress;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class PveAddressesTest {
 
@@ -39,6 +42,33 @@ class PveAddressesTest {
         client.close();
         assertEquals(List.of(), pve.violations());
         pve.close();
+    }
+
+    @Test
+    void aVmsAddressesComeFromItsGuestAgentWithoutLoopbackAndLinkLocal() throws Exception {
+        pve.seedVm(230, "cmux-230", true, "cmux", null);
+        pve.vmAddress(230, "10.10.0.230");
+        assertEquals(List.of(InetAddress.getByName("10.10.0.230")), addresses.addressesOf(230).get());
+        assertTrue(pve.requests().contains("GET /api2/json/nodes/pve/qemu/230/agent/network-get-interfaces"));
+    }
+
+    @Test
+    void aSleepingVmHasNoAddressAndItsAgentIsNotAsked() throws Exception {
+        pve.seedVm(231, "cmux-231", "paused", "cmux", null);
+        pve.seedVm(232, "cmux-232", "hibernated", "cmux", null);
+        assertEquals(List.of(), addresses.addressesOf(231).get());
+        assertEquals(List.of(), addresses.addressesOf(232).get());
+        assertTrue(pve.requests().stream().noneMatch(r -> r.contains("/agent/")), pve.requests().toString());
+    }
+
+    @Test
+    void aRunningVmWithoutAnAgentFailsWithASentenceNamingIt() {
+        pve.seedVm(233, "cmux-233", true, "cmux", null);
+        pve.guestAgent(233, null, true); // no agent key in its config
+        ExecutionException e = assertThrows(ExecutionException.class, () -> addresses.addressesOf(233).get());
+        assertTrue(e.getCause() instanceof GuestAgentUnavailableException, String.valueOf(e.getCause()));
+        assertTrue(e.getCause().getMessage().contains("No QEMU guest agent configured"), e.getCause().getMessage());
+        assertTrue(e.getCause().getMessage().contains("qemu-guest-agent"), e.getCause().getMessage());
     }
 
     @Test

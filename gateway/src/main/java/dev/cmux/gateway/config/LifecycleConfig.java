@@ -47,16 +47,29 @@ public record LifecycleConfig(LifecyclePolicy policy, Duration ttl, Duration che
     static LifecycleConfig read(ConfigSection s) {
         s.allowOnly("checkInterval", "autoStop", "autoDelete", "ttl");
         LifecycleConfig d = defaults();
-        ConfigSection autoStop = s.section("autoStop");
-        autoStop.allowOnly("after", "action");
-        IdlePolicy stop = new IdlePolicy(autoStop.value("after", LifecycleConfig::offOrDuration,
-                d.policy().autoStop().after()), autoStop.value("action", LifecycleConfig::action,
-                d.policy().autoStop().action()));
+        IdlePolicy stop = autoStop(s.section("autoStop"), d.policy().autoStop());
         Duration ttl = s.value("ttl", LifecycleConfig::offOrDuration, Duration.ZERO);
         return new LifecycleConfig(new LifecyclePolicy(stop,
                 s.value("autoDelete", LifecycleConfig::offOrDuration, d.policy().autoDelete())),
                 ttl.isZero() ? null : ttl,
                 s.value("checkInterval", LifecycleConfig::positive, d.checkInterval()));
+    }
+
+    /**
+     * {@code after}, {@code action} and a chained deeper step {@code then} (same keys, a longer {@code after}), e.g.
+     * pause after 10m, then hibernate after 2h, then stop after 1d.
+     */
+    private static IdlePolicy autoStop(ConfigSection s, IdlePolicy fallback) {
+        s.allowOnly("after", "action", "then");
+        IdlePolicy then = s.has("then") ? autoStop(s.section("then"), IdlePolicy.NEVER) : null;
+        Duration after = s.value("after", LifecycleConfig::offOrDuration, fallback.after());
+        String action = s.value("action", LifecycleConfig::action, fallback.action());
+        try {
+            return new IdlePolicy(after, action, then);
+        } catch (IllegalArgumentException e) {
+            s.problem("then", e.getMessage());
+            return new IdlePolicy(after, action);
+        }
     }
 
     /** A duration, or off (zero). YAML 1.1 reads a bare {@code off} as false: both mean off. */
@@ -74,7 +87,7 @@ public record LifecycleConfig(LifecyclePolicy policy, Duration ttl, Duration che
 
     private static String action(String text) {
         if (!IdlePolicy.ACTIONS.contains(text)) {
-            throw new IllegalArgumentException("must be suspend or stop");
+            throw new IllegalArgumentException("must be pause, suspend, hibernate or stop");
         }
         return text;
     }

@@ -3,6 +3,8 @@ package dev.cmux.gateway.metrics;
 import dev.cmux.control.api.MetricSet;
 import dev.cmux.control.api.PrometheusSource;
 import dev.cmux.control.lifecycle.NextAction;
+import dev.cmux.control.sandbox.SandboxKind;
+import dev.cmux.control.sandbox.SandboxState;
 import dev.cmux.gateway.error.GatewayError;
 import io.netty.buffer.PooledByteBufAllocator;
 import io.prometheus.metrics.core.datapoints.CounterDataPoint;
@@ -52,8 +54,12 @@ public final class GatewayMetrics implements PrometheusSource {
             "Time from a wake's start to the sandbox running with an address (PVE start or resume).");
     private final Counter wokenRequests = metrics.counter("cmux_gateway_woken_requests_total",
             "Requests that waited for a wake or got the starting page.");
+    private final Counter wokenFrom = wakeLevels(metrics.counter("cmux_gateway_wakes_from_total",
+            "Sandboxes woken, by kind (lxc, vm) and the level they slept at (paused, hibernated, stopped).", "kind",
+            "from"));
     private final Counter lifecycle = lifecycleActions(metrics.counter("cmux_gateway_lifecycle_actions_total",
-            "Sandboxes suspended, stopped or destroyed by the lifecycle, by action and reason.", "action", "reason"));
+            "Sandboxes paused, suspended, hibernated, stopped or destroyed by the lifecycle, by action and reason.",
+            "action", "reason"));
     private volatile Sources sources = new Sources(() -> 0, () -> 0, () -> 0, () -> 0, () -> 0, () -> 0, () -> 0);
 
     /** Gauges read from their owners at scrape time. */
@@ -171,8 +177,24 @@ public final class GatewayMetrics implements PrometheusSource {
         lifecycle.labelValues(action, reason).inc();
     }
 
+    /** A sandbox of {@code kind} was woken from {@code level}. */
+    public void wokenFrom(String kind, String level) {
+        wokenFrom.labelValues(kind, level).inc();
+    }
+
+    /** The levels each kind sleeps at show as 0 from the first scrape. */
+    private static Counter wakeLevels(Counter counter) {
+        counter.labelValues(SandboxKind.LXC.apiName(), SandboxState.STOPPED);
+        for (String level : List.of(SandboxState.PAUSED, SandboxState.HIBERNATED, SandboxState.STOPPED)) {
+            counter.labelValues(SandboxKind.VM.apiName(), level);
+        }
+        return counter;
+    }
+
     /** The pairs that can happen show as 0 from the first scrape, so that a rate sees their first increment. */
     private static Counter lifecycleActions(Counter counter) {
+        counter.labelValues(NextAction.PAUSE, NextAction.AUTO_STOP);
+        counter.labelValues(NextAction.HIBERNATE, NextAction.AUTO_STOP);
         counter.labelValues(NextAction.SUSPEND, NextAction.AUTO_STOP);
         counter.labelValues(NextAction.STOP, NextAction.AUTO_STOP);
         counter.labelValues(NextAction.STOP, NextAction.TTL);

@@ -6,6 +6,7 @@ import com.github.benmanes.caffeine.cache.Caffeine;
 import com.github.benmanes.caffeine.cache.Expiry;
 import com.github.benmanes.caffeine.cache.Ticker;
 import com.github.benmanes.caffeine.cache.stats.CacheStats;
+import dev.cmux.control.sandbox.GuestAgentUnavailableException;
 import dev.cmux.control.sandbox.SandboxId;
 import dev.cmux.gateway.config.GatewayConfig;
 import dev.cmux.gateway.config.ResolverConfig;
@@ -28,6 +29,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 
@@ -242,8 +244,11 @@ public final class BackendResolver implements AutoCloseable {
     private Resolution vouched(Settings s, int vmid, String name, Optional<InetAddress> dns, Vouched pve) {
         long now = ticker.read();
         if (pve.failure() != null) {
-            return Resolution.failed(new GatewayException(GatewayError.UNRESOLVED, "PVE could not be asked for the "
-                    + "address of sandbox vm-" + vmid + "; try again in a moment."), now);
+            Throwable cause = pve.failure() instanceof CompletionException c && c.getCause() != null
+                    ? c.getCause() : pve.failure();
+            return Resolution.failed(new GatewayException(GatewayError.UNRESOLVED,
+                    cause instanceof GuestAgentUnavailableException ? cause.getMessage() : "PVE could not be asked "
+                    + "for the address of sandbox vm-" + vmid + "; try again in a moment."), now);
         }
         List<InetAddress> known = pve.addresses();
         if (known.isEmpty()) {

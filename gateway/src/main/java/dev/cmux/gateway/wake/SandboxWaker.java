@@ -152,7 +152,8 @@ public final class SandboxWaker implements SandboxWake, AutoCloseable {
             }
             long start = System.nanoTime();
             try {
-                sandboxes.wake(vmid, c.lifecycle().policy().autoStop());
+                sandboxes.wakeFrom(vmid, c.lifecycle().policy().autoStop())
+                        .ifPresent(before -> metrics.wokenFrom(before.kind().apiName(), before.status()));
             } catch (RuntimeException e) {
                 known.invalidate(vmid);
                 metrics.wake("failed", System.nanoTime() - start);

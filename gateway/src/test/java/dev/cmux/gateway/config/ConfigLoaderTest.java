@@ -238,6 +238,24 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void autoStopChainsDeeperStepsWithThen() throws Exception {
+        GatewayConfig c = load("""
+                lifecycle:
+                  autoStop:
+                    after: 10m
+                    action: pause
+                    then: { after: 2h, action: hibernate, then: { after: 1d, action: stop } }
+                """, Map.of());
+        assertEquals(new IdlePolicy(Duration.ofMinutes(10), IdlePolicy.PAUSE, new IdlePolicy(Duration.ofHours(2),
+                IdlePolicy.HIBERNATE, new IdlePolicy(Duration.ofDays(1), IdlePolicy.STOP))),
+                c.lifecycle().policy().autoStop());
+        ConfigException e = assertThrows(ConfigException.class, () -> load("""
+                lifecycle: { autoStop: { after: 2h, action: hibernate, then: { after: 10m, action: pause } } }
+                """, Map.of()));
+        assertHas(e.problems(), "lifecycle.autoStop.then: a chained idle step comes later and goes deeper");
+    }
+
+    @Test
     void theFormerIdleSectionStillMeansAutoStopSoThatAnUpgradeKeepsTheGatewayRunning() throws Exception {
         GatewayConfig c = load("""
                 idle: { after: 30m, action: stop, checkInterval: 20s }
@@ -259,9 +277,9 @@ class ConfigLoaderTest {
     @Test
     void badLifecycleValuesAreEachNamed() {
         ConfigException e = assertThrows(ConfigException.class, () -> load("""
-                lifecycle: { autoStop: { action: hibernate }, checkInterval: 0s, autoDelete: soon }
+                lifecycle: { autoStop: { action: nap }, checkInterval: 0s, autoDelete: soon }
                 """, Map.of()));
-        assertHas(e.problems(), "lifecycle.autoStop.action: must be suspend or stop");
+        assertHas(e.problems(), "lifecycle.autoStop.action: must be pause, suspend, hibernate or stop");
         assertHas(e.problems(), "lifecycle.checkInterval: must be more than 0");
         assertHas(e.problems(), "lifecycle.autoDelete: 'soon' is not a duration");
     }

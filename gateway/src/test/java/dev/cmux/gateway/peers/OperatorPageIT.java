@@ -45,6 +45,8 @@ class OperatorPageIT {
     private static final Path ARTIFACTS = Path.of("target", "operator-page");
     private static final String TOKEN = "operator-page-it-0123456789abcdef";
     private static final int SLEEPER = GatewayJar.VMID;
+    /** A running VM sandbox: its row offers a VM's sleep levels. */
+    private static final int VM = 210;
     private static final Duration WAIT = Duration.ofSeconds(30);
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -65,6 +67,8 @@ class OperatorPageIT {
         pve.seedTemplate(9000);
         pve.containerAddress("127.0.0.1");
         pve.seedContainer(SLEEPER, "cmux-" + SLEEPER, false, "cmux",
+                new SandboxMetadata("it", Instant.now(), null, SandboxMetadata.KEEP, null).toDescription());
+        pve.seedVm(VM, "cmux-" + VM, true, "cmux",
                 new SandboxMetadata("it", Instant.now(), null, SandboxMetadata.KEEP, null).toDescription());
         sandboxPort = RoutablePorts.pick();
         inside = ServedOnceRunning.on(pve, SLEEPER, () -> MiniHttpServer.on(InetAddress.getLoopbackAddress(),
@@ -137,6 +141,20 @@ class OperatorPageIT {
         assertFalse(js("document.cookie").asText().contains("cmux_session"), "the session cookie is HttpOnly");
         js("window.stillTheSamePage = true");
         until("document.querySelector('tr[data-vmid=\"" + SLEEPER + "\"]') !== null", "the seeded sandbox's row");
+
+        // a VM's row offers its two sleep levels instead of suspend; paused, its Wake resumes it
+        String vmRow = "tr[data-vmid=\"" + VM + "\"]";
+        until("document.querySelector('" + vmRow + "')?.dataset.state === 'running'", "the VM, running");
+        assertFalse(js("document.querySelector('" + vmRow + " button[data-action=\"suspend\"]') !== null").asBoolean(),
+                "a VM's row has no Suspend");
+        assertTrue(js("document.querySelector('" + vmRow + " button[data-action=\"hibernate\"]') !== null").asBoolean(),
+                "a VM's row offers Hibernate");
+        js("document.querySelector('" + vmRow + " button[data-action=\"pause\"]').click()");
+        until("document.querySelector('" + vmRow + "')?.dataset.state === 'paused'", "the VM, paused");
+        assertEquals("paused", pve.qmpStatus(VM));
+        js("document.querySelector('" + vmRow + " button[data-action=\"resume\"]').click()");
+        until("document.querySelector('" + vmRow + "')?.dataset.state === 'running'", "the VM, resumed");
+        assertEquals("running", pve.qmpStatus(VM));
 
         // a sandbox created through the API appears, and its state follows a stop through the API
         HttpResponse<String> created = api("POST", "/v1/sandboxes?wait=true");

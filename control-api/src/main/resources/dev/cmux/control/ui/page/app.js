@@ -141,7 +141,12 @@ function actionsFor(s) {
   };
   if (state !== 'running') button(state === 'stopped' ? 'Start' : 'Wake', state === 'stopped' ? 'start' : 'resume');
   if (state === 'running') {
-    button('Suspend', 'suspend');
+    if (s.kind === 'vm') { // a VM's two sleep levels: RAM kept (resumes in ms), RAM on disk (frees it)
+      button('Pause', 'pause');
+      button('Hibernate', 'hibernate');
+    } else {
+      button('Suspend', 'suspend');
+    }
     button('Stop', 'stop', 'danger');
   }
   button('Snapshot', 'snapshot');
