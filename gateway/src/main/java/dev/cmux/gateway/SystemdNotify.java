@@ -5,6 +5,9 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.epoll.EpollIoHandler;
+import io.netty.util.concurrent.DefaultThreadFactory;
 import io.netty.channel.epoll.Epoll;
 import io.netty.channel.epoll.EpollDomainDatagramChannel;
 import io.netty.channel.unix.DomainDatagramPacket;
@@ -20,8 +23,9 @@ import java.util.logging.Logger;
 /**
  * sd_notify(3) for {@code Type=notify}: {@code READY=1} once both listeners are bound, {@code RELOADING=1} around a
  * reload, {@code STOPPING=1} at a stop. A datagram to the unix socket in {@code $NOTIFY_SOCKET}, sent with Netty's
- * epoll domain datagram channel on the gateway's own loops (no extra thread, no JNI of ours). Without the variable
- * (not started by systemd) it does nothing.
+ * epoll domain datagram channel (no JNI of ours): on the gateway's own loops when they are epoll's, else on one
+ * daemon thread of its own (io_uring's loops cannot carry an epoll channel). Without the variable (not started by
+ * systemd) it does nothing.
  */
 final class SystemdNotify {
 
@@ -35,11 +39,19 @@ final class SystemdNotify {
         this.loops = loops;
     }
 
-    /** {@code null} when there is no {@code $NOTIFY_SOCKET}, or no epoll to send with (then it says so once). */
+    /**
+     * {@code null} when there is no {@code $NOTIFY_SOCKET}, or no epoll to send with (then it says so once).
+     *
+     * @param epollLoops the gateway's loops when they are epoll's, else null
+     */
     static SystemdNotify from(Map<String, String> env, EventLoopGroup epollLoops) {
         String socket = env.get("NOTIFY_SOCKET");
         if (socket == null || socket.isEmpty()) {
             return null;
+        }
+        if (epollLoops == null && Epoll.isAvailable()) {
+            epollLoops = new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory("systemd-notify", true),
+                    EpollIoHandler.newFactory());
         }
         if (!Epoll.isAvailable() || epollLoops == null) {
             LOG.warning("NOTIFY_SOCKET is set but the epoll transport is not available: systemd will not hear READY=1"

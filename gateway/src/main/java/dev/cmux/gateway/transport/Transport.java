@@ -19,7 +19,11 @@ import io.netty.channel.uring.IoUringSocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.channel.socket.nio.NioSocketChannel;
 
-/** The socket transport: epoll on Linux when its native library loads, NIO everywhere else. */
+/**
+ * The socket transport: io_uring on Linux when its native library loads and the kernel allows it, else epoll, else
+ * NIO. io_uring measured 1.05-1.13× epoll's small requests per second here (bench/results/2026-12-07-io-uring.md).
+ * {@code GATEWAY_TRANSPORT=epoll|nio} pins another one (a kernel whose io_uring misbehaves).
+ */
 public enum Transport {
     NIO(NioServerSocketChannel.class, NioSocketChannel.class, NioDatagramChannel.class),
     EPOLL(EpollServerSocketChannel.class, EpollSocketChannel.class, EpollDatagramChannel.class),
@@ -37,10 +41,16 @@ public enum Transport {
     }
 
     public static Transport best() {
-        if ("io_uring".equals(System.getenv("GATEWAY_TRANSPORT")) && IoUring.isAvailable()) {
+        return best(System.getenv("GATEWAY_TRANSPORT"), IoUring.isAvailable(), Epoll.isAvailable());
+    }
+
+    /** io_uring, epoll or NIO, the first available; {@code pinned} ({@code epoll}, {@code nio}) starts lower. */
+    static Transport best(String pinned, boolean ioUring, boolean epoll) {
+        String pin = pinned == null ? "" : pinned.trim().toLowerCase(java.util.Locale.ROOT);
+        if (!pin.equals("epoll") && !pin.equals("nio") && ioUring) {
             return IO_URING;
         }
-        return Epoll.isAvailable() ? EPOLL : NIO;
+        return !pin.equals("nio") && epoll ? EPOLL : NIO;
     }
 
     public IoHandlerFactory ioHandlerFactory() {

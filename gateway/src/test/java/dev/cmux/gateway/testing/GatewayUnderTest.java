@@ -81,9 +81,19 @@ public final class GatewayUnderTest implements AutoCloseable {
         return start(transport, c -> c, loopbackVmids);
     }
 
-    /** The transports the relay and streaming tests run on: NIO always, epoll where its native library loads. */
+    /**
+     * The transports the relay and streaming tests run on: NIO always, epoll and io_uring where their native
+     * libraries load and the kernel allows them.
+     */
     public static List<Transport> transports() {
-        return Transport.best() == Transport.EPOLL ? List.of(Transport.NIO, Transport.EPOLL) : List.of(Transport.NIO);
+        List<Transport> all = new java.util.ArrayList<>(List.of(Transport.NIO));
+        if (io.netty.channel.epoll.Epoll.isAvailable()) {
+            all.add(Transport.EPOLL);
+        }
+        if (io.netty.channel.uring.IoUring.isAvailable()) {
+            all.add(Transport.IO_URING);
+        }
+        return all;
     }
 
     public int port() {
