@@ -41,7 +41,12 @@ public enum Transport {
     }
 
     public static Transport best() {
-        return best(System.getenv("GATEWAY_TRANSPORT"), IoUring.isAvailable(), Epoll.isAvailable());
+        return pinned(System.getenv("GATEWAY_TRANSPORT"));
+    }
+
+    /** The best one from {@code pin} down ({@code epoll}: epoll, else NIO); null or another word: from io_uring. */
+    public static Transport pinned(String pin) {
+        return best(pin, IoUring.isAvailable(), Epoll.isAvailable());
     }
 
     /** io_uring, epoll or NIO, the first available; {@code pinned} ({@code epoll}, {@code nio}) starts lower. */
