@@ -37,7 +37,7 @@ public final class BenchBackend implements AutoCloseable {
 
     /** Binds {@code 127.0.0.1:port} (0 picks a free port). */
     public static BenchBackend start(int port, int threads) throws InterruptedException {
-        Transport transport = Transport.pinned("epoll"); // the load tools stay where earlier runs measured from
+        Transport transport = Transport.best();
         EventLoopGroup group = new MultiThreadIoEventLoopGroup(threads, new DefaultThreadFactory("backend"),
                 transport.ioHandlerFactory());
         FixedResponses responses = new FixedResponses();

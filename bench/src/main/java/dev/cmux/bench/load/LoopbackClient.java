@@ -21,8 +21,7 @@ import java.util.concurrent.TimeUnit;
  */
 public final class LoopbackClient implements AutoCloseable {
 
-    // the load tools stay on the transport earlier runs measured with, whatever the gateway takes
-    private final Transport transport = Transport.pinned("epoll");
+    private final Transport transport = Transport.best();
     private final EventLoopGroup group;
     private final List<Channel> channels = new CopyOnWriteArrayList<>();
 

@@ -20,9 +20,10 @@ import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.channel.socket.nio.NioSocketChannel;
 
 /**
- * The socket transport: io_uring on Linux when its native library loads and the kernel allows it, else epoll, else
- * NIO. io_uring measured 1.05-1.13× epoll's small requests per second here (bench/results/2026-12-07-io-uring.md).
- * {@code GATEWAY_TRANSPORT=epoll|nio} pins another one (a kernel whose io_uring misbehaves).
+ * The socket transport: epoll on Linux when its native library loads, NIO everywhere else. io_uring measured
+ * 1.04-1.18× epoll's small requests per second here (bench/results/2026-12-07-io-uring.md) but is only taken when
+ * asked for ({@code GATEWAY_TRANSPORT=io_uring}): Netty 4.2.18's io_uring datagram channel (the DNS resolver's) was
+ * seen leaking a receive buffer when it closed. {@code GATEWAY_TRANSPORT=nio} pins NIO.
  */
 public enum Transport {
     NIO(NioServerSocketChannel.class, NioSocketChannel.class, NioDatagramChannel.class),
@@ -44,15 +45,15 @@ public enum Transport {
         return pinned(System.getenv("GATEWAY_TRANSPORT"));
     }
 
-    /** The best one from {@code pin} down ({@code epoll}: epoll, else NIO); null or another word: from io_uring. */
+    /** The transport {@code pin} asks for ({@code io_uring}, {@code nio}), else epoll, each when available. */
     public static Transport pinned(String pin) {
         return best(pin, IoUring.isAvailable(), Epoll.isAvailable());
     }
 
-    /** io_uring, epoll or NIO, the first available; {@code pinned} ({@code epoll}, {@code nio}) starts lower. */
+    /** io_uring only when pinned; else epoll, then NIO, each when available. */
     static Transport best(String pinned, boolean ioUring, boolean epoll) {
         String pin = pinned == null ? "" : pinned.trim().toLowerCase(java.util.Locale.ROOT);
-        if (!pin.equals("epoll") && !pin.equals("nio") && ioUring) {
+        if (pin.equals("io_uring") && ioUring) {
             return IO_URING;
         }
         return !pin.equals("nio") && epoll ? EPOLL : NIO;

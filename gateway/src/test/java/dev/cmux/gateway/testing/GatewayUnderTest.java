@@ -81,19 +81,9 @@ public final class GatewayUnderTest implements AutoCloseable {
         return start(transport, c -> c, loopbackVmids);
     }
 
-    /**
-     * The transports the relay and streaming tests run on: NIO always, epoll and io_uring where their native
-     * libraries load and the kernel allows them.
-     */
+    /** The transports the relay and streaming tests run on: NIO always, epoll where its native library loads. */
     public static List<Transport> transports() {
-        List<Transport> all = new java.util.ArrayList<>(List.of(Transport.NIO));
-        if (io.netty.channel.epoll.Epoll.isAvailable()) {
-            all.add(Transport.EPOLL);
-        }
-        if (io.netty.channel.uring.IoUring.isAvailable()) {
-            all.add(Transport.IO_URING);
-        }
-        return all;
+        return Transport.best() == Transport.EPOLL ? List.of(Transport.NIO, Transport.EPOLL) : List.of(Transport.NIO);
     }
 
     public int port() {

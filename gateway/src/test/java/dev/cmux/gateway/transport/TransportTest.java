@@ -7,19 +7,17 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 class TransportTest {
 
     @Test
-    void theFirstAvailableOfIoUringEpollAndNioIsTaken() {
-        assertEquals(Transport.IO_URING, Transport.best(null, true, true));
-        assertEquals(Transport.EPOLL, Transport.best(null, false, true), "a kernel or seccomp without io_uring");
-        assertEquals(Transport.NIO, Transport.best(null, false, false));
+    void epollUnlessAnotherIsPinnedThenNio() {
+        assertEquals(Transport.EPOLL, Transport.best(null, true, true), "io_uring only when asked for");
+        assertEquals(Transport.EPOLL, Transport.best("", true, true));
+        assertEquals(Transport.NIO, Transport.best(null, true, false));
     }
 
     @Test
-    void gatewayTransportPinsALowerOne() {
-        assertEquals(Transport.EPOLL, Transport.best("epoll", true, true));
-        assertEquals(Transport.EPOLL, Transport.best(" EPOLL ", true, true));
-        assertEquals(Transport.NIO, Transport.best("nio", true, true));
-        assertEquals(Transport.NIO, Transport.best("epoll", true, false), "pinned epoll, which is missing");
+    void gatewayTransportPinsIoUringOrNio() {
         assertEquals(Transport.IO_URING, Transport.best("io_uring", true, true));
-        assertEquals(Transport.IO_URING, Transport.best("", true, true), "an empty value pins nothing");
+        assertEquals(Transport.IO_URING, Transport.best(" IO_URING ", true, true));
+        assertEquals(Transport.EPOLL, Transport.best("io_uring", false, true), "a kernel without io_uring");
+        assertEquals(Transport.NIO, Transport.best("nio", true, true));
     }
 }
