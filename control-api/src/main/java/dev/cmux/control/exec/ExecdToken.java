@@ -104,11 +104,6 @@ public final class ExecdToken {
         return "Bearer " + hex;
     }
 
-    /** True when {@code text} contains this token: tests look for it in log lines. */
-    public boolean appearsIn(String text) {
-        return text != null && text.contains(hex);
-    }
-
     /** Never the secret: a token that reaches a log line or an exception message by accident says only this. */
     @Override
     public String toString() {

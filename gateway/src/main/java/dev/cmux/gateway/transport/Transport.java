@@ -42,12 +42,7 @@ public enum Transport {
     }
 
     public static Transport best() {
-        return pinned(System.getenv("GATEWAY_TRANSPORT"));
-    }
-
-    /** The transport {@code pin} asks for ({@code io_uring}, {@code nio}), else epoll, each when available. */
-    public static Transport pinned(String pin) {
-        return best(pin, IoUring.isAvailable(), Epoll.isAvailable());
+        return best(System.getenv("GATEWAY_TRANSPORT"), IoUring.isAvailable(), Epoll.isAvailable());
     }
 
     /** io_uring only when pinned; else epoll, then NIO, each when available. */
