@@ -79,6 +79,7 @@ public final class PveEmulator implements AutoCloseable {
     private final EmulatedCluster cluster;
     private final List<String> violations = Collections.synchronizedList(new ArrayList<>());
     private final List<String> requests = Collections.synchronizedList(new ArrayList<>());
+    private final List<AnswerTimer.Span> answerSpans = Collections.synchronizedList(new ArrayList<>());
     private final List<String> responses = Collections.synchronizedList(new ArrayList<>());
 
     private PveEmulator(String node) throws Exception {
@@ -100,7 +101,8 @@ public final class PveEmulator implements AutoCloseable {
                 .childHandler(new ChannelInitializer<SocketChannel>() {
                     @Override
                     protected void initChannel(SocketChannel ch) {
-                        ch.pipeline().addLast(tls.newHandler(ch.alloc()), new HttpServerCodec(),
+                        ch.pipeline().addLast(new AnswerTimer(answerSpans::add), tls.newHandler(ch.alloc()),
+                                new HttpServerCodec(),
                                 new HttpObjectAggregator(512 * 1024), new Api());
                     }
                 })
@@ -359,6 +361,15 @@ public final class PveEmulator implements AutoCloseable {
     /** Forgets recorded violations, for tests that provoke them on purpose. */
     public void clearViolations() {
         violations.clear();
+    }
+
+    /**
+     * When the emulator was answering, one span per exchange so far ({@link System#nanoTime()}): from a request's
+     * first bytes to its answer's flush, TLS included. What a real PVE spends there is PVE's time, not its client's
+     * (the bench separates the two).
+     */
+    public List<AnswerTimer.Span> answerSpans() {
+        return List.copyOf(answerSpans);
     }
 
     /** {@code METHOD /path} of every request, in order. */
