@@ -13,6 +13,7 @@ import dev.cmux.control.image.Images;
 import dev.cmux.control.lifecycle.NextActions;
 import dev.cmux.control.poll.Poller;
 import dev.cmux.control.pve.PveClient;
+import dev.cmux.control.sandbox.NodeLocator;
 import dev.cmux.control.sandbox.Operations;
 import dev.cmux.control.sandbox.PveAddresses;
 import dev.cmux.control.sandbox.ResolverInvalidation;
@@ -98,7 +99,8 @@ public final class ControlServices implements AutoCloseable {
         ExecdClient execd = new ExecdClient(settings.execdPort());
         SandboxService sandboxes = new SandboxService(client, settings, execd, invalidation, clock);
         ExecutorService executor = blockingExecutor();
-        return new ControlServices(new Parts(client, sandboxes, new ExecService(execd, pct,
+        return new ControlServices(new Parts(client, sandboxes, new ExecService(execd,
+                pct.map(p -> p.onNode(NodeLocator.thisNode(settings.node()))),
                 ExecService.DEFAULT_OUTPUT_CAP, Optional.of(new AgentExec(client, Poller.SYSTEM, AGENT_POLL))), new Operations(executor, clock),
                 new PveAddresses(client, settings.node(), executor), executor, new ControlMetrics(),
                 Images.create(client, pve, sandboxes, invalidation, Poller.SYSTEM, clock)),

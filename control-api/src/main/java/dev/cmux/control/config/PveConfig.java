@@ -1,6 +1,7 @@
 package dev.cmux.control.config;
 
 import dev.cmux.control.image.Preset;
+import dev.cmux.control.sandbox.Placement;
 import dev.cmux.control.sandbox.SandboxId;
 
 import java.net.URI;
@@ -20,13 +21,23 @@ import java.util.function.Function;
  * @param caFile         CA file to verify against, e.g. {@code /etc/pve/pve-root-ca.pem}
  * @param storage        where full clones go: a storage name, or {@code auto} (env {@code PVE_STORAGE})
  * @param presets        the {@code presets:} of the config (a top-level list: presets are more than PVE access)
+ * @param placement      the node new sandboxes go to: {@code template} (its node), {@code most-free-memory} or a
+ *                       node's name (env {@code PVE_PLACEMENT}; {@code Placement})
  */
 public record PveConfig(URI apiUrl, String apiToken, String node, Integer templateVmid,
-                        boolean verifyTls, String tlsFingerprint, Path caFile, String storage, List<Preset> presets) {
+                        boolean verifyTls, String tlsFingerprint, Path caFile, String storage, List<Preset> presets,
+                        String placement) {
 
     public PveConfig {
         storage = storage == null || storage.isBlank() ? "auto" : storage;
         presets = presets == null ? List.of() : List.copyOf(presets);
+        placement = placement == null || placement.isBlank() ? Placement.TEMPLATE : placement;
+    }
+
+    /** Placed as {@code template}. */
+    public PveConfig(URI apiUrl, String apiToken, String node, Integer templateVmid, boolean verifyTls,
+                     String tlsFingerprint, Path caFile, String storage, List<Preset> presets) {
+        this(apiUrl, apiToken, node, templateVmid, verifyTls, tlsFingerprint, caFile, storage, presets, null);
     }
 
     public PveConfig(URI apiUrl, String apiToken, String node, Integer templateVmid, boolean verifyTls,
@@ -41,7 +52,7 @@ public record PveConfig(URI apiUrl, String apiToken, String node, Integer templa
     /** The {@code pve} section with its environment overrides, and the top-level {@code presets} list. */
     public static PveConfig read(ConfigSection s, List<ConfigSection> presets) {
         s.allowOnly("apiUrl", "apiToken", "node", "templateVmid", "verifyTls", "tlsFingerprint", "caFile",
-                "storage");
+                "storage", "placement");
         PveConfig d = defaults();
         return new PveConfig(
                 s.value("apiUrl", "PVE_API_URL", ConfigValues::httpUrl, d.apiUrl()),
@@ -52,7 +63,8 @@ public record PveConfig(URI apiUrl, String apiToken, String node, Integer templa
                 s.value("tlsFingerprint", "PVE_TLS_FINGERPRINT", ConfigValues::fingerprint, d.tlsFingerprint()),
                 s.value("caFile", Path::of, d.caFile()),
                 s.value("storage", "PVE_STORAGE", PveConfig::storageName, d.storage()),
-                Preset.readAll(presets));
+                Preset.readAll(presets),
+                s.value("placement", "PVE_PLACEMENT", Placement::parse, d.placement()));
     }
 
     /** {@code auto} or a PVE storage id (pve-common {@code JSONSchema.pm parse_id}: 2+ characters, letter first). */
@@ -61,6 +73,12 @@ public record PveConfig(URI apiUrl, String apiToken, String node, Integer templa
             throw new IllegalArgumentException("must be auto or a storage name such as local-lvm");
         }
         return text;
+    }
+
+    /** The same with new sandboxes placed as {@code next} says. */
+    public PveConfig withPlacement(String next) {
+        return new PveConfig(apiUrl, apiToken, node, templateVmid, verifyTls, tlsFingerprint, caFile, storage, presets,
+                Placement.parse(next));
     }
 
     public boolean enabled() {
@@ -72,6 +90,6 @@ public record PveConfig(URI apiUrl, String apiToken, String node, Integer templa
         return "PveConfig[apiUrl=" + apiUrl + ", apiToken=" + Secrets.redact(apiToken) + ", node=" + node
                 + ", templateVmid=" + templateVmid + ", verifyTls=" + verifyTls
                 + ", tlsFingerprint=" + tlsFingerprint + ", caFile=" + caFile + ", storage=" + storage
-                + ", presets=" + presets + "]";
+                + ", presets=" + presets + ", placement=" + placement + "]";
     }
 }

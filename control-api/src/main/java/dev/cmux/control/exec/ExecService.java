@@ -4,8 +4,9 @@ import java.util.Optional;
 
 /**
  * Runs a command in a sandbox: through cmux-execd when it takes the command, else through {@code pct exec} on the
- * host when {@code pct} is there (a container) or through the QEMU guest agent (a VM). The fallback is taken only when execd never started the command; once it did,
- * its outcome is final, whatever it is, and so is a refused token.
+ * host when {@code pct} is there and the container is on this host's node, or through the QEMU guest agent (a VM,
+ * on any node: PVE forwards the call). The fallback is taken only when execd never started the command; once it
+ * did, its outcome is final, whatever it is, and so is a refused token.
  */
 public final class ExecService {
 
@@ -56,6 +57,10 @@ public final class ExecService {
         }
         if (pct.isEmpty()) {
             throw new ExecFailedException(execdProblem + ", and pct is not available on this host");
+        }
+        if (!pct.get().reaches(target.node())) {
+            throw new ExecFailedException(execdProblem + ", and pct reaches only the containers of this host's node "
+                    + pct.get().node() + ": sandbox " + target.vmid() + " runs on node " + target.node());
         }
         return pct.get().exec(target.vmid(), exec, new OutputCollector(outputCap, listener));
     }

@@ -23,9 +23,30 @@ public final class PctExec {
     private static final long DRAIN_MILLIS = 2000;
 
     private final Path pct;
+    /** The PVE node this host is: {@code pct} reaches only its guests. Null: not known, taken to be any. */
+    private final String node;
 
     public PctExec(Path pct) {
+        this(pct, null);
+    }
+
+    private PctExec(Path pct, String node) {
         this.pct = pct;
+        this.node = node;
+    }
+
+    /** The same {@code pct}, known to run on PVE node {@code name}. */
+    public PctExec onNode(String name) {
+        return new PctExec(pct, name);
+    }
+
+    /** Whether a guest on {@code guestNode} is one of this host's: {@code pct} reads its config locally. */
+    boolean reaches(String guestNode) {
+        return node == null || guestNode == null || node.equals(guestNode);
+    }
+
+    String node() {
+        return node;
     }
 
     /**

@@ -1,6 +1,7 @@
 package dev.cmux.control.lifecycle;
 
 import dev.cmux.control.poll.Periodic;
+import dev.cmux.control.sandbox.GuestUse;
 import dev.cmux.control.sandbox.PowerAction;
 import dev.cmux.control.sandbox.Sandbox;
 import dev.cmux.control.sandbox.SandboxException;
@@ -28,10 +29,12 @@ import java.util.logging.Logger;
  * asked), TTL, auto-delete. One log line per action. State is PVE's,
  * so it may run on every gateway of a cluster: a stop or destroy another gateway already did is no error.
  * <p>
- * Idle time counts from the last traffic: a request or upgraded byte this gateway saw, or the guest's own network
- * counters in PVE growing by at least {@value #BUSY_BYTES_PER_MINUTE} bytes a minute between two passes (traffic
- * through another gateway, or none). It never counts from before this gateway first saw the sandbox running: after
- * a restart every running sandbox gets a full auto-stop period.
+ * Idle time counts from the last use: a request or upgraded byte this gateway saw, or what PVE counts of the guest
+ * ({@link GuestUse}, the same on every gateway of a cluster): its network counters growing by at least
+ * {@value #BUSY_BYTES_PER_MINUTE} bytes a minute between two passes (traffic through another gateway, or a download
+ * of its own), or it using at least {@value #BUSY_CPU_CORES} of a core (a build). So two gateways never put to
+ * sleep a sandbox that the other one serves. It never counts from before this gateway first saw the sandbox
+ * running: after a restart every running sandbox gets a full auto-stop period.
  */
 public final class LifecycleReaper implements NextActions, AutoCloseable {
 
@@ -41,6 +44,11 @@ public final class LifecycleReaper implements NextActions, AutoCloseable {
      * stay far below it, one page load or a few keystrokes in a terminal go above it.
      */
     static final long BUSY_BYTES_PER_MINUTE = 16 * 1024;
+    /**
+     * CPU that is work, not an idle guest's housekeeping (a few thousandths of a core): a compiler, a test run, an
+     * install. PVE reports the last 10 s, so a pass sees what runs at its moment.
+     */
+    static final double BUSY_CPU_CORES = 0.10;
 
     /** Told of every action done (the gateway counts it and marks a sandbox it put to sleep). */
     @FunctionalInterface
@@ -105,12 +113,12 @@ public final class LifecycleReaper implements NextActions, AutoCloseable {
         List<Done> done = new ArrayList<>();
         List<String> errors = new ArrayList<>();
         Set<Integer> running = new HashSet<>();
-        Map<Integer, Long> networkBytes = sandboxes.networkBytes();
+        Map<Integer, GuestUse> use = sandboxes.use();
         for (Sandbox s : sandboxes.list()) {
             boolean runs = "running".equals(s.status());
             if (runs) {
                 running.add(s.vmid());
-                sample(s.vmid(), networkBytes.get(s.vmid()), now);
+                sample(s.vmid(), use.get(s.vmid()), now);
             }
             Instant since = runs ? runningSince.computeIfAbsent(s.vmid(), v -> now) : null;
             if (Schedule.leftAlone(s)) {
@@ -136,16 +144,22 @@ public final class LifecycleReaper implements NextActions, AutoCloseable {
         return new Pass(done, errors);
     }
 
-    /** The guest's counters grew like use since the last pass (or restarted from 0): busy now. */
-    private void sample(int vmid, Long bytes, Instant now) {
-        if (bytes == null) {
+    /**
+     * Busy now when the guest works ({@link #BUSY_CPU_CORES}), or its network counters grew like use since the last
+     * pass (or restarted from 0).
+     */
+    private void sample(int vmid, GuestUse use, Instant now) {
+        if (use == null) {
             return;
         }
-        Sample previous = samples.put(vmid, new Sample(bytes, now));
+        if (use.cpuCores() >= BUSY_CPU_CORES) {
+            guestBusy.put(vmid, now);
+        }
+        Sample previous = samples.put(vmid, new Sample(use.networkBytes(), now));
         if (previous == null) {
             return;
         }
-        long grown = bytes - previous.bytes();
+        long grown = use.networkBytes() - previous.bytes();
         long millis = Math.max(1, Duration.between(previous.at(), now).toMillis());
         if (grown < 0 || grown * 60_000 / millis >= BUSY_BYTES_PER_MINUTE) {
             guestBusy.put(vmid, now);

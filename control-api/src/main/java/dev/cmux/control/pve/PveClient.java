@@ -123,6 +123,15 @@ public final class PveClient implements AutoCloseable {
      */
     public String cloneContainer(String node, int source, int newId, String hostname, boolean full, String storage,
                                  String description, String snapname) {
+        return cloneContainer(node, source, newId, hostname, full, storage, description, snapname, null);
+    }
+
+    /**
+     * As {@link #cloneContainer(String, int, int, String, boolean, String, String, String)}, the clone going to node
+     * {@code target} when not null (PVE allows it only when the source's volumes are on shared storage).
+     */
+    public String cloneContainer(String node, int source, int newId, String hostname, boolean full, String storage,
+                                 String description, String snapname, String target) {
         Map<String, Object> form = new LinkedHashMap<>();
         form.put("newid", newId);
         form.put("hostname", hostname);
@@ -135,6 +144,9 @@ public final class PveClient implements AutoCloseable {
         }
         if (snapname != null) {
             form.put("snapname", snapname);
+        }
+        if (target != null) {
+            form.put("target", target);
         }
         return upid(post(lxc(node, source) + "/clone", form));
     }
@@ -155,6 +167,11 @@ public final class PveClient implements AutoCloseable {
             query.put("snapname", snapname);
         }
         return PveJson.intValue(get(guest(node, kind, vmid) + "/feature", query).get("hasFeature"), 0) == 1;
+    }
+
+    /** {@code GET /nodes/{node}/storage?enabled=1}: the enabled storages of a node, with {@code shared} and room. */
+    public JsonNode storages(String node) {
+        return get("/nodes/" + segment(node) + "/storage", Map.of("enabled", true));
     }
 
     /** {@code GET /nodes/{node}/storage?content=…&enabled=1}: the enabled storages that hold {@code content}. */
@@ -291,7 +308,7 @@ public final class PveClient implements AutoCloseable {
      * {@code qmclone}, whose id is the source's.
      */
     public String cloneVm(String node, int source, int newId, String name, boolean full, String storage,
-                          String snapname) {
+                          String snapname, String target) {
         Map<String, Object> form = new LinkedHashMap<>();
         form.put("newid", newId);
         form.put("name", name);
@@ -301,6 +318,9 @@ public final class PveClient implements AutoCloseable {
         }
         if (snapname != null) {
             form.put("snapname", snapname);
+        }
+        if (target != null) {
+            form.put("target", target);
         }
         return upid(post(guest(node, SandboxKind.VM, source) + "/clone", form));
     }

@@ -67,6 +67,15 @@ public class PveException extends RemoteCallException {
         return m.contains("QEMU guest agent") || m.matches("(?s)VM \\d+ is not running.*");
     }
 
+    /**
+     * The API node could not forward the call to the guest's node: pveproxy answers with AnyEvent::HTTP's
+     * pseudo-statuses, 595 (connection refused, no route to host, timed out) or 596 (TLS, headers)
+     * (pve-qemu-cluster.md §3.4). The node is down or cut off.
+     */
+    public boolean nodeUnreachable() {
+        return status() == 595 || status() == 596;
+    }
+
     /** {@code Configuration file 'nodes/pve/lxc/101.conf' does not exist}. */
     public boolean noSuchContainer() {
         String m = String.valueOf(getMessage());

@@ -15,9 +15,11 @@ package dev.cmux.control.sandbox;
  * @param diskGiB   the root disk is grown to this size when smaller; null: as cloned
  * @param image     the preset version it is made from ({@code pvelxc_<id>_v<n>}), kept in its metadata; null: none
  * @param kind      what the source is, so what the clone is: a container or a VM
+ * @param target    the node the clone goes to when not {@code node} (PVE's {@code target}: the clone is made on the
+ *                  source's node and moved there at the end); null: it stays on {@code node} ({@link Placement})
  */
 public record CloneSpec(int source, String node, String snapname, boolean full, String storage, Integer cores,
-                        Integer memoryMiB, Integer diskGiB, String image, SandboxKind kind) {
+                        Integer memoryMiB, Integer diskGiB, String image, SandboxKind kind, String target) {
 
     public CloneSpec {
         if (!full && storage != null) {
@@ -26,6 +28,26 @@ public record CloneSpec(int source, String node, String snapname, boolean full, 
         if (kind == null) {
             throw new IllegalArgumentException("a clone spec names its kind");
         }
+        if (node.equals(target)) {
+            target = null;
+        }
+    }
+
+    /** Staying on the source's node. */
+    public CloneSpec(int source, String node, String snapname, boolean full, String storage, Integer cores,
+                     Integer memoryMiB, Integer diskGiB, String image, SandboxKind kind) {
+        this(source, node, snapname, full, storage, cores, memoryMiB, diskGiB, image, kind, null);
+    }
+
+    /** The node the sandbox lives on once cloned. */
+    public String placedOn() {
+        return target != null ? target : node;
+    }
+
+    /** The same clone, going to {@code next} (the source's node: staying) onto {@code nextStorage} when full. */
+    public CloneSpec placed(String next, String nextStorage) {
+        return new CloneSpec(source, node, snapname, full, full ? nextStorage : null, cores, memoryMiB, diskGiB, image,
+                kind, next);
     }
 
     /** A container's clone. */

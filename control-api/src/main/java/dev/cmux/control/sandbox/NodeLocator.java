@@ -48,6 +48,12 @@ public final class NodeLocator {
         return createNode = online.contains(local) ? local : online.get(0);
     }
 
+    /** The node this gateway runs on: {@code configured} ({@code pve.node}) unless {@code auto}, else this host's. */
+    public static String thisNode(String configured) {
+        return configured == null || configured.isBlank() || configured.equals("auto") ? localHostName()
+                : configured;
+    }
+
     /** A PVE node's name is its host name; /etc/hostname avoids a DNS lookup that may hang for seconds. */
     private static String localHostName() {
         try {

@@ -66,6 +66,9 @@ public final class PveAddresses {
                 if (e.noSuchContainer()) {
                     return List.<InetAddress>of();
                 }
+                if (e.nodeUnreachable()) {
+                    throw new NodeUnreachableException(vmid, PveJson.text(r, "node"), e.getMessage());
+                }
                 throw e;
             }
         }, executor);

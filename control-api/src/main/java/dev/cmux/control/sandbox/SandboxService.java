@@ -41,6 +41,7 @@ public final class SandboxService {
     private final SandboxSettings settings;
     private final ExecdClient execd;
     private final ResolverInvalidation invalidation;
+    private final Placement placement;
     private final Clock clock;
     private final Poller poller;
     private final NodeLocator nodes;
@@ -62,6 +63,7 @@ public final class SandboxService {
         this.clock = clock;
         this.poller = poller;
         this.nodes = new NodeLocator(pve, settings.node());
+        this.placement = new Placement(pve, settings.placement());
         this.tasks = new TaskWaiter(pve, poller, settings.pollInterval(), settings.taskTimeout());
         this.addresses = new AddressWaiter(pve, poller, settings.pollInterval());
     }
@@ -90,12 +92,14 @@ public final class SandboxService {
     }
 
     /**
-     * Clones as {@code spec} says, writes the metadata and resources, grows the root disk to the spec's size, starts
-     * the container or VM and waits for its address (and for execd when configured). Any failure after the clone
-     * removes the sandbox again and reports the original cause.
+     * Clones as {@code unplaced} says onto the node the placement picks ({@link Placement}), writes the metadata and
+     * resources, grows the root disk to the spec's size, starts the container or VM and waits for its address (and
+     * for execd when configured). Any failure after the clone removes the sandbox again and reports the original
+     * cause.
      */
-    public Sandbox create(CreateRequest request, CloneSpec spec) {
-        String node = spec.node();
+    public Sandbox create(CreateRequest request, CloneSpec unplaced) {
+        CloneSpec spec = placement.place(unplaced);
+        String node = spec.placedOn();
         SandboxKind kind = spec.kind();
         Clone clone = cloneTemplate(spec);
         try {
@@ -210,9 +214,9 @@ public final class SandboxService {
             try {
                 return new Clone(vmid, hostname, spec.kind() == SandboxKind.VM
                         ? pve.cloneVm(spec.node(), spec.source(), vmid, hostname, spec.full(), spec.storage(),
-                        spec.snapname())
+                        spec.snapname(), spec.target())
                         : pve.cloneContainer(spec.node(), spec.source(), vmid, hostname, spec.full(), spec.storage(),
-                        null, spec.snapname()));
+                        null, spec.snapname(), spec.target()));
             } catch (PveException e) {
                 if (e.alreadyExists() && ++idConflicts < ID_ATTEMPTS) {
                     continue;
@@ -273,7 +277,22 @@ public final class SandboxService {
     private record Read(Sandbox sandbox, JsonNode config) {
     }
 
+    /**
+     * A guest's node comes from {@code /cluster/resources}; should a migration end between that and the node's
+     * answer, the node no longer has its config: asked once more, the cluster names the new one.
+     */
     private Read read(int vmid) {
+        try {
+            return readOnce(vmid);
+        } catch (PveException e) {
+            if (!e.noSuchContainer()) {
+                throw e;
+            }
+            return readOnce(vmid);
+        }
+    }
+
+    private Read readOnce(int vmid) {
         Guest guest = guestOf(vmid);
         String node = guest.node();
         SandboxKind kind = guest.kind();
@@ -326,12 +345,24 @@ public final class SandboxService {
             }
             int vmid = PveJson.intValue(r.get("vmid"), -1);
             String node = PveJson.text(r, "node");
-            JsonNode config = pve.config(node, kind, vmid);
+            JsonNode config;
             String status = PveJson.text(r, "status");
-            if (status == null || status.equals("unknown")) {
-                // /cluster/resources lags up to 10 s behind; a fresh guest is asked directly
-                JsonNode current = pve.currentStatus(node, kind, vmid);
-                status = PveJson.text(current, current.has("qmpstatus") ? "qmpstatus" : "status");
+            try {
+                config = pve.config(node, kind, vmid);
+                if (status == null || status.equals("unknown")) {
+                    // /cluster/resources lags up to 10 s behind; a fresh guest is asked directly
+                    JsonNode current = pve.currentStatus(node, kind, vmid);
+                    status = PveJson.text(current, current.has("qmpstatus") ? "qmpstatus" : "status");
+                }
+            } catch (PveException e) {
+                if (!e.nodeUnreachable()) {
+                    throw e;
+                }
+                // its node is down: listed as PVE's cluster view has it, without what only the node can say
+                String name = PveJson.text(r, "name");
+                out.add(new Sandbox(vmid, name, node, SandboxState.UNKNOWN, null, null, null,
+                        SandboxUrls.of(vmid, name, settings.domain()), kind));
+                continue;
             }
             String lock = PveJson.text(r, "lock");
             String state = SandboxState.of(kind, status, lock);
@@ -344,16 +375,17 @@ public final class SandboxService {
     }
 
     /**
-     * The bytes each running sandbox has received and sent since it started ({@code netin + netout} of
-     * {@code /cluster/resources}, pvestatd's counters of its veth, up to ~10 s old): traffic that went through any
-     * gateway, or none.
+     * What PVE counts of each running sandbox ({@link GuestUse}): traffic that went through any gateway, or none, and
+     * work of its own. One read for the whole cluster.
      */
-    public Map<Integer, Long> networkBytes() {
-        Map<Integer, Long> out = new LinkedHashMap<>();
+    public Map<Integer, GuestUse> use() {
+        Map<Integer, GuestUse> out = new LinkedHashMap<>();
         for (JsonNode r : pve.vmResources()) {
             if (NodeLocator.kindOf(r) != null && "running".equals(PveJson.text(r, "status"))
                     && isSandbox(PveJson.text(r, "tags"), PveJson.intValue(r.get("template"), 0))) {
-                out.put(PveJson.intValue(r.get("vmid"), -1), r.path("netin").asLong() + r.path("netout").asLong());
+                out.put(PveJson.intValue(r.get("vmid"), -1), new GuestUse(
+                        r.path("netin").asLong() + r.path("netout").asLong(),
+                        r.path("cpu").asDouble() * Math.max(1, r.path("maxcpu").asInt(1))));
             }
         }
         return out;

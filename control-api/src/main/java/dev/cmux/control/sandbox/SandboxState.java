@@ -12,6 +12,8 @@ public final class SandboxState {
     public static final String PAUSED = "paused";
     public static final String HIBERNATED = "hibernated";
     public static final String STOPPED = "stopped";
+    /** Its node cannot be reached: nobody can say (listed so, and left alone by the lifecycle). */
+    public static final String UNKNOWN = "unknown";
     /** The config lock of a hibernated VM: its state, not a task's lock (qemu-server {@code vm_suspend}). */
     static final String HIBERNATION_LOCK = "suspended";
 

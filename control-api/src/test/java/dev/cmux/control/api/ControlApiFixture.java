@@ -44,6 +44,7 @@ public final class ControlApiFixture implements AutoCloseable {
         pve.taskDuration(Duration.ofMillis(30));
         pve.containerAddress("127.0.0.1");
         SandboxSettings settings = SandboxSettings.defaults(domain, TEMPLATE)
+                .withNode(pve.node()) // the gateway runs on the emulated node: pct reaches its containers
                 .withPolling(Duration.ofMillis(15), Duration.ofSeconds(10))
                 .withExecd(execd.port(), waitForExecd);
         services = ControlServices.create(pve.config(TEMPLATE), settings, invalidation, Optional.empty(),

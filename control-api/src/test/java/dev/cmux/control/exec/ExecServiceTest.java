@@ -134,6 +134,21 @@ class ExecServiceTest {
     }
 
     @Test
+    void pctRunsOnlyForContainersOfItsOwnNodeAndTheFailureNamesBothNodes() throws IOException {
+        PctExec onPve1 = PctExec.find(FakePct.install(dir).toString(), null).orElseThrow().onNode("pve1");
+        ExecService service = new ExecService(new ExecdClient(execd.port()), Optional.of(onPve1), 4096);
+
+        ExecFailedException e = assertThrows(ExecFailedException.class, () -> service.exec(
+                new ExecTarget(127, "pve2", false, null, Optional.empty()), command("true"), ExecListener.NONE));
+        assertTrue(e.getMessage().contains("this host's node pve1: sandbox 127 runs on node pve2"), e.getMessage());
+        assertEquals(List.of(), FakePct.calls(dir), "pct would not find the container's config here");
+
+        ExecResult local = service.exec(new ExecTarget(127, "pve1", false, null, Optional.empty()), command("true"),
+                ExecListener.NONE);
+        assertEquals("pct", local.via());
+    }
+
+    @Test
     void withoutExecdAndWithoutPctTheFailureSaysBoth() throws IOException {
         ExecService service = service(execd.port(), false, 4096);
         ExecFailedException e = assertThrows(ExecFailedException.class,

@@ -6,8 +6,8 @@ import com.github.benmanes.caffeine.cache.Caffeine;
 import com.github.benmanes.caffeine.cache.Expiry;
 import com.github.benmanes.caffeine.cache.Ticker;
 import com.github.benmanes.caffeine.cache.stats.CacheStats;
-import dev.cmux.control.sandbox.GuestAgentUnavailableException;
 import dev.cmux.control.sandbox.SandboxId;
+import dev.cmux.control.sandbox.UnreachableSandboxException;
 import dev.cmux.gateway.config.GatewayConfig;
 import dev.cmux.gateway.config.ResolverConfig;
 import dev.cmux.gateway.error.GatewayError;
@@ -263,7 +263,7 @@ public final class BackendResolver implements AutoCloseable {
             Throwable cause = pve.failure() instanceof CompletionException c && c.getCause() != null
                     ? c.getCause() : pve.failure();
             return Resolution.failed(new GatewayException(GatewayError.UNRESOLVED,
-                    cause instanceof GuestAgentUnavailableException ? cause.getMessage() : "PVE could not be asked "
+                    cause instanceof UnreachableSandboxException ? cause.getMessage() : "PVE could not be asked "
                     + "for the address of sandbox vm-" + vmid + "; try again in a moment."), now);
         }
         List<InetAddress> known = pve.addresses();
