@@ -49,6 +49,8 @@ import java.util.concurrent.ScheduledExecutorService;
 
 /**
  * A Proxmox VE API on loopback HTTPS, as strict as pve-api.md describes the real one: token auth with an empty 401,
+ * one node ({@link #start()}) or a cluster of several ({@link #startCluster}) whose every node answers every path, as
+ * pveproxy forwards a call to the node it names (docs/pve-cluster.md),
  * every request checked against the schema excerpt ({@link PveSchema}; a mismatch is answered like PVE answers it
  * and recorded in {@link #violations()}, which tests require to be empty), error messages in the reason phrase,
  * numbers as strings where PVE sends strings, locks, and tasks that take time.
@@ -81,20 +83,21 @@ public final class PveEmulator implements AutoCloseable {
     private final List<String> requests = Collections.synchronizedList(new ArrayList<>());
     private final List<String> responses = Collections.synchronizedList(new ArrayList<>());
 
-    private PveEmulator(String node) throws Exception {
+    private PveEmulator(List<String> nodes) throws Exception {
         // as on a PVE node: a cluster CA (pve-root-ca.pem) signs the node's pve-ssl.pem
         rootCa = new CertificateBuilder().subject("CN=Proxmox Virtual Environment, OU=emulator, O=PVE Cluster Manager CA")
                 .ecp256().setIsCertificateAuthority(true).buildSelfSigned();
-        certificate = new CertificateBuilder().subject("CN=" + node + ".lan, O=PVE Cluster Node").ecp256()
-                .addSanDnsName("localhost").addSanDnsName(node).addSanIpAddress("127.0.0.1")
-                .addExtendedKeyUsageServerAuth().setIsCertificateAuthority(false).buildIssuedBy(rootCa);
+        CertificateBuilder node = new CertificateBuilder().subject("CN=" + nodes.get(0) + ".lan, O=PVE Cluster Node")
+                .ecp256().addSanDnsName("localhost").addSanIpAddress("127.0.0.1");
+        nodes.forEach(node::addSanDnsName);
+        certificate = node.addExtendedKeyUsageServerAuth().setIsCertificateAuthority(false).buildIssuedBy(rootCa);
         SslContext tls = SslContextBuilder.forServer(certificate.toKeyManagerFactory()).build();
         scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "pve-emulator-tasks");
             t.setDaemon(true);
             return t;
         });
-        cluster = new EmulatedCluster(node, scheduler);
+        cluster = new EmulatedCluster(nodes, scheduler);
         loops = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
         listener = new ServerBootstrap().group(loops).channel(NioServerSocketChannel.class)
                 .childHandler(new ChannelInitializer<SocketChannel>() {
@@ -107,13 +110,29 @@ public final class PveEmulator implements AutoCloseable {
                 .bind("127.0.0.1", 0).sync().channel();
     }
 
-    /** An emulated node named {@code pve}. */
+    /** An emulated node named {@code pve}: a cluster of one. */
     public static PveEmulator start() {
         try {
-            return new PveEmulator("pve");
+            return new PveEmulator(List.of("pve"));
         } catch (Exception e) {
             throw new IllegalStateException("cannot start the PVE emulator", e);
         }
+    }
+
+    /**
+     * A cluster of these nodes behind one API (any node answers any path), each with its own {@code local} and
+     * {@code local-zfs}, and a Ceph RBD storage {@code ceph} shared by all of them. Guests are seeded on the first
+     * node unless {@link #place placed}.
+     */
+    public static PveEmulator startCluster(String... nodes) {
+        PveEmulator pve;
+        try {
+            pve = new PveEmulator(List.of(nodes));
+        } catch (Exception e) {
+            throw new IllegalStateException("cannot start the PVE emulator", e);
+        }
+        pve.addStorage("ceph", "rbd", "images,rootdir", 1000, true);
+        return pve;
     }
 
     /** {@code https://127.0.0.1:<port>/api2/json}. */
@@ -139,13 +158,101 @@ public final class PveEmulator implements AutoCloseable {
         return pem;
     }
 
+    /** The first node: the only one of {@link #start()}. */
     public String node() {
-        return cluster.node;
+        return cluster.nodes.first();
     }
 
-    /** A configuration that trusts this emulator by fingerprint and clones {@code templateVmid}. */
+    /** Every node, in the order they were given. */
+    public List<String> nodes() {
+        return cluster.nodes.names();
+    }
+
+    /** A configuration that trusts this emulator by fingerprint, names the first node and clones {@code templateVmid}. */
     public PveConfig config(Integer templateVmid) {
-        return new PveConfig(URI.create(url()), TOKEN, cluster.node, templateVmid, true, fingerprint(), null);
+        return new PveConfig(URI.create(url()), TOKEN, node(), templateVmid, true, fingerprint(), null);
+    }
+
+    // ---- the cluster ----
+
+    /**
+     * Moves a seeded guest (container or VM, template or not) to {@code node} and its root disk to {@code storage}
+     * (null: where it is), as if it had been created there.
+     */
+    public void place(int vmid, String node, String storage) {
+        cluster.read(() -> {
+            cluster.nodes.member(node);
+            if (storage != null) {
+                cluster.storage.enabled(storage, node);
+            }
+            EmulatedCluster.Ct ct = cluster.anywhere(vmid);
+            EmulatedQemu.Vm vm = cluster.qemu.anywhere(vmid);
+            if (ct == null && vm == null) {
+                throw new IllegalArgumentException("no guest " + vmid);
+            }
+            if (ct != null) {
+                ct.node = node;
+                ct.storage = storage == null ? ct.storage : storage;
+            } else {
+                vm.node = node;
+                vm.storage = storage == null ? vm.storage : storage;
+            }
+            return null;
+        });
+    }
+
+    /** The node a guest is on, container or VM; null when there is none. */
+    public String nodeOf(int vmid) {
+        return cluster.nodeOf(vmid);
+    }
+
+    /**
+     * The node goes offline ({@code true}: corosync lost it, its guests' addresses stop answering, a call forwarded to
+     * it fails with 595) or comes back with its guests as they were ({@code false}).
+     */
+    public void nodeOffline(String node, boolean offline) {
+        cluster.nodeOnline(node, !offline);
+    }
+
+    /**
+     * The IPv4 of the guests of {@code node} from now on: an address, or a prefix ending in a dot that each guest
+     * completes with {@code vmid % 250 + 2} (default {@code 10.10.<k>.} for the k-th node, from 0).
+     */
+    public void nodeAddress(String node, String address) {
+        cluster.nodeAddress(node, address);
+    }
+
+    /** The IPv4 the guest has on its node (what {@code /interfaces} or the agent report while it runs). */
+    public String addressOf(int vmid) {
+        return cluster.read(() -> {
+            EmulatedCluster.Ct ct = cluster.anywhere(vmid);
+            EmulatedQemu.Vm vm = cluster.qemu.anywhere(vmid);
+            return ct != null ? cluster.guestIpv4(ct.node, vmid, ct.address)
+                    : vm != null ? cluster.guestIpv4(vm.node, vmid, vm.address) : null;
+        });
+    }
+
+    /**
+     * Replaces the listener (and {@link #onPowerChange}'s): called on the emulator's task thread, after the state
+     * change, whenever a guest's address starts or stops answering: start, stop, pause, resume, migration (the old
+     * address stops, the new one starts) and its node going offline or coming back.
+     */
+    public void onGuestChange(java.util.function.Consumer<GuestEvent> listener) {
+        cluster.guestListener(listener);
+    }
+
+    /**
+     * A running guest (container or VM) received {@code in} and sent {@code out} bytes: its {@code netin} /
+     * {@code netout} (status, {@code /cluster/resources}) grow as pvestatd reports them; nothing while it is
+     * stopped; a start or a migration starts them from 0.
+     */
+    public void addTraffic(int vmid, long in, long out) {
+        cluster.addTraffic(vmid, in, out);
+    }
+
+    /** A running guest's CPU load ({@code cpu}, a fraction of its cores) from now on; a start resets it to 0. */
+    public void cpu(int vmid, double load) {
+        cluster.cpu(vmid, load);
     }
 
     /** A stopped container template, the source of linked clones. */
@@ -170,9 +277,18 @@ public final class PveEmulator implements AutoCloseable {
      * what {@code GET /nodes/{node}/storage} lists and what {@code volume_has_feature} of its type allows.
      */
     public void addStorage(String id, String type, String content, long availGiB) {
+        addStorage(id, type, content, availGiB, false);
+    }
+
+    /**
+     * A storage as above, {@code shared} (one set of volumes that every node in {@code nodes} reaches, e.g. Ceph RBD
+     * or NFS) or local (a pool of the same name on each of them); without {@code nodes}, enabled on every node.
+     */
+    public void addStorage(String id, String type, String content, long availGiB, boolean shared, String... nodes) {
         synchronized (cluster) {
+            List.of(nodes).forEach(cluster.nodes::member);
             cluster.storage.add(new EmulatedStorage.Storage(id, type, content, 2 * availGiB * EmulatedStorage.GIB,
-                    availGiB * EmulatedStorage.GIB));
+                    availGiB * EmulatedStorage.GIB, shared, nodes.length == 0 ? null : List.of(nodes)));
         }
     }
 
@@ -249,10 +365,13 @@ public final class PveEmulator implements AutoCloseable {
      * (status, {@code /cluster/resources}) grow, as pvestatd reports them; nothing while it is stopped.
      */
     public void guestTraffic(int vmid, long in, long out) {
-        cluster.guestTraffic(vmid, in, out);
+        addTraffic(vmid, in, out);
     }
 
-    /** The IPv4 every running container reports, e.g. {@code 127.0.0.1} where a test execd listens. */
+    /**
+     * The IPv4 every running guest of every node reports, e.g. {@code 127.0.0.1} where a test execd listens (an
+     * address, or a prefix ending in a dot; {@link #nodeAddress} overrides it per node).
+     */
     public void containerAddress(String address) {
         cluster.defaultAddress(address);
     }
@@ -289,7 +408,7 @@ public final class PveEmulator implements AutoCloseable {
      * "inside" the container there, so a sandbox listens only while it runs.
      */
     public void onPowerChange(java.util.function.BiConsumer<Integer, Boolean> listener) {
-        cluster.powerListener(listener::accept);
+        cluster.guestListener(event -> listener.accept(event.vmid(), event.running()));
     }
 
     /** True while the container is suspended (stopped with a checkpoint that resume restores). */
@@ -535,10 +654,12 @@ public final class PveEmulator implements AutoCloseable {
             }
             throw new PveHttpError(400, "Parameter verification failed.", errors);
         }
-        if (vars.containsKey("node") && !vars.get("node").equals(cluster.node)) {
-            throw PveHttpError.die("hostname lookup '" + vars.get("node") + "' failed - failed to get address info");
+        String node = vars.get("node");
+        if (node != null) {
+            cluster.nodes.forward(node); // every {node} path of the excerpt is proxyto => 'node'
         }
-        Object data = Endpoints.dispatch(cluster, method + " " + endpoint.template(), vars, params);
+        Object data = cluster.nodes.on(node, () -> Endpoints.dispatch(cluster, method + " " + endpoint.template(),
+                vars, params));
         if (data instanceof Endpoints.WithTotal t) {
             return ok(Map.of("data", t.data(), "total", t.total()));
         }
@@ -573,6 +694,12 @@ public final class PveEmulator implements AutoCloseable {
     }
 
     private static FullHttpResponse error(PveHttpError e) {
+        if (e.bare) {
+            FullHttpResponse r = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1,
+                    new HttpResponseStatus(e.status, e.getMessage()), Unpooled.EMPTY_BUFFER);
+            r.headers().setInt(HttpHeaderNames.CONTENT_LENGTH, 0);
+            return r;
+        }
         String message = e.getMessage();
         String firstLine = message.lines().findFirst().orElse("");
         Map<String, Object> body = new LinkedHashMap<>();
