@@ -49,6 +49,8 @@ final class EmulatedTasks {
     private final Map<String, Duration> durations = new java.util.concurrent.ConcurrentHashMap<>();
     /** Task type → the error its next task ends with, after the checks that precede the work have passed. */
     private final Map<String, String> failNext = new LinkedHashMap<>();
+    /** Task type → the ends of its tasks that wait for {@link #release}. */
+    private final Map<String, List<Runnable>> held = new LinkedHashMap<>();
 
     EmulatedTasks(EmulatedNodes nodes, ScheduledExecutorService scheduler, Object monitor) {
         this.nodes = nodes;
@@ -62,6 +64,26 @@ final class EmulatedTasks {
 
     void duration(String type, Duration d) {
         durations.put(type, d);
+    }
+
+    /**
+     * Tasks of {@code type} started from now on stay running until {@link #release}: a test looks at what a task
+     * leaves while it runs (a lock, a stopped guest) without racing its duration.
+     */
+    void hold(String type) {
+        synchronized (monitor) {
+            held.put(type, new ArrayList<>());
+        }
+    }
+
+    /** Lets the held tasks of {@code type} finish now, and later ones after their duration again. */
+    void release(String type) {
+        synchronized (monitor) {
+            List<Runnable> waiting = held.remove(type);
+            if (waiting != null) {
+                waiting.forEach(scheduler::execute);
+            }
+        }
     }
 
     /** The next task of {@code type} (e.g. {@code vzclone}, {@code resize}) fails with {@code error}. */
@@ -82,8 +104,12 @@ final class EmulatedTasks {
             task.failure = failNext.remove(type);
             task.log.add("starting " + type + " for " + id);
             tasks.put(upid, task);
-            scheduler.schedule(() -> finish(task, body), durations.getOrDefault(type, duration).toMillis(),
-                    TimeUnit.MILLISECONDS);
+            if (held.containsKey(type)) {
+                held.get(type).add(() -> finish(task, body));
+            } else {
+                scheduler.schedule(() -> finish(task, body), durations.getOrDefault(type, duration).toMillis(),
+                        TimeUnit.MILLISECONDS);
+            }
             return upid;
         }
     }

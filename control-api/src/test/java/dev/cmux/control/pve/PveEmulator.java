@@ -420,6 +420,19 @@ public final class PveEmulator implements AutoCloseable {
         cluster.taskDuration(duration);
     }
 
+    /**
+     * Tasks of {@code type} ({@code vzmigrate}, …) started from now on keep running until {@link #releaseTasks}, so a
+     * test sees what they leave while they run (a {@code migrate} lock) without racing a duration.
+     */
+    public void holdTasks(String type) {
+        cluster.tasks().hold(type);
+    }
+
+    /** The held tasks of {@code type} finish now; later ones take their duration again. */
+    public void releaseTasks(String type) {
+        cluster.tasks().release(type);
+    }
+
     /** Tasks of {@code type} ({@code qmresume}, {@code qmstart}, …) take {@code duration}; others as set above. */
     public void taskDuration(String type, Duration duration) {
         cluster.tasks().duration(type, duration);
