@@ -71,6 +71,8 @@ final class EmulatedCluster {
     }
 
     final EmulatedNodes nodes;
+    /** The guests' addresses and who is told when they start or stop answering. */
+    final GuestNetwork network;
     /** The PVE release answered by {@code /version}; before 9 the schema lacks what its DIFF lines added. */
     volatile String release = "9.2";
     private final Map<Integer, Ct> containers = new TreeMap<>();
@@ -87,11 +89,6 @@ final class EmulatedCluster {
     private String rejectNextStart;
     private int staleNextIds;
     private Integer staleNextId;
-    /** What a test set for every node's guests (an address, or a prefix ending in a dot); null: per-node default. */
-    private String defaultAddress;
-    private boolean dhcp = true;
-    private final ScheduledExecutorService scheduler;
-    private volatile java.util.function.Consumer<GuestEvent> guestListener = event -> { };
     /** The token's ACLs: path → privileges; {@code /} holds everything, as for {@code root@pam}. */
     private final Map<String, Set<String>> acls = new TreeMap<>(Map.of("/", ALL_PRIVILEGES));
 
@@ -107,13 +104,8 @@ final class EmulatedCluster {
 
     EmulatedCluster(List<String> nodeNames, ScheduledExecutorService scheduler) {
         this.nodes = new EmulatedNodes(nodeNames);
-        this.scheduler = scheduler;
         this.tasks = new EmulatedTasks(nodes, scheduler, this);
-    }
-
-    /** Replaces the listener told of every {@link GuestEvent}, off the cluster's monitor (it may start servers). */
-    void guestListener(java.util.function.Consumer<GuestEvent> listener) {
-        guestListener = listener;
+        this.network = new GuestNetwork(nodes, scheduler);
     }
 
     /** Sets the state (under the monitor, from a task) and tells the listener after the task has finished. */
@@ -126,40 +118,7 @@ final class EmulatedCluster {
         ct.netin = 0; // a new veth on start, none while stopped
         ct.netout = 0;
         ct.cpu = 0;
-        announce(ct.vmid, ct.node, ct.address, running);
-    }
-
-    /**
-     * Tells the listener, after the current task, that the guest's address on {@code node} starts or stops
-     * answering (a VM's pause counts as stopped: its app no longer answers).
-     */
-    void announce(int vmid, String node, String own, boolean running) {
-        GuestEvent event = new GuestEvent(vmid, node, guestIpv4(node, vmid, own), running);
-        java.util.function.Consumer<GuestEvent> listener = guestListener;
-        scheduler.execute(() -> listener.accept(event));
-    }
-
-    /**
-     * The IPv4 a guest on {@code node} has: its own lease ({@code own}), else what the test set for the node, else
-     * for all nodes, else {@code 10.10.<k>.<vmid % 250 + 2>} on the k-th node's network; none without DHCP.
-     * Containers and VMs get their leases alike.
-     */
-    synchronized String guestIpv4(String node, int vmid, String own) {
-        if (own != null) {
-            return own;
-        }
-        if (!dhcp) {
-            return null;
-        }
-        EmulatedNodes.Node n = nodes.member(node);
-        String address = n.guestAddress != null ? n.guestAddress
-                : defaultAddress != null ? defaultAddress : "10.10." + n.index + ".";
-        return address.endsWith(".") ? address + (vmid % 250 + 2) : address;
-    }
-
-    /** What a test set for the guests of {@code node}: an address, or a prefix ending in a dot. */
-    synchronized void nodeAddress(String node, String address) {
-        nodes.member(node).guestAddress = address;
+        network.announce(ct.vmid, ct.node, ct.address, running);
     }
 
     // ---- knobs for tests ----
@@ -243,7 +202,7 @@ final class EmulatedCluster {
         n.online = online;
         for (Ct ct : containers.values()) {
             if (ct.node.equals(node) && ct.status.equals("running")) {
-                announce(ct.vmid, node, ct.address, online);
+                network.announce(ct.vmid, node, ct.address, online);
             }
         }
         qemu.announceAll(node, online);
@@ -291,15 +250,6 @@ final class EmulatedCluster {
 
     synchronized void repeatNextId(int times) {
         staleNextIds = times;
-    }
-
-    synchronized void defaultAddress(String address) {
-        defaultAddress = address;
-    }
-
-    /** Without DHCP a running container has only its link-local IPv6 address. */
-    synchronized void dhcp(boolean answering) {
-        dhcp = answering;
     }
 
     /** An ACL on {@code path} with exactly {@code privileges}: it replaces what the path inherits. */
@@ -716,12 +666,12 @@ final class EmulatedCluster {
         if (!ct.status.equals("running")) {
             return null;
         }
-        if (!dhcp && ct.address == null) {
+        if (!network.dhcp() && ct.address == null) {
             return List.of(Map.of("name", "eth0", "hwaddr", "bc:24:11:00:00:01", "inet6", "fe80::be24:11ff:fe00:1/64",
                     "ip-addresses", List.of(Map.of("ip-address-type", "inet6", "ip-address", "fe80::be24:11ff:fe00:1",
                             "prefix", "64"))));
         }
-        String ip = guestIpv4(ct.node, ct.vmid, ct.address);
+        String ip = network.ipv4(ct.node, ct.vmid, ct.address);
         String mac = String.format("bc:24:11:00:00:%02x", ct.vmid % 256);
         return List.of(
                 Map.of("name", "lo", "hwaddr", "00:00:00:00:00:00", "inet", "127.0.0.1/8",

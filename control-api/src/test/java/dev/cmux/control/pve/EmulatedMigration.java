@@ -130,7 +130,7 @@ final class EmulatedMigration {
                     return aborted(t, t.failure); // the source's QEMU process keeps running
                 }
                 if (answering) {
-                    cluster.announce(vmid, vm.node, vm.address, false);
+                    cluster.network.announce(vmid, vm.node, vm.address, false);
                 }
                 vm.node = target;
                 vm.storage = to.id();
@@ -139,7 +139,7 @@ final class EmulatedMigration {
                 vm.netout = 0;
                 vm.cpu = 0;
                 if (answering) {
-                    cluster.announce(vmid, target, null, true);
+                    cluster.network.announce(vmid, target, null, true);
                 }
                 log(t, false, "migration finished successfully");
                 return null;

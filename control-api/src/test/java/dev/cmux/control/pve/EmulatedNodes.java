@@ -17,9 +17,9 @@ final class EmulatedNodes {
         final String name;
         /** Position in the member list: the default guest network of node k is {@code 10.10.k.0/24}. */
         final int index;
-        boolean online = true;
+        volatile boolean online = true;
         /** What a test set for this node's guests (an address, or a prefix ending in a dot); null: the default. */
-        String guestAddress;
+        volatile String guestAddress;
 
         Node(String name, int index) {
             this.name = name;

@@ -164,7 +164,7 @@ final class EmulatedQemu {
         synchronized (cluster) {
             for (Vm vm : vms.values()) {
                 if (vm.node.equals(node) && vm.status.equals("running") && !vm.paused) {
-                    cluster.announce(vm.vmid, node, vm.address, online);
+                    cluster.network.announce(vm.vmid, node, vm.address, online);
                 }
             }
         }
@@ -357,7 +357,7 @@ final class EmulatedQemu {
         vm.netin = 0;
         vm.netout = 0;
         vm.cpu = 0;
-        cluster.announce(vm.vmid, vm.node, vm.address, running);
+        cluster.network.announce(vm.vmid, vm.node, vm.address, running);
     }
 
     String statusAction(int vmid, String action, Map<String, String> p) {
@@ -418,7 +418,7 @@ final class EmulatedQemu {
                         }
                         if (vm.paused) {
                             vm.paused = false; // QMP cont
-                            cluster.announce(vmid, vm.node, vm.address, true);
+                            cluster.network.announce(vmid, vm.node, vm.address, true);
                         }
                         return null;
                     });
@@ -508,7 +508,7 @@ final class EmulatedQemu {
                     return "VM is locked (" + vm.lock + ")";
                 }
                 vm.paused = true;
-                cluster.announce(vmid, vm.node, vm.address, false); // the guest's app no longer answers
+                cluster.network.announce(vmid, vm.node, vm.address, false); // the guest's app no longer answers
                 return null;
             });
         }
@@ -761,7 +761,7 @@ final class EmulatedQemu {
             Vm vm = agentAvailable(vmid);
             String mac = String.format("bc:24:11:00:01:%02x", vm.vmid % 256);
             List<Map<String, Object>> addresses = new ArrayList<>();
-            String ip = cluster.guestIpv4(vm.node, vm.vmid, vm.address);
+            String ip = cluster.network.ipv4(vm.node, vm.vmid, vm.address);
             if (ip != null) {
                 addresses.add(Map.of("ip-address-type", "ipv4", "ip-address", ip, "prefix", 24));
             }

@@ -1,29 +1,16 @@
 package dev.cmux.control.pve;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.cmux.control.config.PveConfig;
 import io.netty.bootstrap.ServerBootstrap;
-import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
-import io.netty.channel.ChannelFutureListener;
-import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
-import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
-import io.netty.handler.codec.http.DefaultFullHttpResponse;
-import io.netty.handler.codec.http.FullHttpRequest;
-import io.netty.handler.codec.http.FullHttpResponse;
-import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpObjectAggregator;
-import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpServerCodec;
-import io.netty.handler.codec.http.HttpUtil;
-import io.netty.handler.codec.http.HttpVersion;
-import io.netty.handler.codec.http.QueryStringDecoder;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
 import io.netty.pkitesting.CertificateBuilder;
@@ -32,14 +19,12 @@ import io.netty.pkitesting.X509Bundle;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.URI;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HexFormat;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -70,18 +55,14 @@ public final class PveEmulator implements AutoCloseable {
      */
     static final String REPEATED = "\u0000";
     public static final String TOKEN = "root@pam!cmux=4d8e4c5a-6a0e-4d77-9d6c-2f1e2b7d1c00";
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     private final X509Bundle rootCa;
     private final X509Bundle certificate;
     private final EventLoopGroup loops;
     private final ScheduledExecutorService scheduler;
     private final Channel listener;
-    private final PveSchema schema = PveSchema.load();
     private final EmulatedCluster cluster;
-    private final List<String> violations = Collections.synchronizedList(new ArrayList<>());
-    private final List<String> requests = Collections.synchronizedList(new ArrayList<>());
-    private final List<String> responses = Collections.synchronizedList(new ArrayList<>());
+    private final PveApi api;
 
     private PveEmulator(List<String> nodes) throws Exception {
         // as on a PVE node: a cluster CA (pve-root-ca.pem) signs the node's pve-ssl.pem
@@ -98,13 +79,14 @@ public final class PveEmulator implements AutoCloseable {
             return t;
         });
         cluster = new EmulatedCluster(nodes, scheduler);
+        api = new PveApi(cluster);
         loops = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
         listener = new ServerBootstrap().group(loops).channel(NioServerSocketChannel.class)
                 .childHandler(new ChannelInitializer<SocketChannel>() {
                     @Override
                     protected void initChannel(SocketChannel ch) {
                         ch.pipeline().addLast(tls.newHandler(ch.alloc()), new HttpServerCodec(),
-                                new HttpObjectAggregator(512 * 1024), new Api());
+                                new HttpObjectAggregator(512 * 1024), api.connection());
                     }
                 })
                 .bind("127.0.0.1", 0).sync().channel();
@@ -219,7 +201,7 @@ public final class PveEmulator implements AutoCloseable {
      * completes with {@code vmid % 250 + 2} (default {@code 10.10.<k>.} for the k-th node, from 0).
      */
     public void nodeAddress(String node, String address) {
-        cluster.nodeAddress(node, address);
+        cluster.network.node(node, address);
     }
 
     /** The IPv4 the guest has on its node (what {@code /interfaces} or the agent report while it runs). */
@@ -227,8 +209,8 @@ public final class PveEmulator implements AutoCloseable {
         return cluster.read(() -> {
             EmulatedCluster.Ct ct = cluster.anywhere(vmid);
             EmulatedQemu.Vm vm = cluster.qemu.anywhere(vmid);
-            return ct != null ? cluster.guestIpv4(ct.node, vmid, ct.address)
-                    : vm != null ? cluster.guestIpv4(vm.node, vmid, vm.address) : null;
+            return ct != null ? cluster.network.ipv4(ct.node, vmid, ct.address)
+                    : vm != null ? cluster.network.ipv4(vm.node, vmid, vm.address) : null;
         });
     }
 
@@ -238,7 +220,7 @@ public final class PveEmulator implements AutoCloseable {
      * address stops, the new one starts) and its node going offline or coming back.
      */
     public void onGuestChange(java.util.function.Consumer<GuestEvent> listener) {
-        cluster.guestListener(listener);
+        cluster.network.listener(listener);
     }
 
     /**
@@ -357,7 +339,7 @@ public final class PveEmulator implements AutoCloseable {
 
     /** Whether DHCP answers on the bridge; without it containers get no IPv4 address (only link-local IPv6). */
     public void dhcp(boolean answering) {
-        cluster.dhcp(answering);
+        cluster.network.dhcp(answering);
     }
 
     /**
@@ -373,7 +355,7 @@ public final class PveEmulator implements AutoCloseable {
      * address, or a prefix ending in a dot; {@link #nodeAddress} overrides it per node).
      */
     public void containerAddress(String address) {
-        cluster.defaultAddress(address);
+        cluster.network.everyNode(address);
     }
 
     /**
@@ -408,7 +390,7 @@ public final class PveEmulator implements AutoCloseable {
      * "inside" the container there, so a sandbox listens only while it runs.
      */
     public void onPowerChange(java.util.function.BiConsumer<Integer, Boolean> listener) {
-        cluster.guestListener(event -> listener.accept(event.vmid(), event.running()));
+        cluster.network.listener(event -> listener.accept(event.vmid(), event.running()));
     }
 
     /** True while the container is suspended (stopped with a checkpoint that resume restores). */
@@ -480,22 +462,22 @@ public final class PveEmulator implements AutoCloseable {
 
     /** Requests that real PVE would have rejected for their shape: wrong path, parameter, type, body. */
     public List<String> violations() {
-        return List.copyOf(violations);
+        return List.copyOf(api.violations);
     }
 
     /** {@code METHOD /path -> status reason} of every answer, in order. */
     public List<String> responses() {
-        return List.copyOf(responses);
+        return List.copyOf(api.responses);
     }
 
     /** Forgets recorded violations, for tests that provoke them on purpose. */
     public void clearViolations() {
-        violations.clear();
+        api.violations.clear();
     }
 
     /** {@code METHOD /path} of every request, in order. */
     public List<String> requests() {
-        return List.copyOf(requests);
+        return List.copyOf(api.requests);
     }
 
     // ---- QEMU VMs (EmulatedQemu) ----
@@ -582,145 +564,5 @@ public final class PveEmulator implements AutoCloseable {
         listener.close().awaitUninterruptibly();
         loops.shutdownGracefully(0, 1, java.util.concurrent.TimeUnit.SECONDS).awaitUninterruptibly();
         scheduler.shutdownNow();
-    }
-
-    private final class Api extends SimpleChannelInboundHandler<FullHttpRequest> {
-        @Override
-        protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest request) {
-            FullHttpResponse response;
-            try {
-                response = answer(request);
-            } catch (PveHttpError e) {
-                response = error(e);
-            } catch (RuntimeException e) {
-                violations.add("emulator failure on " + request.method() + " " + request.uri() + ": " + e);
-                response = error(PveHttpError.die(String.valueOf(e)));
-            }
-            responses.add(request.method() + " " + new QueryStringDecoder(request.uri()).rawPath() + " -> "
-                    + response.status().code() + " " + response.status().reasonPhrase());
-            boolean close = response.status().code() >= 400 || !HttpUtil.isKeepAlive(request);
-            if (close) {
-                response.headers().set(HttpHeaderNames.CONNECTION, "close");
-                ctx.writeAndFlush(response).addListener(ChannelFutureListener.CLOSE);
-            } else {
-                ctx.writeAndFlush(response);
-            }
-        }
-
-        @Override
-        public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-            ctx.close(); // TLS handshakes that a test makes fail on purpose end here
-        }
-    }
-
-    private FullHttpResponse answer(FullHttpRequest request) {
-        QueryStringDecoder uri = new QueryStringDecoder(request.uri());
-        String method = request.method().name();
-        String rawPath = uri.rawPath();
-        requests.add(method + " " + rawPath);
-        String auth = request.headers().get(HttpHeaderNames.AUTHORIZATION);
-        if (auth == null) {
-            return unauthorized("No ticket");
-        }
-        if (!auth.equals("PVEAPIToken=" + TOKEN)) {
-            return unauthorized("Authentication failed!");
-        }
-        if (!rawPath.startsWith("/api2/json/")) {
-            violations.add(method + " " + rawPath + ": not under /api2/json");
-            throw new PveHttpError(501, "no formatter for uri " + rawPath);
-        }
-        List<String> segments = new ArrayList<>();
-        for (String s : rawPath.substring("/api2/json/".length()).split("/", -1)) {
-            segments.add(QueryStringDecoder.decodeComponent(s));
-        }
-        String path = "/" + String.join("/", segments).replace("//", "/");
-        String body = request.content().toString(StandardCharsets.UTF_8);
-        if ((method.equals("GET") || method.equals("DELETE")) && !body.isEmpty()) {
-            violations.add(method + " " + path + ": body on " + method);
-            throw new PveHttpError(501, "Unexpected content for method '" + method + "'");
-        }
-        Map<String, String> params = new LinkedHashMap<>();
-        if (!body.isEmpty()) {
-            String type = request.headers().get(HttpHeaderNames.CONTENT_TYPE, "");
-            if (!type.startsWith("application/x-www-form-urlencoded")) {
-                violations.add(method + " " + path + ": body of type " + type);
-            }
-            new QueryStringDecoder(body, StandardCharsets.UTF_8, false)
-                    .parameters().forEach((k, v) -> params.put(k, String.join(REPEATED, v)));
-        }
-        uri.parameters().forEach((k, v) -> params.put(k, String.join(REPEATED, v)));
-        String pathForSchema = path;
-        PveSchema.Endpoint endpoint = schema.find(method, pathForSchema).orElseThrow(() -> {
-            violations.add(method + " " + path + ": not in the PVE schema excerpt");
-            return new PveHttpError(501, "Method '" + method + " " + path + "' not implemented");
-        });
-        Map<String, String> vars = endpoint.match(method, path).orElseThrow();
-        Map<String, String> all = new LinkedHashMap<>(params);
-        all.putAll(vars);
-        Set<String> unknown = cluster.release.startsWith("8.") ? endpoint.addedSince84() : Set.of();
-        Map<String, String> errors = schema.validate(endpoint, all, unknown);
-        if (!errors.isEmpty()) {
-            // a parameter only a newer release knows is what a client probes on purpose (and falls back from), not
-            // a request every PVE rejects
-            if (!unknown.containsAll(errors.keySet())) {
-                violations.add(method + " " + path + ": " + errors);
-            }
-            throw new PveHttpError(400, "Parameter verification failed.", errors);
-        }
-        String node = vars.get("node");
-        if (node != null) {
-            cluster.nodes.forward(node); // every {node} path of the excerpt is proxyto => 'node'
-        }
-        Object data = cluster.nodes.on(node, () -> Endpoints.dispatch(cluster, method + " " + endpoint.template(),
-                vars, params));
-        if (data instanceof Endpoints.WithTotal t) {
-            return ok(Map.of("data", t.data(), "total", t.total()));
-        }
-        Map<String, Object> envelope = new LinkedHashMap<>();
-        envelope.put("data", data);
-        return ok(envelope);
-    }
-
-    private static FullHttpResponse ok(Object envelope) {
-        FullHttpResponse r = json(HttpResponseStatus.OK, envelope);
-        r.headers().set(HttpHeaderNames.SERVER, "pve-api-daemon/3.0");
-        return r;
-    }
-
-    private static FullHttpResponse json(HttpResponseStatus status, Object body) {
-        try {
-            byte[] bytes = JSON.writeValueAsBytes(body);
-            FullHttpResponse r = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, status,
-                    Unpooled.wrappedBuffer(bytes));
-            r.headers().set(HttpHeaderNames.CONTENT_TYPE, "application/json;charset=UTF-8")
-                    .setInt(HttpHeaderNames.CONTENT_LENGTH, bytes.length);
-            return r;
-        } catch (IOException e) {
-            throw new IllegalStateException(e);
-        }
-    }
-
-    /** PVE's 401: no Content-Type, no Content-Length, no body, and the connection closes. */
-    private static FullHttpResponse unauthorized(String reason) {
-        return new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, new HttpResponseStatus(401, reason),
-                Unpooled.EMPTY_BUFFER);
-    }
-
-    private static FullHttpResponse error(PveHttpError e) {
-        if (e.bare) {
-            FullHttpResponse r = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1,
-                    new HttpResponseStatus(e.status, e.getMessage()), Unpooled.EMPTY_BUFFER);
-            r.headers().setInt(HttpHeaderNames.CONTENT_LENGTH, 0);
-            return r;
-        }
-        String message = e.getMessage();
-        String firstLine = message.lines().findFirst().orElse("");
-        Map<String, Object> body = new LinkedHashMap<>();
-        body.put("data", null);
-        body.put("message", message.endsWith("\n") ? message : message + "\n");
-        if (!e.errors.isEmpty()) {
-            body.put("errors", e.errors);
-        }
-        return json(new HttpResponseStatus(e.status, firstLine), body);
     }
 }
