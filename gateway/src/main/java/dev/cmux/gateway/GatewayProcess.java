@@ -8,6 +8,7 @@ import dev.cmux.control.cloudflare.GatewayReload;
 import dev.cmux.control.cloudflare.PublishedControlApi;
 import dev.cmux.control.cloudflare.TunnelCommand;
 import dev.cmux.control.config.HostPort;
+import dev.cmux.control.sandbox.ResolverInvalidation;
 import dev.cmux.control.sandbox.SandboxSettings;
 import dev.cmux.control.traffic.TrafficRings;
 import dev.cmux.gateway.error.GatewayError;
@@ -99,10 +100,21 @@ final class GatewayProcess implements AutoCloseable {
         AtomicReference<GatewayServer> dataPlane = new AtomicReference<>();
         SandboxSettings settings = SandboxSettings.from(config.pve(), config.domain())
                 .withDefaultTtl(config.lifecycle().ttl()).withNaming(config.sandboxes().naming());
-        ControlServices services = ControlServices.create(config.pve(), settings, vmid -> {
-            GatewayServer g = dataPlane.get();
-            if (g != null) {
-                g.invalidate(vmid);
+        ControlServices services = ControlServices.create(config.pve(), settings, new ResolverInvalidation() {
+            @Override
+            public void invalidate(int vmid) {
+                GatewayServer g = dataPlane.get();
+                if (g != null) {
+                    g.invalidate(vmid);
+                }
+            }
+
+            @Override
+            public void running(int vmid, String address) {
+                GatewayServer g = dataPlane.get();
+                if (g != null) {
+                    g.running(vmid, address);
+                }
             }
         });
         AddressAuthority fromPve = services.pveAddresses().<AddressAuthority>map(a -> a::addressesOf).orElse(null);

@@ -291,6 +291,8 @@ class WakeOnHttpTest {
         assertEquals(1, count("POST /nodes/pve/qemu/" + vmid + "/status/" + action), pve.requests().toString());
         String other = action.equals("start") ? "resume" : "start";
         assertEquals(0, count("POST /nodes/pve/qemu/" + vmid + "/status/" + other), pve.requests().toString());
+        // the wake starts from the check's read of the sandbox: its config is read once on the way
+        assertEquals(1, count("GET /nodes/pve/qemu/" + vmid + "/config"), pve.requests().toString());
         assertEquals("running", pve.qmpStatus(vmid));
         assertFalse(pve.hibernated(vmid));
         assertEquals("vm", JSON.readTree(control("/v1/sandboxes/" + vmid)).path("kind").asText());

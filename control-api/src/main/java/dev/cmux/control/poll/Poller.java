@@ -36,14 +36,17 @@ public final class Poller {
 
     /**
      * As {@link #until(Duration, Duration, Supplier, Supplier)}, but the pauses start at {@code first} and double up
-     * to {@code interval}: what usually ends in a moment (a VM's resume, a task of a fast storage) is seen at once,
-     * what takes seconds is still asked only every {@code interval}.
+     * to {@code interval} ({@link Pace#doubling}).
      */
     public <T> T until(Duration first, Duration interval, Duration timeout, Supplier<T> attempt,
                        Supplier<? extends RuntimeException> timedOut) {
+        return until(Pace.doubling(first, interval), timeout, attempt, timedOut);
+    }
+
+    /** As {@link #until(Duration, Duration, Supplier, Supplier)}, pausing as {@code pace} says. */
+    public <T> T until(Pace pace, Duration timeout, Supplier<T> attempt, Supplier<? extends RuntimeException> timedOut) {
         long deadline = nanoTime.getAsLong() + timeout.toNanos();
-        Duration next = first.compareTo(interval) < 0 ? first : interval;
-        while (true) {
+        for (int asked = 1; ; asked++) {
             T answer = attempt.get();
             if (answer != null) {
                 return answer;
@@ -51,8 +54,7 @@ public final class Poller {
             if (nanoTime.getAsLong() - deadline > 0) {
                 throw timedOut.get();
             }
-            pause(next);
-            next = next.multipliedBy(2).compareTo(interval) < 0 ? next.multipliedBy(2) : interval;
+            pause(pace.pauseAfter(asked));
         }
     }
 

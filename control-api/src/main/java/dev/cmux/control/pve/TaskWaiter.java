@@ -1,6 +1,7 @@
 package dev.cmux.control.pve;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.cmux.control.poll.Pace;
 import dev.cmux.control.poll.Poller;
 
 import java.time.Duration;
@@ -18,15 +19,37 @@ public record TaskWaiter(PveClient pve, Poller poller, Duration pollInterval, Du
     private static final int LOG_TAIL = 8;
     /** The first look at a task; later looks double up to the poll interval (a resume ends in milliseconds). */
     public static final Duration FIRST_POLL = Duration.ofMillis(25);
+    /**
+     * While a request waits for a task (a wake): {@link #FIRST_POLL} for the first half second, where a resume
+     * ends, then doubling up to 100 ms. At most that late, at the cost of up to 40 status reads a second for one
+     * task; wakes are coalesced per sandbox and budgeted, so there are few at a time.
+     */
+    private static final int PROMPT_FIRST_ASKS = 20;
+    private static final Duration PROMPT_POLL = Duration.ofMillis(100);
 
     public void await(String upid) {
         await(upid, timeout);
     }
 
     public void await(String upid, Duration limit) {
+        await(upid, Pace.doubling(FIRST_POLL, pollInterval), limit);
+    }
+
+    /** As {@link #await(String)} for a task a request waits for ({@link #prompt}). */
+    public void awaitPromptly(String upid) {
+        await(upid, prompt(pollInterval), timeout);
+    }
+
+    /** How to poll while a request waits: often at first, never less often than {@code pollInterval}. */
+    public static Pace prompt(Duration pollInterval) {
+        return new Pace(FIRST_POLL, PROMPT_FIRST_ASKS,
+                PROMPT_POLL.compareTo(pollInterval) < 0 ? PROMPT_POLL : pollInterval);
+    }
+
+    private void await(String upid, Pace pace, Duration limit) {
         String node = Upid.parse(upid).node();
         AtomicInteger unknownTask = new AtomicInteger();
-        JsonNode status = poller.until(FIRST_POLL, pollInterval, limit, () -> {
+        JsonNode status = poller.until(pace, limit, () -> {
             try {
                 JsonNode now = pve.taskStatus(node, upid);
                 return "stopped".equals(PveJson.text(now, "status")) ? now : null;

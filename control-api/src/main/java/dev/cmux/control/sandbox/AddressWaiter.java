@@ -1,5 +1,6 @@
 package dev.cmux.control.sandbox;
 
+import dev.cmux.control.poll.Pace;
 import dev.cmux.control.poll.Poller;
 import dev.cmux.control.pve.PveClient;
 import dev.cmux.control.pve.TaskWaiter;
@@ -32,7 +33,16 @@ record AddressWaiter(PveClient pve, Poller poller, Duration pollInterval) {
     }
 
     String await(String node, SandboxKind kind, int vmid, Duration timeout) {
-        return poller.until(TaskWaiter.FIRST_POLL, pollInterval, timeout, () -> current(node, kind, vmid),
+        return await(node, kind, vmid, timeout, Pace.doubling(TaskWaiter.FIRST_POLL, pollInterval));
+    }
+
+    /** As {@link #await(String, SandboxKind, int, Duration)} while a request waits ({@link TaskWaiter#prompt}). */
+    String awaitPromptly(String node, SandboxKind kind, int vmid, Duration timeout) {
+        return await(node, kind, vmid, timeout, TaskWaiter.prompt(pollInterval));
+    }
+
+    private String await(String node, SandboxKind kind, int vmid, Duration timeout, Pace pace) {
+        return poller.until(pace, timeout, () -> current(node, kind, vmid),
                 () -> SandboxException.unavailable("no-address", (kind == SandboxKind.VM
                         ? "VM " + vmid + " reported no IPv4 address through its guest agent within "
                         + timeout.toSeconds() + " s (is qemu-guest-agent installed and running, and DHCP answering?)."

@@ -408,7 +408,14 @@ public final class SandboxService {
      * slept at), or empty when it was running already.
      */
     public Optional<Sandbox> wakeFrom(int vmid, IdlePolicy defaultIdle) {
-        Sandbox before = get(vmid);
+        return wakeFrom(get(vmid), defaultIdle);
+    }
+
+    /**
+     * {@link #wakeFrom(int, IdlePolicy)} from a sandbox read a moment ago ({@link #get}), which saves reading it again
+     * on the way to the guest. Should it have changed meanwhile, PVE's "already running" is as good as a wake.
+     */
+    public Optional<Sandbox> wakeFrom(Sandbox before, IdlePolicy defaultIdle) {
         return wake(before, sandbox -> {
             IdlePolicy idle = sandbox.metadata() != null && sandbox.metadata().idle() != null
                     ? sandbox.metadata().idle() : defaultIdle;
@@ -440,7 +447,7 @@ public final class SandboxService {
             // each sleep level has its own way back (docs/pve-qemu.md §4): paused → resume (QMP cont, ms),
             // hibernated → start (loads the RAM state from disk), stopped → start
             if (SandboxState.PAUSED.equals(sandbox.status())) {
-                tasks.await(pve.statusAction(node, kind, vmid, PowerAction.RESUME, Map.of()));
+                tasks.awaitPromptly(pve.statusAction(node, kind, vmid, PowerAction.RESUME, Map.of()));
             } else {
                 startOrJoin(node, kind, vmid);
             }
@@ -451,15 +458,14 @@ public final class SandboxService {
             startOrJoin(node, kind, vmid);
             LOG.info("started sandbox " + vmid);
         }
-        addresses.await(node, kind, vmid, settings.addressTimeout());
-        invalidation.invalidate(vmid);
+        invalidation.running(vmid, addresses.awaitPromptly(node, kind, vmid, settings.addressTimeout()));
         return true;
     }
 
     /** False when PVE cannot resume it (no checkpoint: it was stopped, not suspended): then it is started. */
     private boolean resumed(String node, int vmid) {
         try {
-            tasks.await(pve.statusAction(node, vmid, PowerAction.RESUME, Map.of()));
+            tasks.awaitPromptly(pve.statusAction(node, vmid, PowerAction.RESUME, Map.of()));
             return true;
         } catch (PveException e) {
             if (e.alreadyRunning()) {
@@ -476,7 +482,7 @@ public final class SandboxService {
      */
     private void startOrJoin(String node, SandboxKind kind, int vmid) {
         try {
-            tasks.await(pve.statusAction(node, kind, vmid, PowerAction.START, Map.of()));
+            tasks.awaitPromptly(pve.statusAction(node, kind, vmid, PowerAction.START, Map.of()));
         } catch (PveException e) {
             if (!e.alreadyRunning()) {
                 throw e;

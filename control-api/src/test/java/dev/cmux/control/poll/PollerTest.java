@@ -28,6 +28,26 @@ class PollerTest {
     }
 
     @Test
+    void aPaceAsksEveryFirstPauseForItsFirstAsksThenDoublesUpToItsInterval() {
+        AtomicInteger asked = new AtomicInteger();
+        String answer = poller.until(new Pace(Duration.ofMillis(25), 3, Duration.ofMillis(100)), Duration.ofSeconds(10),
+                () -> asked.incrementAndGet() == 7 ? "done" : null, IllegalStateException::new);
+        assertEquals("done", answer);
+        assertEquals(List.of(Duration.ofMillis(25), Duration.ofMillis(25), Duration.ofMillis(25),
+                Duration.ofMillis(50), Duration.ofMillis(100), Duration.ofMillis(100)), time.waits());
+    }
+
+    @Test
+    void doublingStartsAtOnceAndAFirstPauseLongerThanTheIntervalIsTheInterval() {
+        AtomicInteger asked = new AtomicInteger();
+        poller.until(Duration.ofMillis(25), Duration.ofMillis(150), Duration.ofSeconds(10),
+                () -> asked.incrementAndGet() == 5 ? "done" : null, IllegalStateException::new);
+        assertEquals(List.of(Duration.ofMillis(25), Duration.ofMillis(50), Duration.ofMillis(100),
+                Duration.ofMillis(150)), time.waits());
+        assertEquals(Duration.ofMillis(10), new Pace(Duration.ofMillis(25), 1, Duration.ofMillis(10)).first());
+    }
+
+    @Test
     void noAnswerByTheDeadlineThrowsWhatTheCallerMakes() {
         IllegalStateException timedOut = new IllegalStateException("no address");
         assertSame(timedOut, assertThrows(IllegalStateException.class, () -> poller.until(Duration.ofSeconds(1),

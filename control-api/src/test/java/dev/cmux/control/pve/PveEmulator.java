@@ -63,6 +63,7 @@ public final class PveEmulator implements AutoCloseable {
     private final Channel listener;
     private final EmulatedCluster cluster;
     private final PveApi api;
+    private final List<AnswerTimer.Span> answerSpans = Collections.synchronizedList(new ArrayList<>());
 
     private PveEmulator(List<String> nodes) throws Exception {
         // as on a PVE node: a cluster CA (pve-root-ca.pem) signs the node's pve-ssl.pem
@@ -85,8 +86,8 @@ public final class PveEmulator implements AutoCloseable {
                 .childHandler(new ChannelInitializer<SocketChannel>() {
                     @Override
                     protected void initChannel(SocketChannel ch) {
-                        ch.pipeline().addLast(tls.newHandler(ch.alloc()), new HttpServerCodec(),
-                                new HttpObjectAggregator(512 * 1024), api.connection());
+                        ch.pipeline().addLast(new AnswerTimer(answerSpans::add), tls.newHandler(ch.alloc()),
+                                new HttpServerCodec(), new HttpObjectAggregator(512 * 1024), api.connection());
                     }
                 })
                 .bind("127.0.0.1", 0).sync().channel();
@@ -473,6 +474,15 @@ public final class PveEmulator implements AutoCloseable {
     /** Forgets recorded violations, for tests that provoke them on purpose. */
     public void clearViolations() {
         api.violations.clear();
+    }
+
+    /**
+     * When the emulator was answering, one span per exchange so far ({@link System#nanoTime()}): from a request's
+     * first bytes to its answer's flush, TLS included. What a real PVE spends there is PVE's time, not its client's
+     * (the bench separates the two).
+     */
+    public List<AnswerTimer.Span> answerSpans() {
+        return List.copyOf(answerSpans);
     }
 
     /** {@code METHOD /path} of every request, in order. */

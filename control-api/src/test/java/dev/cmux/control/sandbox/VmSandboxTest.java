@@ -122,6 +122,37 @@ class VmSandboxTest {
     }
 
     @Test
+    void aWakeFromASandboxReadAMomentAgoReadsItNotAgainAndHandsTheResolverTheAddressItWaitedFor() {
+        pve.seedVm(203, "cmux-203", true, "cmux", metadata());
+        List<String> told = new CopyOnWriteArrayList<>();
+        SandboxSettings settings = SandboxSettings.defaults("sandbox.example.com", VM_TEMPLATE)
+                .withPolling(Duration.ofMillis(15), Duration.ofSeconds(10));
+        SandboxService service = new SandboxService(client, settings, new ExecdClient(settings.execdPort()),
+                new ResolverInvalidation() {
+                    @Override
+                    public void invalidate(int vmid) {
+                        told.add("invalidate " + vmid);
+                    }
+
+                    @Override
+                    public void running(int vmid, String address) {
+                        told.add(vmid + " runs at " + address);
+                    }
+                }, clock);
+        service.power(203, PowerAction.PAUSE);
+        Sandbox paused = service.get(203);
+        told.clear();
+        int before = pve.requests().size();
+
+        assertEquals("paused", service.wakeFrom(paused, IdlePolicy.NEVER).orElseThrow().status());
+
+        List<String> during = pve.requests().subList(before, pve.requests().size());
+        assertEquals(0, during.stream().filter(r -> r.endsWith("/config") || r.contains("/cluster/resources"))
+                .count(), during.toString());
+        assertEquals(List.of("203 runs at " + service.get(203).address()), told);
+    }
+
+    @Test
     void suspendOfAVmIsItsPauseAndVmOnlyActionsAreRefusedForContainers() {
         pve.seedVm(201, "cmux-201", true, "cmux", metadata());
         pve.seedContainer(202, "cmux-202", true, "cmux", metadata());

@@ -34,8 +34,11 @@ final class WakeWait {
         boolean finished();
     }
 
-    /** How often a woken sandbox's port is tried again. */
-    private static final long RETRY_NANOS = TimeUnit.MILLISECONDS.toNanos(250);
+    /**
+     * How often a woken sandbox's port is tried again: a refused connect costs the guest one SYN and one RST, and
+     * each period is time a visitor may wait after the service is up.
+     */
+    private static final long RETRY_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
 
     private final SandboxWake waker;
     private final Duration timeout;

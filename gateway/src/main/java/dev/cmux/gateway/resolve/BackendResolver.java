@@ -23,6 +23,7 @@ import io.netty.resolver.dns.NoopAuthoritativeDnsServerCache;
 import io.netty.resolver.dns.NoopDnsCache;
 import io.netty.resolver.dns.NoopDnsCnameCache;
 import io.netty.resolver.dns.SequentialDnsServerAddressStreamProvider;
+import io.netty.util.NetUtil;
 
 import java.net.InetAddress;
 import java.nio.file.Path;
@@ -166,6 +167,21 @@ public final class BackendResolver implements AutoCloseable {
             return cached.join().asFuture(); // the hot path: a hit, nothing allocated
         }
         return cached.thenCompose(Resolution::asFuture);
+    }
+
+    /**
+     * {@code vmid} runs at {@code address}, which PVE reported a moment ago (a wake waited for it): cached as a
+     * lookup's answer would be, after the same network policy, so the waiting request does not ask PVE again. A
+     * static address wins; anything but an IP literal only forgets the entry.
+     */
+    public void learned(int vmid, String address) {
+        Settings s = settings;
+        InetAddress parsed = address == null ? null : NetUtil.createInetAddressFromIpAddressString(address);
+        if (parsed == null || s.config().statics().containsKey(vmid)) {
+            invalidate(vmid);
+            return;
+        }
+        cache.put(vmid, CompletableFuture.completedFuture(checked(s, vmid, parsed, ticker.read())));
     }
 
     /** Forget {@code vmid}: it failed a connect, was re-created or destroyed. */

@@ -161,6 +161,11 @@ public final class GatewayServer implements AutoCloseable {
         plane.invalidate(vmid);
     }
 
+    /** {@code vmid} runs at {@code address}, as PVE reported it a moment ago (a wake waited for it). */
+    public void running(int vmid, String address) {
+        plane.resolver().learned(vmid, address);
+    }
+
     /** Client connections open now, upgraded ones included. */
     public int openConnections() {
         return clients.size();

@@ -37,7 +37,8 @@ public final class SandboxWaker implements SandboxWake, AutoCloseable {
     private static final Duration NOT_SANDBOX_TTL = Duration.ofSeconds(30);
     private static final Duration ASLEEP_MARK_TTL = Duration.ofHours(24);
 
-    private record Known(State state, long ttlNanos) {
+    /** What was learned of a sandbox, and for how long it holds; {@code sandbox} is what PVE said, when it was asked. */
+    private record Known(State state, long ttlNanos, Sandbox sandbox) {
     }
 
     private final SandboxService sandboxes;
@@ -109,22 +110,21 @@ public final class SandboxWaker implements SandboxWake, AutoCloseable {
             return CompletableFuture.completedFuture(k.state());
         }
         return once(checks, vmid, () -> {
-            State state = status(vmid);
-            remember(vmid, state, state == State.NOT_SANDBOX ? NOT_SANDBOX_TTL : STATUS_TTL);
+            Sandbox sandbox;
+            try {
+                sandbox = sandboxes.get(vmid);
+            } catch (SandboxException e) {
+                if (e.kind() == SandboxException.Kind.NOT_FOUND) {
+                    known.put(vmid, new Known(State.NOT_SANDBOX, NOT_SANDBOX_TTL.toNanos(), null));
+                    return State.NOT_SANDBOX;
+                }
+                throw e;
+            }
+            State state = "running".equals(sandbox.status()) ? State.RUNNING : State.ASLEEP;
+            // kept with the state: the wake that usually follows starts from it instead of reading PVE again
+            known.put(vmid, new Known(state, STATUS_TTL.toNanos(), sandbox));
             return state;
         });
-    }
-
-    private State status(int vmid) {
-        try {
-            Sandbox s = sandboxes.get(vmid);
-            return "running".equals(s.status()) ? State.RUNNING : State.ASLEEP;
-        } catch (SandboxException e) {
-            if (e.kind() == SandboxException.Kind.NOT_FOUND) {
-                return State.NOT_SANDBOX;
-            }
-            throw e;
-        }
     }
 
     /**
@@ -151,8 +151,10 @@ public final class SandboxWaker implements SandboxWake, AutoCloseable {
                         + c.wake().window().toMinutes() + " min; it is not started again until that has passed.");
             }
             long start = System.nanoTime();
+            Sandbox checked = k == null ? null : k.sandbox();
             try {
-                sandboxes.wakeFrom(vmid, c.lifecycle().policy().autoStop())
+                (checked == null ? sandboxes.wakeFrom(vmid, c.lifecycle().policy().autoStop())
+                        : sandboxes.wakeFrom(checked, c.lifecycle().policy().autoStop()))
                         .ifPresent(before -> metrics.wokenFrom(before.kind().apiName(), before.status()));
             } catch (RuntimeException e) {
                 known.invalidate(vmid);
@@ -175,7 +177,7 @@ public final class SandboxWaker implements SandboxWake, AutoCloseable {
     }
 
     private void remember(int vmid, State state, Duration ttl) {
-        known.put(vmid, new Known(state, ttl.toNanos()));
+        known.put(vmid, new Known(state, ttl.toNanos(), null));
     }
 
     /**

@@ -163,6 +163,23 @@ class BackendResolverTest {
     }
 
     @Test
+    void anAddressAWakeLearnedFromPveReplacesAFailureWithoutAskingAgainAndPassesThePolicy() throws Exception {
+        AtomicInteger asked = new AtomicInteger();
+        BackendResolver r = vouchedBy(Map.of(), asked);
+        assertEquals(GatewayError.UNRESOLVED, failure(r, 208).error(), "asleep: PVE reports no address");
+        int dnsAsked = dns.queries();
+        r.learned(208, "127.0.0.10");
+        assertEquals(A, r.resolve(208).get(5, TimeUnit.SECONDS));
+        assertEquals(1, asked.get(), "PVE is not asked again");
+        assertEquals(dnsAsked, dns.queries(), "nor DNS");
+        r.learned(209, "8.8.8.8");
+        assertEquals(GatewayError.ADDRESS_DENIED, failure(r, 209).error());
+        r.learned(208, "not-an-address");
+        assertEquals(GatewayError.UNRESOLVED, failure(r, 208).error(), "no literal: forgotten, asked again");
+        assertEquals(2, asked.get());
+    }
+
+    @Test
     void withPveADnsAnswerItReportsForTheVmidIsUsed() throws Exception {
         dns.put("cmux-207.lan", B);
         AtomicInteger asked = new AtomicInteger();
