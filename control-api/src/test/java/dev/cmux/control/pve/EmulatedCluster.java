@@ -16,9 +16,11 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.function.Supplier;
 
 /**
- * The state of a one-node PVE cluster and the rules of pve-api.md: which checks fail at once with HTTP 500 and which
- * fail inside the task, the {@code disk} lock on a clone's source and {@code create} on its target, tasks that take
- * time, {@code /interfaces} that is null while stopped. Guarded by its own monitor; tasks finish on a scheduler.
+ * The state of a PVE cluster (one node or several: the same code) and the rules of pve-api.md: which checks fail at
+ * once with HTTP 500 and which fail inside the task, the {@code disk} lock on a clone's source and {@code create} on
+ * its target, tasks that take time, {@code /interfaces} that is null while stopped. Every guest has a node; a call
+ * addressed to another node does not see it (docs/pve-cluster.md). Guarded by its own monitor; tasks finish on a
+ * scheduler.
  */
 final class EmulatedCluster {
 
@@ -26,6 +28,8 @@ final class EmulatedCluster {
     static final class Ct {
         final int vmid;
         String hostname;
+        /** The node whose {@code /etc/pve/nodes/<node>/lxc/} holds the config; the first node unless placed. */
+        String node;
         String status = "stopped";
         boolean template;
         String lock;
@@ -49,6 +53,8 @@ final class EmulatedCluster {
          */
         long netin;
         long netout;
+        /** The fraction of its cores it used over pvestatd's last interval (§4.2); 0 while stopped. */
+        double cpu;
         /** {@code env}: NUL-separated {@code KEY=value} entries (PVE 9.1+), null when unset. */
         String env;
         /**
@@ -64,7 +70,9 @@ final class EmulatedCluster {
         }
     }
 
-    final String node;
+    final EmulatedNodes nodes;
+    /** The guests' addresses and who is told when they start or stop answering. */
+    final GuestNetwork network;
     /** The PVE release answered by {@code /version}; before 9 the schema lacks what its DIFF lines added. */
     volatile String release = "9.2";
     private final Map<Integer, Ct> containers = new TreeMap<>();
@@ -73,6 +81,7 @@ final class EmulatedCluster {
     final EmulatedImages images = new EmulatedImages(this);
     /** The node's VMs: they share the vmid space, the tasks and this monitor with the containers. */
     final EmulatedQemu qemu = new EmulatedQemu(this);
+    final EmulatedMigration migration = new EmulatedMigration(this);
     /** Route ({@code PUT /nodes/{node}/lxc/{vmid}/config}) → the 500 its next call answers with. */
     private final Map<String, String> rejectNext = new LinkedHashMap<>();
     private String failNextStartTask;
@@ -80,10 +89,6 @@ final class EmulatedCluster {
     private String rejectNextStart;
     private int staleNextIds;
     private Integer staleNextId;
-    private String defaultAddress = "10.10.0.";
-    private boolean dhcp = true;
-    private final ScheduledExecutorService scheduler;
-    private volatile PowerListener powerListener = (vmid, running) -> { };
     /** The token's ACLs: path → privileges; {@code /} holds everything, as for {@code root@pam}. */
     private final Map<String, Set<String>> acls = new TreeMap<>(Map.of("/", ALL_PRIVILEGES));
 
@@ -97,19 +102,10 @@ final class EmulatedCluster {
             "Datastore.AllocateSpace", "Datastore.Audit", "Sys.Audit", "Sys.Modify", "SDN.Use",
             "VM.GuestAgent.Audit", "VM.GuestAgent.Unrestricted");
 
-    /** Told when a container starts or stops running, off the cluster's monitor (it may start or stop servers). */
-    interface PowerListener {
-        void changed(int vmid, boolean running);
-    }
-
-    EmulatedCluster(String node, ScheduledExecutorService scheduler) {
-        this.node = node;
-        this.scheduler = scheduler;
-        this.tasks = new EmulatedTasks(node, scheduler, this);
-    }
-
-    void powerListener(PowerListener listener) {
-        powerListener = listener;
+    EmulatedCluster(List<String> nodeNames, ScheduledExecutorService scheduler) {
+        this.nodes = new EmulatedNodes(nodeNames);
+        this.tasks = new EmulatedTasks(nodes, scheduler, this);
+        this.network = new GuestNetwork(nodes, scheduler);
     }
 
     /** Sets the state (under the monitor, from a task) and tells the listener after the task has finished. */
@@ -121,48 +117,95 @@ final class EmulatedCluster {
         ct.status = running ? "running" : "stopped";
         ct.netin = 0; // a new veth on start, none while stopped
         ct.netout = 0;
-        int vmid = ct.vmid;
-        PowerListener listener = powerListener;
-        scheduler.execute(() -> listener.changed(vmid, running));
-    }
-
-    /** A guest's process started or ended (a VM's pause counts as ended: its app stops answering). */
-    void powerChanged(int vmid, boolean running) {
-        PowerListener listener = powerListener;
-        scheduler.execute(() -> listener.changed(vmid, running));
-    }
-
-    /**
-     * The IPv4 a running guest has: its own ({@code own}), else the default, else none without DHCP. Containers
-     * and VMs get their leases alike.
-     */
-    synchronized String guestIpv4(int vmid, String own) {
-        if (own != null) {
-            return own;
-        }
-        if (!dhcp) {
-            return null;
-        }
-        return defaultAddress.endsWith(".") ? defaultAddress + (vmid % 250 + 2) : defaultAddress;
+        ct.cpu = 0;
+        network.announce(ct.vmid, ct.node, ct.address, running);
     }
 
     // ---- knobs for tests ----
 
-    /** The guest sent and received bytes (through any gateway, or none): its counters grow while it runs. */
-    synchronized void guestTraffic(int vmid, long in, long out) {
-        Ct ct = existing(vmid);
-        if (ct.status.equals("running")) {
-            ct.netin += in;
-            ct.netout += out;
+    /**
+     * The guest received {@code in} and sent {@code out} bytes (through any gateway, or none): its {@code netin} /
+     * {@code netout} grow while it runs (§4.1), container or VM.
+     */
+    synchronized void addTraffic(int vmid, long in, long out) {
+        Ct ct = find(vmid);
+        if (ct != null) {
+            if (ct.status.equals("running")) {
+                ct.netin += in;
+                ct.netout += out;
+            }
+            return;
+        }
+        EmulatedQemu.Vm vm = qemu.existing(vmid);
+        if (vm.status.equals("running")) {
+            vm.netin += in;
+            vm.netout += out;
+        }
+    }
+
+    /** The guest's CPU load as pvestatd last measured it (§4.2), while it runs; a start resets it to 0. */
+    synchronized void cpu(int vmid, double load) {
+        Ct ct = find(vmid);
+        if (ct != null) {
+            if (ct.status.equals("running")) {
+                ct.cpu = load;
+            }
+            return;
+        }
+        EmulatedQemu.Vm vm = qemu.existing(vmid);
+        if (vm.status.equals("running")) {
+            vm.cpu = load;
         }
     }
 
     synchronized void seed(Ct ct) {
+        if (ct.node == null) {
+            ct.node = nodes.first();
+        }
         containers.put(ct.vmid, ct);
     }
 
+    /**
+     * The container as the node answering the call sees it: null when it does not exist or lives on another node.
+     * Outside of a call (a test's read) every node's containers are seen.
+     */
     synchronized Ct find(int vmid) {
-        return containers.get(vmid);
+        Ct ct = containers.get(vmid);
+        String here = nodes.answering();
+        return ct == null || here == null || ct.node.equals(here) ? ct : null;
+    }
+
+    /** The guest's node, container or VM, wherever it is; null when there is none. */
+    synchronized String nodeOf(int vmid) {
+        Ct ct = containers.get(vmid);
+        if (ct != null) {
+            return ct.node;
+        }
+        EmulatedQemu.Vm vm = qemu.anywhere(vmid);
+        return vm == null ? null : vm.node;
+    }
+
+    /** Whether the vmid is used anywhere in the cluster, by a container or a VM (pmxcfs's vmlist). */
+    synchronized boolean used(int vmid) {
+        return nodeOf(vmid) != null;
+    }
+
+    /**
+     * A node goes offline (corosync loses it, and with it every address on it) or comes back with its guests as
+     * they were: the running guests' addresses stop or start answering.
+     */
+    synchronized void nodeOnline(String node, boolean online) {
+        EmulatedNodes.Node n = nodes.member(node);
+        if (n.online == online) {
+            return;
+        }
+        n.online = online;
+        for (Ct ct : containers.values()) {
+            if (ct.node.equals(node) && ct.status.equals("running")) {
+                network.announce(ct.vmid, node, ct.address, online);
+            }
+        }
+        qemu.announceAll(node, online);
     }
 
     synchronized List<Integer> vmids() {
@@ -186,6 +229,11 @@ final class EmulatedCluster {
         }
     }
 
+    /** Every container of the cluster, for migration and placement. */
+    synchronized Ct anywhere(int vmid) {
+        return containers.get(vmid);
+    }
+
     /** Removes a container's config (a failed clone's worker does). */
     synchronized void forget(int vmid) {
         containers.remove(vmid);
@@ -202,15 +250,6 @@ final class EmulatedCluster {
 
     synchronized void repeatNextId(int times) {
         staleNextIds = times;
-    }
-
-    synchronized void defaultAddress(String address) {
-        defaultAddress = address;
-    }
-
-    /** Without DHCP a running container has only its link-local IPv6 address. */
-    synchronized void dhcp(boolean answering) {
-        dhcp = answering;
     }
 
     /** An ACL on {@code path} with exactly {@code privileges}: it replaces what the path inherits. */
@@ -258,17 +297,50 @@ final class EmulatedCluster {
     // ---- endpoints ----
 
     synchronized Ct existing(int vmid) {
-        Ct ct = containers.get(vmid);
+        Ct ct = find(vmid);
         if (ct == null) {
-            throw PveHttpError.die("Configuration file 'nodes/" + node + "/lxc/" + vmid + ".conf' does not exist");
+            throw noConfig(vmid);
         }
         return ct;
+    }
+
+    /** {@code AbstractConfig::load_config} on the answering node: the config is not in its directory. */
+    PveHttpError noConfig(int vmid) {
+        return PveHttpError.die("Configuration file 'nodes/" + nodes.here() + "/lxc/" + vmid + ".conf' does not exist");
+    }
+
+    /**
+     * The checks of a clone's {@code target} and {@code storage} that PVE makes before anything else (qemu-server
+     * and pve-container {@code clone_vm}, docs/pve-cluster.md): the target must be a member (the answering node or
+     * {@code localhost} means no target), the storage enabled here and, with a target, enabled there and shared;
+     * then quorum. The effective target, or null.
+     */
+    synchronized String cloneTarget(Map<String, String> p) {
+        String here = nodes.here();
+        String target = p.get("target");
+        if (target == null || target.equals(here) || target.equals("localhost")) {
+            target = null;
+        } else {
+            nodes.checkExists(target);
+        }
+        String storageId = p.get("storage");
+        if (storageId != null) {
+            EmulatedStorage.Storage s = storage.enabled(storageId, here);
+            if (target != null) {
+                storage.enabled(storageId, target);
+                if (!s.shared()) {
+                    throw PveHttpError.die("can't clone to non-shared storage '" + storageId + "'");
+                }
+            }
+        }
+        nodes.checkQuorum();
+        return target;
     }
 
     synchronized String nextId(String wanted) {
         if (wanted != null) {
             int vmid = Integer.parseInt(wanted);
-            if (containers.containsKey(vmid) || qemu.has(vmid)) {
+            if (used(vmid)) {
                 throw new PveHttpError(400, "Parameter verification failed.",
                         Map.of("vmid", "VM " + vmid + " already exists"));
             }
@@ -279,7 +351,7 @@ final class EmulatedCluster {
             return String.valueOf(staleNextId);
         }
         int vmid = 100;
-        while (containers.containsKey(vmid) || qemu.has(vmid)) {
+        while (used(vmid)) {
             vmid++;
         }
         staleNextId = vmid;
@@ -429,32 +501,69 @@ final class EmulatedCluster {
         s.put("maxmem", ct.memory * 1048576L);
         s.put("maxdisk", ct.diskBytes);
         s.put("uptime", ct.status.equals("running") ? 42 : 0);
+        s.put("cpu", ct.cpu);
         s.put("netin", ct.netin);
         s.put("netout", ct.netout);
         putPresentOnly(s, ct);
         return s;
     }
 
+    /** {@code GET /nodes/{node}/lxc}: the containers of the answering node. */
     synchronized List<Map<String, Object>> list() {
-        return containers.values().stream().map(this::summary).toList();
+        return containers.values().stream().filter(ct -> ct.node.equals(nodes.here())).map(this::summary).toList();
     }
 
-    synchronized List<Map<String, Object>> resources() {
+    /**
+     * {@code GET /cluster/resources} (pve-manager {@code API2/Cluster.pm resources}): guests with their node
+     * ({@code type=vm}), nodes ({@code type=node}), one entry per node and enabled storage ({@code type=storage});
+     * all of them without {@code type}.
+     */
+    synchronized List<Map<String, Object>> resources(String type) {
         List<Map<String, Object>> out = new ArrayList<>();
-        for (Ct ct : containers.values()) {
-            Map<String, Object> r = summary(ct);
-            r.put("id", "lxc/" + ct.vmid);
-            r.put("node", node);
-            r.put("template", ct.template ? 1 : 0);
-            if (staleResources) {
-                // pvestatd's broadcast lags ~10 s: only lock and tags are read live from the config
-                r.put("status", "unknown");
-                r.remove("name");
+        if (type == null || type.equals("vm")) {
+            for (Ct ct : containers.values()) {
+                Map<String, Object> r = summary(ct);
+                r.put("id", "lxc/" + ct.vmid);
+                r.put("node", ct.node);
+                r.put("template", ct.template ? 1 : 0);
+                out.add(broadcast(r, ct.node));
             }
-            out.add(r);
+            out.addAll(qemu.resources());
         }
-        out.addAll(qemu.resources(staleResources));
+        if (type == null || type.equals("node")) {
+            out.addAll(nodes.list(true));
+        }
+        if (type == null || type.equals("storage")) {
+            for (String node : nodes.names()) {
+                for (EmulatedStorage.Storage s : storage.all()) {
+                    if (s.enabledOn(node)) {
+                        out.add(s.resource(node, nodes.online(node)));
+                    }
+                }
+            }
+        }
         return out;
+    }
+
+    /** RRD-fed fields of a guest entry, which pvestatd on the guest's node broadcasts (§3.2). */
+    private static final List<String> BROADCAST = List.of("name", "uptime", "cpu", "maxcpu", "cpus", "mem", "maxmem",
+            "disk", "maxdisk", "netin", "netout", "diskread", "diskwrite");
+
+    /**
+     * A guest entry as pmxcfs has it: right after a create (stale) pvestatd has not broadcast yet, so status is
+     * {@code unknown} and the name is missing; for a guest of an offline node the broadcast stopped and its entry was
+     * dropped (pmxcfs {@code status.c rrd_entry_is_old}), so only the live config fields (id, node, lock, tags,
+     * template) remain, with status {@code unknown}.
+     */
+    Map<String, Object> broadcast(Map<String, Object> entry, String node) {
+        if (!nodes.online(node)) {
+            entry.keySet().removeAll(BROADCAST);
+            entry.put("status", "unknown");
+        } else if (staleResources) {
+            entry.put("status", "unknown");
+            entry.remove("name");
+        }
+        return entry;
     }
 
     synchronized void staleResources(boolean stale) {
@@ -462,7 +571,7 @@ final class EmulatedCluster {
     }
 
     synchronized String statusAction(int vmid, String action) {
-        Ct ct = containers.get(vmid);
+        Ct ct = find(vmid);
         boolean running = ct != null && ct.status.equals("running");
         switch (action) {
             case "start" -> {
@@ -477,7 +586,7 @@ final class EmulatedCluster {
                 String failure = failNextStartTask;
                 failNextStartTask = null;
                 // the worker checks config, template and lock as soon as it is forked, not when it ends
-                String early = ct == null ? "Configuration file 'nodes/" + node + "/lxc/" + vmid + ".conf' does not exist"
+                String early = ct == null ? noConfig(vmid).getMessage()
                         : ct.template ? "you can't start a CT if it's a template"
                         : ct.lock != null ? "CT is locked (" + ct.lock + ")" : null;
                 return task("vzstart", vmid, t -> {
@@ -527,7 +636,7 @@ final class EmulatedCluster {
                     return null;
                 });
             }
-            default -> throw new PveHttpError(501, "Method 'POST /nodes/" + node + "/lxc/" + vmid + "/status/"
+            default -> throw new PveHttpError(501, "Method 'POST /nodes/" + nodes.here() + "/lxc/" + vmid + "/status/"
                     + action + "' not implemented");
         }
     }
@@ -557,13 +666,12 @@ final class EmulatedCluster {
         if (!ct.status.equals("running")) {
             return null;
         }
-        if (!dhcp && ct.address == null) {
+        if (!network.dhcp() && ct.address == null) {
             return List.of(Map.of("name", "eth0", "hwaddr", "bc:24:11:00:00:01", "inet6", "fe80::be24:11ff:fe00:1/64",
                     "ip-addresses", List.of(Map.of("ip-address-type", "inet6", "ip-address", "fe80::be24:11ff:fe00:1",
                             "prefix", "64"))));
         }
-        String ip = ct.address != null ? ct.address
-                : defaultAddress.endsWith(".") ? defaultAddress + (ct.vmid % 250 + 2) : defaultAddress;
+        String ip = network.ipv4(ct.node, ct.vmid, ct.address);
         String mac = String.format("bc:24:11:00:00:%02x", ct.vmid % 256);
         return List.of(
                 Map.of("name", "lo", "hwaddr", "00:00:00:00:00:00", "inet", "127.0.0.1/8",

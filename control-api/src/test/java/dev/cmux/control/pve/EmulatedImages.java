@@ -43,19 +43,24 @@ final class EmulatedImages {
     }
 
     /**
-     * {@code POST …/clone}, in the order of pve-container's {@code API2/LXC.pm clone_vm}: source lock, new id, then
-     * (each undoing the new config) {@code storage} only for full clones, the snapshot must exist, a running
-     * container is full-cloned only from a snapshot, a linked clone needs the storage's clone feature.
+     * {@code POST …/clone}, in the order of pve-container's {@code API2/LXC.pm clone_vm}: target and storage
+     * ({@link EmulatedCluster#cloneTarget}), source lock, new id (used anywhere in the cluster), then (each undoing
+     * the new config) {@code storage} only for full clones, the snapshot must exist, a running container is
+     * full-cloned only from a snapshot, a linked clone needs the storage's clone feature, and a clone to another
+     * node needs its volumes on shared storage (the {@code storage} given, else the source's).
      */
     String clone(int source, Map<String, String> p) {
         synchronized (cluster) {
+            String target = cluster.cloneTarget(p);
             EmulatedCluster.Ct src = cluster.existing(source);
             if (src.lock != null) {
                 throw PveHttpError.die("CT is locked (" + src.lock + ")");
             }
             int newId = Integer.parseInt(p.get("newid"));
-            if (cluster.find(newId) != null) {
-                throw PveHttpError.die("CT " + newId + " already exists on node '" + cluster.node + "'");
+            if (cluster.used(newId)) {
+                // LXC::check_vmid_unused reads pmxcfs's cluster-wide vmlist
+                throw PveHttpError.die((cluster.anywhere(newId) != null ? "CT " : "VM ") + newId
+                        + " already exists on node '" + cluster.nodeOf(newId) + "'");
             }
             boolean full = p.containsKey("full") ? p.get("full").equals("1") : !src.template;
             String snapname = p.get("snapname");
@@ -75,8 +80,12 @@ final class EmulatedImages {
             }
             EmulatedStorage.Storage to = full && p.containsKey("storage")
                     ? cluster.storage.find(p.get("storage")) : from;
+            if (target != null && !(p.containsKey("storage") ? to : from).shared()) {
+                throw PveHttpError.die("can't clone CT to node '" + target + "' (CT uses local storage)");
+            }
             src.lock = "disk";
             EmulatedCluster.Ct ct = new EmulatedCluster.Ct(newId, p.getOrDefault("hostname", src.hostname));
+            ct.node = cluster.nodes.here();
             ct.lock = "create";
             ct.cores = src.cores;
             ct.memory = src.memory;
@@ -104,6 +113,9 @@ final class EmulatedImages {
                         + " rootfs (" + volid + ")");
                 src.lock = null;
                 ct.lock = null;
+                if (target != null) {
+                    ct.node = target; // LXC::Config->move_config_to_node at the end of the worker
+                }
                 return null;
             });
         }

@@ -33,6 +33,12 @@ final class EmulatedQemu {
     static final class Vm {
         final int vmid;
         String name;
+        /** The node whose {@code /etc/pve/nodes/<node>/qemu-server/} holds the config; the first unless placed. */
+        String node;
+        /** The storage of its disk {@code scsi0}. */
+        String storage = "local-zfs";
+        /** The fraction of its vCPUs it used over pvestatd's last interval (§4.2); 0 while stopped. */
+        double cpu;
         /** A QEMU process exists: {@code running}, else {@code stopped}. */
         String status = "stopped";
         /** QMP {@code stop} was sent ({@code suspend} without {@code todisk}): qmpstatus {@code paused}. */
@@ -130,13 +136,37 @@ final class EmulatedQemu {
 
     void seed(Vm vm) {
         synchronized (cluster) {
+            if (vm.node == null) {
+                vm.node = cluster.nodes.first();
+            }
             vms.put(vm.vmid, vm);
         }
     }
 
+    /** The VM as the node answering the call sees it (see {@link EmulatedCluster#find}); every VM outside a call. */
     Vm find(int vmid) {
         synchronized (cluster) {
+            Vm vm = vms.get(vmid);
+            String here = cluster.nodes.answering();
+            return vm == null || here == null || vm.node.equals(here) ? vm : null;
+        }
+    }
+
+    /** The VM wherever it is. */
+    Vm anywhere(int vmid) {
+        synchronized (cluster) {
             return vms.get(vmid);
+        }
+    }
+
+    /** Its node's going offline or coming back stops or restarts the answers of each running VM's address. */
+    void announceAll(String node, boolean online) {
+        synchronized (cluster) {
+            for (Vm vm : vms.values()) {
+                if (vm.node.equals(node) && vm.status.equals("running") && !vm.paused) {
+                    cluster.network.announce(vm.vmid, node, vm.address, online);
+                }
+            }
         }
     }
 
@@ -152,13 +182,13 @@ final class EmulatedQemu {
 
     /** A missing VM: {@code AbstractConfig::load_config}'s message (docs/pve-qemu.md §1). */
     private PveHttpError noConfig(int vmid) {
-        return PveHttpError.die("Configuration file 'nodes/" + cluster.node + "/qemu-server/" + vmid
+        return PveHttpError.die("Configuration file 'nodes/" + cluster.nodes.here() + "/qemu-server/" + vmid
                 + ".conf' does not exist");
     }
 
     Vm existing(int vmid) {
         synchronized (cluster) {
-            Vm vm = vms.get(vmid);
+            Vm vm = find(vmid);
             if (vm == null) {
                 throw noConfig(vmid);
             }
@@ -169,7 +199,7 @@ final class EmulatedQemu {
     // ---- status ----
 
     /** {@code /cluster/resources} entries: {@code status} is the qmpstatus there (docs/pve-qemu.md §2). */
-    List<Map<String, Object>> resources(boolean stale) {
+    List<Map<String, Object>> resources() {
         synchronized (cluster) {
             List<Map<String, Object>> out = new ArrayList<>();
             for (Vm vm : vms.values()) {
@@ -178,15 +208,19 @@ final class EmulatedQemu {
                 r.put("status", vm.qmpstatus());
                 r.put("id", "qemu/" + vm.vmid);
                 r.put("type", "qemu");
-                r.put("node", cluster.node);
+                r.put("node", vm.node);
                 r.put("template", vm.template ? 1 : 0);
-                if (stale) {
-                    r.put("status", "unknown");
-                    r.remove("name");
-                }
-                out.add(r);
+                out.add(cluster.broadcast(r, vm.node));
             }
             return out;
+        }
+    }
+
+    /** {@code GET /nodes/{node}/qemu}: the VMs of the answering node. */
+    List<Map<String, Object>> list() {
+        synchronized (cluster) {
+            return vms.values().stream().filter(vm -> vm.node.equals(cluster.nodes.here()))
+                    .map(vm -> currentStatus(vm.vmid)).toList();
         }
     }
 
@@ -201,6 +235,7 @@ final class EmulatedQemu {
         s.put("maxdisk", 32L << 30);
         s.put("disk", 0); // "no info available" for QEMU
         s.put("uptime", vm.status.equals("running") ? 42 : 0);
+        s.put("cpu", vm.cpu);
         s.put("netin", vm.netin);
         s.put("netout", vm.netout);
         presentOnly(s, vm);
@@ -245,8 +280,7 @@ final class EmulatedQemu {
             c.put("ostype", "l26");
             c.put("scsihw", "virtio-scsi-pci");
             c.put("net0", "virtio=BC:24:11:00:01:" + String.format("%02X", vm.vmid % 256) + ",bridge=vmbr0");
-            c.put("scsi0", (vm.linkedFrom != null ? "local-zfs:base-" + vm.linkedFrom + "-disk-0/" : "local-zfs:")
-                    + (vm.template ? "base-" : "vm-") + vm.vmid + "-disk-0,size=32G");
+            c.put("scsi0", volid(vm) + ",size=32G");
             if (vm.description != null) {
                 c.put("description", vm.description);
             }
@@ -258,6 +292,12 @@ final class EmulatedQemu {
             presentOnly(c, vm);
             return c;
         }
+    }
+
+    /** The disk's volume id: a linked clone's names its template's base volume. */
+    static String volid(Vm vm) {
+        return vm.storage + ":" + (vm.linkedFrom != null ? "base-" + vm.linkedFrom + "-disk-0/" : "")
+                + (vm.template ? "base-" : "vm-") + vm.vmid + "-disk-0";
     }
 
     private static String digest(Vm vm) {
@@ -316,19 +356,20 @@ final class EmulatedQemu {
         vm.paused = false;
         vm.netin = 0;
         vm.netout = 0;
-        cluster.powerChanged(vm.vmid, running);
+        vm.cpu = 0;
+        cluster.network.announce(vm.vmid, vm.node, vm.address, running);
     }
 
     String statusAction(int vmid, String action, Map<String, String> p) {
         synchronized (cluster) {
-            Vm vm = vms.get(vmid);
+            Vm vm = find(vmid);
             boolean running = vm != null && vm.status.equals("running");
             return switch (action) {
                 case "start" -> start(vmid);
                 case "stop" -> task("qmstop", vmid, t -> {
-                    Vm v = vms.get(vmid);
+                    Vm v = find(vmid);
                     if (v == null) {
-                        return "unable to find configuration file for VM " + vmid + " on node '" + cluster.node + "'";
+                        return missingOnNode(vmid).getMessage();
                     }
                     if (!v.status.equals("running")) {
                         return null; // _do_vm_stop returns when not running: TASK OK
@@ -377,12 +418,12 @@ final class EmulatedQemu {
                         }
                         if (vm.paused) {
                             vm.paused = false; // QMP cont
-                            cluster.powerChanged(vmid, true);
+                            cluster.network.announce(vmid, vm.node, vm.address, true);
                         }
                         return null;
                     });
                 }
-                default -> throw new PveHttpError(501, "Method 'POST /nodes/" + cluster.node + "/qemu/" + vmid
+                default -> throw new PveHttpError(501, "Method 'POST /nodes/" + cluster.nodes.here() + "/qemu/" + vmid
                         + "/status/" + action + "' not implemented in the emulator");
             };
         }
@@ -390,13 +431,14 @@ final class EmulatedQemu {
 
     /** {@code unable to find configuration file …}: the helpers that call {@code check_running} first (§1). */
     private PveHttpError missingOnNode(int vmid) {
-        return PveHttpError.die("unable to find configuration file for VM " + vmid + " on node '" + cluster.node + "'");
+        return PveHttpError.die("unable to find configuration file for VM " + vmid + " on node '"
+                + cluster.nodes.here() + "'");
     }
 
     /** {@code qmstart}: every check is inside the task; {@code lock: suspended} is the wake from disk (§3, §4). */
     private String start(int vmid) {
         return task("qmstart", vmid, t -> {
-            Vm vm = vms.get(vmid);
+            Vm vm = find(vmid);
             if (vm == null) {
                 return noConfig(vmid).getMessage();
             }
@@ -466,7 +508,7 @@ final class EmulatedQemu {
                     return "VM is locked (" + vm.lock + ")";
                 }
                 vm.paused = true;
-                cluster.powerChanged(vmid, false); // the guest's app no longer answers
+                cluster.network.announce(vmid, vm.node, vm.address, false); // the guest's app no longer answers
                 return null;
             });
         }
@@ -490,6 +532,7 @@ final class EmulatedQemu {
 
     Object clone(int source, Map<String, String> p) {
         synchronized (cluster) {
+            String target = cluster.cloneTarget(p);
             Vm src = existing(source);
             if (src.lock != null) {
                 throw PveHttpError.die("VM is locked (" + src.lock + ")");
@@ -506,13 +549,21 @@ final class EmulatedQemu {
                 throw PveHttpError.die("Linked clone feature is not supported for 'local-zfs:vm-" + source
                         + "-disk-0' (scsi0)");
             }
+            if (target != null && !cluster.storage.find(src.storage).shared()) {
+                // every disk of the source must be shared; a shared 'storage' does not help (§3.5)
+                throw PveHttpError.die("can't clone VM to node '" + target + "' (VM uses local storage)");
+            }
             int newid = Integer.parseInt(p.get("newid"));
-            if (vms.containsKey(newid)) {
+            if (find(newid) != null) {
                 throw PveHttpError.die("unable to create VM " + newid + ": config file already exists");
             }
-            boolean takenByContainer = cluster.find(newid) != null;
-            Vm copy = takenByContainer ? null : new Vm(newid, p.getOrDefault("name", "Copy-of-VM-" + src.name));
+            // pmxcfs refuses a config whose vmid another node or a container uses (§1.6): only the task sees it
+            boolean takenElsewhere = cluster.used(newid);
+            String here = cluster.nodes.here();
+            Vm copy = takenElsewhere ? null : new Vm(newid, p.getOrDefault("name", "Copy-of-VM-" + src.name));
             if (copy != null) {
+                copy.node = here;
+                copy.storage = full && p.containsKey("storage") ? p.get("storage") : src.storage;
                 copy.lock = "clone";
                 copy.tags = src.tags;
                 copy.description = p.containsKey("description") ? p.get("description").stripTrailing()
@@ -525,9 +576,8 @@ final class EmulatedQemu {
                 vms.put(newid, copy);
             }
             return task("qmclone", source, t -> {
-                if (takenByContainer) {
-                    // pmxcfs refuses a config name whose vmid is used anywhere in the cluster (§1.6)
-                    return "clone failed: close (rename) atomic file '/etc/pve/nodes/" + cluster.node
+                if (takenElsewhere) {
+                    return "clone failed: close (rename) atomic file '/etc/pve/nodes/" + here
                             + "/qemu-server/" + newid + ".conf' failed: File exists";
                 }
                 if (t.failure != null) {
@@ -536,6 +586,9 @@ final class EmulatedQemu {
                 }
                 t.log.add("create " + (full ? "full" : "linked") + " clone of drive scsi0");
                 copy.lock = null;
+                if (target != null) {
+                    copy.node = target; // the config is moved to the target at the end (§3.5)
+                }
                 return null;
             });
         }
@@ -708,7 +761,7 @@ final class EmulatedQemu {
             Vm vm = agentAvailable(vmid);
             String mac = String.format("bc:24:11:00:01:%02x", vm.vmid % 256);
             List<Map<String, Object>> addresses = new ArrayList<>();
-            String ip = cluster.guestIpv4(vm.vmid, vm.address);
+            String ip = cluster.network.ipv4(vm.node, vm.vmid, vm.address);
             if (ip != null) {
                 addresses.add(Map.of("ip-address-type", "ipv4", "ip-address", ip, "prefix", 24));
             }

@@ -6,7 +6,9 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The node's storages ({@code /etc/pve/storage.cfg} plus what {@code GET /nodes/{node}/storage} reports) and what
+ * The cluster's storages ({@code /etc/pve/storage.cfg}: one config for every node; a storage without {@code nodes}
+ * is enabled on each, a local one being a separate pool per node, a {@code shared} one the same volumes everywhere),
+ * what {@code GET /nodes/{node}/storage} reports, and what
  * each plugin type can do with a container volume. The feature table is pve-storage's {@code volume_has_feature}
  * ({@code ZFSPoolPlugin.pm}, {@code LvmThinPlugin.pm}, {@code Plugin.pm} for dir, {@code LVMPlugin.pm}), asked as
  * pve-container's {@code LXC::Config::has_feature} asks it: clone and copy with {@code valid_target_formats =>
@@ -14,10 +16,53 @@ import java.util.Map;
  */
 final class EmulatedStorage {
 
-    /** One storage: {@code content} as PVE lists it, sizes in bytes. */
-    record Storage(String id, String type, String content, long total, long avail) {
+    /**
+     * One storage: {@code content} as PVE lists it, sizes in bytes (the same on every node), {@code nodes} null when
+     * it is enabled on all of them.
+     */
+    record Storage(String id, String type, String content, long total, long avail, boolean shared, List<String> nodes) {
+        Storage(String id, String type, String content, long total, long avail) {
+            this(id, type, content, total, avail, false, null);
+        }
+
         boolean holds(String contentType) {
             return List.of(content.split(",")).contains(contentType);
+        }
+
+        boolean enabledOn(String node) {
+            return nodes == null || nodes.contains(node);
+        }
+
+        /** {@code GET /storage}: the storage.cfg section ({@code shared} and {@code nodes} only when set). */
+        Map<String, Object> config() {
+            Map<String, Object> s = new LinkedHashMap<>();
+            s.put("storage", id);
+            s.put("type", type);
+            s.put("content", content);
+            if (shared) {
+                s.put("shared", 1);
+            }
+            if (nodes != null) {
+                s.put("nodes", String.join(",", nodes));
+            }
+            s.put("digest", Integer.toHexString(id.hashCode()) + "0".repeat(32));
+            return s;
+        }
+
+        /** The {@code type=storage} entry of {@code /cluster/resources} for one node. */
+        Map<String, Object> resource(String node, boolean nodeOnline) {
+            Map<String, Object> s = new LinkedHashMap<>();
+            s.put("id", "storage/" + node + "/" + id);
+            s.put("storage", id);
+            s.put("node", node);
+            s.put("type", "storage");
+            s.put("plugintype", type);
+            s.put("status", nodeOnline ? "available" : "unknown");
+            s.put("shared", shared ? 1 : 0);
+            s.put("content", content);
+            s.put("disk", total - avail);
+            s.put("maxdisk", total);
+            return s;
         }
 
         Map<String, Object> json() {
@@ -25,7 +70,7 @@ final class EmulatedStorage {
             s.put("storage", id);
             s.put("type", type);
             s.put("content", content);
-            s.put("shared", 0);
+            s.put("shared", shared ? 1 : 0);
             s.put("active", 1);
             s.put("enabled", 1);
             s.put("total", total);
@@ -59,14 +104,31 @@ final class EmulatedStorage {
         return s;
     }
 
-    /** {@code GET /nodes/{node}/storage}: {@code content} filters by content type; an unknown storage is 400. */
-    List<Map<String, Object>> list(String content, String storage) {
-        if (storage != null && !storages.containsKey(storage)) {
+    /** {@code PVE::Storage::storage_check_enabled}: the storage exists and {@code node} is in its {@code nodes}. */
+    Storage enabled(String id, String node) {
+        Storage s = find(id);
+        if (!s.enabledOn(node)) {
+            throw PveHttpError.die("storage '" + id + "' is not available on node '" + node + "'");
+        }
+        return s;
+    }
+
+    /** Every storage, in storage.cfg order. */
+    List<Storage> all() {
+        return List.copyOf(storages.values());
+    }
+
+    /**
+     * {@code GET /nodes/{node}/storage}: the storages enabled on {@code node}; {@code content} filters by content
+     * type; a storage not listed there is 400 (pve-storage {@code API2/Storage/Status.pm index}).
+     */
+    List<Map<String, Object>> list(String node, String content, String storage) {
+        if (storage != null && (!storages.containsKey(storage) || !storages.get(storage).enabledOn(node))) {
             throw new PveHttpError(400, "Parameter verification failed.", Map.of("storage", "No such storage."));
         }
         List<Map<String, Object>> out = new ArrayList<>();
         for (Storage s : storages.values()) {
-            if ((content == null || List.of(content.split(",")).stream().allMatch(s::holds))
+            if (s.enabledOn(node) && (content == null || List.of(content.split(",")).stream().allMatch(s::holds))
                     && (storage == null || storage.equals(s.id()))) {
                 out.add(s.json());
             }
@@ -78,7 +140,7 @@ final class EmulatedStorage {
     static String volid(Storage s, int vmid, boolean template, Integer linkedFrom) {
         String own = switch (s.type()) {
             case "zfspool" -> (template ? "basevol-" : "subvol-") + vmid + "-disk-0";
-            case "lvmthin" -> (template ? "base-" : "vm-") + vmid + "-disk-0";
+            case "lvmthin", "rbd" -> (template ? "base-" : "vm-") + vmid + "-disk-0";
             case "dir" -> vmid + "/" + (template ? "base-" : "vm-") + vmid + "-disk-0.raw";
             default -> "vm-" + vmid + "-disk-0";
         };
@@ -106,6 +168,14 @@ final class EmulatedStorage {
             // LvmThinPlugin: snapshot {current}, clone {base, snap}, template {current}, copy {base, current, snap}
             case "lvmthin" -> switch (feature) {
                 case "snapshot" -> !base && !fromSnapshot;
+                case "clone" -> base || fromSnapshot;
+                case "template" -> !base && !fromSnapshot;
+                case "copy" -> true;
+                default -> false;
+            };
+            // RBDPlugin: snapshot {current, snap}, clone {base, snap}, template {current}, copy {base, current, snap}
+            case "rbd" -> switch (feature) {
+                case "snapshot" -> !base;
                 case "clone" -> base || fromSnapshot;
                 case "template" -> !base && !fromSnapshot;
                 case "copy" -> true;

@@ -24,19 +24,22 @@ final class EmulatedTasks {
     static final class Task {
         final String upid;
         final String type;
+        /** The node that forked the worker: its UPID names it, and only it knows the task (pve-api.md §4). */
+        final String node;
         String status = "running";
         String exitStatus;
         /** An error armed by a test: bodies that undo their work check it first; for others the task just fails. */
         String failure;
         final List<String> log = new ArrayList<>();
 
-        Task(String upid, String type) {
+        Task(String upid, String type, String node) {
             this.upid = upid;
             this.type = type;
+            this.node = node;
         }
     }
 
-    private final String node;
+    private final EmulatedNodes nodes;
     private final ScheduledExecutorService scheduler;
     private final Object monitor;
     private final Map<String, Task> tasks = new LinkedHashMap<>();
@@ -46,9 +49,11 @@ final class EmulatedTasks {
     private final Map<String, Duration> durations = new java.util.concurrent.ConcurrentHashMap<>();
     /** Task type → the error its next task ends with, after the checks that precede the work have passed. */
     private final Map<String, String> failNext = new LinkedHashMap<>();
+    /** Task type → the ends of its tasks that wait for {@link #release}. */
+    private final Map<String, List<Runnable>> held = new LinkedHashMap<>();
 
-    EmulatedTasks(String node, ScheduledExecutorService scheduler, Object monitor) {
-        this.node = node;
+    EmulatedTasks(EmulatedNodes nodes, ScheduledExecutorService scheduler, Object monitor) {
+        this.nodes = nodes;
         this.scheduler = scheduler;
         this.monitor = monitor;
     }
@@ -59,6 +64,26 @@ final class EmulatedTasks {
 
     void duration(String type, Duration d) {
         durations.put(type, d);
+    }
+
+    /**
+     * Tasks of {@code type} started from now on stay running until {@link #release}: a test looks at what a task
+     * leaves while it runs (a lock, a stopped guest) without racing its duration.
+     */
+    void hold(String type) {
+        synchronized (monitor) {
+            held.put(type, new ArrayList<>());
+        }
+    }
+
+    /** Lets the held tasks of {@code type} finish now, and later ones after their duration again. */
+    void release(String type) {
+        synchronized (monitor) {
+            List<Runnable> waiting = held.remove(type);
+            if (waiting != null) {
+                waiting.forEach(scheduler::execute);
+            }
+        }
     }
 
     /** The next task of {@code type} (e.g. {@code vzclone}, {@code resize}) fails with {@code error}. */
@@ -72,23 +97,29 @@ final class EmulatedTasks {
         synchronized (monitor) {
 
             long start = System.currentTimeMillis() / 1000;
+            String node = nodes.here();
             String upid = String.format("UPID:%s:%08X:%08X:%08X:%s:%d:root@pam!cmux:", node, pid.incrementAndGet(),
                     0x0A1B2C3D, start, type, id);
-            Task task = new Task(upid, type);
+            Task task = new Task(upid, type, node);
             task.failure = failNext.remove(type);
             task.log.add("starting " + type + " for " + id);
             tasks.put(upid, task);
-            scheduler.schedule(() -> finish(task, body), durations.getOrDefault(type, duration).toMillis(),
-                    TimeUnit.MILLISECONDS);
+            if (held.containsKey(type)) {
+                held.get(type).add(() -> finish(task, body));
+            } else {
+                scheduler.schedule(() -> finish(task, body), durations.getOrDefault(type, duration).toMillis(),
+                        TimeUnit.MILLISECONDS);
+            }
             return upid;
         }
     }
 
+    /** Runs the body as the task's node: the guests it looks up are those of that node. */
     private void finish(Task task, Body body) {
         synchronized (monitor) {
             String error;
             try {
-                error = body.run(task);
+                error = nodes.on(task.node, () -> body.run(task));
                 if (error == null) {
                     error = task.failure;
                 }
@@ -113,14 +144,15 @@ final class EmulatedTasks {
             for (Task t : tasks.values()) {
                 Upid upid = Upid.parse(t.upid);
                 boolean running = t.exitStatus == null;
-                if ((source.equals("archive") && running) || (source.equals("active") && !running)
+                if (!t.node.equals(nodes.here()) || (source.equals("archive") && running)
+                        || (source.equals("active") && !running)
                         || (p.containsKey("vmid") && !p.get("vmid").equals(upid.id()))
                         || (p.containsKey("typefilter") && !p.get("typefilter").equals(t.type))) {
                     continue;
                 }
                 Map<String, Object> item = new LinkedHashMap<>();
                 item.put("upid", t.upid);
-                item.put("node", node);
+                item.put("node", t.node);
                 item.put("type", t.type);
                 item.put("id", upid.id());
                 item.put("user", "root@pam");
@@ -147,7 +179,7 @@ final class EmulatedTasks {
 
     private Task find(String upid) {
         Task task = tasks.get(upid);
-        if (task == null || !upid.startsWith("UPID:" + node + ":")) {
+        if (task == null || !task.node.equals(nodes.here())) {
             throw new PveHttpError(400, "Parameter verification failed.", Map.of("upid", "no such task"));
         }
         return task;
@@ -158,7 +190,7 @@ final class EmulatedTasks {
             Task task = find(upid);
             Map<String, Object> s = new LinkedHashMap<>();
             s.put("upid", upid);
-            s.put("node", node);
+            s.put("node", task.node);
             s.put("type", task.type);
             s.put("id", Upid.parse(upid).id());
             s.put("user", "root@pam");

@@ -23,13 +23,14 @@ final class Endpoints {
             case "GET /version" -> cluster.release.startsWith("8.")
                     ? Map.of("version", "8.4.1", "release", "8.4", "repoid", "2a5fa54a8503f96d")
                     : Map.of("version", "9.2.11", "release", "9.2", "repoid", "14a22df35955d97d");
-            case "GET /nodes" -> List.of(Map.of("node", cluster.node, "status", "online", "type", "node",
-                    "id", "node/" + cluster.node, "maxcpu", 8, "maxmem", 34359738368L));
+            case "GET /nodes" -> cluster.read(() -> cluster.nodes.list(false));
             case "GET /access/permissions" -> cluster.permissions(params.get("path"));
             case "GET /nodes/{node}/dns" -> Map.of("search", "lan", "dns1", "10.10.0.1");
             case "GET /cluster/nextid" -> cluster.nextId(params.get("vmid"));
-            case "GET /cluster/resources" -> "vm".equals(params.get("type")) || params.get("type") == null
-                    ? cluster.resources() : List.of();
+            case "GET /cluster/resources" -> cluster.resources(params.get("type"));
+            case "GET /storage" -> cluster.read(() -> cluster.storage.all().stream()
+                    .filter(s -> params.get("type") == null || params.get("type").equals(s.type()))
+                    .map(EmulatedStorage.Storage::config).toList());
             case "GET /nodes/{node}/lxc" -> cluster.list();
             case "POST /nodes/{node}/lxc/{vmid}/clone" -> images.clone(vmid, params);
             case "GET /nodes/{node}/lxc/{vmid}/config" -> cluster.config(vmid);
@@ -45,8 +46,10 @@ final class Endpoints {
             case "POST /nodes/{node}/lxc/{vmid}/status/resume" -> cluster.statusAction(vmid, "resume");
             case "DELETE /nodes/{node}/lxc/{vmid}" -> cluster.destroy(vmid, params);
             case "GET /nodes/{node}/lxc/{vmid}/interfaces" -> cluster.interfaces(vmid);
-            case "GET /nodes/{node}/storage" -> cluster.read(() -> cluster.storage.list(params.get("content"),
-                    params.get("storage")));
+            case "GET /nodes/{node}/storage" -> cluster.read(() -> cluster.storage.list(cluster.nodes.here(),
+                    params.get("content"), params.get("storage")));
+            case "POST /nodes/{node}/lxc/{vmid}/migrate" -> cluster.migration.container(vmid, params);
+            case "POST /nodes/{node}/qemu/{vmid}/migrate" -> cluster.migration.vm(vmid, params);
             case "GET /nodes/{node}/lxc/{vmid}/feature" -> images.feature(vmid, params.get("feature"),
                     params.get("snapname"));
             case "GET /nodes/{node}/lxc/{vmid}/snapshot" -> images.snapshots(vmid);
@@ -58,7 +61,7 @@ final class Endpoints {
                     vars.get("snapname"), "1".equals(params.get("start")));
             case "POST /nodes/{node}/lxc/{vmid}/template" -> images.template(vmid);
             case "PUT /nodes/{node}/lxc/{vmid}/resize" -> images.resize(vmid, params.get("disk"), params.get("size"));
-            case "GET /nodes/{node}/qemu" -> cluster.qemu.vmids().stream().map(cluster.qemu::currentStatus).toList();
+            case "GET /nodes/{node}/qemu" -> cluster.qemu.list();
             case "GET /nodes/{node}/qemu/{vmid}/config" -> cluster.qemu.config(vmid);
             case "PUT /nodes/{node}/qemu/{vmid}/config" -> {
                 cluster.qemu.updateConfig(vmid, params);

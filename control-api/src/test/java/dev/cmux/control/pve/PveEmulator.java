@@ -1,29 +1,16 @@
 package dev.cmux.control.pve;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.cmux.control.config.PveConfig;
 import io.netty.bootstrap.ServerBootstrap;
-import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
-import io.netty.channel.ChannelFutureListener;
-import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
-import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
-import io.netty.handler.codec.http.DefaultFullHttpResponse;
-import io.netty.handler.codec.http.FullHttpRequest;
-import io.netty.handler.codec.http.FullHttpResponse;
-import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpObjectAggregator;
-import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpServerCodec;
-import io.netty.handler.codec.http.HttpUtil;
-import io.netty.handler.codec.http.HttpVersion;
-import io.netty.handler.codec.http.QueryStringDecoder;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
 import io.netty.pkitesting.CertificateBuilder;
@@ -32,14 +19,12 @@ import io.netty.pkitesting.X509Bundle;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.URI;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HexFormat;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -49,6 +34,8 @@ import java.util.concurrent.ScheduledExecutorService;
 
 /**
  * A Proxmox VE API on loopback HTTPS, as strict as pve-api.md describes the real one: token auth with an empty 401,
+ * one node ({@link #start()}) or a cluster of several ({@link #startCluster}) whose every node answers every path, as
+ * pveproxy forwards a call to the node it names (docs/pve-cluster.md),
  * every request checked against the schema excerpt ({@link PveSchema}; a mismatch is answered like PVE answers it
  * and recorded in {@link #violations()}, which tests require to be empty), error messages in the reason phrase,
  * numbers as strings where PVE sends strings, locks, and tasks that take time.
@@ -68,54 +55,67 @@ public final class PveEmulator implements AutoCloseable {
      */
     static final String REPEATED = "\u0000";
     public static final String TOKEN = "root@pam!cmux=4d8e4c5a-6a0e-4d77-9d6c-2f1e2b7d1c00";
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     private final X509Bundle rootCa;
     private final X509Bundle certificate;
     private final EventLoopGroup loops;
     private final ScheduledExecutorService scheduler;
     private final Channel listener;
-    private final PveSchema schema = PveSchema.load();
     private final EmulatedCluster cluster;
-    private final List<String> violations = Collections.synchronizedList(new ArrayList<>());
-    private final List<String> requests = Collections.synchronizedList(new ArrayList<>());
+    private final PveApi api;
     private final List<AnswerTimer.Span> answerSpans = Collections.synchronizedList(new ArrayList<>());
-    private final List<String> responses = Collections.synchronizedList(new ArrayList<>());
 
-    private PveEmulator(String node) throws Exception {
+    private PveEmulator(List<String> nodes) throws Exception {
         // as on a PVE node: a cluster CA (pve-root-ca.pem) signs the node's pve-ssl.pem
         rootCa = new CertificateBuilder().subject("CN=Proxmox Virtual Environment, OU=emulator, O=PVE Cluster Manager CA")
                 .ecp256().setIsCertificateAuthority(true).buildSelfSigned();
-        certificate = new CertificateBuilder().subject("CN=" + node + ".lan, O=PVE Cluster Node").ecp256()
-                .addSanDnsName("localhost").addSanDnsName(node).addSanIpAddress("127.0.0.1")
-                .addExtendedKeyUsageServerAuth().setIsCertificateAuthority(false).buildIssuedBy(rootCa);
+        CertificateBuilder node = new CertificateBuilder().subject("CN=" + nodes.get(0) + ".lan, O=PVE Cluster Node")
+                .ecp256().addSanDnsName("localhost").addSanIpAddress("127.0.0.1");
+        nodes.forEach(node::addSanDnsName);
+        certificate = node.addExtendedKeyUsageServerAuth().setIsCertificateAuthority(false).buildIssuedBy(rootCa);
         SslContext tls = SslContextBuilder.forServer(certificate.toKeyManagerFactory()).build();
         scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "pve-emulator-tasks");
             t.setDaemon(true);
             return t;
         });
-        cluster = new EmulatedCluster(node, scheduler);
+        cluster = new EmulatedCluster(nodes, scheduler);
+        api = new PveApi(cluster);
         loops = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
         listener = new ServerBootstrap().group(loops).channel(NioServerSocketChannel.class)
                 .childHandler(new ChannelInitializer<SocketChannel>() {
                     @Override
                     protected void initChannel(SocketChannel ch) {
                         ch.pipeline().addLast(new AnswerTimer(answerSpans::add), tls.newHandler(ch.alloc()),
-                                new HttpServerCodec(),
-                                new HttpObjectAggregator(512 * 1024), new Api());
+                                new HttpServerCodec(), new HttpObjectAggregator(512 * 1024), api.connection());
                     }
                 })
                 .bind("127.0.0.1", 0).sync().channel();
     }
 
-    /** An emulated node named {@code pve}. */
+    /** An emulated node named {@code pve}: a cluster of one. */
     public static PveEmulator start() {
         try {
-            return new PveEmulator("pve");
+            return new PveEmulator(List.of("pve"));
         } catch (Exception e) {
             throw new IllegalStateException("cannot start the PVE emulator", e);
         }
+    }
+
+    /**
+     * A cluster of these nodes behind one API (any node answers any path), each with its own {@code local} and
+     * {@code local-zfs}, and a Ceph RBD storage {@code ceph} shared by all of them. Guests are seeded on the first
+     * node unless {@link #place placed}.
+     */
+    public static PveEmulator startCluster(String... nodes) {
+        PveEmulator pve;
+        try {
+            pve = new PveEmulator(List.of(nodes));
+        } catch (Exception e) {
+            throw new IllegalStateException("cannot start the PVE emulator", e);
+        }
+        pve.addStorage("ceph", "rbd", "images,rootdir", 1000, true);
+        return pve;
     }
 
     /** {@code https://127.0.0.1:<port>/api2/json}. */
@@ -141,13 +141,101 @@ public final class PveEmulator implements AutoCloseable {
         return pem;
     }
 
+    /** The first node: the only one of {@link #start()}. */
     public String node() {
-        return cluster.node;
+        return cluster.nodes.first();
     }
 
-    /** A configuration that trusts this emulator by fingerprint and clones {@code templateVmid}. */
+    /** Every node, in the order they were given. */
+    public List<String> nodes() {
+        return cluster.nodes.names();
+    }
+
+    /** A configuration that trusts this emulator by fingerprint, names the first node and clones {@code templateVmid}. */
     public PveConfig config(Integer templateVmid) {
-        return new PveConfig(URI.create(url()), TOKEN, cluster.node, templateVmid, true, fingerprint(), null);
+        return new PveConfig(URI.create(url()), TOKEN, node(), templateVmid, true, fingerprint(), null);
+    }
+
+    // ---- the cluster ----
+
+    /**
+     * Moves a seeded guest (container or VM, template or not) to {@code node} and its root disk to {@code storage}
+     * (null: where it is), as if it had been created there.
+     */
+    public void place(int vmid, String node, String storage) {
+        cluster.read(() -> {
+            cluster.nodes.member(node);
+            if (storage != null) {
+                cluster.storage.enabled(storage, node);
+            }
+            EmulatedCluster.Ct ct = cluster.anywhere(vmid);
+            EmulatedQemu.Vm vm = cluster.qemu.anywhere(vmid);
+            if (ct == null && vm == null) {
+                throw new IllegalArgumentException("no guest " + vmid);
+            }
+            if (ct != null) {
+                ct.node = node;
+                ct.storage = storage == null ? ct.storage : storage;
+            } else {
+                vm.node = node;
+                vm.storage = storage == null ? vm.storage : storage;
+            }
+            return null;
+        });
+    }
+
+    /** The node a guest is on, container or VM; null when there is none. */
+    public String nodeOf(int vmid) {
+        return cluster.nodeOf(vmid);
+    }
+
+    /**
+     * The node goes offline ({@code true}: corosync lost it, its guests' addresses stop answering, a call forwarded to
+     * it fails with 595) or comes back with its guests as they were ({@code false}).
+     */
+    public void nodeOffline(String node, boolean offline) {
+        cluster.nodeOnline(node, !offline);
+    }
+
+    /**
+     * The IPv4 of the guests of {@code node} from now on: an address, or a prefix ending in a dot that each guest
+     * completes with {@code vmid % 250 + 2} (default {@code 10.10.<k>.} for the k-th node, from 0).
+     */
+    public void nodeAddress(String node, String address) {
+        cluster.network.node(node, address);
+    }
+
+    /** The IPv4 the guest has on its node (what {@code /interfaces} or the agent report while it runs). */
+    public String addressOf(int vmid) {
+        return cluster.read(() -> {
+            EmulatedCluster.Ct ct = cluster.anywhere(vmid);
+            EmulatedQemu.Vm vm = cluster.qemu.anywhere(vmid);
+            return ct != null ? cluster.network.ipv4(ct.node, vmid, ct.address)
+                    : vm != null ? cluster.network.ipv4(vm.node, vmid, vm.address) : null;
+        });
+    }
+
+    /**
+     * Replaces the listener (and {@link #onPowerChange}'s): called on the emulator's task thread, after the state
+     * change, whenever a guest's address starts or stops answering: start, stop, pause, resume, migration (the old
+     * address stops, the new one starts) and its node going offline or coming back.
+     */
+    public void onGuestChange(java.util.function.Consumer<GuestEvent> listener) {
+        cluster.network.listener(listener);
+    }
+
+    /**
+     * A running guest (container or VM) received {@code in} and sent {@code out} bytes: its {@code netin} /
+     * {@code netout} (status, {@code /cluster/resources}) grow as pvestatd reports them; nothing while it is
+     * stopped; a start or a migration starts them from 0.
+     */
+    public void addTraffic(int vmid, long in, long out) {
+        cluster.addTraffic(vmid, in, out);
+    }
+
+    /** A running guest's CPU load ({@code cpu}, a fraction of its cores) from now on; a start resets it to 0. */
+    public void cpu(int vmid, double load) {
+        cluster.cpu(vmid, load);
     }
 
     /** A stopped container template, the source of linked clones. */
@@ -172,9 +260,18 @@ public final class PveEmulator implements AutoCloseable {
      * what {@code GET /nodes/{node}/storage} lists and what {@code volume_has_feature} of its type allows.
      */
     public void addStorage(String id, String type, String content, long availGiB) {
+        addStorage(id, type, content, availGiB, false);
+    }
+
+    /**
+     * A storage as above, {@code shared} (one set of volumes that every node in {@code nodes} reaches, e.g. Ceph RBD
+     * or NFS) or local (a pool of the same name on each of them); without {@code nodes}, enabled on every node.
+     */
+    public void addStorage(String id, String type, String content, long availGiB, boolean shared, String... nodes) {
         synchronized (cluster) {
+            List.of(nodes).forEach(cluster.nodes::member);
             cluster.storage.add(new EmulatedStorage.Storage(id, type, content, 2 * availGiB * EmulatedStorage.GIB,
-                    availGiB * EmulatedStorage.GIB));
+                    availGiB * EmulatedStorage.GIB, shared, nodes.length == 0 ? null : List.of(nodes)));
         }
     }
 
@@ -243,7 +340,7 @@ public final class PveEmulator implements AutoCloseable {
 
     /** Whether DHCP answers on the bridge; without it containers get no IPv4 address (only link-local IPv6). */
     public void dhcp(boolean answering) {
-        cluster.dhcp(answering);
+        cluster.network.dhcp(answering);
     }
 
     /**
@@ -251,12 +348,15 @@ public final class PveEmulator implements AutoCloseable {
      * (status, {@code /cluster/resources}) grow, as pvestatd reports them; nothing while it is stopped.
      */
     public void guestTraffic(int vmid, long in, long out) {
-        cluster.guestTraffic(vmid, in, out);
+        addTraffic(vmid, in, out);
     }
 
-    /** The IPv4 every running container reports, e.g. {@code 127.0.0.1} where a test execd listens. */
+    /**
+     * The IPv4 every running guest of every node reports, e.g. {@code 127.0.0.1} where a test execd listens (an
+     * address, or a prefix ending in a dot; {@link #nodeAddress} overrides it per node).
+     */
     public void containerAddress(String address) {
-        cluster.defaultAddress(address);
+        cluster.network.everyNode(address);
     }
 
     /**
@@ -291,7 +391,7 @@ public final class PveEmulator implements AutoCloseable {
      * "inside" the container there, so a sandbox listens only while it runs.
      */
     public void onPowerChange(java.util.function.BiConsumer<Integer, Boolean> listener) {
-        cluster.powerListener(listener::accept);
+        cluster.network.listener(event -> listener.accept(event.vmid(), event.running()));
     }
 
     /** True while the container is suspended (stopped with a checkpoint that resume restores). */
@@ -301,6 +401,19 @@ public final class PveEmulator implements AutoCloseable {
 
     public void taskDuration(Duration duration) {
         cluster.taskDuration(duration);
+    }
+
+    /**
+     * Tasks of {@code type} ({@code vzmigrate}, …) started from now on keep running until {@link #releaseTasks}, so a
+     * test sees what they leave while they run (a {@code migrate} lock) without racing a duration.
+     */
+    public void holdTasks(String type) {
+        cluster.tasks().hold(type);
+    }
+
+    /** The held tasks of {@code type} finish now; later ones take their duration again. */
+    public void releaseTasks(String type) {
+        cluster.tasks().release(type);
     }
 
     /** Tasks of {@code type} ({@code qmresume}, {@code qmstart}, …) take {@code duration}; others as set above. */
@@ -350,17 +463,17 @@ public final class PveEmulator implements AutoCloseable {
 
     /** Requests that real PVE would have rejected for their shape: wrong path, parameter, type, body. */
     public List<String> violations() {
-        return List.copyOf(violations);
+        return List.copyOf(api.violations);
     }
 
     /** {@code METHOD /path -> status reason} of every answer, in order. */
     public List<String> responses() {
-        return List.copyOf(responses);
+        return List.copyOf(api.responses);
     }
 
     /** Forgets recorded violations, for tests that provoke them on purpose. */
     public void clearViolations() {
-        violations.clear();
+        api.violations.clear();
     }
 
     /**
@@ -374,7 +487,7 @@ public final class PveEmulator implements AutoCloseable {
 
     /** {@code METHOD /path} of every request, in order. */
     public List<String> requests() {
-        return List.copyOf(requests);
+        return List.copyOf(api.requests);
     }
 
     // ---- QEMU VMs (EmulatedQemu) ----
@@ -461,137 +574,5 @@ public final class PveEmulator implements AutoCloseable {
         listener.close().awaitUninterruptibly();
         loops.shutdownGracefully(0, 1, java.util.concurrent.TimeUnit.SECONDS).awaitUninterruptibly();
         scheduler.shutdownNow();
-    }
-
-    private final class Api extends SimpleChannelInboundHandler<FullHttpRequest> {
-        @Override
-        protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest request) {
-            FullHttpResponse response;
-            try {
-                response = answer(request);
-            } catch (PveHttpError e) {
-                response = error(e);
-            } catch (RuntimeException e) {
-                violations.add("emulator failure on " + request.method() + " " + request.uri() + ": " + e);
-                response = error(PveHttpError.die(String.valueOf(e)));
-            }
-            responses.add(request.method() + " " + new QueryStringDecoder(request.uri()).rawPath() + " -> "
-                    + response.status().code() + " " + response.status().reasonPhrase());
-            boolean close = response.status().code() >= 400 || !HttpUtil.isKeepAlive(request);
-            if (close) {
-                response.headers().set(HttpHeaderNames.CONNECTION, "close");
-                ctx.writeAndFlush(response).addListener(ChannelFutureListener.CLOSE);
-            } else {
-                ctx.writeAndFlush(response);
-            }
-        }
-
-        @Override
-        public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-            ctx.close(); // TLS handshakes that a test makes fail on purpose end here
-        }
-    }
-
-    private FullHttpResponse answer(FullHttpRequest request) {
-        QueryStringDecoder uri = new QueryStringDecoder(request.uri());
-        String method = request.method().name();
-        String rawPath = uri.rawPath();
-        requests.add(method + " " + rawPath);
-        String auth = request.headers().get(HttpHeaderNames.AUTHORIZATION);
-        if (auth == null) {
-            return unauthorized("No ticket");
-        }
-        if (!auth.equals("PVEAPIToken=" + TOKEN)) {
-            return unauthorized("Authentication failed!");
-        }
-        if (!rawPath.startsWith("/api2/json/")) {
-            violations.add(method + " " + rawPath + ": not under /api2/json");
-            throw new PveHttpError(501, "no formatter for uri " + rawPath);
-        }
-        List<String> segments = new ArrayList<>();
-        for (String s : rawPath.substring("/api2/json/".length()).split("/", -1)) {
-            segments.add(QueryStringDecoder.decodeComponent(s));
-        }
-        String path = "/" + String.join("/", segments).replace("//", "/");
-        String body = request.content().toString(StandardCharsets.UTF_8);
-        if ((method.equals("GET") || method.equals("DELETE")) && !body.isEmpty()) {
-            violations.add(method + " " + path + ": body on " + method);
-            throw new PveHttpError(501, "Unexpected content for method '" + method + "'");
-        }
-        Map<String, String> params = new LinkedHashMap<>();
-        if (!body.isEmpty()) {
-            String type = request.headers().get(HttpHeaderNames.CONTENT_TYPE, "");
-            if (!type.startsWith("application/x-www-form-urlencoded")) {
-                violations.add(method + " " + path + ": body of type " + type);
-            }
-            new QueryStringDecoder(body, StandardCharsets.UTF_8, false)
-                    .parameters().forEach((k, v) -> params.put(k, String.join(REPEATED, v)));
-        }
-        uri.parameters().forEach((k, v) -> params.put(k, String.join(REPEATED, v)));
-        String pathForSchema = path;
-        PveSchema.Endpoint endpoint = schema.find(method, pathForSchema).orElseThrow(() -> {
-            violations.add(method + " " + path + ": not in the PVE schema excerpt");
-            return new PveHttpError(501, "Method '" + method + " " + path + "' not implemented");
-        });
-        Map<String, String> vars = endpoint.match(method, path).orElseThrow();
-        Map<String, String> all = new LinkedHashMap<>(params);
-        all.putAll(vars);
-        Set<String> unknown = cluster.release.startsWith("8.") ? endpoint.addedSince84() : Set.of();
-        Map<String, String> errors = schema.validate(endpoint, all, unknown);
-        if (!errors.isEmpty()) {
-            // a parameter only a newer release knows is what a client probes on purpose (and falls back from), not
-            // a request every PVE rejects
-            if (!unknown.containsAll(errors.keySet())) {
-                violations.add(method + " " + path + ": " + errors);
-            }
-            throw new PveHttpError(400, "Parameter verification failed.", errors);
-        }
-        if (vars.containsKey("node") && !vars.get("node").equals(cluster.node)) {
-            throw PveHttpError.die("hostname lookup '" + vars.get("node") + "' failed - failed to get address info");
-        }
-        Object data = Endpoints.dispatch(cluster, method + " " + endpoint.template(), vars, params);
-        if (data instanceof Endpoints.WithTotal t) {
-            return ok(Map.of("data", t.data(), "total", t.total()));
-        }
-        Map<String, Object> envelope = new LinkedHashMap<>();
-        envelope.put("data", data);
-        return ok(envelope);
-    }
-
-    private static FullHttpResponse ok(Object envelope) {
-        FullHttpResponse r = json(HttpResponseStatus.OK, envelope);
-        r.headers().set(HttpHeaderNames.SERVER, "pve-api-daemon/3.0");
-        return r;
-    }
-
-    private static FullHttpResponse json(HttpResponseStatus status, Object body) {
-        try {
-            byte[] bytes = JSON.writeValueAsBytes(body);
-            FullHttpResponse r = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, status,
-                    Unpooled.wrappedBuffer(bytes));
-            r.headers().set(HttpHeaderNames.CONTENT_TYPE, "application/json;charset=UTF-8")
-                    .setInt(HttpHeaderNames.CONTENT_LENGTH, bytes.length);
-            return r;
-        } catch (IOException e) {
-            throw new IllegalStateException(e);
-        }
-    }
-
-    /** PVE's 401: no Content-Type, no Content-Length, no body, and the connection closes. */
-    private static FullHttpResponse unauthorized(String reason) {
-        return new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, new HttpResponseStatus(401, reason),
-                Unpooled.EMPTY_BUFFER);
-    }
-
-    private static FullHttpResponse error(PveHttpError e) {
-        String message = e.getMessage();
-        String firstLine = message.lines().findFirst().orElse("");
-        Map<String, Object> body = new LinkedHashMap<>();
-        body.put("data", null);
-        body.put("message", message.endsWith("\n") ? message : message + "\n");
-        if (!e.errors.isEmpty()) {
-            body.put("errors", e.errors);
-        }
-        return json(new HttpResponseStatus(e.status, firstLine), body);
     }
 }
