@@ -178,6 +178,24 @@ class LifecycleReaperTest {
     }
 
     @Test
+    void aGuestBusyWithItsOwnWorkIsNotPutToSleepButItsHousekeepingIsNoUse() {
+        defaults = new LifecyclePolicy(new IdlePolicy(Duration.ofMinutes(30), IdlePolicy.STOP), Duration.ZERO);
+        int vmid = create(null, null, null, null, false);
+        reaper.pass();
+        pve.cpu(vmid, 0.6); // a build on its one core: no traffic at all
+        for (int i = 0; i < 5; i++) {
+            clock.advance(Duration.ofMinutes(10));
+            assertEquals(List.of(), reaper.pass().done(), "building, minute " + (i + 1) * 10);
+        }
+        pve.cpu(vmid, 0.02); // done: cron and journald
+        for (int i = 1; i <= 3; i++) {
+            clock.advance(Duration.ofMinutes(10));
+            assertEquals(i < 3 ? List.of() : List.of(vmid), reaper.pass().vmids("stop"), "idle, minute " + i * 10);
+        }
+        assertEquals("stopped", pve.status(vmid));
+    }
+
+    @Test
     void aSandboxsOwnAutoStopWinsOverTheDefault() {
         defaults = new LifecyclePolicy(new IdlePolicy(Duration.ofHours(5), IdlePolicy.SUSPEND), Duration.ZERO);
         int vmid = create(null, null, STOP_AFTER_30M, null, false);

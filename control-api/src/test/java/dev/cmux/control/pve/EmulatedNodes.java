@@ -20,6 +20,8 @@ final class EmulatedNodes {
         volatile boolean online = true;
         /** What a test set for this node's guests (an address, or a prefix ending in a dot); null: the default. */
         volatile String guestAddress;
+        /** The memory in use of its 32 GiB ({@code mem} of {@code /nodes}): 8 GiB unless a test sets another. */
+        volatile long memUsed = 8L << 30;
 
         Node(String name, int index) {
             this.name = name;
@@ -144,7 +146,7 @@ final class EmulatedNodes {
                 n.put("uptime", 86400);
                 n.put("cpu", 0.05);
                 n.put("maxcpu", 8);
-                n.put("mem", 8L << 30);
+                n.put("mem", node.memUsed);
                 n.put("maxmem", 32L << 30);
                 n.put("disk", 20L << 30);
                 n.put("maxdisk", 100L << 30);

@@ -197,6 +197,11 @@ public final class PveEmulator implements AutoCloseable {
         cluster.nodeOnline(node, !offline);
     }
 
+    /** The memory in use on {@code node} from now on, of its 32 GiB ({@code mem} of {@code /nodes}). */
+    public void nodeMemoryUsed(String node, long bytes) {
+        cluster.read(() -> cluster.nodes.member(node)).memUsed = bytes;
+    }
+
     /**
      * The IPv4 of the guests of {@code node} from now on: an address, or a prefix ending in a dot that each guest
      * completes with {@code vmid % 250 + 2} (default {@code 10.10.<k>.} for the k-th node, from 0).
