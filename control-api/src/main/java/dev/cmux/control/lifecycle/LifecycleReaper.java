@@ -15,6 +15,7 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -126,6 +127,11 @@ public final class LifecycleReaper implements NextActions, AutoCloseable {
             }
             try {
                 Sandbox current = stamped(s, now);
+                if (current != s && runs) {
+                    // running with a stamp: woken since, or another gateway's claim whose sleep is under way (see
+                    // act); either way not this pass's to put to sleep
+                    continue;
+                }
                 Optional<NextAction> next = Schedule.next(current, defaults, since == null ? null
                         : idleSince(s.vmid(), since));
                 if (next.isPresent() && next.get().due(now)) {
@@ -194,15 +200,18 @@ public final class LifecycleReaper implements NextActions, AutoCloseable {
         try {
             if (NextAction.DESTROY.equals(action)) {
                 sandboxes.destroy(vmid);
-            } else if (NextAction.HIBERNATE.equals(action)) {
-                // PVE refuses any config change of a hibernated VM (lock: suspended), so the stamp goes first
-                sandboxes.updateMetadata(vmid, m -> m.withStoppedAt(now));
-                action = putToSleep(vmid, action);
-                runningSince.remove(vmid);
             } else {
+                // The stamp goes first, as a claim: written only over the stamp this pass saw, and guarded by the
+                // config's digest, so of two gateways due at once exactly one puts the sandbox to sleep; the other
+                // finds the stamp moved. (A hibernated VM's config cannot change afterwards either: lock suspended.)
+                Instant seen = s.metadata().stoppedAt();
+                if (sandboxes.updateMetadataIf(vmid, m -> Objects.equals(m.stoppedAt(), seen),
+                        m -> m.withStoppedAt(now)).isEmpty()) {
+                    LOG.info("lifecycle: sandbox " + vmid + " is being put to sleep by another gateway");
+                    return Optional.empty();
+                }
                 action = putToSleep(vmid, action);
                 runningSince.remove(vmid);
-                sandboxes.updateMetadata(vmid, m -> m.withStoppedAt(now));
             }
         } catch (SandboxException e) {
             if (e.kind() == SandboxException.Kind.NOT_FOUND || e.kind() == SandboxException.Kind.CONFLICT

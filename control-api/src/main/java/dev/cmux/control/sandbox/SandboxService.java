@@ -542,6 +542,16 @@ public final class SandboxService {
      * change is applied again to what is there now. Returns the sandbox as PVE has it afterwards.
      */
     public Sandbox updateMetadata(int vmid, UnaryOperator<SandboxMetadata> change) {
+        return updateMetadataIf(vmid, metadata -> true, change).orElseThrow();
+    }
+
+    /**
+     * As {@link #updateMetadata}, only while {@code still} holds for the metadata PVE has: empty when it does not,
+     * also after a write lost to another one (the config's digest changed: read again, asked again). A
+     * compare-and-set in the sandbox's own config, which every gateway of a cluster sees.
+     */
+    public Optional<Sandbox> updateMetadataIf(int vmid, Predicate<SandboxMetadata> still,
+                                              UnaryOperator<SandboxMetadata> change) {
         Guest guest = guestOf(vmid);
         String node = guest.node();
         for (int attempt = 1; ; attempt++) {
@@ -553,11 +563,14 @@ public final class SandboxService {
             SandboxMetadata metadata = SandboxMetadata.fromDescription(description).orElseThrow(() ->
                     SandboxException.conflict("no-metadata", "Sandbox " + vmid + " has no cmux-metadata line in its "
                             + "description (an orphan): it can only be destroyed."));
+            if (!still.test(metadata)) {
+                return Optional.empty();
+            }
             try {
                 pve.updateConfig(node, guest.kind(), vmid, Map.of("description",
                         change.apply(metadata).replaceIn(description),
                         "digest", PveJson.text(config, "digest")));
-                return get(vmid);
+                return Optional.of(get(vmid));
             } catch (PveException e) {
                 if (!e.configChanged() || attempt == METADATA_ATTEMPTS) {
                     throw e;

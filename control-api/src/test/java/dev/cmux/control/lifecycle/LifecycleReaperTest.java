@@ -13,6 +13,7 @@ import dev.cmux.control.sandbox.SandboxException;
 import dev.cmux.control.sandbox.SandboxMetadata;
 import dev.cmux.control.sandbox.SandboxService;
 import dev.cmux.control.sandbox.SandboxSettings;
+import dev.cmux.control.testing.Await;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -22,8 +23,10 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -193,6 +196,41 @@ class LifecycleReaperTest {
             assertEquals(i < 3 ? List.of() : List.of(vmid), reaper.pass().vmids("stop"), "idle, minute " + i * 10);
         }
         assertEquals("stopped", pve.status(vmid));
+    }
+
+    @Test
+    void ofTwoGatewaysDueAtOnceOnlyTheOneWhoseClaimPveTookPutsTheSandboxToSleep() throws Exception {
+        defaults = new LifecyclePolicy(STOP_AFTER_30M, Duration.ZERO);
+        int vmid = create(null, null, null, null, false);
+        LifecycleReaper other = newReaper(); // another gateway of the cluster, its passes interleaved with ours
+        reaper.pass();
+        other.pass();
+        clock.advance(Duration.ofMinutes(31));
+        pve.holdTasks("vzstop"); // our stop is under way: the sandbox still runs, with our claim in its config
+        CompletableFuture<LifecycleReaper.Pass> ours = CompletableFuture.supplyAsync(reaper::pass);
+        String stop = "POST /api2/json/nodes/pve/lxc/" + vmid + "/status/stop";
+        Await.until(() -> pve.requests().contains(stop), "our pass asked PVE to stop it");
+
+        LifecycleReaper.Pass theirs = other.pass();
+
+        assertEquals(List.of(), theirs.done(), "running with a claim in its config: not theirs to put to sleep");
+        pve.releaseTasks("vzstop");
+        assertEquals(List.of(vmid), ours.get(10, TimeUnit.SECONDS).vmids("stop"));
+        assertEquals(1, pve.requests().stream().filter(stop::equals).count(), pve.requests().toString());
+        assertEquals(List.of(vmid + " stop autoStop"), acted);
+        assertEquals(List.of(), other.pass().done(), "stopped: nothing more for either");
+        other.close();
+    }
+
+    @Test
+    void aClaimIsWrittenOnlyOverTheStampItSawAndLosesToAnotherWriter() {
+        int vmid = create(null, null, null, null, false);
+        Instant first = clock.instant();
+        sandboxes.updateMetadata(vmid, m -> m.withStoppedAt(first)); // another gateway's claim came first
+        Optional<Sandbox> mine = sandboxes.updateMetadataIf(vmid, m -> m.stoppedAt() == null,
+                m -> m.withStoppedAt(first.plusSeconds(1)));
+        assertEquals(Optional.empty(), mine);
+        assertEquals(first, sandboxes.get(vmid).metadata().stoppedAt(), "theirs stands");
     }
 
     @Test

@@ -137,7 +137,8 @@ public final class GatewayJar implements AutoCloseable {
 
     /** The {@code pve:} section that points a gateway at {@code pve}; more keys of it may follow, indented. */
     public static String pveSection(PveEmulator pve) {
-        return "pve:\n  apiUrl: " + pve.url() + "\n  apiToken: \"" + PveEmulator.TOKEN + "\"\n  node: " + pve.node() + "\n"
+        return "pve:\n  apiUrl: " + pve.url() + "\n  apiToken: \"" + PveEmulator.TOKEN + "\"\n  node: " + pve.node()
+                + "\n"
                 + "  tlsFingerprint: \"" + pve.fingerprint() + "\"\n";
     }
 
