@@ -4,6 +4,7 @@ import dev.cmux.control.exec.ExecFailedException;
 import dev.cmux.control.exec.ExecdRefusedException;
 import dev.cmux.control.pve.PveException;
 import dev.cmux.control.pve.PveTaskFailedException;
+import dev.cmux.control.sandbox.NodeUnreachableException;
 import dev.cmux.control.sandbox.SandboxException;
 import io.netty.handler.codec.http.HttpResponseStatus;
 
@@ -42,6 +43,10 @@ public final class ApiErrors {
         }
         if (e instanceof PveException p) {
             return fromPve(p);
+        }
+        if (e instanceof NodeUnreachableException n) {
+            return new ApiError(HttpResponseStatus.SERVICE_UNAVAILABLE, "node-offline", n.getMessage(),
+                    Map.of("node", n.node()));
         }
         if (e instanceof ExecdRefusedException x) {
             return new ApiError(HttpResponseStatus.BAD_GATEWAY, "execd-unauthorized", x.getMessage(), null);

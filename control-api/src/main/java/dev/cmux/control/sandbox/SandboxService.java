@@ -294,8 +294,17 @@ public final class SandboxService {
 
     private Read readOnce(int vmid) {
         Guest guest = guestOf(vmid);
-        String node = guest.node();
-        SandboxKind kind = guest.kind();
+        try {
+            return readOn(guest.node(), guest.kind(), vmid);
+        } catch (PveException e) {
+            if (e.nodeUnreachable()) {
+                throw new NodeUnreachableException(vmid, guest.node(), e.getMessage());
+            }
+            throw e;
+        }
+    }
+
+    private Read readOn(String node, SandboxKind kind, int vmid) {
         JsonNode config = pve.config(node, kind, vmid);
         if (!isSandbox(PveJson.text(config, "tags"), config.path("template").asInt(0))) {
             throw SandboxException.notFound(vmid);

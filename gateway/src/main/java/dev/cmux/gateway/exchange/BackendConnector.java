@@ -110,6 +110,12 @@ final class BackendConnector implements WakeWait.Request {
         onDone(plane.resolver().resolve(sandbox().vmid()), this::onResolved);
     }
 
+    @Override
+    public void resolveAgain() {
+        plane.resolver().invalidate(sandbox().vmid());
+        connectAgain();
+    }
+
     private void onResolved(CompletableFuture<InetAddress> address) {
         if (outcome.over()) {
             return;

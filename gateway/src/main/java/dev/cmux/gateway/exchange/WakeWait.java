@@ -1,5 +1,7 @@
 package dev.cmux.gateway.exchange;
 
+import dev.cmux.control.sandbox.UnreachableSandboxException;
+import dev.cmux.gateway.error.GatewayError;
 import dev.cmux.gateway.error.GatewayException;
 import io.netty.channel.EventLoop;
 
@@ -22,6 +24,9 @@ final class WakeWait {
     interface Request {
         /** Resolve and connect again. */
         void connectAgain();
+
+        /** Forget the sandbox's address, then resolve and connect again. */
+        void resolveAgain();
 
         void fail(GatewayException e);
 
@@ -47,6 +52,7 @@ final class WakeWait {
     private final EventLoop loop;
     private final Request request;
     private long deadline;
+    private boolean askedAgain;
 
     /**
      * @param routing the request's settings, with a waker
@@ -75,6 +81,11 @@ final class WakeWait {
         try {
             state = checked.join();
         } catch (CompletionException e) {
+            if (e.getCause() instanceof UnreachableSandboxException unreachable) {
+                // PVE says why: its node cannot be reached, which says more than a refused connection
+                request.fail(new GatewayException(GatewayError.UNRESOLVED, unreachable.getMessage()));
+                return;
+            }
             // PVE cannot say: what the request met is the better answer
             request.fail(failure != null ? failure : Failures.wakeFailed(sandbox.vmid(), e.getCause()));
             return;
@@ -83,6 +94,13 @@ final class WakeWait {
             case RUNNING, NOT_SANDBOX -> {
                 if (failure == null) {
                     request.connectAgain();
+                } else if (state == SandboxWake.State.RUNNING && !askedAgain
+                        && (failure.error() == GatewayError.CONNECT_FAILED
+                        || failure.error() == GatewayError.UNRESOLVED)) {
+                    // it runs, and what was known of its address failed: it may have moved (a migration to another
+                    // node, a restart) since it was resolved. Asked again where it is now, once.
+                    askedAgain = true;
+                    request.resolveAgain();
                 } else {
                     request.fail(failure);
                 }
