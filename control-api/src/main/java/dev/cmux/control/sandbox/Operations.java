@@ -14,14 +14,15 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
-import java.util.concurrent.RejectedExecutionException;
+import java.util.function.Function;
 import java.util.function.Supplier;
 import java.util.logging.Logger;
 
 /**
- * The operations of this gateway, in memory: an operation is the progress of one request, not sandbox state (that
- * lives in PVE), so losing them on restart loses only the ability to poll a request that was running then.
- * Finished operations are kept for {@link #RETENTION}.
+ * The operations of this gateway, in memory, and of every other one, read back from PVE: an operation's id names
+ * its first PVE task ({@link OperationId}), so {@link #get} answers for one this gateway never ran (another gateway's,
+ * or its own from before a restart) from what PVE says ({@code fromPve}). The ones run here answer exactly, with
+ * their result and failure, for {@link #RETENTION} after they finish.
  */
 public final class Operations {
 
@@ -34,16 +35,23 @@ public final class Operations {
     private final Executor executor;
     private final Clock clock;
     private final EventLog events;
+    private final Function<OperationId, Optional<Operation>> fromPve;
 
+    /** Operations of this gateway only: an id it did not make is unknown. */
     public Operations(Executor executor, Clock clock) {
-        this(executor, clock, new EventLog(clock));
+        this(executor, clock, new EventLog(clock), id -> Optional.empty());
     }
 
-    /** @param events where every finished operation is recorded, for the operator's page */
-    public Operations(Executor executor, Clock clock, EventLog events) {
+    /**
+     * @param events  where every finished operation is recorded, for the operator's page
+     * @param fromPve what PVE says of an operation this gateway does not hold ({@link TaskOperations#read}); blocks
+     */
+    public Operations(Executor executor, Clock clock, EventLog events,
+                      Function<OperationId, Optional<Operation>> fromPve) {
         this.executor = executor;
         this.clock = clock;
         this.events = events;
+        this.fromPve = fromPve;
     }
 
     /** The finished operations (and whatever else the gateway records there), newest first. */
@@ -51,21 +59,42 @@ public final class Operations {
         return events;
     }
 
-    /** Starts {@code work} on the executor; the returned future completes with the finished operation. */
+    /**
+     * Accepts an operation whose begin passed and whose first task {@code first} runs. Its rest runs when the caller
+     * calls {@link Submitted#proceed()}, on the caller's thread (a handler's, off the event loop), after it answered:
+     * the begin made something in PVE, so the rest must run, and it needs no thread of its own to do so.
+     */
+    public <T> Submitted submit(String kind, FirstTask<T> first) {
+        String id = new OperationId(kind, first.vmid(), first.upid()).text();
+        CompletableFuture<T> future = new CompletableFuture<>();
+        Supplier<T> rest = first.rest();
+        return accept(id, kind, first.vmid(), first.urls(), clock.instant(), future, () -> {
+            try {
+                future.complete(rest.get());
+            } catch (Throwable t) {
+                future.completeExceptionally(t);
+            }
+        });
+    }
+
+    /**
+     * Starts {@code work} on the executor under a random id that only this gateway knows: for work that starts no
+     * PVE task to name it by.
+     */
     public <T> Submitted submit(String kind, Integer vmid, Supplier<T> work) {
-        prune();
         byte[] bytes = new byte[12];
         RANDOM.nextBytes(bytes);
         String id = "op-" + HexFormat.of().formatHex(bytes);
-        Operation running = new Operation(id, kind, vmid, Operation.RUNNING, clock.instant(), null, null, null);
+        Instant created = clock.instant();
+        return accept(id, kind, vmid, null, created, CompletableFuture.supplyAsync(work, executor), () -> { });
+    }
+
+    private <T> Submitted accept(String id, String kind, Integer vmid, Map<String, String> urls, Instant created,
+                                 CompletableFuture<T> future, Runnable rest) {
+        prune();
+        Operation running = new Operation(id, kind, vmid, Operation.RUNNING, created, null, null, null, urls,
+                Operation.THIS_GATEWAY);
         operations.put(id, running);
-        CompletableFuture<T> future;
-        try {
-            future = CompletableFuture.supplyAsync(work, executor);
-        } catch (RejectedExecutionException e) {
-            operations.remove(id);
-            throw e;
-        }
         CompletableFuture<Operation> done = future.handle((result, error) -> {
             Throwable cause = error instanceof CompletionException && error.getCause() != null
                     ? error.getCause() : error;
@@ -75,20 +104,39 @@ public final class Operations {
             }
             Operation finished = new Operation(id, kind, sandbox,
                     cause == null ? Operation.SUCCEEDED : Operation.FAILED, running.created(), clock.instant(), result,
-                    cause);
+                    cause, null, Operation.THIS_GATEWAY);
             operations.put(id, finished);
             events.record(kind, sandbox, cause == null, Duration.between(running.created(), finished.finished()),
                     cause == null ? null : cause.getMessage());
             return finished;
         });
-        return new Submitted(running, done);
+        return new Submitted(running, done, rest);
     }
 
-    /** An accepted operation and the future of its end. */
-    public record Submitted(Operation accepted, CompletableFuture<Operation> done) {
+    /**
+     * An accepted operation and the future of its end; {@link #proceed()} runs what is left of it on the calling
+     * thread (nothing, for work already on the executor).
+     */
+    public record Submitted(Operation accepted, CompletableFuture<Operation> done, Runnable rest) {
+        public void proceed() {
+            rest.run();
+        }
     }
 
+    /**
+     * The operation {@code id}: as this gateway holds it, else as PVE tells it; empty for an id that is not one
+     * ({@link OperationId#parse}) or whose task PVE does not know. Blocks when PVE is asked.
+     */
     public Optional<Operation> get(String id) {
+        Operation here = operations.get(id);
+        if (here != null) {
+            return Optional.of(here);
+        }
+        return OperationId.parse(id).flatMap(fromPve);
+    }
+
+    /** The operation {@code id} if this gateway holds it; never asks PVE. */
+    public Optional<Operation> held(String id) {
         return Optional.ofNullable(operations.get(id));
     }
 

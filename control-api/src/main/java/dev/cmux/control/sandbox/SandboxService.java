@@ -80,12 +80,17 @@ public final class SandboxService {
      * {@link #create(CreateRequest, CloneSpec)} makes it.
      */
     public Sandbox create(CreateRequest request) {
+        return beginCreate(request).finish();
+    }
+
+    /** {@link #create(CreateRequest)} up to its clone task: {@link #beginCreate(CreateRequest, CloneSpec)}. */
+    public FirstTask<Sandbox> beginCreate(CreateRequest request) {
         if (settings.templateVmid() == null) {
             throw SandboxException.unavailable("no-template",
                     "Creating sandboxes needs a template: set PVE_TEMPLATE_VMID (pve.templateVmid).");
         }
         JsonNode template = templateResource();
-        return create(request, CloneSpec.linked(settings.templateVmid(), PveJson.text(template, "node"),
+        return beginCreate(request, CloneSpec.linked(settings.templateVmid(), PveJson.text(template, "node"),
                 NodeLocator.kindOf(template)));
     }
 
@@ -95,9 +100,23 @@ public final class SandboxService {
      * removes the sandbox again and reports the original cause.
      */
     public Sandbox create(CreateRequest request, CloneSpec spec) {
+        return beginCreate(request, spec).finish();
+    }
+
+    /**
+     * {@link #create(CreateRequest, CloneSpec)} in two steps: this one takes a vmid and starts the clone task
+     * (nothing exists before it, so a failure here leaves nothing behind); the returned rest does everything after,
+     * rolling back on failure.
+     */
+    public FirstTask<Sandbox> beginCreate(CreateRequest request, CloneSpec spec) {
+        Clone clone = cloneTemplate(spec);
+        return new FirstTask<>(clone.vmid(), clone.upid(), SandboxUrls.of(clone.vmid(), settings.domain()),
+                () -> finishCreate(request, spec, clone));
+    }
+
+    private Sandbox finishCreate(CreateRequest request, CloneSpec spec, Clone clone) {
         String node = spec.node();
         SandboxKind kind = spec.kind();
-        Clone clone = cloneTemplate(spec);
         try {
             tasks.await(clone.upid());
             SandboxMetadata metadata = new SandboxMetadata(request.owner(), clock.instant(),
@@ -492,15 +511,39 @@ public final class SandboxService {
 
     /** Stops the sandbox when it runs, then destroys it with purge. */
     public void destroy(int vmid) {
+        beginDestroy(vmid).finish();
+    }
+
+    /**
+     * {@link #destroy(int)} in two steps: this one checks the sandbox and starts its stop (when it runs) or its
+     * destroy; the rest waits for that, destroys a stopped one and forgets its address.
+     */
+    public FirstTask<Void> beginDestroy(int vmid) {
         Sandbox sandbox = get(vmid);
         if (sandbox.lock() != null) {
             throw SandboxException.conflict("locked", "Sandbox " + vmid
                     + " is locked (" + sandbox.lock() + ") by a running PVE task; try again when it ends.");
         }
-        stopIfRunning(sandbox.node(), sandbox.kind(), vmid);
-        tasks.await(pve.destroy(sandbox.node(), sandbox.kind(), vmid, true));
-        invalidation.invalidate(vmid);
-        LOG.info("destroyed sandbox " + vmid);
+        return stopThenDestroy(sandbox.node(), sandbox.kind(), vmid, "destroyed sandbox " + vmid);
+    }
+
+    /**
+     * The first task of a destroy: the stop of a running guest (a paused VM runs too: its QEMU process exists), else
+     * the destroy with purge; the rest waits, destroys after a stop, forgets the address and logs {@code done}.
+     */
+    private FirstTask<Void> stopThenDestroy(String node, SandboxKind kind, int vmid, String done) {
+        boolean running = "running".equals(PveJson.text(pve.currentStatus(node, kind, vmid), "status"));
+        String first = running ? pve.statusAction(node, kind, vmid, PowerAction.STOP, Map.of())
+                : pve.destroy(node, kind, vmid, true);
+        return new FirstTask<>(vmid, first, () -> {
+            tasks.await(first);
+            if (running) {
+                tasks.await(pve.destroy(node, kind, vmid, true));
+            }
+            invalidation.invalidate(vmid);
+            LOG.info(done);
+            return null;
+        });
     }
 
     /**
@@ -539,11 +582,13 @@ public final class SandboxService {
      * container that is a sandbox, or not named {@code cmux-<vmid>}, is 404 here.
      */
     public void destroyOrphan(int vmid) {
+        beginDestroyOrphan(vmid).finish();
+    }
+
+    /** {@link #destroyOrphan(int)} in two steps, as {@link #beginDestroy(int)}. */
+    public FirstTask<Void> beginDestroyOrphan(int vmid) {
         Orphans.Orphan orphan = new Orphans(pve).find(vmid).orElseThrow(() -> SandboxException.notFound(vmid));
-        stopIfRunning(orphan.node(), SandboxKind.LXC, vmid);
-        tasks.await(pve.destroy(orphan.node(), vmid, true));
-        invalidation.invalidate(vmid);
-        LOG.info("destroyed orphan container " + vmid);
+        return stopThenDestroy(orphan.node(), SandboxKind.LXC, vmid, "destroyed orphan container " + vmid);
     }
 
     /** Where a guest lives and what it is, from {@code /cluster/resources}. */
