@@ -103,7 +103,7 @@ public final class ControlServices implements AutoCloseable {
         TaskOperations fromPve = new TaskOperations(client, sandboxes, clock, images.templates()::madeFrom);
         return new ControlServices(new Parts(client, sandboxes, new ExecService(execd, pct,
                 ExecService.DEFAULT_OUTPUT_CAP, Optional.of(new AgentExec(client, Poller.SYSTEM, AGENT_POLL))),
-                new Operations(executor, clock, new EventLog(clock), fromPve::read),
+                new Operations(clock, new EventLog(clock), fromPve::read),
                 new PveAddresses(client, settings.node(), executor), executor, new ControlMetrics(), images),
                 new Wiring(new TokenBucket(CREATE_BURST, CREATE_REFILL), null, null, List.of(), ActivityView.NONE,
                         null, NextActions.NONE, null));

@@ -9,7 +9,8 @@ import java.util.function.Supplier;
  * first task ({@link OperationId}), so any gateway can read it back from PVE.
  *
  * @param vmid the sandbox it acts on (for a create, the new one)
- * @param upid the first PVE task
+ * @param upid the first PVE task; null when the begin needed none (a resume, a hibernated VM's stop): then the
+ *             operation is known to this gateway only
  * @param urls the new sandbox's URLs by service ({@link SandboxUrls#of(int, String)}), for a create; null otherwise
  * @param rest the remainder of the operation, returning what it made (a {@link Sandbox}) or null
  */

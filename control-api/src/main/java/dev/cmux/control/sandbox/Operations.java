@@ -11,9 +11,7 @@ import java.util.Iterator;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.Executor;
 import java.util.function.Function;
 import java.util.function.Supplier;
 import java.util.logging.Logger;
@@ -32,23 +30,20 @@ public final class Operations {
     private static final Logger LOG = Logger.getLogger(Operations.class.getName());
 
     private final Map<String, Operation> operations = new ConcurrentHashMap<>();
-    private final Executor executor;
     private final Clock clock;
     private final EventLog events;
     private final Function<OperationId, Optional<Operation>> fromPve;
 
     /** Operations of this gateway only: an id it did not make is unknown. */
-    public Operations(Executor executor, Clock clock) {
-        this(executor, clock, new EventLog(clock), id -> Optional.empty());
+    public Operations(Clock clock) {
+        this(clock, new EventLog(clock), id -> Optional.empty());
     }
 
     /**
      * @param events  where every finished operation is recorded, for the operator's page
      * @param fromPve what PVE says of an operation this gateway does not hold ({@link TaskOperations#read}); blocks
      */
-    public Operations(Executor executor, Clock clock, EventLog events,
-                      Function<OperationId, Optional<Operation>> fromPve) {
-        this.executor = executor;
+    public Operations(Clock clock, EventLog events, Function<OperationId, Optional<Operation>> fromPve) {
         this.clock = clock;
         this.events = events;
         this.fromPve = fromPve;
@@ -60,45 +55,21 @@ public final class Operations {
     }
 
     /**
-     * Accepts an operation whose begin passed and whose first task {@code first} runs. Its rest runs when the caller
-     * calls {@link Submitted#proceed()}, on the caller's thread (a handler's, off the event loop), after it answered:
-     * the begin made something in PVE, so the rest must run, and it needs no thread of its own to do so.
+     * Accepts an operation whose begin passed: its first task {@code first} runs. Its id names that task
+     * ({@link OperationId}); without one (the begin needed no task) it is random and known here only. The rest runs
+     * when the caller calls {@link Submitted#proceed()}, on the caller's thread (a handler's, off the event loop),
+     * after it answered: the begin may have made something in PVE, so the rest must run, and it needs no thread of
+     * its own to do so.
      */
     public <T> Submitted submit(String kind, FirstTask<T> first) {
-        String id = new OperationId(kind, first.vmid(), first.upid()).text();
-        CompletableFuture<T> future = new CompletableFuture<>();
-        Supplier<T> rest = first.rest();
-        return accept(id, kind, first.vmid(), first.urls(), clock.instant(), future, () -> {
-            try {
-                future.complete(rest.get());
-            } catch (Throwable t) {
-                future.completeExceptionally(t);
-            }
-        });
-    }
-
-    /**
-     * Starts {@code work} on the executor under a random id that only this gateway knows: for work that starts no
-     * PVE task to name it by.
-     */
-    public <T> Submitted submit(String kind, Integer vmid, Supplier<T> work) {
-        byte[] bytes = new byte[12];
-        RANDOM.nextBytes(bytes);
-        String id = "op-" + HexFormat.of().formatHex(bytes);
-        Instant created = clock.instant();
-        return accept(id, kind, vmid, null, created, CompletableFuture.supplyAsync(work, executor), () -> { });
-    }
-
-    private <T> Submitted accept(String id, String kind, Integer vmid, Map<String, String> urls, Instant created,
-                                 CompletableFuture<T> future, Runnable rest) {
+        String id = first.upid() != null ? new OperationId(kind, first.vmid(), first.upid()).text() : localId();
         prune();
-        Operation running = new Operation(id, kind, vmid, Operation.RUNNING, created, null, null, null, urls,
-                Operation.THIS_GATEWAY);
+        Operation running = new Operation(id, kind, first.vmid(), Operation.RUNNING, clock.instant(), null, null, null,
+                first.urls(), Operation.THIS_GATEWAY);
         operations.put(id, running);
-        CompletableFuture<Operation> done = future.handle((result, error) -> {
-            Throwable cause = error instanceof CompletionException && error.getCause() != null
-                    ? error.getCause() : error;
-            Integer sandbox = result instanceof Sandbox s ? Integer.valueOf(s.vmid()) : vmid;
+        CompletableFuture<T> future = new CompletableFuture<>();
+        CompletableFuture<Operation> done = future.handle((result, cause) -> {
+            Integer sandbox = result instanceof Sandbox s ? Integer.valueOf(s.vmid()) : running.vmid();
             if (cause != null) {
                 LOG.warning(kind + (sandbox == null ? "" : " of sandbox " + sandbox) + " failed: " + cause.getMessage());
             }
@@ -110,13 +81,23 @@ public final class Operations {
                     cause == null ? null : cause.getMessage());
             return finished;
         });
-        return new Submitted(running, done, rest);
+        Supplier<T> rest = first.rest();
+        return new Submitted(running, done, () -> {
+            try {
+                future.complete(rest.get());
+            } catch (Throwable t) {
+                future.completeExceptionally(t);
+            }
+        });
     }
 
-    /**
-     * An accepted operation and the future of its end; {@link #proceed()} runs what is left of it on the calling
-     * thread (nothing, for work already on the executor).
-     */
+    private static String localId() {
+        byte[] bytes = new byte[12];
+        RANDOM.nextBytes(bytes);
+        return "op-" + HexFormat.of().formatHex(bytes);
+    }
+
+    /** An accepted operation and the future of its end; {@link #proceed()} runs what is left of it, here. */
     public record Submitted(Operation accepted, CompletableFuture<Operation> done, Runnable rest) {
         public void proceed() {
             rest.run();
@@ -135,10 +116,6 @@ public final class Operations {
         return OperationId.parse(id).flatMap(fromPve);
     }
 
-    /** The operation {@code id} if this gateway holds it; never asks PVE. */
-    public Optional<Operation> held(String id) {
-        return Optional.ofNullable(operations.get(id));
-    }
 
     private void prune() {
         Instant cutoff = clock.instant().minus(RETENTION);

@@ -380,6 +380,14 @@ public final class SandboxService {
 
     /** Runs a PVE power action and waits for its task. PVE's "already running" / "not running" become 409. */
     public Sandbox power(int vmid, PowerAction action) {
+        return beginPower(vmid, action).finish();
+    }
+
+    /**
+     * {@link #power} in two steps: this one checks the sandbox and starts the action's task; the rest waits for it.
+     * Stopping a hibernated VM is one config write and no task: done here, the rest only reads the sandbox.
+     */
+    public FirstTask<Sandbox> beginPower(int vmid, PowerAction action) {
         Sandbox before = get(vmid);
         SandboxKind kind = before.kind();
         if (!action.appliesTo(kind)) {
@@ -391,7 +399,7 @@ public final class SandboxService {
             // vmstate (the volume and the suspended lock go with it; docs/pve-qemu.md §4)
             pve.updateConfig(before.node(), kind, vmid, Map.of("delete", "vmstate"));
             invalidation.invalidate(vmid);
-            return get(vmid);
+            return new FirstTask<>(vmid, null, () -> get(vmid));
         }
         PowerAction pveAction = kind == SandboxKind.VM ? VmPower.asked(before, action) : action;
         String upid;
@@ -405,9 +413,11 @@ public final class SandboxService {
             }
             throw e;
         }
-        tasks.await(upid);
-        invalidation.invalidate(vmid);
-        return get(vmid);
+        return new FirstTask<>(vmid, upid, () -> {
+            tasks.await(upid);
+            invalidation.invalidate(vmid);
+            return get(vmid);
+        });
     }
 
     /**

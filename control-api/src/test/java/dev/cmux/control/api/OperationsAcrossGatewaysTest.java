@@ -194,6 +194,20 @@ class OperationsAcrossGatewaysTest {
     }
 
     @Test
+    void aPowerActionStartedOnOneGatewayIsSucceededOnAnotherWithTheSandboxAsItIsNow() throws Exception {
+        Gateway a = gateway();
+        Gateway b = gateway();
+        int vmid = call(a, "POST", "/v1/sandboxes?wait=true", "{}").json().path("sandbox").path("vmid").asInt();
+
+        Reply accepted = call(a, "POST", "/v1/sandboxes/" + vmid + "/stop?wait=false", null);
+        assertEquals(202, accepted.status(), accepted.json().toString());
+        JsonNode onB = awaitEnd(b, accepted.operation().path("href").asText());
+        assertEquals("succeeded", onB.path("state").asText(), onB.toString());
+        assertEquals("stop", onB.path("kind").asText());
+        assertEquals("stopped", onB.path("sandbox").path("status").asText());
+    }
+
+    @Test
     void aCreateThatOutlivedTheLongestItsGatewayCouldTakeIsFailedAsAbandoned() throws Exception {
         Gateway a = gateway();
         MutableClock later = new MutableClock(Instant.now());
