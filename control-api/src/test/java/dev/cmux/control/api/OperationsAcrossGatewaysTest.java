@@ -208,6 +208,25 @@ class OperationsAcrossGatewaysTest {
     }
 
     @Test
+    void aTemplateStartedOnOneGatewayIsSucceededOnAnotherOnceTheTemplateExists() throws Exception {
+        Gateway a = gateway();
+        Gateway b = gateway();
+        int source = call(a, "POST", "/v1/sandboxes?wait=true", "{}").json().path("sandbox").path("vmid").asInt();
+
+        Reply accepted = call(a, "POST", "/v1/templates?wait=false", "{\"fromVmid\":" + source
+                + ",\"preset\":\"fresh\"}");
+        assertEquals(202, accepted.status(), accepted.json().toString());
+        assertTrue(accepted.operation().path("id").asText().startsWith("op-template-" + source + "-"));
+        JsonNode onB = awaitEnd(b, accepted.operation().path("href").asText());
+        assertEquals("succeeded", onB.path("state").asText(), onB.toString());
+        assertEquals("pvelxc_fresh_v1", onB.path("template").path("snapshotId").asText(), onB.toString());
+        int template = onB.path("template").path("vmid").asInt();
+        assertTrue(pve.isTemplate(template));
+        assertEquals(template, awaitEnd(a, accepted.operation().path("href").asText()).path("template").path("vmid")
+                .asInt(), "both gateways name the same template");
+    }
+
+    @Test
     void aCreateThatOutlivedTheLongestItsGatewayCouldTakeIsFailedAsAbandoned() throws Exception {
         Gateway a = gateway();
         MutableClock later = new MutableClock(Instant.now());
