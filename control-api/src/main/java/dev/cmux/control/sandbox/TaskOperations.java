@@ -68,28 +68,28 @@ public final class TaskOperations {
             case "create" -> created(reading);
             case "destroy" -> destroyed(reading);
             case "template" -> templates.apply(id.vmid(), task.started()).<Operation>map(reading::succeeded)
-                    .orElseGet(reading::runningUntilDeadline);
+                    .orElseGet(() -> runningUntilDeadline(reading));
             default -> reading.succeeded(current(id.vmid()).orElse(null)); // rollback and power: one task
         });
     }
 
     private Operation created(Reading reading) {
-        Optional<Sandbox> sandbox = current(reading.id.vmid());
+        Optional<Sandbox> sandbox = current(reading.id().vmid());
         if (sandbox.isEmpty()) {
             return reading.failed(SandboxException.of(SandboxException.Kind.CONFLICT, "rolled-back", "Sandbox "
-                    + reading.id.vmid() + " was cloned, then removed again after a later step failed; the gateway "
+                    + reading.id().vmid() + " was cloned, then removed again after a later step failed; the gateway "
                     + "that ran the create logged why.", null));
         }
         Sandbox s = sandbox.get();
-        return s.running() && s.address() != null ? reading.succeeded(s) : reading.runningUntilDeadline();
+        return s.running() && s.address() != null ? reading.succeeded(s) : runningUntilDeadline(reading);
     }
 
     /** Gone, or a newer sandbox under the same vmid (made after the destroy began): the destroy is done. */
     private Operation destroyed(Reading reading) {
-        Optional<Sandbox> sandbox = current(reading.id.vmid());
+        Optional<Sandbox> sandbox = current(reading.id().vmid());
         boolean newer = sandbox.map(Sandbox::metadata).map(m -> m.created() != null
-                && m.created().isAfter(reading.created)).orElse(false);
-        return sandbox.isEmpty() || newer ? reading.succeeded(null) : reading.runningUntilDeadline();
+                && m.created().isAfter(reading.created())).orElse(false);
+        return sandbox.isEmpty() || newer ? reading.succeeded(null) : runningUntilDeadline(reading);
     }
 
     private Optional<Sandbox> current(int vmid) {
@@ -124,15 +124,23 @@ public final class TaskOperations {
         };
     }
 
-    /** One read of operation {@code id}, created when its first task started. */
-    private final class Reading {
-        private final OperationId id;
-        private final Instant created;
-
-        Reading(OperationId id, Instant created) {
-            this.id = id;
-            this.created = created;
+    /**
+     * {@code running} until the longest the gateway running it could have taken has passed, then {@code failed}: it
+     * stopped before it finished.
+     */
+    private Operation runningUntilDeadline(Reading reading) {
+        OperationId id = reading.id();
+        Instant deadline = reading.created().plus(deadline(id.kind(), sandboxes.settings()));
+        if (clock.instant().isBefore(deadline)) {
+            return reading.running();
         }
+        return reading.failed(SandboxException.of(SandboxException.Kind.UNAVAILABLE, "abandoned", "The " + id.kind()
+                + " of sandbox " + id.vmid() + " did not finish by " + deadline + ": the gateway running it stopped "
+                + "before it finished (its log says where); what it made is as PVE shows it now.", null));
+    }
+
+    /** One read of operation {@code id}, created when its first task started. */
+    private record Reading(OperationId id, Instant created) {
 
         Operation running() {
             return new Operation(id.text(), id.kind(), id.vmid(), Operation.RUNNING, created, null, null, null, null,
@@ -147,16 +155,6 @@ public final class TaskOperations {
         Operation failed(Throwable failure) {
             return new Operation(id.text(), id.kind(), id.vmid(), Operation.FAILED, created, null, null, failure,
                     null, Operation.PVE);
-        }
-
-        Operation runningUntilDeadline() {
-            Instant deadline = created.plus(deadline(id.kind(), sandboxes.settings()));
-            if (clock.instant().isBefore(deadline)) {
-                return running();
-            }
-            return failed(SandboxException.of(SandboxException.Kind.UNAVAILABLE, "abandoned", "The " + id.kind()
-                    + " of sandbox " + id.vmid() + " did not finish by " + deadline + ": the gateway running it "
-                    + "stopped before it finished (its log says where); what it made is as PVE shows it now.", null));
         }
     }
 }

@@ -106,6 +106,21 @@ class OperationsAcrossGatewaysTest {
         return r.operation();
     }
 
+    /** A running sandbox made through {@code g}, waited for: its vmid. */
+    private int sandbox(Gateway g) throws IOException, InterruptedException {
+        Reply created = call(g, "POST", "/v1/sandboxes?wait=true", "{}");
+        assertEquals(201, created.status(), created.json().toString());
+        return created.json().path("sandbox").path("vmid").asInt();
+    }
+
+    /** {@code method path} accepted by {@code a} (202), then read on {@code b} until it ends. */
+    private JsonNode acceptedThenEndedOn(Gateway a, Gateway b, String method, String path, String body)
+            throws Exception {
+        Reply accepted = call(a, method, path, body);
+        assertEquals(202, accepted.status(), accepted.json().toString());
+        return awaitEnd(b, accepted.operation().path("href").asText());
+    }
+
     private JsonNode awaitEnd(Gateway g, String href) throws Exception {
         Await.until(() -> !operation(g, href).path("state").asText().equals("running"), "the operation ends");
         return operation(g, href);
@@ -178,40 +193,28 @@ class OperationsAcrossGatewaysTest {
     }
 
     @Test
-    void aDestroyIsSucceededOnAnotherGatewayOnceTheSandboxIsGone() throws Exception {
+    void aStopThenADestroyStartedOnOneGatewayAreSucceededOnAnotherOnceDone() throws Exception {
         Gateway a = gateway();
         Gateway b = gateway();
-        Reply created = call(a, "POST", "/v1/sandboxes?wait=true", "{}");
-        int vmid = created.json().path("sandbox").path("vmid").asInt();
+        int vmid = sandbox(a);
 
-        Reply accepted = call(a, "DELETE", "/v1/sandboxes/" + vmid + "?wait=false", null);
-        assertEquals(202, accepted.status(), accepted.json().toString());
-        assertEquals(vmid, accepted.operation().path("vmid").asInt());
-        JsonNode onB = awaitEnd(b, accepted.operation().path("href").asText());
-        assertEquals("succeeded", onB.path("state").asText(), onB.toString());
-        assertEquals("destroy", onB.path("kind").asText());
-        assertFalse(pve.exists(vmid));
-    }
+        JsonNode stop = acceptedThenEndedOn(a, b, "POST", "/v1/sandboxes/" + vmid + "/stop?wait=false", null);
+        assertEquals("succeeded", stop.path("state").asText(), stop.toString());
+        assertEquals("stop", stop.path("kind").asText());
+        assertEquals("stopped", stop.path("sandbox").path("status").asText(), "the sandbox as it is now");
 
-    @Test
-    void aPowerActionStartedOnOneGatewayIsSucceededOnAnotherWithTheSandboxAsItIsNow() throws Exception {
-        Gateway a = gateway();
-        Gateway b = gateway();
-        int vmid = call(a, "POST", "/v1/sandboxes?wait=true", "{}").json().path("sandbox").path("vmid").asInt();
-
-        Reply accepted = call(a, "POST", "/v1/sandboxes/" + vmid + "/stop?wait=false", null);
-        assertEquals(202, accepted.status(), accepted.json().toString());
-        JsonNode onB = awaitEnd(b, accepted.operation().path("href").asText());
-        assertEquals("succeeded", onB.path("state").asText(), onB.toString());
-        assertEquals("stop", onB.path("kind").asText());
-        assertEquals("stopped", onB.path("sandbox").path("status").asText());
+        JsonNode destroy = acceptedThenEndedOn(a, b, "DELETE", "/v1/sandboxes/" + vmid + "?wait=false", null);
+        assertEquals("succeeded", destroy.path("state").asText(), destroy.toString());
+        assertEquals("destroy", destroy.path("kind").asText());
+        assertEquals(vmid, destroy.path("vmid").asInt());
+        assertFalse(pve.exists(vmid), "succeeded once the vmid is gone");
     }
 
     @Test
     void aTemplateStartedOnOneGatewayIsSucceededOnAnotherOnceTheTemplateExists() throws Exception {
         Gateway a = gateway();
         Gateway b = gateway();
-        int source = call(a, "POST", "/v1/sandboxes?wait=true", "{}").json().path("sandbox").path("vmid").asInt();
+        int source = sandbox(a);
 
         Reply accepted = call(a, "POST", "/v1/templates?wait=false", "{\"fromVmid\":" + source
                 + ",\"preset\":\"fresh\"}");
@@ -272,8 +275,7 @@ class OperationsAcrossGatewaysTest {
     @Test
     void aBeginThatFailsAnswersAtOnceWithoutAnOperation() throws Exception {
         Gateway a = gateway();
-        Reply created = call(a, "POST", "/v1/sandboxes?wait=true", "{}");
-        int vmid = created.json().path("sandbox").path("vmid").asInt();
+        int vmid = sandbox(a);
         pve.lockContainer(vmid, "backup");
 
         Reply destroy = call(a, "DELETE", "/v1/sandboxes/" + vmid + "?wait=false", null);
