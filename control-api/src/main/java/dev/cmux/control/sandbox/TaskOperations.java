@@ -5,6 +5,7 @@ import dev.cmux.control.pve.PveClient;
 import dev.cmux.control.pve.PveException;
 import dev.cmux.control.pve.PveJson;
 import dev.cmux.control.pve.PveTaskFailedException;
+import dev.cmux.control.pve.TaskWaiter;
 import dev.cmux.control.pve.Upid;
 
 import java.time.Clock;
@@ -60,7 +61,9 @@ public final class TaskOperations {
             return Optional.of(reading.running());
         }
         String exit = PveJson.text(status, "exitstatus");
-        if (!"OK".equals(exit) && (exit == null || !exit.startsWith("WARNINGS"))) {
+        // a template's gateway stops the source when its shutdown fails, and goes on: that is no failure yet
+        boolean recovered = id.kind().equals("template") && task.type().endsWith("shutdown");
+        if (!TaskWaiter.succeeded(exit) && !recovered) {
             return Optional.of(reading.failed(new PveTaskFailedException(id.upid(),
                     exit == null ? "unexpected status" : exit, List.of())));
         }
