@@ -17,8 +17,8 @@ record GetOperationHandler(ControlServices services) implements ApiHandler {
         String id = exchange.pathParam("id");
         Operation operation = services.parts().operations().get(id).orElseThrow(() -> new ApiError(
                 HttpResponseStatus.NOT_FOUND, "unknown-operation",
-                "There is no operation " + id + ": it is not an id the control API makes, or PVE knows no such task (PVE "
-                        + "keeps its task history).", null));
+                "There is no operation " + id + ": it is not an id the control API makes, or PVE knows no "
+                        + "such task (PVE keeps its task history).", null));
         exchange.respond(HttpResponseStatus.OK, Map.of("operation", JsonViews.operation(operation)));
     }
 }

@@ -71,7 +71,8 @@ public final class Operations {
         CompletableFuture<Operation> done = future.handle((result, cause) -> {
             Integer sandbox = result instanceof Sandbox s ? Integer.valueOf(s.vmid()) : running.vmid();
             if (cause != null) {
-                LOG.warning(kind + (sandbox == null ? "" : " of sandbox " + sandbox) + " failed: " + cause.getMessage());
+                LOG.warning(kind + (sandbox == null ? "" : " of sandbox " + sandbox) + " failed: "
+                        + cause.getMessage());
             }
             Operation finished = new Operation(id, kind, sandbox,
                     cause == null ? Operation.SUCCEEDED : Operation.FAILED, running.created(), clock.instant(), result,

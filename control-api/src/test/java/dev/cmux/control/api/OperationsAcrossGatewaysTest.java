@@ -255,7 +255,8 @@ class OperationsAcrossGatewaysTest {
         String otherPid = upid.replaceFirst(":[0-9A-F]{8}:", ":0000ABCD:");
         String otherNode = upid.replaceFirst("^UPID:[^:]+:", "UPID:elsewhere:");
 
-        for (String id : List.of("op-1234", "op-" + "ab".repeat(12), "op-create-" + vmid + "-" + "not.base64.".repeat(5),
+        for (String id : List.of("op-1234", "op-" + "ab".repeat(12), // not one, or a random id of before
+                "op-create-" + vmid + "-" + "not.base64.".repeat(5),
                 "op-destroy-" + vmid + "-" + encode(upid), // a clone task is no destroy's
                 "op-create-" + vmid + "-" + encode("UPID:pve:0000:x:"), // not a UPID
                 real.text() + "==", // not the canonical spelling
