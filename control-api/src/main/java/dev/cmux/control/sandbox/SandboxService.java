@@ -275,12 +275,15 @@ public final class SandboxService {
         }
     }
 
-    /** A paused VM runs too (its QEMU process exists) and is stopped like a running one. */
     private void stopIfRunning(String node, SandboxKind kind, int vmid) {
-        JsonNode status = pve.currentStatus(node, kind, vmid);
-        if ("running".equals(PveJson.text(status, "status"))) {
+        if (processRuns(node, kind, vmid)) {
             tasks.await(pve.statusAction(node, kind, vmid, PowerAction.STOP, Map.of()));
         }
+    }
+
+    /** A paused VM runs too (its QEMU process exists) and is stopped like a running one. */
+    private boolean processRuns(String node, SandboxKind kind, int vmid) {
+        return "running".equals(PveJson.text(pve.currentStatus(node, kind, vmid), "status"));
     }
 
     /** One sandbox as PVE sees it now; 404 for guests that are not sandboxes (no {@code cmux} tag). */
@@ -538,11 +541,11 @@ public final class SandboxService {
     }
 
     /**
-     * The first task of a destroy: the stop of a running guest (a paused VM runs too: its QEMU process exists), else
-     * the destroy with purge; the rest waits, destroys after a stop, forgets the address and logs {@code done}.
+     * The first task of a destroy: the stop of a running guest, else the destroy with purge; the rest waits,
+     * destroys after a stop, forgets the address and logs {@code done}.
      */
     private FirstTask<Void> stopThenDestroy(String node, SandboxKind kind, int vmid, String done) {
-        boolean running = "running".equals(PveJson.text(pve.currentStatus(node, kind, vmid), "status"));
+        boolean running = processRuns(node, kind, vmid);
         String first = running ? pve.statusAction(node, kind, vmid, PowerAction.STOP, Map.of())
                 : pve.destroy(node, kind, vmid, true);
         return new FirstTask<>(vmid, first, () -> {
