@@ -60,14 +60,15 @@ final class ControlRoutes extends SimpleChannelInboundHandler<FullHttpRequest> {
                 // without the token: the contract holds no secret, and a client generates its types from it first
                 .add(GET, "/v1/openapi.json", new OpenApiHandler())
                 .add(POST, "/v1/sandboxes", v1(pve ? new RateLimited(services.wiring().createLimit(),
-                        new CreateSandboxHandler(services)) : Unavailable.pve()))
+                        new OffLoop(blocking, new CreateSandboxHandler(services))) : Unavailable.pve()))
                 .add(GET, "/v1/sandboxes", v1(pve ? new OffLoop(blocking, new ListSandboxesHandler(services))
                         : Unavailable.pve()))
                 .add(GET, "/v1/sandboxes/{vmid}", v1(pve ? new OffLoop(blocking, new GetSandboxHandler(services))
                         : Unavailable.pve()))
                 .add(PATCH, "/v1/sandboxes/{vmid}", v1(pve ? new OffLoop(blocking, new UpdateSandboxHandler(services))
                         : Unavailable.pve()))
-                .add(DELETE, "/v1/sandboxes/{vmid}", v1(pve ? new DestroySandboxHandler(services) : Unavailable.pve()))
+                .add(DELETE, "/v1/sandboxes/{vmid}", v1(pve ? new OffLoop(blocking,
+                        new DestroySandboxHandler(services)) : Unavailable.pve()))
                 .add(POST, "/v1/sandboxes/{vmid}/exec", v1(pve ? new OffLoop(blocking, new ExecHandler(services))
                         : Unavailable.pve()))
                 .add(GET, "/v1/sandboxes/{vmid}/snapshots", v1(pve ? new OffLoop(blocking,
@@ -75,23 +76,25 @@ final class ControlRoutes extends SimpleChannelInboundHandler<FullHttpRequest> {
                 .add(POST, "/v1/sandboxes/{vmid}/snapshots", v1(pve ? new OffLoop(blocking,
                         new SnapshotsHandler.Create(services)) : Unavailable.pve()))
                 .add(POST, "/v1/sandboxes/{vmid}/snapshots/{name}/rollback",
-                        v1(pve ? new SnapshotsHandler.Rollback(services) : Unavailable.pve()))
+                        v1(pve ? new OffLoop(blocking, new SnapshotsHandler.Rollback(services)) : Unavailable.pve()))
                 .add(DELETE, "/v1/sandboxes/{vmid}/snapshots/{name}", v1(pve ? new OffLoop(blocking,
                         new SnapshotsHandler.Delete(services)) : Unavailable.pve()))
                 .add(GET, "/v1/sandboxes/{vmid}/is-stopped", v1(pve ? new OffLoop(blocking,
                         new IsStoppedHandler(services)) : Unavailable.pve()))
                 .add(GET, "/v1/health/sandbox", v1(pve ? new OffLoop(blocking,
                         new SandboxHealthHandler(services, Clock.systemUTC())) : Unavailable.pve()))
-                .add(POST, "/v1/sandboxes/{vmid}/{action}", v1(pve ? new PowerActionHandler(services)
-                        : Unavailable.pve()))
+                .add(POST, "/v1/sandboxes/{vmid}/{action}", v1(pve ? new OffLoop(blocking,
+                        new PowerActionHandler(services)) : Unavailable.pve()))
                 .add(GET, "/v1/presets", v1(pve ? new OffLoop(blocking, new ListPresetsHandler(services))
                         : Unavailable.pve()))
-                .add(POST, "/v1/templates", v1(pve ? new TemplatesHandler.Create(services) : Unavailable.pve()))
+                .add(POST, "/v1/templates", v1(pve ? new OffLoop(blocking,
+                        new TemplatesHandler.Create(services)) : Unavailable.pve()))
                 .add(GET, "/v1/templates", v1(pve ? new OffLoop(blocking, new TemplatesHandler.List(services))
                         : Unavailable.pve()))
                 .add(DELETE, "/v1/templates/{vmid}", v1(pve ? new OffLoop(blocking,
                         new TemplatesHandler.Delete(services)) : Unavailable.pve()))
-                .add(GET, "/v1/operations/{id}", v1(pve ? new GetOperationHandler(services) : Unavailable.pve()))
+                .add(GET, "/v1/operations/{id}", v1(pve ? new OffLoop(blocking,
+                        new GetOperationHandler(services)) : Unavailable.pve()))
                 .add(POST, "/v1/reload", v1(reload != null ? reload : new NotFound()))
                 .add(GET, "/v1/doctor", v1(doctor != null ? doctor : new NotFound()))
                 .add(GET, "/v1/traffic", v1(traffic != null

@@ -19,6 +19,7 @@ import dev.cmux.control.sandbox.PveAddresses;
 import dev.cmux.control.sandbox.ResolverInvalidation;
 import dev.cmux.control.sandbox.SandboxService;
 import dev.cmux.control.sandbox.SandboxSettings;
+import dev.cmux.control.sandbox.TaskOperations;
 import dev.cmux.control.traffic.TrafficRings;
 import io.netty.handler.codec.http.HttpResponseStatus;
 
@@ -99,11 +100,13 @@ public final class ControlServices implements AutoCloseable {
         ExecdClient execd = new ExecdClient(settings.execdPort());
         SandboxService sandboxes = new SandboxService(client, settings, execd, invalidation, clock);
         ExecutorService executor = blockingExecutor();
+        Images images = Images.create(client, pve, sandboxes, invalidation, Poller.SYSTEM, clock);
+        TaskOperations fromPve = new TaskOperations(client, sandboxes, clock, images.templates()::madeFrom);
         return new ControlServices(new Parts(client, sandboxes, new ExecService(execd,
                 pct.map(p -> p.onNode(NodeLocator.thisNode(settings.node()))),
-                ExecService.DEFAULT_OUTPUT_CAP, Optional.of(new AgentExec(client, Poller.SYSTEM, AGENT_POLL))), new Operations(executor, clock),
-                new PveAddresses(client, settings.node(), executor), executor, new ControlMetrics(),
-                Images.create(client, pve, sandboxes, invalidation, Poller.SYSTEM, clock)),
+                ExecService.DEFAULT_OUTPUT_CAP, Optional.of(new AgentExec(client, Poller.SYSTEM, AGENT_POLL))),
+                new Operations(clock, new EventLog(clock), fromPve::read),
+                new PveAddresses(client, settings.node(), executor), executor, new ControlMetrics(), images),
                 new Wiring(new TokenBucket(CREATE_BURST, CREATE_REFILL), null, null, List.of(), ActivityView.NONE,
                         null, NextActions.NONE, null));
     }

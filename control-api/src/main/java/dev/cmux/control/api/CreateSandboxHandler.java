@@ -11,7 +11,8 @@ import java.util.Set;
  * {@code POST /v1/sandboxes} {@code {"preset":"4vcpu_6gb_32gb"|"snapshotId":"pvelxc_4vcpu_6gb_32gb_v1","cores":2,
  * "memory":2048,"owner":"…"}} plus the lifecycle's fields ({@link LifecycleFields}: {@code ttl, idlePolicy,
  * autoStop, autoDelete, protected}):
- * 202 with an operation, or with {@code ?wait=true} 201 with the running sandbox and its URLs.
+ * 202 with an operation (its vmid and URLs known: the clone task runs), or with {@code ?wait=true} 201 with the
+ * running sandbox and its URLs. Blocking (the vmid and the clone POST come first): wrap in {@link OffLoop}.
  */
 record CreateSandboxHandler(ControlServices services) implements ApiHandler {
 
@@ -22,8 +23,8 @@ record CreateSandboxHandler(ControlServices services) implements ApiHandler {
         StrictJson json = StrictJson.parse(exchange.body(), FIELDS);
         ImageChoice image = new ImageChoice(json.string("preset", 40, false), json.string("snapshotId", 60, false));
         CreateRequest request = parse(json);
-        OperationReply.send(exchange, services.parts().operations().submit("create", null,
-                () -> services.images().sandboxes().create(image, request)), false, HttpResponseStatus.CREATED,
+        OperationReply.send(exchange, services.parts().operations().submit("create",
+                services.images().sandboxes().beginCreate(image, request)), false, HttpResponseStatus.CREATED,
                 services.parts().metrics());
     }
 

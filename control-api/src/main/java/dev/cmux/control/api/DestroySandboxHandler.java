@@ -5,6 +5,7 @@ import io.netty.handler.codec.http.HttpResponseStatus;
 /**
  * {@code DELETE /v1/sandboxes/{vmid}}: stop when running, destroy with purge; waits unless {@code ?wait=false}. With
  * {@code ?orphan=true} the same for an orphan (a container named like a sandbox without metadata), and nothing else.
+ * Blocking (the stop or destroy POST comes first): wrap in {@link OffLoop}.
  */
 record DestroySandboxHandler(ControlServices services) implements ApiHandler {
 
@@ -12,13 +13,8 @@ record DestroySandboxHandler(ControlServices services) implements ApiHandler {
     public void handle(ApiExchange exchange) {
         int vmid = exchange.vmid();
         boolean orphan = "true".equals(exchange.queryParam("orphan"));
-        OperationReply.send(exchange, services.parts().operations().submit("destroy", vmid, () -> {
-            if (orphan) {
-                services.sandboxes().destroyOrphan(vmid);
-            } else {
-                services.sandboxes().destroy(vmid);
-            }
-            return null;
-        }), true, HttpResponseStatus.OK, services.parts().metrics());
+        OperationReply.send(exchange, services.parts().operations().submit("destroy", orphan
+                        ? services.sandboxes().beginDestroyOrphan(vmid) : services.sandboxes().beginDestroy(vmid)),
+                true, HttpResponseStatus.OK, services.parts().metrics());
     }
 }

@@ -5,7 +5,11 @@ import io.netty.handler.codec.http.HttpResponseStatus;
 
 import java.util.Map;
 
-/** {@code GET /v1/operations/{id}}: operations live in the gateway that accepted them, for an hour after. */
+/**
+ * {@code GET /v1/operations/{id}} on any gateway: the one that ran it answers exactly for an hour after it ended;
+ * any other (or it, after a restart) reads it back from PVE, since the id names its first task. Blocking: wrap in
+ * {@link OffLoop}.
+ */
 record GetOperationHandler(ControlServices services) implements ApiHandler {
 
     @Override
@@ -13,7 +17,8 @@ record GetOperationHandler(ControlServices services) implements ApiHandler {
         String id = exchange.pathParam("id");
         Operation operation = services.parts().operations().get(id).orElseThrow(() -> new ApiError(
                 HttpResponseStatus.NOT_FOUND, "unknown-operation",
-                "There is no operation " + id + " on this gateway (they are kept for an hour).", null));
+                "There is no operation " + id + ": it is not an id the control API makes, or PVE knows no "
+                        + "such task (PVE keeps its task history).", null));
         exchange.respond(HttpResponseStatus.OK, Map.of("operation", JsonViews.operation(operation)));
     }
 }

@@ -95,6 +95,10 @@ final class JsonViews {
         json.put("created", op.created().toString());
         json.put("finished", op.finished() == null ? null : op.finished().toString());
         json.put("href", "/v1/operations/" + op.id());
+        json.put("source", op.source());
+        if (op.urls() != null) {
+            json.put("urls", op.urls());
+        }
         if (op.result() instanceof Sandbox s) {
             json.put("sandbox", sandbox(s));
         }

@@ -11,7 +11,8 @@ import java.util.Map;
 
 /**
  * How a long operation answers: with {@code ?wait=false} at once, 202 and the operation (poll its {@code href});
- * with {@code ?wait=true} when it ends, with {@code doneStatus} and the operation, or the error-table answer.
+ * with {@code ?wait=true} when it ends, with {@code doneStatus} and the operation, or the error-table answer. Then
+ * the rest of the operation runs on the handler's thread ({@link OffLoop}).
  */
 final class OperationReply {
 
@@ -30,25 +31,28 @@ final class OperationReply {
             Operation op = submitted.accepted();
             exchange.respond(HttpResponseStatus.ACCEPTED, Map.of("operation", JsonViews.operation(op)),
                     Map.of(HttpHeaderNames.LOCATION.toString(), "/v1/operations/" + op.id()));
-            return;
+        } else {
+            submitted.done().whenComplete((op, error) -> reply(exchange, op, error, doneStatus));
         }
-        submitted.done().whenComplete((op, error) -> {
-            if (error != null) {
-                exchange.fail(error);
-            } else if (op.failure() != null) {
-                exchange.fail(op.failure());
-            } else {
-                Map<String, Object> operation = JsonViews.operation(op);
-                Map<String, Object> body = new LinkedHashMap<>();
-                for (String result : RESULTS) {
-                    Object value = operation.remove(result);
-                    if (value != null) {
-                        body.put(result, value);
-                    }
+        submitted.proceed();
+    }
+
+    private static void reply(ApiExchange exchange, Operation op, Throwable error, HttpResponseStatus doneStatus) {
+        if (error != null) {
+            exchange.fail(error);
+        } else if (op.failure() != null) {
+            exchange.fail(op.failure());
+        } else {
+            Map<String, Object> operation = JsonViews.operation(op);
+            Map<String, Object> body = new LinkedHashMap<>();
+            for (String result : RESULTS) {
+                Object value = operation.remove(result);
+                if (value != null) {
+                    body.put(result, value);
                 }
-                body.put("operation", operation);
-                exchange.respond(doneStatus, body);
             }
-        });
+            body.put("operation", operation);
+            exchange.respond(doneStatus, body);
+        }
     }
 }

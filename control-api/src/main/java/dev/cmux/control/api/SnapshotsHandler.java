@@ -42,13 +42,14 @@ final class SnapshotsHandler {
         }
     }
 
+    /** Blocking (the rollback POST comes first): wrap in {@link OffLoop}. */
     record Rollback(ControlServices services) implements ApiHandler {
         @Override
         public void handle(ApiExchange exchange) {
             int vmid = exchange.vmid();
             String name = exchange.pathParam("name");
-            OperationReply.send(exchange, services.parts().operations().submit("rollback", vmid,
-                    () -> services.images().snapshots().rollback(vmid, name)), true, HttpResponseStatus.OK,
+            OperationReply.send(exchange, services.parts().operations().submit("rollback",
+                    services.images().snapshots().beginRollback(vmid, name)), true, HttpResponseStatus.OK,
                     services.parts().metrics());
         }
     }

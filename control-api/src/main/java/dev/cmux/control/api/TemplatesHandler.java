@@ -19,6 +19,7 @@ final class TemplatesHandler {
     private TemplatesHandler() {
     }
 
+    /** Blocking (the sandbox's shutdown or the clone POST comes first): wrap in {@link OffLoop}. */
     record Create(ControlServices services) implements ApiHandler {
         @Override
         public void handle(ApiExchange exchange) {
@@ -30,8 +31,8 @@ final class TemplatesHandler {
             }
             Integer version = json.integer("version", 1, 999_999_999);
             json.check();
-            OperationReply.send(exchange, services.parts().operations().submit("template", from,
-                    () -> services.images().templates().create(from, preset, version)), false,
+            OperationReply.send(exchange, services.parts().operations().submit("template",
+                    services.images().templates().beginCreate(from, preset, version)), false,
                     HttpResponseStatus.CREATED, services.parts().metrics());
         }
     }

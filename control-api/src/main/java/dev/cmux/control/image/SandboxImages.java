@@ -7,6 +7,7 @@ import dev.cmux.control.pve.PveClient;
 import dev.cmux.control.pve.PveJson;
 import dev.cmux.control.sandbox.CloneSpec;
 import dev.cmux.control.sandbox.CreateRequest;
+import dev.cmux.control.sandbox.FirstTask;
 import dev.cmux.control.sandbox.NodeLocator;
 import dev.cmux.control.sandbox.Sandbox;
 import dev.cmux.control.sandbox.SandboxKind;
@@ -39,8 +40,13 @@ public final class SandboxImages {
     }
 
     public Sandbox create(ImageChoice choice, CreateRequest request) {
+        return beginCreate(choice, request).finish();
+    }
+
+    /** {@link #create} up to the clone task ({@link SandboxService#beginCreate(CreateRequest, CloneSpec)}). */
+    public FirstTask<Sandbox> beginCreate(ImageChoice choice, CreateRequest request) {
         PresetCatalog.Choice c = catalog.resolve(choice.preset(), choice.snapshotId());
-        return sandboxes.create(request, plan(c));
+        return sandboxes.beginCreate(request, plan(c));
     }
 
     /** Linked or full, and where: decided before anything exists. */

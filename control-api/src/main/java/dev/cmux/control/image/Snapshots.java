@@ -5,6 +5,7 @@ import dev.cmux.control.pve.PveClient;
 import dev.cmux.control.pve.PveException;
 import dev.cmux.control.pve.PveJson;
 import dev.cmux.control.pve.TaskWaiter;
+import dev.cmux.control.sandbox.FirstTask;
 import dev.cmux.control.sandbox.ResolverInvalidation;
 import dev.cmux.control.sandbox.Sandbox;
 import dev.cmux.control.sandbox.SandboxException;
@@ -79,14 +80,22 @@ public final class Snapshots {
      * snapshot with RAM ends running by itself (docs/pve-qemu.md §1.9): no {@code start} then.
      */
     public Sandbox rollback(int vmid, String name) {
+        return beginRollback(vmid, name).finish();
+    }
+
+    /** {@link #rollback} in two steps: this one starts the rollback task; the rest waits for it. */
+    public FirstTask<Sandbox> beginRollback(int vmid, String name) {
         Sandbox s = sandboxes.get(vmid);
         boolean start = "running".equals(s.status()) && !withRam(s, name);
-        pveSays(() -> {
-            tasks.await(pve.rollback(s.node(), s.kind(), vmid, name, start));
-            return null;
+        String upid = pveSays(() -> pve.rollback(s.node(), s.kind(), vmid, name, start));
+        return new FirstTask<>(vmid, upid, () -> {
+            pveSays(() -> {
+                tasks.await(upid);
+                return null;
+            });
+            invalidation.invalidate(vmid);
+            return sandboxes.get(vmid);
         });
-        invalidation.invalidate(vmid);
-        return sandboxes.get(vmid);
     }
 
     public void delete(int vmid, String name) {

@@ -9,6 +9,7 @@ import dev.cmux.control.pve.PveClient;
 import dev.cmux.control.pve.PveException;
 import dev.cmux.control.pve.PveJson;
 import dev.cmux.control.pve.TaskWaiter;
+import dev.cmux.control.sandbox.FirstTask;
 import dev.cmux.control.sandbox.NodeLocator;
 import dev.cmux.control.sandbox.PowerAction;
 import dev.cmux.control.sandbox.Sandbox;
@@ -16,11 +17,14 @@ import dev.cmux.control.sandbox.SandboxService;
 import dev.cmux.control.sandbox.SandboxSettings;
 
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.logging.Logger;
 import java.util.regex.Matcher;
@@ -43,6 +47,8 @@ public final class Templates {
     private static final Pattern BASE_VOLUME = Pattern.compile(":(?:basevol|base)-(\\d+)-disk-\\d+/");
     /** PVE's default shutdown timeout; after it the container is stopped hard. */
     private static final int SHUTDOWN_SECONDS = 60;
+    /** How far the gateways' clocks may be off PVE's, for {@link #madeFrom}. */
+    private static final Duration CLOCK_SKEW = Duration.ofMinutes(1);
 
     private final PveClient pve;
     private final SandboxService sandboxes;
@@ -69,6 +75,15 @@ public final class Templates {
 
     /** Makes version {@code version} (null: the next) of preset {@code presetId} from sandbox {@code fromVmid}. */
     public TemplateView create(int fromVmid, String presetId, Integer version) {
+        return beginCreate(fromVmid, presetId, version).finish();
+    }
+
+    /**
+     * {@link #create} in two steps: this one checks the sandbox and the version and starts the first task, the
+     * shutdown of the running sandbox or else the clone; the rest does everything after (and starts the sandbox
+     * again when it ran).
+     */
+    public FirstTask<TemplateView> beginCreate(int fromVmid, String presetId, Integer version) {
         Sandbox source = sandboxes.get(fromVmid);
         if (source.kind() != SandboxKind.LXC) {
             // the capture (shutdown, full clone, convert) is written for containers; a VM template is made with qm
@@ -88,30 +103,77 @@ public final class Templates {
                     + "' has version " + number + " already (template " + preset.version(number).get().templateVmid()
                     + ").", null);
         }
-        SnapshotId id = new SnapshotId(presetId, number);
-        String node = source.node();
-        boolean wasRunning = "running".equals(source.status());
-        List<String> warnings = new ArrayList<>();
+        Capture capture = new Capture(source, new SnapshotId(presetId, number));
+        String shutdown = "running".equals(source.status()) ? startShutdown(source.node(), fromVmid) : null;
+        if (shutdown == null) {
+            TemplateClone clone = capture.startClone();
+            return new FirstTask<>(fromVmid, clone.upid(), () -> capture.finish(clone, List.of()));
+        }
+        return new FirstTask<>(fromVmid, shutdown, () -> {
+            List<String> warnings = new ArrayList<>();
+            try {
+                awaitShutdown(source.node(), fromVmid, shutdown);
+                return capture.finish(capture.startClone(), warnings); // restart's warnings join it
+            } finally {
+                restart(source.node(), fromVmid, warnings);
+            }
+        });
+    }
+
+    /** One template made from {@code source} as {@code id}. */
+    private final class Capture {
+        private final Sandbox source;
+        private final SnapshotId id;
+        private Instant captured;
+        private TemplateDescription description;
+
+        Capture(Sandbox source, SnapshotId id) {
+            this.source = source;
+            this.id = id;
+        }
+
+        /** The source is stopped now: what the clone copies is what it had when it stopped. */
+        TemplateClone startClone() {
+            captured = clock.instant();
+            description = new TemplateDescription(id, captured, source.vmid(), source.hostname());
+            return cloneIntoTemplateRange(source.node(), source.vmid(), storage.forFullClone(source.node()),
+                    description);
+        }
+
+        /** @param warnings the view's warnings, still open for what the restart of the source reports */
+        TemplateView finish(TemplateClone clone, List<String> warnings) {
+            String node = source.node();
+            try {
+                tasks.await(clone.upid());
+                pve.updateConfig(node, clone.vmid(), Map.of("tags", TemplateDescription.tags(description.snapshotId()
+                        .presetId())));
+                pve.convertToTemplate(node, clone.vmid());
+                awaitTemplate(node, clone.vmid());
+            } catch (RuntimeException cause) {
+                sandboxes.rollBack(node, clone.vmid(), cause);
+                throw cause;
+            }
+            LOG.info("made template " + clone.vmid() + " (" + id + ") from sandbox " + source.vmid());
+            return new TemplateView(clone.vmid(), node, id, null, captured, source.vmid(), "pve", warnings);
+        }
+    }
+
+    /** The shutdown task of a running sandbox; null when PVE says it does not run (any more). */
+    private String startShutdown(String node, int vmid) {
         try {
-            if (wasRunning) {
-                shutDown(node, fromVmid);
+            return pve.statusAction(node, vmid, PowerAction.SHUTDOWN, Map.of("timeout", SHUTDOWN_SECONDS));
+        } catch (PveException e) {
+            if (e.notRunning()) {
+                return null;
             }
-            Instant captured = clock.instant();
-            TemplateDescription description = new TemplateDescription(id, captured, fromVmid, source.hostname());
-            int vmid = cloneIntoTemplateRange(node, fromVmid, storage.forFullClone(node), description);
-            LOG.info("made template " + vmid + " (" + id + ") from sandbox " + fromVmid);
-            return new TemplateView(vmid, node, id, null, captured, fromVmid, "pve", warnings);
-        } finally {
-            if (wasRunning) {
-                restart(node, fromVmid, warnings);
-            }
+            throw e;
         }
     }
 
     /** Graceful first (services flush their files), then hard when it does not stop within PVE's timeout. */
-    private void shutDown(String node, int vmid) {
+    private void awaitShutdown(String node, int vmid, String shutdown) {
         try {
-            tasks.await(pve.statusAction(node, vmid, PowerAction.SHUTDOWN, Map.of("timeout", SHUTDOWN_SECONDS)));
+            tasks.await(shutdown);
         } catch (PveException e) {
             if (e.notRunning()) {
                 return;
@@ -134,8 +196,13 @@ public final class Templates {
         }
     }
 
+    /** A template's clone task, started. */
+    private record TemplateClone(int vmid, String upid) {
+    }
+
     /** The clone takes the next free id of 9000-9999; one taken meanwhile by another gateway moves it on. */
-    private int cloneIntoTemplateRange(String node, int source, String target, TemplateDescription description) {
+    private TemplateClone cloneIntoTemplateRange(String node, int source, String target,
+                                                 TemplateDescription description) {
         Set<Integer> used = new HashSet<>();
         for (JsonNode r : pve.vmResources()) {
             used.add(PveJson.intValue(r.get("vmid"), -1));
@@ -144,26 +211,13 @@ public final class Templates {
             if (used.contains(vmid)) {
                 continue;
             }
-            String upid;
             try {
-                upid = pve.cloneContainer(node, source, vmid, "cmux-template-" + vmid, true, target,
-                        description.text(), null);
+                return new TemplateClone(vmid, pve.cloneContainer(node, source, vmid, "cmux-template-" + vmid, true,
+                        target, description.text(), null));
             } catch (PveException e) {
-                if (e.alreadyExists()) {
-                    continue;
+                if (!e.alreadyExists()) {
+                    throw e;
                 }
-                throw e;
-            }
-            try {
-                tasks.await(upid);
-                pve.updateConfig(node, vmid, Map.of("tags", TemplateDescription.tags(description.snapshotId()
-                        .presetId())));
-                pve.convertToTemplate(node, vmid);
-                awaitTemplate(node, vmid);
-                return vmid;
-            } catch (RuntimeException cause) {
-                sandboxes.rollBack(node, vmid, cause);
-                throw cause;
             }
         }
         throw SandboxException.of(SandboxException.Kind.UNAVAILABLE, "no-template-id", "Every id of "
@@ -190,6 +244,20 @@ public final class Templates {
             return null;
         }, () -> new PveException(0, "PVE did not convert container " + vmid + " to a template within "
                 + settings.taskTimeout().toSeconds() + " s", null));
+    }
+
+    /**
+     * The newest preset template made from sandbox {@code fromVmid} at or after {@code since} (less a minute: the
+     * capture time is the gateway's clock, {@code since} PVE's), once it is a template; empty before.
+     */
+    public Optional<TemplateView> madeFrom(int fromVmid, Instant since) {
+        Instant after = since.minus(CLOCK_SKEW);
+        return catalog.learnedTemplates().stream()
+                .filter(t -> Integer.valueOf(fromVmid).equals(t.description().sourceVmid())
+                        && t.description().capturedAt() != null && !t.description().capturedAt().isBefore(after))
+                .max(Comparator.comparing(t -> t.description().capturedAt()))
+                .map(t -> new TemplateView(t.vmid(), t.node(), t.description().snapshotId(), null,
+                        t.description().capturedAt(), fromVmid, "pve", List.of()));
     }
 
     /** Every template a preset version names (config or learned), with where it is. */

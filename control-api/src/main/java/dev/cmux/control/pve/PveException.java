@@ -76,6 +76,15 @@ public class PveException extends RemoteCallException {
         return status() == 595 || status() == 596;
     }
 
+    /**
+     * The task is not one PVE knows: 400 {@code {"upid":"no such task"}} (pve-api.md §4 "Tasks: status"), or the node
+     * of its UPID is not a node of the cluster ({@code hostname lookup 'x' failed}, pve-manager's proxy to a node).
+     */
+    public boolean unknownTask() {
+        return (status() == 400 && fieldErrors.containsKey("upid"))
+                || String.valueOf(getMessage()).matches("(?s)hostname lookup '[^']*' failed.*");
+    }
+
     /** {@code Configuration file 'nodes/pve/lxc/101.conf' does not exist}. */
     public boolean noSuchContainer() {
         String m = String.valueOf(getMessage());

@@ -63,9 +63,14 @@ public record TaskWaiter(PveClient pve, Poller poller, Duration pollInterval, Du
         }, () -> new PveException(504, "PVE task " + Upid.parse(upid).type() + " still running after "
                 + limit.toSeconds() + " s", null));
         String exit = PveJson.text(status, "exitstatus");
-        if (!"OK".equals(exit) && (exit == null || !exit.startsWith("WARNINGS"))) {
+        if (!succeeded(exit)) {
             throw new PveTaskFailedException(upid, exit == null ? "unexpected status" : exit, logTail(node, upid));
         }
+    }
+
+    /** Whether a stopped task's {@code exitstatus} is a success: {@code OK} or {@code WARNINGS: n}. */
+    public static boolean succeeded(String exitStatus) {
+        return "OK".equals(exitStatus) || (exitStatus != null && exitStatus.startsWith("WARNINGS"));
     }
 
     private List<String> logTail(String node, String upid) {

@@ -82,12 +82,17 @@ public final class SandboxService {
      * {@link #create(CreateRequest, CloneSpec)} makes it.
      */
     public Sandbox create(CreateRequest request) {
+        return beginCreate(request).finish();
+    }
+
+    /** {@link #create(CreateRequest)} up to its clone task: {@link #beginCreate(CreateRequest, CloneSpec)}. */
+    public FirstTask<Sandbox> beginCreate(CreateRequest request) {
         if (settings.templateVmid() == null) {
             throw SandboxException.unavailable("no-template",
                     "Creating sandboxes needs a template: set PVE_TEMPLATE_VMID (pve.templateVmid).");
         }
         JsonNode template = templateResource();
-        return create(request, CloneSpec.linked(settings.templateVmid(), PveJson.text(template, "node"),
+        return beginCreate(request, CloneSpec.linked(settings.templateVmid(), PveJson.text(template, "node"),
                 NodeLocator.kindOf(template)));
     }
 
@@ -98,10 +103,24 @@ public final class SandboxService {
      * cause.
      */
     public Sandbox create(CreateRequest request, CloneSpec unplaced) {
+        return beginCreate(request, unplaced).finish();
+    }
+
+    /**
+     * {@link #create(CreateRequest, CloneSpec)} in two steps: this one places it, takes a vmid and starts the clone
+     * task (nothing exists before it, so a failure here leaves nothing behind); the returned rest does everything
+     * after, rolling back on failure.
+     */
+    public FirstTask<Sandbox> beginCreate(CreateRequest request, CloneSpec unplaced) {
         CloneSpec spec = placement.place(unplaced);
+        Clone clone = cloneTemplate(spec);
+        return new FirstTask<>(clone.vmid(), clone.upid(), SandboxUrls.of(clone.vmid(), settings.domain()),
+                () -> finishCreate(request, spec, clone));
+    }
+
+    private Sandbox finishCreate(CreateRequest request, CloneSpec spec, Clone clone) {
         String node = spec.placedOn();
         SandboxKind kind = spec.kind();
-        Clone clone = cloneTemplate(spec);
         try {
             tasks.await(clone.upid());
             SandboxMetadata metadata = new SandboxMetadata(request.owner(), clock.instant(),
@@ -260,12 +279,15 @@ public final class SandboxService {
         }
     }
 
-    /** A paused VM runs too (its QEMU process exists) and is stopped like a running one. */
     private void stopIfRunning(String node, SandboxKind kind, int vmid) {
-        JsonNode status = pve.currentStatus(node, kind, vmid);
-        if ("running".equals(PveJson.text(status, "status"))) {
+        if (processRuns(node, kind, vmid)) {
             tasks.await(pve.statusAction(node, kind, vmid, PowerAction.STOP, Map.of()));
         }
+    }
+
+    /** A paused VM runs too (its QEMU process exists) and is stopped like a running one. */
+    private boolean processRuns(String node, SandboxKind kind, int vmid) {
+        return "running".equals(PveJson.text(pve.currentStatus(node, kind, vmid), "status"));
     }
 
     /** One sandbox as PVE sees it now; 404 for guests that are not sandboxes (no {@code cmux} tag). */
@@ -402,6 +424,14 @@ public final class SandboxService {
 
     /** Runs a PVE power action and waits for its task. PVE's "already running" / "not running" become 409. */
     public Sandbox power(int vmid, PowerAction action) {
+        return beginPower(vmid, action).finish();
+    }
+
+    /**
+     * {@link #power} in two steps: this one checks the sandbox and starts the action's task; the rest waits for it.
+     * Stopping a hibernated VM is one config write and no task: done here, the rest only reads the sandbox.
+     */
+    public FirstTask<Sandbox> beginPower(int vmid, PowerAction action) {
         Sandbox before = get(vmid);
         SandboxKind kind = before.kind();
         if (!action.appliesTo(kind)) {
@@ -413,7 +443,7 @@ public final class SandboxService {
             // vmstate (the volume and the suspended lock go with it; docs/pve-qemu.md §4)
             pve.updateConfig(before.node(), kind, vmid, Map.of("delete", "vmstate"));
             invalidation.invalidate(vmid);
-            return get(vmid);
+            return new FirstTask<>(vmid, null, () -> get(vmid));
         }
         PowerAction pveAction = kind == SandboxKind.VM ? VmPower.asked(before, action) : action;
         String upid;
@@ -427,9 +457,11 @@ public final class SandboxService {
             }
             throw e;
         }
-        tasks.await(upid);
-        invalidation.invalidate(vmid);
-        return get(vmid);
+        return new FirstTask<>(vmid, upid, () -> {
+            tasks.await(upid);
+            invalidation.invalidate(vmid);
+            return get(vmid);
+        });
     }
 
     /**
@@ -533,15 +565,39 @@ public final class SandboxService {
 
     /** Stops the sandbox when it runs, then destroys it with purge. */
     public void destroy(int vmid) {
+        beginDestroy(vmid).finish();
+    }
+
+    /**
+     * {@link #destroy(int)} in two steps: this one checks the sandbox and starts its stop (when it runs) or its
+     * destroy; the rest waits for that, destroys a stopped one and forgets its address.
+     */
+    public FirstTask<Void> beginDestroy(int vmid) {
         Sandbox sandbox = get(vmid);
         if (sandbox.lock() != null) {
             throw SandboxException.conflict("locked", "Sandbox " + vmid
                     + " is locked (" + sandbox.lock() + ") by a running PVE task; try again when it ends.");
         }
-        stopIfRunning(sandbox.node(), sandbox.kind(), vmid);
-        tasks.await(pve.destroy(sandbox.node(), sandbox.kind(), vmid, true));
-        invalidation.invalidate(vmid);
-        LOG.info("destroyed sandbox " + vmid);
+        return stopThenDestroy(sandbox.node(), sandbox.kind(), vmid, "destroyed sandbox " + vmid);
+    }
+
+    /**
+     * The first task of a destroy: the stop of a running guest, else the destroy with purge; the rest waits,
+     * destroys after a stop, forgets the address and logs {@code done}.
+     */
+    private FirstTask<Void> stopThenDestroy(String node, SandboxKind kind, int vmid, String done) {
+        boolean running = processRuns(node, kind, vmid);
+        String first = running ? pve.statusAction(node, kind, vmid, PowerAction.STOP, Map.of())
+                : pve.destroy(node, kind, vmid, true);
+        return new FirstTask<>(vmid, first, () -> {
+            tasks.await(first);
+            if (running) {
+                tasks.await(pve.destroy(node, kind, vmid, true));
+            }
+            invalidation.invalidate(vmid);
+            LOG.info(done);
+            return null;
+        });
     }
 
     /**
@@ -593,11 +649,13 @@ public final class SandboxService {
      * container that is a sandbox, or not named {@code cmux-<vmid>}, is 404 here.
      */
     public void destroyOrphan(int vmid) {
+        beginDestroyOrphan(vmid).finish();
+    }
+
+    /** {@link #destroyOrphan(int)} in two steps, as {@link #beginDestroy(int)}. */
+    public FirstTask<Void> beginDestroyOrphan(int vmid) {
         Orphans.Orphan orphan = new Orphans(pve).find(vmid).orElseThrow(() -> SandboxException.notFound(vmid));
-        stopIfRunning(orphan.node(), SandboxKind.LXC, vmid);
-        tasks.await(pve.destroy(orphan.node(), vmid, true));
-        invalidation.invalidate(vmid);
-        LOG.info("destroyed orphan container " + vmid);
+        return stopThenDestroy(orphan.node(), SandboxKind.LXC, vmid, "destroyed orphan container " + vmid);
     }
 
     /** Where a guest lives and what it is, from {@code /cluster/resources}. */

@@ -1,6 +1,7 @@
 package dev.cmux.control.events;
 
 import dev.cmux.control.sandbox.MutableClock;
+import dev.cmux.control.sandbox.FirstTask;
 import dev.cmux.control.sandbox.Operations;
 import org.junit.jupiter.api.Test;
 
@@ -32,14 +33,14 @@ class EventLogTest {
 
     @Test
     void aFinishedOperationIsAnEventWithItsDurationAndAFailureWithItsReason() {
-        Operations operations = new Operations(Runnable::run, clock);
-        operations.submit("start", 321, () -> {
+        Operations operations = new Operations(clock);
+        operations.submit("start", new FirstTask<>(321, null, () -> {
             clock.advance(Duration.ofMillis(1500));
             return null;
-        });
-        operations.submit("destroy", 322, () -> {
+        })).proceed();
+        operations.submit("destroy", new FirstTask<>(322, null, () -> {
             throw new IllegalStateException("CT 322 is locked (disk)");
-        });
+        })).proceed();
         List<SandboxEvent> recent = operations.events().recent();
         assertEquals(2, recent.size());
         SandboxEvent failed = recent.get(0);
