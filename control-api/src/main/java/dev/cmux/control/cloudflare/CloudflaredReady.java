@@ -29,6 +29,11 @@ record CloudflaredReady(LocalProbe.Result answer, Optional<String> connectorId) 
         return answer.answered() && answer.status() == 200;
     }
 
+    /** Whether {@code connector} is this cloudflared (ids are UUIDs, compared without regard to case). */
+    boolean isThe(TunnelConnector connector) {
+        return connectorId.filter(id -> id.equalsIgnoreCase(connector.id())).isPresent();
+    }
+
     private static Optional<String> connectorIdIn(String body) {
         try {
             JsonNode id = JSON.readTree(body).path("connectorId");

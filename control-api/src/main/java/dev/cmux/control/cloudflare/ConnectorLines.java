@@ -2,7 +2,6 @@ package dev.cmux.control.cloudflare;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
 
 /**
  * One {@code tunnel status} line per connector of the tunnel, and which one is this node's. Cloudflare does not know
@@ -25,16 +24,17 @@ final class ConnectorLines {
     static List<StatusLine> of(List<TunnelConnector> connectors, CloudflaredReady local, String node,
                                TunnelSpec spec) {
         String thisNodes = "this node's" + (node == null || node.isBlank() ? "" : " (" + node + ")");
-        Optional<String> localId = local.connectorId();
         List<StatusLine> lines = new ArrayList<>();
+        boolean listed = false;
         for (TunnelConnector c : connectors) {
-            boolean mine = localId.isPresent() && localId.get().equalsIgnoreCase(c.id());
+            boolean mine = local.isThe(c);
+            listed |= mine;
             lines.add(StatusLine.ok("connector " + c.id(), (mine ? thisNodes + ": " : "") + c.describe()));
         }
-        if (localId.isEmpty() || connectors.stream().anyMatch(c -> localId.get().equalsIgnoreCase(c.id()))) {
+        if (listed || local.connectorId().isEmpty()) {
             return lines;
         }
-        String subject = "connector " + localId.get();
+        String subject = "connector " + local.connectorId().get();
         lines.add(local.connected()
                 // connected, yet not to this tunnel: it was started with another tunnel's token
                 ? StatusLine.problem(subject, thisNodes + ": cloudflared is connected, but not to tunnel "
