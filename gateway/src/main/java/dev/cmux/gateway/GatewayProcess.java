@@ -8,6 +8,7 @@ import dev.cmux.control.cloudflare.GatewayReload;
 import dev.cmux.control.cloudflare.PublishedControlApi;
 import dev.cmux.control.cloudflare.TunnelCommand;
 import dev.cmux.control.config.HostPort;
+import dev.cmux.control.sandbox.NodeLocator;
 import dev.cmux.control.sandbox.ResolverInvalidation;
 import dev.cmux.control.sandbox.SandboxSettings;
 import dev.cmux.control.traffic.TrafficRings;
@@ -147,7 +148,8 @@ final class GatewayProcess implements AutoCloseable {
         ControlServices withTunnel = config.cloudflare().enabled() ? services.withTunnel(TunnelHandler.create(
                 new TunnelCommand.Settings(config.cloudflare(), origin, configFile, reloadForSetup,
                         new PublishedControlApi.Endpoint(hostPort(config.control().listen()),
-                                config.control().hasToken())), services)) : services;
+                                config.control().hasToken()), NodeLocator.thisNode(config.pve().node())), services))
+                : services;
         withTunnel = withTunnel.withMetrics(gateway.metrics()).withReload(reloader).withActivity(power.activity())
                 .withNextActions(power.nextActions())
                 .withDoctor(GatewayDoctor.of(running, services, gateway, origin)).withTraffic(traffic);

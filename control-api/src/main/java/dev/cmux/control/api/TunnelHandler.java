@@ -82,7 +82,8 @@ public final class TunnelHandler implements ApiHandler {
         }
         try (CloudflareClient client = CloudflareClient.from(settings.cloudflare(), RetryPolicy.defaults())) {
             if (status) {
-                List<StatusLine> lines = new TunnelStatus(client, spec, settings.cloudflare().readyUrl()).check();
+                List<StatusLine> lines = new TunnelStatus(client, spec, settings.cloudflare().readyUrl(),
+                        settings.node()).check();
                 exchange.respond(HttpResponseStatus.OK, Map.of("ok", TunnelStatus.allOk(lines), "checks", lines));
                 return;
             }

@@ -38,9 +38,11 @@ public final class TunnelCommand {
      * @param configFile    the gateway's config file ({@code --config}), where Access settings go; null without one
      * @param reload        tells the running gateway to read its config file again
      * @param controlApi    the control API, which {@code --publish-control-api} routes {@code gateway.<domain>} to
+     * @param node          the PVE node this gateway runs on ({@code NodeLocator.thisNode(pve.node)}), which
+     *                      {@code status} names on this host's connector
      */
     public record Settings(CloudflareConfig cloudflare, String gatewayListen, Path configFile, GatewayReload reload,
-                           PublishedControlApi.Endpoint controlApi) {
+                           PublishedControlApi.Endpoint controlApi, String node) {
     }
 
     @Spec
@@ -126,8 +128,8 @@ public final class TunnelCommand {
         }
     }
 
-    @Command(name = "status", description = "Check the token, tunnel, connectors, ingress, DNS, cloudflared's"
-            + " /ready and the gateway: one line each; exit 1 when something is wrong.")
+    @Command(name = "status", description = "Check the token, tunnel, each connector (this node's marked), ingress,"
+            + " DNS, cloudflared's /ready and the gateway: one line each; exit 1 when something is wrong.")
     private final class CheckTunnel implements Callable<Integer> {
 
         @Option(names = "--pve-route", description = "Expect pve.<domain> to be routed too.")
@@ -146,7 +148,7 @@ public final class TunnelCommand {
                 TunnelSpec expected = publishControlApi
                         ? tunnel.withControlApi(GatewayAddress.parse(settings.controlApi().listen())) : tunnel;
                 List<StatusLine> lines = new TunnelStatus(client, expected,
-                        readyUrl == null ? settings.cloudflare().readyUrl() : readyUrl).check();
+                        readyUrl == null ? settings.cloudflare().readyUrl() : readyUrl, settings.node()).check();
                 lines.forEach(l -> out().println(l.render()));
                 return TunnelStatus.allOk(lines) ? OK : FAILED;
             });

@@ -11,29 +11,37 @@ import java.util.Optional;
 
 /**
  * Checks each piece the sandbox URLs depend on, from Cloudflare to the gateway, and says how to fix
- * what is wrong. Reads only.
+ * what is wrong: one line per connector of the tunnel, this node's marked. Reads only.
  */
 public final class TunnelStatus {
 
     private final CloudflareClient client;
     private final TunnelSpec spec;
     private final URI readyUrl;
+    private final String node;
     private final LocalProbe probe = new LocalProbe();
 
-    public TunnelStatus(CloudflareClient client, TunnelSpec spec, URI readyUrl) {
+    /**
+     * @param readyUrl this host's cloudflared's {@code /ready}
+     * @param node     the PVE node this runs on ({@code NodeLocator.thisNode(pve.node)}), named on its connector
+     */
+    public TunnelStatus(CloudflareClient client, TunnelSpec spec, URI readyUrl, String node) {
         this.client = client;
         this.spec = spec;
         this.readyUrl = readyUrl;
+        this.node = node;
     }
 
     public List<StatusLine> check() {
         List<StatusLine> lines = new ArrayList<>();
+        // asked first: its connector id marks this node's connector among Cloudflare's
+        CloudflaredReady ready = CloudflaredReady.ask(probe, readyUrl);
         try {
-            checkCloudflare(lines);
+            checkCloudflare(lines, ready);
         } catch (CloudflareApiException | IllegalArgumentException e) {
             lines.add(StatusLine.problem("Cloudflare", "could not read the tunnel state", e.getMessage()));
         }
-        lines.add(checkCloudflared());
+        lines.add(checkCloudflared(ready.answer()));
         lines.add(checkGateway());
         return List.copyOf(lines);
     }
@@ -42,7 +50,7 @@ public final class TunnelStatus {
         return lines.stream().allMatch(StatusLine::ok);
     }
 
-    private void checkCloudflare(List<StatusLine> lines) {
+    private void checkCloudflare(List<StatusLine> lines, CloudflaredReady ready) {
         TunnelSite site = new TunnelSiteLocator(client).locate(spec);
         lines.add(StatusLine.ok("API token", "active"));
         lines.add(StatusLine.ok("zone", site.zone().name() == null ? site.zone().id()
@@ -66,6 +74,7 @@ public final class TunnelStatus {
                 ? StatusLine.ok("tunnel", state)
                 : StatusLine.problem("tunnel", state, "start cloudflared on this host: "
                 + "systemctl daemon-reload && systemctl enable --now " + CloudflaredUnit.NAME + "."));
+        lines.addAll(ConnectorLines.of(running, ready, node, spec));
         List<IngressRule> ingress = client.ingressOf(client.configuration(site.accountId(), tunnel.id()));
         lines.add(TunnelSetup.sameRules(spec.ingress(), ingress)
                 ? StatusLine.ok("ingress", spec.wildcardName() + " -> " + spec.gateway().originUrl())
@@ -92,9 +101,8 @@ public final class TunnelStatus {
                 + "to point it at " + tunnel.cnameTarget() + " (proxied).");
     }
 
-    private StatusLine checkCloudflared() {
+    private StatusLine checkCloudflared(LocalProbe.Result ready) {
         String subject = "cloudflared " + readyUrl;
-        LocalProbe.Result ready = probe.get(readyUrl);
         if (!ready.answered()) {
             // not answering: installed and stopped, or never installed, which want different fixes
             Optional<Path> binary = installedCloudflared(System.getenv("PATH"));
@@ -110,7 +118,7 @@ public final class TunnelStatus {
             return StatusLine.ok(subject, "ready " + ready.body().trim());
         }
         return StatusLine.problem(subject, "HTTP " + ready.status() + " (no edge connection)",
-                "check `journalctl -u " + CloudflaredUnit.NAME + "` for why it cannot reach Cloudflare (outbound port 7844).");
+                ConnectorLines.NO_EDGE_FIX);
     }
 
     /** The cloudflared executable on {@code path} or in the usual places (a unit's PATH may lack them). */

@@ -70,7 +70,7 @@ class OpenApiContractTest {
                 .withDoctor(new Doctor(Map.of("pve", new PveChecks(plain.parts().pve(), config))))
                 .withTraffic(new TrafficRings(Clock.systemUTC(), List.of("no-route")));
         services = services.withTunnel(TunnelHandler.create(new TunnelCommand.Settings(cloudflare, "127.0.0.1:8080",
-                null, () -> "reloaded", new PublishedControlApi.Endpoint("127.0.0.1:8081", false)), services));
+                null, () -> "reloaded", new PublishedControlApi.Endpoint("127.0.0.1:8081", false), "pve1"), services));
         server = fixture.serve(services, cloudflare);
     }
 

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.cmux.control.cloudflare.CloudflareEmulator;
+import dev.cmux.control.cloudflare.LocalHttpServer;
 import dev.cmux.control.cloudflare.PublishedControlApi;
 import dev.cmux.control.cloudflare.TunnelCommand;
 import dev.cmux.control.config.CloudflareConfig;
@@ -20,6 +21,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
@@ -43,6 +45,10 @@ class TunnelApiTest {
     private ControlServices services;
     private ControlServer server;
     private final ContractTap.Log contract = new ContractTap.Log();
+    /** This node's cloudflared: its /ready names the connector id it runs with. */
+    private static final String LOCAL = "1bedc50d-42b3-473c-b108-ff3d10c0d925";
+    private final LocalHttpServer cloudflared = new LocalHttpServer(200,
+            "{\"status\":200,\"readyConnections\":4,\"connectorId\":\"" + LOCAL + "\"}");
 
     @BeforeEach
     void start() throws Exception {
@@ -53,13 +59,13 @@ class TunnelApiTest {
         Files.writeString(configFile, "listen: 127.0.0.1:8080\n");
         CloudflareConfig cloudflare = new CloudflareConfig(cf.url(), site.token(), site.accountId(), null,
                 "example.com", "cmux-gateway", dir.resolve("cloudflared"), dir.resolve("systemd"),
-                CloudflareConfig.DEFAULT_READY_URL);
+                URI.create("http://127.0.0.1:" + cloudflared.port() + "/ready"));
         ControlServices disabled = ControlServices.disabled();
         services = disabled.withTunnel(TunnelHandler.create(new TunnelCommand.Settings(cloudflare, "127.0.0.1:8080",
                 configFile, () -> {
                     reloads.add("reload");
                     return "the gateway reloaded its config.";
-                }, new PublishedControlApi.Endpoint("127.0.0.1:8081", false)), disabled));
+                }, new PublishedControlApi.Endpoint("127.0.0.1:8081", false), "pve1"), disabled));
         server = ControlServer.start(new ControlConfig(new InetSocketAddress("127.0.0.1", 0), ControlApiFixture.TOKEN),
                 cloudflare, loops, NioServerSocketChannel.class, services, () -> new ContractTap(contract));
     }
@@ -70,6 +76,7 @@ class TunnelApiTest {
         services.close();
         loops.shutdownGracefully(0, 1, TimeUnit.SECONDS).awaitUninterruptibly();
         cf.close();
+        cloudflared.close();
         cf.assertNoViolations();
         assertEquals(List.of(), contract.violations(), "answers the OpenAPI document does not allow");
     }
@@ -106,6 +113,33 @@ class TunnelApiTest {
         assertTrue(Files.readString(configFile).contains("aud: \"" + aud + "\""), Files.readString(configFile));
         assertEquals(List.of("reload"), reloads);
         assertEquals("the gateway reloaded its config.", JSON.readTree(r.body()).path("notes").get(0).asText());
+    }
+
+    @Test
+    void statusListsEachConnectorAndMarksThisNodesWithTheNodeName() throws Exception {
+        assertEquals(200, setup("{\"noAccess\":true}").statusCode());
+        String tunnelId = cf.tunnels(site.accountId()).get(0).get("id").asText();
+        cf.addConnector(tunnelId, CloudflareEmulator.Connector.of("6f1a9c2e-0b7d-4c55-9a0e-3d2f8e4b7c10"));
+        cf.addConnector(tunnelId, CloudflareEmulator.Connector.of(LOCAL));
+
+        HttpResponse<String> r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:"
+                        + server.address().getPort() + "/v1/tunnel/status"))
+                .header("Authorization", "Bearer " + ControlApiFixture.TOKEN).GET().build(),
+                HttpResponse.BodyHandlers.ofString());
+
+        assertEquals(200, r.statusCode(), r.body());
+        List<JsonNode> connectors = new ArrayList<>();
+        JSON.readTree(r.body()).path("checks").forEach(c -> {
+            if (c.path("subject").asText().startsWith("connector ")) {
+                connectors.add(c);
+            }
+        });
+        assertEquals(2, connectors.size(), r.body());
+        JsonNode mine = connectors.get(1);
+        assertEquals("connector " + LOCAL, mine.path("subject").asText());
+        assertTrue(mine.path("ok").asBoolean(), r.body());
+        assertTrue(mine.path("detail").asText().startsWith("this node's (pve1): cloudflared 2026.8.2"), r.body());
+        assertTrue(connectors.get(0).path("detail").asText().startsWith("cloudflared "), r.body());
     }
 
     @Test

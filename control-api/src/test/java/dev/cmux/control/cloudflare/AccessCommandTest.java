@@ -37,7 +37,7 @@ class AccessCommandTest {
 
     private int run(String... args) {
         return console.run(AccessCommand.commandLine(() -> new TunnelCommand.Settings(config, TestSites.GATEWAY, null,
-                () -> "no gateway", TestSites.CONTROL), TestSites.retry(new FakeTime())), args);
+                () -> "no gateway", TestSites.CONTROL, TestSites.NODE), TestSites.retry(new FakeTime())), args);
     }
 
     private void setUpWithAccess(boolean pveRoute) throws Exception {

@@ -13,12 +13,14 @@ import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.UUID;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.regex.Pattern;
@@ -39,6 +41,21 @@ public final class CloudflareEmulator implements AutoCloseable {
 
     /** An account with one zone and a user token holding the three permissions tunnel setup needs. */
     public record Site(String accountId, String zoneId, String token) {
+    }
+
+    /**
+     * A cloudflared process connected to a tunnel, as {@code /connections} shows it (cloudflare.md §2).
+     *
+     * @param id    its connector id, a UUID; cloudflared reports the same on its {@code /ready} ({@code connectorId})
+     * @param colos the data centers of its edge connections, one entry each
+     */
+    public record Connector(String id, String version, String arch, Instant runAt, List<String> colos) {
+
+        /** A current cloudflared on amd64 with its usual four connections to two data centers. */
+        public static Connector of(String id) {
+            return new Connector(id, "2026.8.2", "linux_amd64", Instant.now(), List.of("fra08", "ams01", "fra12",
+                    "ams08"));
+        }
     }
 
     /** A request as received, for assertions. */
@@ -156,7 +173,29 @@ public final class CloudflareEmulator implements AutoCloseable {
     /** Test hook: {@code count} cloudflared processes are connected to the tunnel (0 disconnects all). */
     public synchronized void connect(String tunnelId, int count) {
         EmulatorState.TunnelEntry tunnel = state.tunnels.get(tunnelId);
-        tunnel.connectors = count;
+        tunnel.connectors.clear();
+        for (int i = 0; i < count; i++) {
+            tunnel.connectors.add(Connector.of(EmulatorState.uuid()));
+        }
+        EmulatorRoutes.refreshStatus(tunnel);
+    }
+
+    /**
+     * Test hook: one more cloudflared connects to the tunnel (another node's replica, run with the same token). Its id
+     * must be a UUID no other connector has, as cloudflared generates it.
+     */
+    public synchronized void addConnector(String tunnelId, Connector connector) {
+        EmulatorState.TunnelEntry tunnel = state.tunnels.get(tunnelId);
+        if (tunnel == null || tunnel.deleted()) {
+            throw new IllegalArgumentException("no live tunnel " + tunnelId);
+        }
+        if (!UUID.fromString(connector.id()).toString().equals(connector.id())) {
+            throw new IllegalArgumentException("a connector id is a lower-case UUID: " + connector.id());
+        }
+        if (tunnel.connectors.stream().anyMatch(c -> c.id().equals(connector.id()))) {
+            throw new IllegalArgumentException("connector " + connector.id() + " is already connected");
+        }
+        tunnel.connectors.add(connector);
         EmulatorRoutes.refreshStatus(tunnel);
     }
 

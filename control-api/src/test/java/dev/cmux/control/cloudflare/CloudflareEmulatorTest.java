@@ -2,6 +2,7 @@ package dev.cmux.control.cloudflare;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -10,6 +11,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.time.Instant;
 import java.util.List;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -161,6 +163,47 @@ class CloudflareEmulatorTest {
         assertEquals(1022, refused.code());
         assertEquals(200, send("DELETE", tunnels() + "/" + id + "?cascade=true", "{}").status());
         cf.assertNoViolations();
+    }
+
+    @Test
+    void connectionsListEachConnectorWithItsIdAndEdgeConnectionsAndCleanupByClientIdRemovesOnlyThatOne()
+            throws Exception {
+        String id = send("POST", tunnels(), "{\"name\":\"t1\"}").body().path("result").path("id").asText();
+        String first = "1bedc50d-42b3-473c-b108-ff3d10c0d925";
+        String second = "6f1a9c2e-0b7d-4c55-9a0e-3d2f8e4b7c10";
+        cf.addConnector(id, new CloudflareEmulator.Connector(first, "2026.8.2", "linux_arm64",
+                Instant.parse("2026-12-07T06:58:00Z"), List.of("fra08", "ams01")));
+        cf.addConnector(id, CloudflareEmulator.Connector.of(second));
+
+        JsonNode clients = send("GET", tunnels() + "/" + id + "/connections", null).body().path("result");
+
+        assertEquals(2, clients.size());
+        JsonNode client = clients.get(0);
+        assertEquals(first, client.path("id").asText());
+        assertEquals("linux_arm64", client.path("arch").asText());
+        assertEquals("2026-12-07T06:58:00.000000Z", client.path("run_at").asText());
+        assertEquals("fra08", client.path("conns").path(0).path("colo_name").asText());
+        assertEquals(first, client.path("conns").path(1).path("client_id").asText());
+        assertEquals(4, clients.get(1).path("conns").size());
+        assertEquals("healthy", send("GET", tunnels() + "/" + id, null).body().path("result").path("status").asText());
+
+        assertEquals(200, send("DELETE", tunnels() + "/" + id + "/connections?client_id=" + first, "{}").status());
+        JsonNode left = send("GET", tunnels() + "/" + id + "/connections", null).body().path("result");
+        assertEquals(1, left.size());
+        assertEquals(second, left.get(0).path("id").asText());
+        cf.assertNoViolations();
+    }
+
+    @Test
+    void aConnectorIdThatIsNoUuidOrAlreadyConnectedIsRefused() throws Exception {
+        String id = send("POST", tunnels(), "{\"name\":\"t1\"}").body().path("result").path("id").asText();
+        String connector = "1bedc50d-42b3-473c-b108-ff3d10c0d925";
+        cf.addConnector(id, CloudflareEmulator.Connector.of(connector));
+
+        assertThrows(IllegalArgumentException.class, () -> cf.addConnector(id, CloudflareEmulator.Connector.of("pve1")));
+        assertThrows(IllegalArgumentException.class, () -> cf.addConnector(id,
+                CloudflareEmulator.Connector.of(connector)));
+        assertEquals(1, send("GET", tunnels() + "/" + id + "/connections", null).body().path("result").size());
     }
 
     @Test

@@ -126,7 +126,9 @@ final class EmulatorRoutes {
             case "PUT configurations" -> putConfiguration(call, tunnel);
             case "GET connections" -> ok(connections(tunnel));
             case "DELETE connections" -> {
-                tunnel.connectors = 0;
+                // the spec: "If no connector id (client_id) is provided all connectors will be removed"
+                String clientId = call.query("client_id");
+                tunnel.connectors.removeIf(c -> clientId == null || c.id().equals(clientId));
                 refreshStatus(tunnel);
                 yield ok(JSON.nullNode());
             }
@@ -187,10 +189,10 @@ final class EmulatorRoutes {
         if (tunnel.deleted()) {
             return fail(400, 1003, "Tunnel has already been deleted");
         }
-        if (tunnel.connectors > 0 && !"true".equals(call.query("cascade"))) {
+        if (!tunnel.connectors.isEmpty() && !"true".equals(call.query("cascade"))) {
             return fail(400, 1022, "This tunnel has active connections.");
         }
-        tunnel.connectors = 0;
+        tunnel.connectors.clear();
         tunnel.json.put("deleted_at", EmulatorState.now());
         refreshStatus(tunnel);
         return ok(tunnel.json);
@@ -230,15 +232,26 @@ final class EmulatorRoutes {
         return ok(configuration(tunnel));
     }
 
+    /**
+     * ActiveClients as cloudflare.md §2 "Connections" and the spec's {@code tunnel_tunnel_client} and
+     * {@code tunnel_schemas-connection} show them: no host name anywhere, and one origin address for every connector
+     * (they sit behind one NAT), so nothing here tells which host a connector runs on.
+     */
     private JsonNode connections(EmulatorState.TunnelEntry tunnel) {
         var list = JSON.createArrayNode();
-        for (int i = 0; i < tunnel.connectors; i++) {
-            ObjectNode client = list.addObject().put("id", EmulatorState.uuid()).put("arch", "linux_amd64")
-                    .put("version", "2026.8.2").put("run_at", EmulatorState.now()).put("config_version", tunnel.version);
+        for (CloudflareEmulator.Connector connector : tunnel.connectors) {
+            String runAt = EmulatorState.RFC3339_MICROS.format(connector.runAt());
+            ObjectNode client = list.addObject().put("id", connector.id()).put("arch", connector.arch())
+                    .put("version", connector.version()).put("run_at", runAt).put("config_version", tunnel.version);
+            var features = client.putArray("features");
+            List.of("ha-origin", "serialized_headers", "support_datagram_v2", "support_quic_eof", "management_logs")
+                    .forEach(features::add);
             var conns = client.putArray("conns");
-            for (String colo : List.of("fra08", "ams01", "fra12", "ams08")) {
-                conns.addObject().put("id", EmulatorState.uuid()).put("colo_name", colo).put("is_pending_reconnect", false)
-                        .put("opened_at", EmulatorState.now()).put("origin_ip", "198.51.100.7");
+            for (String colo : connector.colos()) {
+                String id = EmulatorState.uuid();
+                conns.addObject().put("id", id).put("uuid", id).put("client_id", connector.id())
+                        .put("client_version", connector.version()).put("colo_name", colo)
+                        .put("is_pending_reconnect", false).put("opened_at", runAt).put("origin_ip", "198.51.100.7");
             }
         }
         return list;
@@ -246,7 +259,7 @@ final class EmulatorRoutes {
 
     static void refreshStatus(EmulatorState.TunnelEntry tunnel) {
         String current = tunnel.json.get("status").asText();
-        tunnel.json.put("status", tunnel.connectors > 0 ? "healthy" : current.equals("inactive") ? "inactive" : "down");
+        tunnel.json.put("status", !tunnel.connectors.isEmpty() ? "healthy" : current.equals("inactive") ? "inactive" : "down");
     }
 
     static String lower(String s) {

@@ -5,8 +5,10 @@ import java.security.SecureRandom;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
@@ -29,7 +31,8 @@ final class EmulatorState {
     static final class TunnelEntry {
         final ObjectNode json;
         final String secret;
-        int connectors;
+        /** The cloudflared processes connected to it, as {@code /connections} lists them. */
+        final List<CloudflareEmulator.Connector> connectors = new ArrayList<>();
         ObjectNode config;
         int version;
 
@@ -66,7 +69,7 @@ final class EmulatorState {
     }
 
     private static final SecureRandom RANDOM = new SecureRandom();
-    private static final DateTimeFormatter RFC3339_MICROS =
+    static final DateTimeFormatter RFC3339_MICROS =
             DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSSSSS'Z'").withZone(ZoneOffset.UTC);
 
     final Map<String, String> accounts = new LinkedHashMap<>();

@@ -10,11 +10,11 @@ import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 
 /** A one-answer HTTP server on loopback standing in for cloudflared's metrics or the gateway. */
-final class LocalHttpServer implements AutoCloseable {
+public final class LocalHttpServer implements AutoCloseable {
 
     private final HttpServer server;
 
-    LocalHttpServer(int status, String body) {
+    public LocalHttpServer(int status, String body) {
         try {
             server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
         } catch (IOException e) {
@@ -30,7 +30,7 @@ final class LocalHttpServer implements AutoCloseable {
         server.start();
     }
 
-    int port() {
+    public int port() {
         return server.getAddress().getPort();
     }
 

@@ -10,6 +10,8 @@ final class TestSites {
     static final String GATEWAY = "127.0.0.1:8080";
     /** A control API with a bearer token, as publishing it needs. */
     static final PublishedControlApi.Endpoint CONTROL = new PublishedControlApi.Endpoint("127.0.0.1:8081", true);
+    /** The PVE node the tests' gateway runs on. */
+    static final String NODE = "pve2";
 
     private TestSites() {
     }

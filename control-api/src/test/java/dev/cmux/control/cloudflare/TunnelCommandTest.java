@@ -38,8 +38,8 @@ class TunnelCommandTest {
     }
 
     private int run(CloudflareConfig with, String... args) {
-        return run(new TunnelCommand.Settings(with, TestSites.GATEWAY, null, () -> "no gateway", TestSites.CONTROL),
-                args);
+        return run(new TunnelCommand.Settings(with, TestSites.GATEWAY, null, () -> "no gateway", TestSites.CONTROL,
+                TestSites.NODE), args);
     }
 
     private int run(TunnelCommand.Settings settings, String... args) {
@@ -148,6 +148,23 @@ class TunnelCommandTest {
     }
 
     @Test
+    void statusPrintsALinePerConnectorAndNamesThisNodeOnItsOwn() {
+        run(config, "setup", "--no-access");
+        String local = "1bedc50d-42b3-473c-b108-ff3d10c0d925";
+        String tunnelId = cf.tunnels(site.accountId()).get(0).get("id").asText();
+        cf.addConnector(tunnelId, CloudflareEmulator.Connector.of("6f1a9c2e-0b7d-4c55-9a0e-3d2f8e4b7c10"));
+        cf.addConnector(tunnelId, CloudflareEmulator.Connector.of(local));
+        try (LocalHttpServer cloudflared = new LocalHttpServer(200,
+                "{\"status\":200,\"readyConnections\":4,\"connectorId\":\"" + local + "\"}")) {
+            run(config, "status", "--ready-url", "http://127.0.0.1:" + cloudflared.port() + "/ready");
+        }
+
+        assertTrue(out().contains("ok       connector 6f1a9c2e-0b7d-4c55-9a0e-3d2f8e4b7c10: cloudflared 2026.8.2 "), out());
+        assertTrue(out().contains("ok       connector " + local + ": this node's (" + TestSites.NODE + "): cloudflared "),
+                out());
+    }
+
+    @Test
     void teardownWithoutYesExits2AndRemovesNothing() {
         run(config, "setup", "--no-access");
         cf.clearRequests();
@@ -206,7 +223,7 @@ class TunnelCommandTest {
         Files.writeString(file, "listen: 127.0.0.1:8080\n");
 
         int code = run(new TunnelCommand.Settings(config, TestSites.GATEWAY, file, () -> "reloaded",
-                TestSites.CONTROL), "setup", "--access-allow", "@example.com", "--dry-run");
+                TestSites.CONTROL, TestSites.NODE), "setup", "--access-allow", "@example.com", "--dry-run");
 
         assertEquals(0, code, err());
         assertTrue(out().contains("create Access policy \"cmux-gateway allow *.example.com\": allow @example.com"),

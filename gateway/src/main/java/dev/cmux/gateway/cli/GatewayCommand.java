@@ -9,6 +9,7 @@ import dev.cmux.control.config.HostPort;
 import dev.cmux.control.cloudflare.AccessCommand;
 import dev.cmux.control.cloudflare.PublishedControlApi;
 import dev.cmux.control.cloudflare.TunnelCommand;
+import dev.cmux.control.sandbox.NodeLocator;
 import dev.cmux.gateway.config.ConfigException;
 import dev.cmux.gateway.config.ConfigLoader;
 import dev.cmux.gateway.config.GatewayConfig;
@@ -115,7 +116,7 @@ public final class GatewayCommand implements Callable<Integer> {
         return new TunnelCommand.Settings(c.cloudflare(), c.listen().getHostString() + ":" + c.listen().getPort(),
                 configFile, control::reloadGateway, new PublishedControlApi.Endpoint(
                 new HostPort(c.control().listen().getHostString(), c.control().listen().getPort()).toString(),
-                c.control().hasToken()));
+                c.control().hasToken()), NodeLocator.thisNode(c.pve().node()));
     }
 
     /** The control API of the gateway that runs with this config (a wildcard listen address is asked on loopback). */

@@ -10,6 +10,7 @@ import dev.cmux.control.cloudflare.TunnelStatus;
 import dev.cmux.control.config.CloudflareConfig;
 import dev.cmux.control.doctor.Check;
 import dev.cmux.control.doctor.Doctor;
+import dev.cmux.control.sandbox.NodeLocator;
 import dev.cmux.gateway.config.GatewayConfig;
 import dev.cmux.gateway.server.GatewayServer;
 
@@ -38,20 +39,21 @@ public final class GatewayDoctor {
                 .run());
         services.pveAddresses().ifPresent(pve -> checks.put("sandbox names",
                 new SandboxNameCheck(services.sandboxes(), gateway.resolver(), pve::addressesOf)));
-        checks.put("Cloudflare", () -> cloudflare(running.get().cloudflare(), listen));
+        checks.put("Cloudflare", () -> cloudflare(running.get().cloudflare(), listen,
+                NodeLocator.thisNode(running.get().pve().node())));
         checks.put("Access", () -> new AccessCheck(running.get().access(), running.get().cloudflare().enabled(),
                 new LocalProbe(), Clock.systemUTC()).run());
         checks.put("open files", OpenFilesCheck.ofThisProcess());
         return new Doctor(checks);
     }
 
-    private static List<StatusLine> cloudflare(CloudflareConfig config, String listen) {
+    private static List<StatusLine> cloudflare(CloudflareConfig config, String listen, String node) {
         if (!config.enabled()) {
             return List.of(StatusLine.ok("Cloudflare", "not configured (CF_API_TOKEN, CF_ACCOUNT_ID, CF_DOMAIN): the "
                     + "sandboxes are not published"));
         }
         try (CloudflareClient client = CloudflareClient.from(config, RetryPolicy.defaults())) {
-            return new TunnelStatus(client, TunnelSpec.from(config, listen, false), config.readyUrl()).check();
+            return new TunnelStatus(client, TunnelSpec.from(config, listen, false), config.readyUrl(), node).check();
         }
     }
 }
