@@ -217,6 +217,26 @@ class ClusterIT {
         }
     }
 
+    @Test
+    void anOperationStartedOnOneGatewayIsReadOnTheOther() throws Exception {
+        JsonNode accepted = control(a, "POST", "/v1/sandboxes?wait=false", "{}").path("operation");
+        String id = accepted.path("id").asText();
+        int vmid = accepted.path("vmid").asInt();
+        assertTrue(id.startsWith("op-create-" + vmid + "-"), accepted.toString());
+
+        JsonNode[] seen = new JsonNode[1];
+        Await.until(() -> {
+            seen[0] = control(b, "GET", "/v1/operations/" + id, null).path("operation");
+            return !seen[0].path("state").asText().equals("running");
+        }, Duration.ofSeconds(30), () -> "the create should end, as b reads it: " + seen[0]);
+        assertEquals("succeeded", seen[0].path("state").asText(), seen[0].toString());
+        assertEquals("pve", seen[0].path("source").asText(), "b read it from PVE: " + seen[0]);
+        assertEquals(vmid, seen[0].path("sandbox").path("vmid").asInt(), seen[0].toString());
+        assertEquals("pve3", seen[0].path("sandbox").path("node").asText(), "a placed it: " + seen[0]);
+        assertEquals("this-gateway", control(a, "GET", "/v1/operations/" + id, null).path("operation")
+                .path("source").asText(), "a ran it");
+    }
+
     /** A request, when it was sent, and how it was answered. */
     private record Sent(long atNanos, int status, String body) {
     }
