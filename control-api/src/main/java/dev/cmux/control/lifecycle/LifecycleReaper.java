@@ -200,10 +200,15 @@ public final class LifecycleReaper implements NextActions, AutoCloseable {
         try {
             if (NextAction.DESTROY.equals(action)) {
                 sandboxes.destroy(vmid);
+            } else if (SandboxState.HIBERNATED.equals(s.status())) {
+                // its config cannot change (lock: suspended) until the stop discards its RAM state, so no claim
+                // first; a second gateway's stop of the stopped VM is PVE's TASK OK, no harm
+                action = putToSleep(vmid, action);
+                sandboxes.updateMetadata(vmid, m -> m.withStoppedAt(now));
             } else {
                 // The stamp goes first, as a claim: written only over the stamp this pass saw, and guarded by the
                 // config's digest, so of two gateways due at once exactly one puts the sandbox to sleep; the other
-                // finds the stamp moved. (A hibernated VM's config cannot change afterwards either: lock suspended.)
+                // finds the stamp moved. (Also, a VM hibernated now takes no config change afterwards.)
                 Instant seen = s.metadata().stoppedAt();
                 if (sandboxes.updateMetadataIf(vmid, m -> Objects.equals(m.stoppedAt(), seen),
                         m -> m.withStoppedAt(now)).isEmpty()) {

@@ -80,6 +80,25 @@ class TunnelSetupTest {
     }
 
     @Test
+    void setupOnAnotherNodeOfTheClusterWritesOnlyItsLocalFilesForTheSameTunnel() throws Exception {
+        setup(false, false).apply(setup(false, false).plan());
+        String token = Files.readString(dir.resolve("cloudflared/token"));
+        // the next node: the same Cloudflare account and tunnel, none of this node's files
+        Files.delete(dir.resolve("cloudflared/token"));
+        Files.delete(dir.resolve("systemd/cmux-cloudflared.service"));
+        cf.clearRequests();
+
+        TunnelPlan there = setup(false, false).plan();
+        assertEquals(List.of(SetupStep.WriteTokenFile.class, SetupStep.WriteUnitFile.class),
+                there.steps().stream().map(Object::getClass).toList());
+        setup(false, false).apply(there);
+
+        assertEquals(List.of(), cf.writes(), "the tunnel, its ingress and DNS are the cluster's: left as they are");
+        assertEquals(token, Files.readString(dir.resolve("cloudflared/token")), "a replica of the same tunnel");
+        assertEquals(1, cf.tunnels(site.accountId()).size());
+    }
+
+    @Test
     void aDryRunPlanChangesNothingAnywhere() {
         setup(false, false).plan();
 
