@@ -79,21 +79,8 @@ class LifecycleIT {
         return JSON.readTree(r.body());
     }
 
-    /** The index of the first log line from {@code from} on that contains {@code text}, waiting up to 60 s. */
     private int awaitLog(int from, String text) throws Exception {
-        int[] at = {-1};
-        Await.until(() -> {
-            List<String> lines = gateway.output();
-            for (int i = from; i < lines.size(); i++) {
-                if (lines.get(i).contains(text)) {
-                    at[0] = i;
-                    return true;
-                }
-            }
-            return false;
-        }, Duration.ofSeconds(60), () -> "the gateway should log '" + text + "'; it logged:\n"
-                + String.join("\n", gateway.output()));
-        return at[0];
+        return gateway.awaitLine(from, text);
     }
 
     @Test

@@ -162,6 +162,23 @@ public final class GatewayJar implements AutoCloseable {
         return process.output();
     }
 
+    /** The index of the first output line from {@code from} on that contains {@code text}, waiting up to 60 s. */
+    public int awaitLine(int from, String text) throws Exception {
+        int[] at = {-1};
+        Await.until(() -> {
+            List<String> lines = output();
+            for (int i = from; i < lines.size(); i++) {
+                if (lines.get(i).contains(text)) {
+                    at[0] = i;
+                    return true;
+                }
+            }
+            return false;
+        }, Duration.ofSeconds(60), () -> "the gateway should log '" + text + "' (from line " + from + "); it logged:\n"
+                + String.join("\n", output()));
+        return at[0];
+    }
+
     /** Every access-log line so far, parsed. */
     public List<JsonNode> accessLog() {
         List<JsonNode> entries = new ArrayList<>();
