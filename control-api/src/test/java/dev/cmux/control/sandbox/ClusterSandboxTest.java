@@ -156,6 +156,24 @@ class ClusterSandboxTest {
     }
 
     @Test
+    void aWakeThatAnotherGatewayDidMeanwhileEndsAsWoken() {
+        template("ceph");
+        SandboxService service = service("pve2");
+        int vmid = service.create(CreateRequest.defaults()).vmid();
+        service.power(vmid, PowerAction.STOP);
+        Sandbox asleep = service.get(vmid);
+        // the other gateway's wake lands between this one's read and its start
+        TaskWaiter tasks = new TaskWaiter(client, Poller.SYSTEM, Duration.ofMillis(10), Duration.ofSeconds(10));
+        tasks.await(client.post("/nodes/pve2/lxc/" + vmid + "/status/start", Map.of()).asText());
+
+        assertEquals("stopped", service.wakeFrom(asleep, IdlePolicy.NEVER).orElseThrow().status(),
+                "woken, from what it saw: PVE's 'already running' is as good as a start");
+        assertEquals("running", pve.status(vmid));
+        assertEquals(3, pve.requests().stream().filter(r -> r.equals("POST /api2/json/nodes/pve2/lxc/" + vmid
+                + "/status/start")).count(), "the create's, the other gateway's and this one's: " + pve.requests());
+    }
+
+    @Test
     void aMigratedSandboxIsReadOnItsNewNode() {
         template("ceph");
         SandboxService service = service("pve1");
