@@ -114,8 +114,9 @@ public final class LifecycleReaper implements NextActions, AutoCloseable {
         List<Done> done = new ArrayList<>();
         List<String> errors = new ArrayList<>();
         Set<Integer> running = new HashSet<>();
-        Map<Integer, GuestUse> use = sandboxes.use();
-        for (Sandbox s : sandboxes.list()) {
+        SandboxService.Survey cluster = sandboxes.survey();
+        Map<Integer, GuestUse> use = cluster.use();
+        for (Sandbox s : cluster.sandboxes()) {
             boolean runs = "running".equals(s.status());
             if (runs) {
                 running.add(s.vmid());

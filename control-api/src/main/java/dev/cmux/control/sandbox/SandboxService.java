@@ -214,7 +214,19 @@ public final class SandboxService {
      * {@code /cluster/resources} is its qmpstatus, so a paused VM shows as paused here too.
      */
     public List<Sandbox> list() {
+        return survey().sandboxes();
+    }
+
+    /**
+     * Every sandbox ({@link #list()}) and what PVE counts of each running one ({@link GuestUse}: traffic that went
+     * through any gateway, or none, and work of its own), from one read of {@code /cluster/resources}.
+     */
+    public record Survey(List<Sandbox> sandboxes, Map<Integer, GuestUse> use) {
+    }
+
+    public Survey survey() {
         List<Sandbox> out = new ArrayList<>();
+        Map<Integer, GuestUse> use = new LinkedHashMap<>();
         for (JsonNode r : pve.vmResources()) {
             SandboxKind kind = NodeLocator.kindOf(r);
             if (kind == null || !isSandbox(PveJson.text(r, "tags"), PveJson.intValue(r.get("template"), 0))) {
@@ -224,6 +236,10 @@ public final class SandboxService {
             String node = PveJson.text(r, "node");
             JsonNode config;
             String status = PveJson.text(r, "status");
+            if ("running".equals(status)) {
+                use.put(vmid, new GuestUse(r.path("netin").asLong() + r.path("netout").asLong(),
+                        r.path("cpu").asDouble() * Math.max(1, r.path("maxcpu").asInt(1))));
+            }
             try {
                 config = pve.config(node, kind, vmid);
                 if (status == null || status.equals("unknown")) {
@@ -248,24 +264,7 @@ public final class SandboxService {
                     SandboxMetadata.fromDescription(PveJson.text(config, "description")).orElse(null),
                     SandboxUrls.of(vmid, hostname, settings.domain()), kind));
         }
-        return out;
-    }
-
-    /**
-     * What PVE counts of each running sandbox ({@link GuestUse}): traffic that went through any gateway, or none, and
-     * work of its own. One read for the whole cluster.
-     */
-    public Map<Integer, GuestUse> use() {
-        Map<Integer, GuestUse> out = new LinkedHashMap<>();
-        for (JsonNode r : pve.vmResources()) {
-            if (NodeLocator.kindOf(r) != null && "running".equals(PveJson.text(r, "status"))
-                    && isSandbox(PveJson.text(r, "tags"), PveJson.intValue(r.get("template"), 0))) {
-                out.put(PveJson.intValue(r.get("vmid"), -1), new GuestUse(
-                        r.path("netin").asLong() + r.path("netout").asLong(),
-                        r.path("cpu").asDouble() * Math.max(1, r.path("maxcpu").asInt(1))));
-            }
-        }
-        return out;
+        return new Survey(out, use);
     }
 
     /** Runs a PVE power action and waits for its task. PVE's "already running" / "not running" become 409. */
