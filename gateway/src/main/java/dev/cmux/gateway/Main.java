@@ -15,7 +15,9 @@ import dev.cmux.gateway.warmup.WarmUp;
 import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.logging.Logger;
 
@@ -29,7 +31,16 @@ public final class Main {
     private Main() {
     }
 
+    /** How long a start waits for its warm-up before it listens anyway (it takes 0.3-0.9 s on two cores). */
+    private static final Duration WARM_UP_BUDGET = Duration.ofSeconds(3);
+
     public static void main(String[] args) {
+        // Netty 4.2 describes its buffer allocations as JFR events. The first allocation that asks whether they are
+        // enabled initializes JFR's metadata, which cost the first request after a start about 90 ms (issue #23).
+        // Nothing records them unless JFR runs: -Dio.netty.jfr.enabled=true in JAVA_OPTS turns them back on.
+        if (System.getProperty("io.netty.jfr.enabled") == null) {
+            System.setProperty("io.netty.jfr.enabled", "false");
+        }
         System.exit(run(args, System.getenv(), System.out, System.err));
     }
 
@@ -48,6 +59,10 @@ public final class Main {
     }
 
     private static int serve(Path configFile, Map<String, String> env, PrintStream err) {
+        Transport transport = Transport.best();
+        // the request path is run through beside the start, on the other core, so that the first visitor meets it
+        // warm (README "Cold start")
+        CompletableFuture<WarmUp.Result> warmUp = WarmUp.begin(transport, WarmUp.ROUNDS_BESIDE_THE_START);
         GatewayConfig config;
         try {
             config = ConfigLoader.load(configFile, env);
@@ -58,7 +73,7 @@ public final class Main {
         Logging.install();
         Logging.apply(config.logging());
         Logger log = Logger.getLogger("cmux-gateway");
-        Transport transport = Transport.best();
+        WarmUp.awaitBeforeListening(warmUp, WARM_UP_BUDGET);
         GatewayProcess process;
         try {
             // SIGHUP and POST /v1/reload share one reloader: re-read the file, keep the running config when invalid
@@ -102,9 +117,6 @@ public final class Main {
         // only now: a reload or stop that follows READY=1 at once must meet these handlers, not the JVM's own
         // (its SIGHUP default ends the process)
         notify(systemd, "READY=1\nSTATUS=listening on " + hostPort(gateway.address().toString()));
-        // after READY: the real listener serves from the first moment; the warm-up only takes the cold path's cost
-        // off the first visitors
-        WarmUp.inBackground(transport);
         try {
             stopped.await();
         } catch (InterruptedException e) {

@@ -14,17 +14,22 @@ import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
  * Runs the request path through before the first visitor does. A JVM just started interprets, loads classes and
  * links lambdas on first use: the first request after a start took 100-130 ms, the next ones a millisecond or more
- * (issue #23). The warm-up sends a few hundred requests of every shape — a small body, a chunked one, a posted
+ * (issue #23). It runs beside the rest of the start and the gateway listens once both are done. The warm-up sends a few hundred requests of every shape — a small body, a chunked one, a posted
  * body, a WebSocket upgrade and its frames, the no-route page, the page of a sandbox that refuses the connection —
  * through a second data plane of the same code, on loopback ports of its own, to a loopback app of its own; it
  * shares classes and compiled code with the real listener and nothing else: not its config, metrics, access log,
@@ -34,8 +39,14 @@ import java.util.logging.Logger;
 public final class WarmUp {
 
     private static final Logger LOG = Logger.getLogger("cmux-gateway");
-    /** Enough for C1 to compile the hot path (tiered thresholds of 200 invocations), over in about a second. */
+    /** The training run of the class-data archive ({@code cmux-gateway warm-up}): C1 and most of C2 see the path. */
     public static final int ROUNDS = 300;
+    /**
+     * The rounds run beside a start, before listening. With 60, requests 2-100 after a start took 0.4-0.65 ms (the
+     * median) against 1.5-5 ms without, and listening came 250-450 ms later, still under a second (by hand on two
+     * cores; bench/results/2026-12-07-cold-beside.md).
+     */
+    public static final int ROUNDS_BESIDE_THE_START = 60;
     private static final int VMID = 100;
     private static final String DOMAIN = "warm-up.invalid";
 
@@ -46,19 +57,45 @@ public final class WarmUp {
     public record Result(Map<Integer, Integer> statuses, long millis) {
     }
 
-    /** Runs it on a daemon thread of low priority; a failure is logged, never felt by the real listener. */
-    public static void inBackground(Transport transport) {
+    /**
+     * Starts {@code rounds} rounds on a daemon thread of its own, so that the rest of the start (reading the config,
+     * the control API, PVE) goes on beside it on the other core.
+     */
+    public static CompletableFuture<Result> begin(Transport transport, int rounds) {
+        CompletableFuture<Result> done = new CompletableFuture<>();
         Thread thread = new Thread(() -> {
             try {
-                Result r = run(transport, ROUNDS);
-                LOG.info("warmed up the request path in " + r.millis() + " ms (" + r.statuses() + " by status)");
+                done.complete(run(transport, rounds));
             } catch (Exception | LinkageError e) {
-                LOG.log(Level.WARNING, "the warm-up failed; the first requests are served cold", e);
+                done.completeExceptionally(e);
             }
         }, "warm-up");
         thread.setDaemon(true);
-        thread.setPriority(Thread.MIN_PRIORITY);
         thread.start();
+        return done;
+    }
+
+    /**
+     * Waits for a warm-up begun beside the start, at most {@code budget}, and logs how it went. Listening never
+     * depends on it: a warm-up that failed, or is still running past the budget (it then goes on in the background),
+     * is logged and the first requests are served cold.
+     *
+     * @return what it saw, when it ended well within the budget
+     */
+    public static Optional<Result> awaitBeforeListening(CompletableFuture<Result> warmUp, Duration budget) {
+        try {
+            Result r = warmUp.get(budget.toMillis(), TimeUnit.MILLISECONDS);
+            LOG.info("warmed up the request path in " + r.millis() + " ms (" + r.statuses() + " by status)");
+            return Optional.of(r);
+        } catch (TimeoutException e) {
+            LOG.warning("the warm-up is still running after " + budget.toMillis()
+                    + " ms; listening now, the first requests are served cold");
+        } catch (ExecutionException e) {
+            LOG.log(Level.WARNING, "the warm-up failed; the first requests are served cold", e.getCause());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        return Optional.empty();
     }
 
     /** Runs {@code rounds} rounds of every shape and stops everything it started. */

@@ -8,9 +8,13 @@ import dev.cmux.gateway.server.GatewayServer;
 import dev.cmux.gateway.transport.Transport;
 import org.junit.jupiter.api.Test;
 
+import java.io.IOException;
 import java.net.InetSocketAddress;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 import static dev.cmux.control.api.MetricsText.value;
@@ -26,6 +30,23 @@ class WarmUpTest {
         // per round: the small, chunked and posted bodies, the no-route page; every tenth: the refused sandbox, and a
         // WebSocket whose frame came back
         assertEquals(Map.of(200, 36, 404, 12, 502, 2, 101, 2), r.statuses());
+    }
+
+    @Test
+    void aWarmUpBegunBesideTheStartIsAwaitedBeforeListeningWithWhatItSaw() {
+        Optional<WarmUp.Result> r = WarmUp.awaitBeforeListening(WarmUp.begin(Transport.best(), 2),
+                Duration.ofSeconds(60));
+
+        assertEquals(Optional.of(Map.of(200, 6, 404, 2, 502, 1, 101, 1)), r.map(WarmUp.Result::statuses));
+    }
+
+    @Test
+    void aWarmUpThatFailedOrIsPastItsBudgetLetsTheGatewayListenWithoutIt() {
+        CompletableFuture<WarmUp.Result> failed = CompletableFuture.failedFuture(new IOException("loopback refused"));
+        CompletableFuture<WarmUp.Result> neverEnds = new CompletableFuture<>();
+
+        assertEquals(Optional.empty(), WarmUp.awaitBeforeListening(failed, Duration.ofSeconds(60)));
+        assertEquals(Optional.empty(), WarmUp.awaitBeforeListening(neverEnds, Duration.ofMillis(1)));
     }
 
     @Test
