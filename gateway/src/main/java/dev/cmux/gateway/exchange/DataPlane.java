@@ -6,6 +6,7 @@ import dev.cmux.gateway.log.AccessLogSink;
 import dev.cmux.gateway.metrics.GatewayMetrics;
 import dev.cmux.gateway.resolve.BackendResolver;
 import dev.cmux.gateway.resolve.SandboxNames;
+import dev.cmux.gateway.transport.DnsLoops;
 import dev.cmux.gateway.transport.Transport;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.buffer.PooledByteBufAllocator;
@@ -28,6 +29,7 @@ public final class DataPlane implements AutoCloseable {
 
     private final DataPlaneLinks links;
     private final AccessLogSink accessLog;
+    private final DnsLoops dns;
     private final BackendResolver resolver;
     private final DnsAddressResolverGroup upstreamDns;
     private final BackendPool pool;
@@ -36,10 +38,11 @@ public final class DataPlane implements AutoCloseable {
     private volatile RoutingSnapshot routing;
 
     /** The pool and the client limits are built with {@code config}'s settings, as {@link #reconfigure} sets them. */
-    private DataPlane(GatewayConfig config, DataPlaneLinks links, AccessLogSink accessLog, BackendResolver resolver,
-                      DnsAddressResolverGroup upstreamDns, Bootstrap backends) {
+    private DataPlane(GatewayConfig config, DataPlaneLinks links, AccessLogSink accessLog, DnsLoops dns,
+                      BackendResolver resolver, DnsAddressResolverGroup upstreamDns, Bootstrap backends) {
         this.links = links;
         this.accessLog = accessLog;
+        this.dns = dns;
         this.resolver = resolver;
         this.upstreamDns = upstreamDns;
         this.pool = new BackendPool(backends, config.pool(), config.timeouts().connect());
@@ -57,11 +60,17 @@ public final class DataPlane implements AutoCloseable {
                                   AccessLogSink accessLog, WriteBufferWaterMark waterMark, DataPlaneLinks links)
             throws SSLException {
         String suffix = links.suffixes().suffixFor(config.routing().suffix());
-        BackendResolver resolver = BackendResolver.create(config.resolver(), suffix, loops,
-                transport.datagramChannel(), links.addresses(), links.resolverTicker());
+        DnsLoops dns = DnsLoops.of(transport, loops);
+        BackendResolver resolver;
+        try {
+            resolver = BackendResolver.create(config.resolver(), suffix, dns.loops(), dns.datagramChannel(),
+                    links.addresses(), links.resolverTicker());
+        } catch (RuntimeException e) {
+            dns.close();
+            throw e;
+        }
         // exact-host upstreams given by name are resolved when connecting, without blocking
-        DnsAddressResolverGroup upstreamDns = new DnsAddressResolverGroup(transport.datagramChannel(),
-                DnsServerAddressStreamProviders.platformDefault());
+        DnsAddressResolverGroup upstreamDns = dns.addressResolvers(DnsServerAddressStreamProviders.platformDefault());
         Bootstrap backends = new Bootstrap()
                 .channel(transport.clientChannel())
                 .resolver(upstreamDns)
@@ -69,7 +78,7 @@ public final class DataPlane implements AutoCloseable {
                 .option(ChannelOption.SO_KEEPALIVE, true)
                 .option(ChannelOption.ALLOCATOR, PooledByteBufAllocator.DEFAULT)
                 .option(ChannelOption.WRITE_BUFFER_WATER_MARK, waterMark);
-        DataPlane plane = new DataPlane(config, links, accessLog, resolver, upstreamDns, backends);
+        DataPlane plane = new DataPlane(config, links, accessLog, dns, resolver, upstreamDns, backends);
         try {
             plane.reconfigure(config, suffix);
         } catch (SSLException | RuntimeException e) {
@@ -162,5 +171,6 @@ public final class DataPlane implements AutoCloseable {
     public void close() {
         resolver.close();
         upstreamDns.close();
+        dns.close(); // after the resolvers: their channels' closing runs on it
     }
 }

@@ -96,7 +96,8 @@ public final class BackendResolver implements AutoCloseable {
     }
 
     /**
-     * The resolver of a running gateway: DNS on one of its event loops.
+     * The resolver of a running gateway: DNS on one of {@code loops} (the data plane's {@code DnsLoops}), with the
+     * {@code datagramChannel} that matches them.
      *
      * @param suffix    the suffix of sandbox names, already worked out ({@link SandboxSuffix})
      * @param authority PVE, which vouches for DNS answers; null without PVE (DNS is then trusted as it answers)

@@ -20,10 +20,10 @@ import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.channel.socket.nio.NioSocketChannel;
 
 /**
- * The socket transport: epoll on Linux when its native library loads, NIO everywhere else. io_uring measured
- * 1.04-1.18× epoll's small requests per second here (bench/results/2026-12-07-io-uring.md) but is only taken when
- * asked for ({@code GATEWAY_TRANSPORT=io_uring}): Netty 4.2.18's io_uring datagram channel (the DNS resolver's) was
- * seen leaking a receive buffer when it closed. {@code GATEWAY_TRANSPORT=nio} pins NIO.
+ * The socket transport: io_uring on Linux where its native library loads and the kernel allows it, else epoll, else
+ * NIO. io_uring measured 1.04-1.18× epoll's small requests per second here (bench/results/2026-12-07-io-uring.md).
+ * {@code GATEWAY_TRANSPORT=epoll} or {@code nio} pins one of those; {@code io_uring} is the default's own choice.
+ * Under io_uring, DNS's datagram channels run on a loop of their own ({@link DnsLoops}).
  */
 public enum Transport {
     NIO(NioServerSocketChannel.class, NioSocketChannel.class, NioDatagramChannel.class),
@@ -45,13 +45,16 @@ public enum Transport {
         return best(System.getenv("GATEWAY_TRANSPORT"), IoUring.isAvailable(), Epoll.isAvailable());
     }
 
-    /** io_uring only when pinned; else epoll, then NIO, each when available. */
+    /** Pinned epoll or NIO when asked for (epoll only where available); else io_uring, epoll, NIO, the first there. */
     static Transport best(String pinned, boolean ioUring, boolean epoll) {
         String pin = pinned == null ? "" : pinned.trim().toLowerCase(java.util.Locale.ROOT);
-        if (pin.equals("io_uring") && ioUring) {
+        if (pin.equals("nio")) {
+            return NIO;
+        }
+        if (ioUring && !pin.equals("epoll")) {
             return IO_URING;
         }
-        return !pin.equals("nio") && epoll ? EPOLL : NIO;
+        return epoll ? EPOLL : NIO;
     }
 
     public IoHandlerFactory ioHandlerFactory() {
@@ -70,7 +73,10 @@ public enum Transport {
         return clientChannel;
     }
 
-    /** For DNS: a channel must match the event loop it is registered on. */
+    /**
+     * The datagram channel of this transport's loops (a channel must match the loop it is registered on). The data
+     * plane's DNS takes its own from {@link DnsLoops}, which does not use io_uring's.
+     */
     public Class<? extends DatagramChannel> datagramChannel() {
         return datagramChannel;
     }

@@ -7,6 +7,8 @@ import dev.cmux.gateway.config.GatewayConfig;
 import dev.cmux.gateway.exchange.DataPlaneLinks;
 import dev.cmux.gateway.server.GatewayServer;
 import dev.cmux.gateway.transport.Transport;
+import io.netty.channel.epoll.Epoll;
+import io.netty.channel.uring.IoUring;
 
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -14,6 +16,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -81,9 +84,19 @@ public final class GatewayUnderTest implements AutoCloseable {
         return start(transport, c -> c, loopbackVmids);
     }
 
-    /** The transports the relay and streaming tests run on: NIO always, epoll where its native library loads. */
+    /**
+     * The transports the relay and streaming tests run on: NIO always, epoll and io_uring where their native
+     * libraries load and the kernel allows them.
+     */
     public static List<Transport> transports() {
-        return Transport.best() == Transport.EPOLL ? List.of(Transport.NIO, Transport.EPOLL) : List.of(Transport.NIO);
+        List<Transport> all = new ArrayList<>(List.of(Transport.NIO));
+        if (Epoll.isAvailable()) {
+            all.add(Transport.EPOLL);
+        }
+        if (IoUring.isAvailable()) {
+            all.add(Transport.IO_URING);
+        }
+        return all;
     }
 
     public int port() {
