@@ -1,5 +1,6 @@
 package dev.cmux.bench.backend;
 
+import dev.cmux.bench.BenchTransport;
 import dev.cmux.gateway.transport.Transport;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
@@ -37,7 +38,7 @@ public final class BenchBackend implements AutoCloseable {
 
     /** Binds {@code 127.0.0.1:port} (0 picks a free port). */
     public static BenchBackend start(int port, int threads) throws InterruptedException {
-        Transport transport = Transport.best();
+        Transport transport = BenchTransport.get();
         EventLoopGroup group = new MultiThreadIoEventLoopGroup(threads, new DefaultThreadFactory("backend"),
                 transport.ioHandlerFactory());
         FixedResponses responses = new FixedResponses();

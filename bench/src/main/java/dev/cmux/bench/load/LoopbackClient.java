@@ -1,5 +1,6 @@
 package dev.cmux.bench.load;
 
+import dev.cmux.bench.BenchTransport;
 import dev.cmux.gateway.transport.Transport;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.buffer.PooledByteBufAllocator;
@@ -21,7 +22,7 @@ import java.util.concurrent.TimeUnit;
  */
 public final class LoopbackClient implements AutoCloseable {
 
-    private final Transport transport = Transport.best();
+    private final Transport transport = BenchTransport.get();
     private final EventLoopGroup group;
     private final List<Channel> channels = new CopyOnWriteArrayList<>();
 

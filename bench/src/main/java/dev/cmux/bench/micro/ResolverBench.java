@@ -1,5 +1,6 @@
 package dev.cmux.bench.micro;
 
+import dev.cmux.bench.BenchTransport;
 import dev.cmux.gateway.transport.Transport;
 import dev.cmux.gateway.resolve.BackendResolver;
 import io.netty.channel.EventLoopGroup;
@@ -19,7 +20,7 @@ public class ResolverBench extends HotPathBench {
 
     @Setup
     public void setUp() {
-        Transport transport = Transport.best();
+        Transport transport = BenchTransport.get();
         loops = new MultiThreadIoEventLoopGroup(1, transport.ioHandlerFactory());
         resolver = BackendResolver.create(BenchConfig.gateway(), loops, transport.datagramChannel());
         resolver.resolve(BenchConfig.VMID).join(); // the first call loads; every measured one hits

@@ -85,6 +85,9 @@ public final class WarmUp {
     public static Optional<Result> awaitBeforeListening(CompletableFuture<Result> warmUp, Duration budget) {
         try {
             Result r = warmUp.get(budget.toMillis(), TimeUnit.MILLISECONDS);
+            // its garbage fills the young generation, whose first collection paused 20-30 ms here: collected now,
+            // before listening, and not in the middle of one of the first requests (bench/results/2026-12-07-cold-beside.md)
+            System.gc();
             LOG.info("warmed up the request path in " + r.millis() + " ms (" + r.statuses() + " by status)");
             return Optional.of(r);
         } catch (TimeoutException e) {
