@@ -19,7 +19,8 @@ import java.util.concurrent.TimeUnit;
  * the process to its port answering; the first request (for the gateway a resolver miss), the medians of requests
  * 2-10 and 11-100 — of plain requests on one keep-alive connection, of WebSocket upgrades (a new connection each,
  * one frame echoed) and of the target's own 404 page; then the median of 1,000 sequential requests after 2,000.
- * The gateway is started by its shipped launcher with the class-data archive run.sh trained; direct is a fresh
+ * Each start waits for a quiet machine first ({@link QuietMachine}). The gateway is started by its shipped launcher
+ * with the class-data archive run.sh trained; direct is a fresh
  * nginx serving the same files (its WebSockets go to the long-lived echo backend). The visitor is the harness's own,
  * warmed on the long-lived direct backend first, so its cost is the same small one for every target.
  *
@@ -70,6 +71,7 @@ record ColdStart(Path launcher, Path work, Map<String, Integer> freshPorts, Map<
     ObjectNode run(String target, int round) throws IOException, InterruptedException {
         int port = freshPorts.get(target);
         boolean direct = target.equals(TargetUnderTest.DIRECT);
+        double busyBefore = QuietMachine.await();
         long start = System.nanoTime();
         try (FreshProxy proxy = FreshProxy.start(launcher, work, kinds.get(target), target + "-cold", port,
                 Map.of())) {
@@ -78,6 +80,7 @@ record ColdStart(Path launcher, Path work, Map<String, Integer> freshPorts, Map<
             String http = String.format(HOST, backend.http());
             ObjectNode line = new Labels(SCENARIO, target, round).putInto(JsonNodeFactory.instance.objectNode());
             line.put("listenMs", ms(listening));
+            line.put("busyBefore", Math.round(busyBefore * 100) / 100.0);
             try (PlainVisitor visitor = new PlainVisitor(at)) {
                 put(line, "http", times(100, () -> visitor.request("GET", http, "/19b", null), 200));
                 put(line, "error", times(100, () -> visitor.request("GET", direct ? http : "nosuch.bench.test",
@@ -96,7 +99,11 @@ record ColdStart(Path launcher, Path work, Map<String, Integer> freshPorts, Map<
         }
     }
 
-    /** Polls the port every millisecond: the listen time is the first connection accepted. */
+    /**
+     * Polls the port every 5 ms: the listen time is the first connection accepted. Not every millisecond: the failed
+     * connects took CPU from a start that uses both cores (a start polled every millisecond listened about 170 ms
+     * later than one polled every 5 ms, by hand).
+     */
     private static long awaitListening(FreshProxy proxy, long start) throws IOException, InterruptedException {
         long deadline = start + TimeUnit.SECONDS.toNanos(30);
         while (System.nanoTime() < deadline && proxy.process().isAlive()) {
@@ -104,7 +111,7 @@ record ColdStart(Path launcher, Path work, Map<String, Integer> freshPorts, Map<
                 s.connect(new InetSocketAddress("127.0.0.1", proxy.port()), 1000);
                 return System.nanoTime() - start;
             } catch (IOException notYet) {
-                TimeUnit.MILLISECONDS.sleep(1);
+                TimeUnit.MILLISECONDS.sleep(5);
             }
         }
         throw new IOException(proxy.name() + " did not listen on " + proxy.port() + " in 30 s; its log:\n"

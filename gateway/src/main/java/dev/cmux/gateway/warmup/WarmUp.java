@@ -42,11 +42,12 @@ public final class WarmUp {
     /** The training run of the class-data archive ({@code cmux-gateway warm-up}): C1 and most of C2 see the path. */
     public static final int ROUNDS = 300;
     /**
-     * The rounds run beside a start, before listening. With 60, requests 2-100 after a start took 0.4-0.65 ms (the
-     * median) against 1.5-5 ms without, and listening came 250-450 ms later, still under a second (by hand on two
-     * cores; bench/results/2026-12-07-cold-beside.md).
+     * The rounds run beside a start, before listening: as many as keep listening under a second on two cores. With
+     * 30, the first request after a start took 17 ms (the median of 4 starts) and requests 2-100 0.7-1.7 ms, against
+     * 52 ms and 1.2-3.3 ms with the warm-up after listening; listening came at 975 ms instead of 666 ms. 60 rounds gave
+     * 10 ms and 0.5-0.6 ms but listened at 1,156 ms (bench/results/2026-12-07-cold-beside.md).
      */
-    public static final int ROUNDS_BESIDE_THE_START = 60;
+    public static final int ROUNDS_BESIDE_THE_START = 30;
     private static final int VMID = 100;
     private static final String DOMAIN = "warm-up.invalid";
 
