@@ -29,12 +29,13 @@ import java.util.logging.Logger;
 /**
  * Runs the request path through before the first visitor does. A JVM just started interprets, loads classes and
  * links lambdas on first use: the first request after a start took 100-130 ms, the next ones a millisecond or more
- * (issue #23). It runs beside the rest of the start and the gateway listens once both are done. The warm-up sends a few hundred requests of every shape — a small body, a chunked one, a posted
- * body, a WebSocket upgrade and its frames, the no-route page, the page of a sandbox that refuses the connection —
- * through a second data plane of the same code, on loopback ports of its own, to a loopback app of its own; it
- * shares classes and compiled code with the real listener and nothing else: not its config, metrics, access log,
- * traffic counts or resolver. {@code cmux-gateway warm-up} runs it alone, as the training run of the class-data
- * archive the launcher keeps (README "Cold start").
+ * (issue #23). The warm-up runs beside the rest of the start, and the gateway listens once both are done. It sends
+ * requests of every shape — a small body, a chunked one, a posted body, a WebSocket upgrade and its frames, the
+ * no-route page, the page of a sandbox that refuses the connection — through a second data plane of the same code,
+ * on loopback ports of its own, to a loopback app of its own; it shares classes and compiled code with the real
+ * listener and nothing else: not its config, metrics, access log, traffic counts or resolver.
+ * {@code cmux-gateway warm-up} runs it alone, as the training run of the class-data archive the launcher keeps
+ * (README "Cold start").
  */
 public final class WarmUp {
 
@@ -87,7 +88,7 @@ public final class WarmUp {
         try {
             Result r = warmUp.get(budget.toMillis(), TimeUnit.MILLISECONDS);
             // its garbage fills the young generation, whose first collection paused 20-30 ms here: collected now,
-            // before listening, and not in the middle of one of the first requests (bench/results/2026-12-07-cold-beside.md)
+            // before listening, not in the middle of one of the first requests (bench/results/*-cold-beside.md)
             System.gc();
             LOG.info("warmed up the request path in " + r.millis() + " ms (" + r.statuses() + " by status)");
             return Optional.of(r);
