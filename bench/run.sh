@@ -125,17 +125,21 @@ GATEWAY_JVM_FLAGS=$(sed -n 's/^JVM_FLAGS="\(.*\)"$/\1/p' "$ROOT/gateway/src/deb/
   || { echo "cannot read JVM_FLAGS of gateway/src/deb/bin/cmux-gateway" >&2; exit 1; }
 export WORK BE_HTTP BE_WS GATEWAY_JAR GATEWAY_JVM_FLAGS BENCH_BASELINE_JAR="${BENCH_BASELINE_JAR:-}"
 
-# the cold scenario starts the gateway by its launcher, with the class-data archive trained as postinst trains it;
-# on a JDK 25 too when one is installed (JDK25_HOME, or the first /usr/lib/jvm/*25*), to compare the two
+# the cold scenario starts the gateway by its launcher, with the class-data archive trained as postinst trains it, on
+# the config it starts with (its port aside); on a JDK 25 too when one is installed (JDK25_HOME, or the first
+# /usr/lib/jvm/*25*), to compare the two
 COLD=(--fresh-port.direct "$DIRECT_COLD")
 mkdir -p "$WORK/class-data"
+TRAINING_CONFIG=$WORK/class-data.yaml
+sed 's|@PORT@|0|g' "$ROOT/bench/proxies/gateway.yaml" > "$TRAINING_CONFIG"
 CACHE_DIRECTORY=$WORK/class-data CMUX_GATEWAY_JAR=$GATEWAY_JAR sh "$ROOT/gateway/src/deb/bin/cmux-gateway" warm-up \
-  > "$WORK/class-data.log" 2>&1 || { echo "the class-data training run failed:" >&2; cat "$WORK/class-data.log" >&2; exit 1; }
+  --config "$TRAINING_CONFIG" > "$WORK/class-data.log" 2>&1 \
+  || { echo "the class-data training run failed:" >&2; cat "$WORK/class-data.log" >&2; exit 1; }
 JDK25_HOME=${JDK25_HOME:-$(find /usr/lib/jvm -maxdepth 1 -name '*25*' -type d 2>/dev/null | sort | head -1)}
 if [ -n "$JDK25_HOME" ] && [ -x "$JDK25_HOME/bin/java" ]; then
   mkdir -p "$WORK/class-data-25"
   JAVA_HOME=$JDK25_HOME CACHE_DIRECTORY=$WORK/class-data-25 CMUX_GATEWAY_JAR=$GATEWAY_JAR \
-    sh "$ROOT/gateway/src/deb/bin/cmux-gateway" warm-up > "$WORK/class-data-25.log" 2>&1 \
+    sh "$ROOT/gateway/src/deb/bin/cmux-gateway" warm-up --config "$TRAINING_CONFIG" > "$WORK/class-data-25.log" 2>&1 \
     || { echo "the JDK 25 training run failed:" >&2; cat "$WORK/class-data-25.log" >&2; exit 1; }
   COLD+=(--fresh-port.gateway-25 "$GW25_COLD")
   export JDK25_HOME

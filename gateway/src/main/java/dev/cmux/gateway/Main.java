@@ -51,8 +51,8 @@ public final class Main {
         }
         PrintWriter stdout = new PrintWriter(out, true);
         PrintWriter stderr = new PrintWriter(err, true);
-        int exitCode = GatewayCommand.commandLine(env, version(), configFile -> serve(configFile, env, err), stdout,
-                stderr).execute(args);
+        int exitCode = GatewayCommand.commandLine(env, version(), configFile -> serve(configFile, env, err),
+                configFile -> TrainingRun.run(configFile, env, stdout, stderr), stdout, stderr).execute(args);
         stdout.flush(); // what a command printed without a line end; System.exit would drop it
         stderr.flush();
         return exitCode;

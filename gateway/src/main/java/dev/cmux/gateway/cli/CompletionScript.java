@@ -28,7 +28,8 @@ public final class CompletionScript {
 
     static String bash() {
         PrintWriter nowhere = new PrintWriter(Writer.nullWriter());
-        CommandLine tree = GatewayCommand.commandLine(Map.of(), "", configFile -> 0, nowhere, nowhere);
+        CommandLine tree = GatewayCommand.commandLine(Map.of(), "", configFile -> 0, configFile -> 0, nowhere,
+                nowhere);
         return AutoComplete.bash(tree.getCommandName(), tree);
     }
 }

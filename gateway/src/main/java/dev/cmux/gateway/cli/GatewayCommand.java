@@ -42,10 +42,12 @@ public final class GatewayCommand implements Callable<Integer> {
     private Path configFile;
     private final Map<String, String> env;
     private final ToIntFunction<Path> serve;
+    private final ToIntFunction<Path> warmUp;
 
-    private GatewayCommand(Map<String, String> env, ToIntFunction<Path> serve) {
+    private GatewayCommand(Map<String, String> env, ToIntFunction<Path> serve, ToIntFunction<Path> warmUp) {
         this.env = env;
         this.serve = serve;
+        this.warmUp = warmUp;
     }
 
     /**
@@ -53,10 +55,11 @@ public final class GatewayCommand implements Callable<Integer> {
      *
      * @param version the version {@code version} prints
      * @param serve   starts the gateway with a config file (null: built-in defaults) and returns its exit code
+     * @param warmUp  the training run of the class-data archive, with the config file a start would read
      */
     public static CommandLine commandLine(Map<String, String> env, String version, ToIntFunction<Path> serve,
-                                          PrintWriter out, PrintWriter err) {
-        GatewayCommand root = new GatewayCommand(env, serve);
+                                          ToIntFunction<Path> warmUp, PrintWriter out, PrintWriter err) {
+        GatewayCommand root = new GatewayCommand(env, serve, warmUp);
         CommandLine tree = new CommandLine(root)
                 .addSubcommand(new RunCommand(root))
                 .addSubcommand(new ValidateCommand(() -> root.configFile, env))
@@ -66,7 +69,7 @@ public final class GatewayCommand implements Callable<Integer> {
                 .addSubcommand(TemplateCommand.templates(root::controlApi))
                 .addSubcommand(TemplateCommand.presets(root::controlApi))
                 .addSubcommand(new DoctorCommand(root::controlApi))
-                .addSubcommand(new WarmUpCommand())
+                .addSubcommand(new WarmUpCommand(root))
                 .addSubcommand(new VersionCommand(version));
         tree.setExecutionExceptionHandler(root::reportConfigError);
         return CommandLines.forShell(tree, out, err);
@@ -75,6 +78,11 @@ public final class GatewayCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         return serve.applyAsInt(configFile);
+    }
+
+    /** {@code warm-up}: the training run, with the config a start would read. */
+    int warmUp() {
+        return warmUp.applyAsInt(configFile);
     }
 
     /** A plain start: the config file, or null for the built-in defaults. */

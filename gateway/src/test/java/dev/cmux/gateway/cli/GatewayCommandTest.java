@@ -28,10 +28,14 @@ class GatewayCommandTest {
     Path dir;
     private final ConsoleCapture console = new ConsoleCapture();
     private final List<Path> served = new ArrayList<>();
+    private final List<Path> trained = new ArrayList<>();
 
     private int run(String... args) {
         return console.run((out, err) -> GatewayCommand.commandLine(Map.of(), "1.2.3", configFile -> {
             served.add(configFile);
+            return 0;
+        }, configFile -> {
+            trained.add(configFile);
             return 0;
         }, out, err), args);
     }
@@ -40,7 +44,7 @@ class GatewayCommandTest {
     private static List<List<String>> commands() {
         PrintWriter nowhere = new PrintWriter(Writer.nullWriter());
         List<List<String>> paths = new ArrayList<>();
-        collect(GatewayCommand.commandLine(Map.of(), "", f -> 0, nowhere, nowhere), List.of(), paths);
+        collect(GatewayCommand.commandLine(Map.of(), "", f -> 0, f -> 0, nowhere, nowhere), List.of(), paths);
         return paths;
     }
 
@@ -117,6 +121,14 @@ class GatewayCommandTest {
         assertEquals(0, run("run", "-c", "b.yaml"));
         assertEquals(0, run("run", "--config=c.yaml"));
         assertEquals(Arrays.asList(null, Path.of("a.yaml"), Path.of("b.yaml"), Path.of("c.yaml")), served);
+    }
+
+    @Test
+    void theTrainingRunReadsTheConfigAStartWouldRead() {
+        assertEquals(0, run("warm-up"));
+        assertEquals(0, run("warm-up", "--config", "/etc/cmux-gateway/gateway.yaml"));
+        assertEquals(Arrays.asList(null, Path.of("/etc/cmux-gateway/gateway.yaml")), trained);
+        assertTrue(served.isEmpty(), "a training run never starts the configured gateway");
     }
 
     @Test
