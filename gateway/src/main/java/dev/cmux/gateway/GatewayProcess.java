@@ -28,7 +28,6 @@ import dev.cmux.gateway.wake.SandboxPower;
 
 import java.nio.file.Path;
 import java.time.Clock;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.Function;
@@ -124,8 +123,7 @@ final class GatewayProcess implements AutoCloseable {
         Supplier<GatewayConfig> running = () -> dataPlane.get() == null ? config : dataPlane.get().config();
         SandboxPower power = SandboxPower.create(services, new GatewayMetrics(), running, clock);
         AccessLogWriter accessLog = AccessLogWriter.toStandardOutput();
-        TrafficRings traffic = new TrafficRings(clock, Arrays.stream(GatewayError.values()).map(GatewayError::code)
-                .toList());
+        TrafficRings traffic = GatewayError.trafficRings(clock);
         GatewayServer gateway;
         try {
             gateway = GatewayServer.start(config, transport, accessLog, power.links(fromPve, suffixes(services))

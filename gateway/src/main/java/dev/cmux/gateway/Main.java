@@ -1,6 +1,5 @@
 package dev.cmux.gateway;
 
-import dev.cmux.control.api.ControlServer;
 import dev.cmux.gateway.access.TunnelWithoutAccess;
 import dev.cmux.gateway.cli.GatewayCommand;
 import dev.cmux.gateway.config.ConfigException;
@@ -84,16 +83,7 @@ public final class Main {
             return 1;
         }
         GatewayServer gateway = process.gateway;
-        ControlServer control = process.control;
-        // the process's age from /proc: asking the runtime MXBean would start JMX for this one number
-        long startMillis = ProcessAge.millis();
-        // no "http://" in the message: the JSON encoder would print it as http:\/\/, which nobody can grep for
-        log.info("cmux-gateway " + version() + " listening on " + hostPort(gateway.address().toString())
-                + " (data plane, " + transport.name().toLowerCase() + ", " + Runtime.getRuntime().availableProcessors()
-                + " event loops" + (gateway.tlsAddress() == null ? "" : "; https on "
-                + hostPort(gateway.tlsAddress().toString())) + "); control API on " + hostPort(control.address().toString())
-                + "; domain " + (config.domain() == null ? "any" : config.domain())
-                + "; started in " + startMillis + " ms");
+        log.info(listeningLine(config, process, transport));
         TunnelWithoutAccess.warning(config).ifPresent(log::warning);
 
         SystemdNotify systemd = SystemdNotify.from(env, transport == Transport.EPOLL ? gateway.eventLoops() : null);
@@ -122,6 +112,21 @@ public final class Main {
             Thread.currentThread().interrupt();
         }
         return 0;
+    }
+
+    /** What the journal says once the gateway listens. */
+    static String listeningLine(GatewayConfig config, GatewayProcess process, Transport transport) {
+        GatewayServer gateway = process.gateway;
+        // the process's age from /proc: asking the runtime MXBean would start JMX for this one number
+        long startMillis = ProcessAge.millis();
+        // no "http://" in the message: the JSON encoder would print it as http:\/\/, which nobody can grep for
+        return "cmux-gateway " + version() + " listening on " + hostPort(gateway.address().toString())
+                + " (data plane, " + transport.name().toLowerCase() + ", " + Runtime.getRuntime().availableProcessors()
+                + " event loops" + (gateway.tlsAddress() == null ? "" : "; https on "
+                + hostPort(gateway.tlsAddress().toString())) + "); control API on "
+                + hostPort(process.control.address().toString())
+                + "; domain " + (config.domain() == null ? "any" : config.domain())
+                + "; started in " + startMillis + " ms";
     }
 
     private static void notify(SystemdNotify systemd, String state) {

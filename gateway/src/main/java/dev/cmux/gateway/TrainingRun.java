@@ -1,6 +1,7 @@
 package dev.cmux.gateway;
 
 import dev.cmux.control.config.ControlConfig;
+import dev.cmux.gateway.access.TunnelWithoutAccess;
 import dev.cmux.gateway.config.ConfigException;
 import dev.cmux.gateway.config.ConfigLoader;
 import dev.cmux.gateway.config.GatewayConfig;
@@ -51,6 +52,9 @@ final class TrainingRun {
             return 1;
         }
         try {
+            // what the start does once it listens, minus the signals and systemd's READY
+            Main.listeningLine(onLoopback, process, transport);
+            TunnelWithoutAccess.warning(onLoopback);
             WarmUp.Result r = WarmUp.run(transport, WarmUp.ROUNDS);
             out.println("warm-up: " + r.statuses() + " by status in " + r.millis() + " ms");
             return 0;

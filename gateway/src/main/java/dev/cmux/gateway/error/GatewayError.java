@@ -1,6 +1,10 @@
 package dev.cmux.gateway.error;
 
+import dev.cmux.control.traffic.TrafficRings;
 import io.netty.handler.codec.http.HttpResponseStatus;
+
+import java.time.Clock;
+import java.util.Arrays;
 
 /**
  * The one error table (DESIGN.md "Errors"): every answer the gateway makes up itself has one of these,
@@ -47,5 +51,10 @@ public enum GatewayError {
     /** The machine-readable code sent in {@link #HEADER}. */
     public String code() {
         return code;
+    }
+
+    /** Traffic counts per sandbox, whose errors are counted by these codes (the operator's page shows them). */
+    public static TrafficRings trafficRings(Clock clock) {
+        return new TrafficRings(clock, Arrays.stream(values()).map(GatewayError::code).toList());
     }
 }

@@ -15,6 +15,7 @@ import io.netty.channel.EventLoopGroup;
 import io.netty.channel.WriteBufferWaterMark;
 import io.netty.resolver.dns.DnsAddressResolverGroup;
 import io.netty.resolver.dns.DnsServerAddressStreamProviders;
+import io.netty.util.concurrent.EventExecutor;
 
 import javax.net.ssl.SSLException;
 import java.util.function.LongSupplier;
@@ -71,6 +72,11 @@ public final class DataPlane implements AutoCloseable {
         }
         // exact-host upstreams given by name are resolved when connecting, without blocking
         DnsAddressResolverGroup upstreamDns = dns.addressResolvers(DnsServerAddressStreamProviders.platformDefault());
+        // Netty makes a loop's resolver, with a datagram socket, at the loop's first connect, even to an address that
+        // needs no resolving: made now, so that this is not the first visitor's time after a start (#23)
+        for (EventExecutor loop : loops) {
+            upstreamDns.getResolver(loop);
+        }
         Bootstrap backends = new Bootstrap()
                 .channel(transport.clientChannel())
                 .resolver(upstreamDns)

@@ -3,6 +3,8 @@ package dev.cmux.gateway.warmup;
 import dev.cmux.gateway.config.Cidr;
 import dev.cmux.gateway.config.GatewayConfig;
 import dev.cmux.gateway.config.PortRange;
+import dev.cmux.gateway.error.GatewayError;
+import dev.cmux.gateway.exchange.DataPlaneLinks;
 import dev.cmux.gateway.log.AccessLogSink;
 import dev.cmux.gateway.server.GatewayServer;
 import dev.cmux.gateway.transport.Transport;
@@ -14,6 +16,7 @@ import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -111,8 +114,10 @@ public final class WarmUp {
                 transport.ioHandlerFactory());
         try (WarmUpBackend app = WarmUpBackend.start(loop, transport)) {
             int refused = closedPort();
+            // traffic counts of its own: the real listener's first request then meets their code run through too
             GatewayServer gateway = GatewayServer.start(config(app.port(), refused), transport,
-                    AccessLogSink.DISCARD);
+                    AccessLogSink.DISCARD, DataPlaneLinks.standalone().withTrafficRings(
+                            GatewayError.trafficRings(Clock.systemUTC())));
             try (PlainVisitor client = new PlainVisitor(gateway.address())) {
                 String sandbox = "port-" + app.port() + "-vm-" + VMID + "." + DOMAIN;
                 for (int i = 0; i < rounds; i++) {

@@ -1,7 +1,9 @@
 package dev.cmux.gateway.warmup;
 
 import dev.cmux.control.api.MetricsText;
+import dev.cmux.control.traffic.TrafficRings;
 import dev.cmux.gateway.config.GatewayConfig;
+import dev.cmux.gateway.error.GatewayError;
 import dev.cmux.gateway.exchange.DataPlaneLinks;
 import dev.cmux.gateway.log.AccessLogSink;
 import dev.cmux.gateway.server.GatewayServer;
@@ -10,7 +12,10 @@ import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;
+import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -51,7 +56,9 @@ class WarmUpTest {
 
     @Test
     void theRealListenerCountsAndLogsNoneOfIt() throws Exception {
-        DataPlaneLinks links = DataPlaneLinks.standalone();
+        Clock now = Clock.fixed(Instant.parse("2026-12-07T12:00:00Z"), ZoneOffset.UTC);
+        TrafficRings traffic = GatewayError.trafficRings(now);
+        DataPlaneLinks links = DataPlaneLinks.standalone().withTrafficRings(traffic);
         List<String> accessLog = new CopyOnWriteArrayList<>();
         GatewayConfig config = GatewayConfig.builder().listen(new InetSocketAddress("127.0.0.1", 0)).build();
         try (GatewayServer real = GatewayServer.start(config, Transport.best(), accessLog::add, links)) {
@@ -62,6 +69,7 @@ class WarmUpTest {
                 assertEquals(0, value(text, "cmux_gateway_requests_total{class=\"" + c + "xx\"}"), text);
             }
             assertEquals(List.of(), accessLog);
+            assertEquals(GatewayError.trafficRings(now).view(), traffic.view(), "no traffic counted");
         }
     }
 
