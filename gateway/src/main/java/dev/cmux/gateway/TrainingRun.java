@@ -20,7 +20,7 @@ import java.util.Map;
  * It goes through what a start goes through, so that the archive holds the classes of the whole start and not only
  * those of the request path: it reads the config as {@code run} would, starts a gateway with its control API, and
  * runs the warm-up's rounds. Trained on the warm-up alone, a start still loaded about 550 classes from the jar (the
- * config's YAML, the control API), and listened about 60 ms later (bench/results/2026-12-07-cold-start-path.md).
+ * config's YAML, the control API) and listened 110-140 ms later (bench/results/2026-12-07-cold-start-path.md).
  * <p>
  * The gateway it starts is not the configured one: it listens on loopback ports the kernel picks and knows neither
  * PVE nor Cloudflare, so a training run reaches nothing outside this process and never meets a running gateway.
