@@ -1,7 +1,6 @@
 package dev.cmux.bench;
 
 import dev.cmux.gateway.transport.Transport;
-import io.netty.channel.epoll.Epoll;
 
 /**
  * The transport of the bench's own tools (load client, backend, microbenchmarks): epoll where it loads, else NIO.
@@ -14,6 +13,6 @@ public final class BenchTransport {
     }
 
     public static Transport get() {
-        return Epoll.isAvailable() ? Transport.EPOLL : Transport.NIO;
+        return Transport.epollOrNio();
     }
 }

@@ -39,7 +39,7 @@ public final class DnsLoops implements AutoCloseable {
         if (transport != Transport.IO_URING) {
             return new DnsLoops(dataPlaneLoops, transport.datagramChannel(), false);
         }
-        Transport dns = epoll ? Transport.EPOLL : Transport.NIO;
+        Transport dns = Transport.epollOrNio(epoll);
         EventLoopGroup own = new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory("dns", true),
                 dns.ioHandlerFactory());
         return new DnsLoops(own, dns.datagramChannel(), true);

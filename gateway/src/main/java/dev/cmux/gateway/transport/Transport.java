@@ -54,6 +54,15 @@ public enum Transport {
         if (ioUring && !pin.equals("epoll")) {
             return IO_URING;
         }
+        return epollOrNio(epoll);
+    }
+
+    /** epoll where it loads, else NIO: for what must not run on io_uring (DNS under io_uring, the bench's tools). */
+    public static Transport epollOrNio() {
+        return epollOrNio(Epoll.isAvailable());
+    }
+
+    static Transport epollOrNio(boolean epoll) {
         return epoll ? EPOLL : NIO;
     }
 

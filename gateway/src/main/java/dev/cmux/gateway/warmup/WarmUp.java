@@ -37,8 +37,8 @@ import java.util.logging.Logger;
  * no-route page, the page of a sandbox that refuses the connection — through a second data plane of the same code,
  * on loopback ports of its own, to a loopback app of its own; it shares classes and compiled code with the real
  * listener and nothing else: not its config, metrics, access log, traffic counts or resolver.
- * {@code cmux-gateway warm-up} runs it alone, as the training run of the class-data archive the launcher keeps
- * (README "Cold start").
+ * {@code cmux-gateway warm-up} runs it too, after starting a gateway of its own: the training run of the class-data
+ * archive the launcher keeps ({@code TrainingRun}, README "Cold start").
  */
 public final class WarmUp {
 
